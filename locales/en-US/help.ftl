@@ -1,0 +1,45 @@
+## Help per item, from the writing guide (主治医意見書記入の手引き, 2021 and 2026 revisions) and the
+## related guides listed in the domain specification §7.
+
+help-written-date = The day the opinion was completed. It cannot lie in the future. Opinions written on or after 1 April 2026 (Reiwa 8) use the 2026 form.
+help-applicant-name = The applicant's name and its reading (furigana, in hiragana).
+help-applicant-sex = The applicant's sex.
+help-applicant-birth-date = The date of birth in the Japanese calendar. The form prints the eras Meiji, Taishō and Shōwa.
+help-applicant-age = Full years of age on the date written. A person turns a year older on the day before the birthday. Long-term care insurance covers people aged 40 and over; those aged 40 to 64 are category 2 insured persons.
+help-applicant-address = The applicant's address (with postal code) and contact phone. For a person in hospital or a care facility, give the facility's address and phone.
+help-insurer-number = The 6-digit long-term care insurer number. Not printed on the form; used when sending to the national hub. The last digit is a check digit.
+help-insured-number = The 10-digit insured person's number, leading zeros included. Not printed on the form; used when sending to the national hub.
+help-intro-note = Text printed on the form; nothing to fill in.
+help-consent = (2021 form only) Choose "I agree" unless there is a particular reason not to. The applicant's own consent is obtained at application, so confidentiality is not at issue. The 2026 form no longer has this line.
+help-physician-name = On paper, the physician signs this name by hand (2026 guide). When sent electronically through the national hub, no handwritten signature is needed; an electronic signature is optional.
+help-clinic = The institution's name, address, phone and fax. Filled in from the clinic settings.
+help-institution-code = The 10-digit medical institution code: prefecture (2), fee table (1), district (2), institution (4) and a check digit computed over the nine digits before it.
+help-last-exam-date = The day the applicant was last examined. The opinion should rest on information as recent as possible.
+help-opinion-count = Whether this is the first opinion on this applicant, or the second or a later one.
+help-other-visits = Whether the applicant visits other departments. If unknown, choose "No". If "Yes", always choose the departments, and name the department when choosing "Other".
+help-request = The request the insurer sent through the national hub. Application date, request date and date written follow in this order.
+help-diagnosis = Write first the illness that directly causes the decline in daily functioning, or the specified disease. If there are several, give the main one priority. Diagnoses beyond the third go in "5. Special notes".
+help-onset = Onset dates use the eras Shōwa, Heisei or Reiwa. An approximate date is fine, as the printed "頃" says: the year alone, or year and month, may be given.
+help-specified-disease = For a category 2 insured person (aged 40–64), diagnosis 1 must be one of the 16 specified diseases. Choose it, and give the basis of the diagnosis in "(3) Course and treatment".
+help-additional-diagnoses = The form has room for three diagnoses. Move the fourth and further ones to "5. Special notes".
+help-stability = "Stable": no sudden change of the overall condition is expected. "Unstable": an acute phase or an acute exacerbation of a chronic illness that needs active medical management; describe the situation. "Unknown": cannot be judged.
+help-course-treatment = What affected care recently (about the last 6 months), the treatment including medication, and for a specified disease the basis of the diagnosis. Avoid jargon: committee members who are not medical professionals read it.
+help-special-medical = Tick all care received in the 14 days before the opinion was written. It covers assistance in treatment given by nursing staff (including the same acts done by a physician), not acts only a physician may perform.
+help-bedridden-level = Independence of the elderly with disabilities. J: some disability but largely independent, goes out alone (J1 uses public transport, J2 only to the neighbourhood). A: mostly independent indoors but does not go out without help (A1 out of bed most of the day, A2 often in bed). B: needs some help indoors and lives mostly in bed, but can sit up (B1 moves to a wheelchair unaided, B2 with help). C: in bed all day, needs help with toileting, eating and dressing (C1 turns over unaided, C2 cannot).
+help-dementia-level = Independence of the elderly with dementia. I: some dementia, almost independent at home and in society. II: symptoms that hinder daily life but independent if someone watches over (IIa outside the home, IIb also at home). III: needs care (IIIa mainly in the daytime, IIIb mainly at night). IV: frequent symptoms, constant care needed. M: marked psychiatric symptoms or serious physical illness needing specialist care.
+help-core-symptoms = Core symptoms of dementia, including similar symptoms from illnesses other than dementia.
+help-bpsd = Whether there are behavioural and psychological symptoms of dementia; if so, tick all that apply (similar symptoms from other illnesses included) and describe "Other".
+help-psych-symptoms = Whether there are other psychiatric or neurological symptoms; if so, name them. If a specialist is seen, give the department.
+help-body = Dominant hand, height and weight. Height and weight may have one decimal.
+help-weight-change = The change in weight over roughly the past 6 months.
+help-body-findings = Tick the findings that apply, and give the site and degree (mild, moderate, severe). For ataxia, choose right or left for the upper limbs, lower limbs and trunk.
+help-paralysis = Tick if there is paralysis, then choose the sites (right arm, left arm, right leg, left leg, other) and the degree of each. For "Other", also give the site.
+help-degree = Choose one degree: mild, moderate or severe.
+help-mobility = Walking outdoors, wheelchair use and walking aids. Several walking aids may be chosen, but "Not used" excludes the others.
+help-nutrition = Eating and the current nutritional state. If the state is poor, write the points to note on nutrition and eating.
+help-conditions = Tick all conditions present now or likely to arise, and write how to deal with them (one field for all).
+help-improvement-outlook = The outlook for maintaining or improving daily functioning by using services.
+help-medical-services = Tick the services for which medical management is needed, preventive services included. Underline those with an especially high need (here: mark them "especially needed"). "Nothing in particular" excludes the others.
+help-care-notes = Choose the medical points to note when services are provided, and describe each in the brackets. "Nothing in particular" excludes the others.
+help-infection = Whether there is an infectious disease; if so, describe it.
+help-special-notes = Medical opinions needed for certification and care planning, especially matters that affect the effort of care. If a specialist's opinion was sought, its content and result. The 2026 form no longer mentions attachments.

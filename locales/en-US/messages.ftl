@@ -1,0 +1,75 @@
+## Messages of findings, the command line and file errors.
+
+severity-error = Error
+severity-warning = Warning
+
+## Findings (validation). Arguments that name items or choices arrive as labels.
+
+msg-required = Please fill this in.
+msg-required-choice = Please choose one.
+msg-not-applicable = This is filled in although the answer to "{ $condition }" says it does not apply. Clear it, or check "{ $condition }".
+msg-exclusive = "{ $choice }" cannot be chosen together with other choices.
+msg-emphasis-unchecked = "{ $choice }" is marked as especially needed but is not ticked.
+msg-date-incomplete = The date is incomplete (the year is needed, and a day needs its month).
+msg-date-missing-era = Please choose the era.
+msg-date-not-a-number = Year, month and day must be numbers (元 is accepted for the first year).
+msg-date-no-such-day = This day does not exist.
+msg-date-outside-era = This date is outside its era (e.g. Shōwa 64 ends on 7 January, Heisei 1 begins on 8 January).
+msg-date-era-not-on-form = The era "{ $era }" cannot be used here.
+msg-date-invalid = Not a date ({ $value }). Write it as 2026-11-01.
+msg-date-future = This date is in the future (today is { $today }).
+msg-exam-after-written = The date of last examination must not be after the date written.
+msg-exam-gap = The last examination was more than { $months } month(s) before the date written. The opinion should rest on a recent examination.
+msg-onset-after-written = The onset date is after the date written.
+msg-onset-before-birth = The onset date is before the date of birth.
+msg-age-mismatch = The age does not match the date of birth: on the date written the applicant is { $age }.
+msg-age-under-40 = The applicant is { $age } on the date written; long-term care insurance covers people aged 40 and over.
+msg-request-order = This date is before "{ $earlier }".
+msg-number-invalid = Not a number ({ $value }).
+msg-number-decimals = At most { $decimals } decimal(s).
+msg-implausible = { $value } { $unit } is outside the usual range ({ $low }–{ $high } { $unit }). Please check.
+msg-digits = Please enter { $digits } digits.
+msg-check-digit = The check digit (the last digit) does not match. Please check the number.
+msg-insured-h = The number starts with "H" (apparently a public-assistance recipient's number; the format is unconfirmed). Please check with the insurer.
+msg-institution-table = The fee-table digit (the third) is { $table }. An opinion is normally written under a medical (1) institution code.
+msg-postal-code = A postal code has 7 digits (e.g. 100-0001).
+msg-phone = A phone number has 10 or 11 digits including the area code.
+msg-charset = Some characters may not be accepted by the national hub: { $chars }. Check whether a standard form can be used.
+msg-fit-chars = { $over } character(s) more than fit in the printed box (about { $limit }). On paper the text may not fit even when shrunk.
+msg-fit-lines = { $over } line(s) more than fit in the printed box (about { $limit }).
+msg-more-diagnoses = { $count } diagnosis/diagnoses do not fit the three diagnosis rows. Move them to "5. Special notes".
+msg-specified-disease-none = For a category 2 insured person (aged 40–64), diagnosis 1 must be a specified disease.
+msg-specified-disease-text = Diagnosis 1 does not name the specified disease "{ $disease }". Please check the diagnosis.
+msg-category-boundary = The applicant turned 65 between the application date and the date written. Category 1 or 2 is decided by the age on the application date.
+msg-form-version = For this date written, the { $form } applies. Please check the form.
+
+## Command line
+
+cli-clean = No problems found.
+cli-summary = { $errors } error(s), { $warnings } warning(s)
+cli-fix-offered = (can be fixed automatically)
+cli-template-written = Wrote an empty opinion: { $path }
+cli-cannot-write = Cannot write { $path } ({ $detail })
+
+## Files that cannot be read
+
+err-io = Cannot open { $path } ({ $detail })
+err-json = Not readable as JSON (line { $line }, column { $column }): { $detail }
+err-not-opinion = Not an opinion file (format is "{ $found }", expected "ikensho-opinion").
+err-format-version = File format version { $found } cannot be read (this program reads version { $supported }).
+err-at = At { $pointer }: { $detail }
+err-unknown-item = Form { $form } has no item "{ $item }".
+err-bound-item = Item "{ $item }" is written at /{ $path }, not in answers.
+err-note-item = Item "{ $item }" is printed text and takes no answer.
+err-unknown-choice = "{ $choice }" is not a choice of item "{ $item }".
+err-duplicate-choice = Choice "{ $choice }" of item "{ $item }" is given twice.
+err-wrong-form = This file is on form { $file } but was read as form { $form }.
+err-wrong-shape = Item "{ $item }" has a value of the wrong shape. Write { $expected }.
+shape-choice = a choice id (a string)
+shape-choices = a list of choice ids
+shape-marked = a list of choice ids, or {"{"}"selected": [...], "emphasized": [...]{"}"}
+shape-texts = a list of strings
+shape-flag = true or false
+shape-date = {"{"}"era": ..., "year": ..., "month": ..., "day": ...{"}"}
+shape-string = a string
+err-form = The form definition cannot be read: { $detail }

@@ -1,0 +1,211 @@
+//! The command line: the same jobs as the window, for scripts, tests and administrators.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use fluent_bundle::FluentArgs;
+
+use crate::form::describe::{Describer, read_error};
+use crate::form::{Context, FormDef, FormVersion, Opinion, Severity, validate};
+use crate::i18n::{Lang, Locales};
+
+/// Exit codes of `validate`: clean, warnings only, errors, unreadable input.
+pub mod exit {
+    pub const CLEAN: u8 = 0;
+    pub const WARNINGS: u8 = 1;
+    pub const ERRORS: u8 = 2;
+    pub const UNREADABLE: u8 = 3;
+    /// The command line itself was wrong (sysexits EX_USAGE), kept apart from 2 = errors found.
+    pub const USAGE: u8 = 64;
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ikensho",
+    version,
+    about = "主治医意見書 — fill, validate, print, sign and send"
+)]
+struct Cli {
+    /// Language of messages: ja (default) or en.
+    #[arg(long, global = true, default_value = "ja", value_parser = parse_lang)]
+    lang: Lang,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check an opinion file and print the findings. Exit 0 clean, 1 warnings, 2 errors, 3 unreadable.
+    Validate {
+        /// The opinion file (JSON).
+        file: PathBuf,
+        /// Check as if today were this date (YYYY-MM-DD); default: today in Japan.
+        #[arg(long)]
+        today: Option<jiff::civil::Date>,
+    },
+    /// Write an empty opinion file, every item present with an empty value.
+    Template {
+        /// Form version: R8 (from 2026-04-01, default) or R3.
+        #[arg(long, default_value = "R8", value_parser = parse_form)]
+        form: FormVersion,
+        /// Where to write; standard output when omitted.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language '{s}' (use ja or en)"))
+}
+
+fn parse_form(s: &str) -> Result<FormVersion, String> {
+    FormVersion::parse(s).ok_or_else(|| format!("unknown form '{s}' (use R3 or R8)"))
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { 0 });
+        }
+    };
+    let locales = match Locales::builtin() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(exit::UNREADABLE);
+        }
+    };
+    let code = match cli.command {
+        Command::Validate { file, today } => cmd_validate(locales, cli.lang, &file, today),
+        Command::Template { form, output } => {
+            cmd_template(locales, cli.lang, form, output.as_deref())
+        }
+    };
+    ExitCode::from(code)
+}
+
+fn args<'a>(pairs: &[(&'a str, String)]) -> FluentArgs<'a> {
+    let mut a = FluentArgs::new();
+    for (k, v) in pairs {
+        a.set(*k, v.clone());
+    }
+    a
+}
+
+fn load_form(locales: &Locales, lang: Lang, version: FormVersion) -> Result<&'static FormDef, u8> {
+    FormDef::builtin(version).map_err(|e| {
+        eprintln!(
+            "{}",
+            locales.text(lang, "err-form", Some(&args(&[("detail", e.to_string())])))
+        );
+        exit::UNREADABLE
+    })
+}
+
+fn cmd_validate(
+    locales: &Locales,
+    lang: Lang,
+    file: &Path,
+    today: Option<jiff::civil::Date>,
+) -> u8 {
+    let path = file.display().to_string();
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            let a = args(&[("path", path), ("detail", e.to_string())]);
+            eprintln!("{}", locales.text(lang, "err-io", Some(&a)));
+            return exit::UNREADABLE;
+        }
+    };
+    let opinion = match Opinion::from_json(&text) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{path}: {}", read_error(locales, lang, &e));
+            return exit::UNREADABLE;
+        }
+    };
+    let form = match load_form(locales, lang, opinion.form_version) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    if let Err(e) = opinion.check_shape(form) {
+        eprintln!("{path}: {}", read_error(locales, lang, &e));
+        return exit::UNREADABLE;
+    }
+    let ctx = today.map_or_else(Context::today_in_japan, Context::new);
+    let report = validate(&opinion, form, &ctx);
+    let d = Describer {
+        locales,
+        lang,
+        form,
+    };
+    let mut out = std::io::stdout().lock();
+    for f in &report.findings {
+        let fix = if f.fix.is_some() {
+            format!(" {}", locales.text(lang, "cli-fix-offered", None))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}{fix}",
+            d.severity(f.severity),
+            d.item_path(&f.item),
+            d.finding(f)
+        );
+    }
+    let (errors, warnings) = (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+    );
+    if report.findings.is_empty() {
+        let _ = writeln!(out, "{}", locales.text(lang, "cli-clean", None));
+    } else {
+        let a = args(&[
+            ("errors", errors.to_string()),
+            ("warnings", warnings.to_string()),
+        ]);
+        let _ = writeln!(out, "{}", locales.text(lang, "cli-summary", Some(&a)));
+    }
+    match report.worst() {
+        None => exit::CLEAN,
+        Some(Severity::Warning) => exit::WARNINGS,
+        Some(Severity::Error) => exit::ERRORS,
+    }
+}
+
+fn cmd_template(locales: &Locales, lang: Lang, version: FormVersion, output: Option<&Path>) -> u8 {
+    let form = match load_form(locales, lang, version) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let json = Opinion::empty(form, true).to_json();
+    match output {
+        None => {
+            let _ = std::io::stdout().lock().write_all(json.as_bytes());
+            exit::CLEAN
+        }
+        Some(p) => {
+            let path = p.display().to_string();
+            match std::fs::write(p, json) {
+                Ok(()) => {
+                    eprintln!(
+                        "{}",
+                        locales.text(lang, "cli-template-written", Some(&args(&[("path", path)])))
+                    );
+                    exit::CLEAN
+                }
+                Err(e) => {
+                    let a = args(&[("path", path), ("detail", e.to_string())]);
+                    eprintln!("{}", locales.text(lang, "cli-cannot-write", Some(&a)));
+                    exit::UNREADABLE
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Fluent bundles for the two languages: Japanese (the default) and English. Every label, choice,
+//! help text and message lives in `locales/<lang>/*.ftl`; the files are built into the program.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
+use unic_langid::{LanguageIdentifier, langid};
+
+/// A language of the user interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    Ja,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Ja, Lang::En];
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja-JP",
+            Lang::En => "en-US",
+        }
+    }
+
+    fn langid(self) -> LanguageIdentifier {
+        match self {
+            Lang::Ja => langid!("ja-JP"),
+            Lang::En => langid!("en-US"),
+        }
+    }
+
+    /// Reads `ja`, `ja-JP`, `en`, `en-US` (any case).
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.to_ascii_lowercase().as_str() {
+            "ja" | "ja-jp" | "jp" => Some(Lang::Ja),
+            "en" | "en-us" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// The Fluent source files of one language, as built into the program: (file name, text).
+pub fn sources(lang: Lang) -> [(&'static str, &'static str); 3] {
+    match lang {
+        Lang::Ja => [
+            ("form.ftl", include_str!("../locales/ja-JP/form.ftl")),
+            ("help.ftl", include_str!("../locales/ja-JP/help.ftl")),
+            (
+                "messages.ftl",
+                include_str!("../locales/ja-JP/messages.ftl"),
+            ),
+        ],
+        Lang::En => [
+            ("form.ftl", include_str!("../locales/en-US/form.ftl")),
+            ("help.ftl", include_str!("../locales/en-US/help.ftl")),
+            (
+                "messages.ftl",
+                include_str!("../locales/en-US/messages.ftl"),
+            ),
+        ],
+    }
+}
+
+/// A locale file that could not be read.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("locales/{lang}/{file}: {problem}")]
+pub struct LocaleError {
+    pub lang: &'static str,
+    pub file: &'static str,
+    pub problem: String,
+}
+
+struct Bundle {
+    bundle: FluentBundle<FluentResource>,
+    keys: BTreeSet<String>,
+}
+
+/// Both languages' messages.
+pub struct Locales {
+    ja: Bundle,
+    en: Bundle,
+}
+
+impl Locales {
+    /// The locales built into the program, read once.
+    pub fn builtin() -> Result<&'static Locales, &'static LocaleError> {
+        static CELL: OnceLock<Result<Locales, LocaleError>> = OnceLock::new();
+        CELL.get_or_init(Locales::load).as_ref()
+    }
+
+    fn load() -> Result<Locales, LocaleError> {
+        Ok(Locales {
+            ja: load_bundle(Lang::Ja)?,
+            en: load_bundle(Lang::En)?,
+        })
+    }
+
+    fn bundle(&self, lang: Lang) -> &Bundle {
+        match lang {
+            Lang::Ja => &self.ja,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// Every message id defined for `lang`.
+    pub fn keys(&self, lang: Lang) -> &BTreeSet<String> {
+        &self.bundle(lang).keys
+    }
+
+    pub fn has(&self, lang: Lang, key: &str) -> bool {
+        self.bundle(lang).keys.contains(key)
+    }
+
+    /// The text of message `key`. A missing key yields the key itself in brackets, so a gap shows
+    /// on screen instead of vanishing; the locale tests make sure none is missing.
+    pub fn text(&self, lang: Lang, key: &str, args: Option<&FluentArgs>) -> String {
+        let b = &self.bundle(lang).bundle;
+        let Some(pattern) = b.get_message(key).and_then(|m| m.value()) else {
+            return format!("[{key}]");
+        };
+        let mut errors = Vec::new();
+        b.format_pattern(pattern, args, &mut errors).into_owned()
+    }
+}
+
+fn load_bundle(lang: Lang) -> Result<Bundle, LocaleError> {
+    let mut bundle = FluentBundle::new_concurrent(vec![lang.langid()]);
+    // Isolation marks (U+2068/U+2069) show as boxes on screen and on paper.
+    bundle.set_use_isolating(false);
+    let mut keys = BTreeSet::new();
+    for (file, text) in sources(lang) {
+        let err = |problem: String| LocaleError {
+            lang: lang.tag(),
+            file,
+            problem,
+        };
+        let resource = FluentResource::try_new(text.to_owned()).map_err(|(_, errors)| {
+            err(errors
+                .iter()
+                .map(|e| format!("line {}: {}", line_of(text, e.pos.start), e.kind))
+                .collect::<Vec<_>>()
+                .join("; "))
+        })?;
+        for entry in resource.entries() {
+            if let fluent_syntax::ast::Entry::Message(m) = entry {
+                keys.insert(m.id.name.to_owned());
+            }
+        }
+        bundle.add_resource(resource).map_err(|errors| {
+            err(errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "))
+        })?;
+    }
+    Ok(Bundle { bundle, keys })
+}
+
+/// 1-based line number of byte offset `pos` in `text`.
+pub fn line_of(text: &str, pos: usize) -> usize {
+    text.as_bytes()
+        .iter()
+        .take(pos)
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
