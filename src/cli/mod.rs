@@ -44,6 +44,9 @@ enum Command {
         /// Check as if today were this date (YYYY-MM-DD); default: today in Japan.
         #[arg(long)]
         today: Option<jiff::civil::Date>,
+        /// Print the findings as JSON (item ids, message keys and texts) instead of lines.
+        #[arg(long)]
+        json: bool,
     },
     /// Write an empty opinion file, every item present with an empty value.
     Template {
@@ -81,7 +84,9 @@ pub fn run() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Validate { file, today } => cmd_validate(locales, cli.lang, &file, today),
+        Command::Validate { file, today, json } => {
+            cmd_validate(locales, cli.lang, &file, today, json)
+        }
         Command::Template { form, output } => {
             cmd_template(locales, cli.lang, form, output.as_deref())
         }
@@ -112,6 +117,7 @@ fn cmd_validate(
     lang: Lang,
     file: &Path,
     today: Option<jiff::civil::Date>,
+    json: bool,
 ) -> u8 {
     let path = file.display().to_string();
     let text = match std::fs::read_to_string(file) {
@@ -144,33 +150,56 @@ fn cmd_validate(
         lang,
         form,
     };
-    let mut out = std::io::stdout().lock();
-    for f in &report.findings {
-        let fix = if f.fix.is_some() {
-            format!(" {}", locales.text(lang, "cli-fix-offered", None))
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            out,
-            "{}\t{}\t{}{fix}",
-            d.severity(f.severity),
-            d.item_path(&f.item),
-            d.finding(f)
-        );
-    }
     let (errors, warnings) = (
         report.count(Severity::Error),
         report.count(Severity::Warning),
     );
-    if report.findings.is_empty() {
-        let _ = writeln!(out, "{}", locales.text(lang, "cli-clean", None));
+    let mut out = std::io::stdout().lock();
+    if json {
+        let findings: Vec<serde_json::Value> = report
+            .findings
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "severity": f.severity,
+                    "item": f.item,
+                    "message": f.message,
+                    "text": d.finding(f),
+                    "fixable": f.fix.is_some(),
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "form_version": form.version,
+            "errors": errors,
+            "warnings": warnings,
+            "findings": findings,
+        });
+        let _ = writeln!(out, "{doc:#}");
     } else {
-        let a = args(&[
-            ("errors", errors.to_string()),
-            ("warnings", warnings.to_string()),
-        ]);
-        let _ = writeln!(out, "{}", locales.text(lang, "cli-summary", Some(&a)));
+        for f in &report.findings {
+            let fix = if f.fix.is_some() {
+                format!(" {}", locales.text(lang, "cli-fix-offered", None))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "{}\t{}\t{}{fix}",
+                d.severity(f.severity),
+                d.item_path(&f.item),
+                d.finding(f)
+            );
+        }
+        if report.findings.is_empty() {
+            let _ = writeln!(out, "{}", locales.text(lang, "cli-clean", None));
+        } else {
+            let a = args(&[
+                ("errors", errors.to_string()),
+                ("warnings", warnings.to_string()),
+            ]);
+            let _ = writeln!(out, "{}", locales.text(lang, "cli-summary", Some(&a)));
+        }
     }
     match report.worst() {
         None => exit::CLEAN,

@@ -1,0 +1,52 @@
+//! Fixtures shared by the integration tests: the example opinions and a fixed "today".
+#![allow(dead_code)]
+
+use ikensho::form::{Answer, Context, DateInput, FormDef, FormVersion, Opinion};
+
+/// The day the examples are checked on, so the tests do not depend on the clock.
+pub fn today() -> Context {
+    Context::new(jiff::civil::date(2026, 11, 21))
+}
+
+pub fn form(version: FormVersion) -> &'static FormDef {
+    FormDef::builtin(version).expect("built-in form loads")
+}
+
+pub fn read(name: &str) -> Opinion {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("example file");
+    Opinion::from_json(&text).expect("example is readable")
+}
+
+/// A complete opinion for a 第1号 applicant (85 years old), R8 form.
+pub fn first_insured() -> Opinion {
+    read("valid-first-insured.json")
+}
+
+/// A complete opinion for a 第2号 applicant (61, 脳血管疾患), R8 form.
+pub fn second_insured() -> Opinion {
+    read("valid-second-insured.json")
+}
+
+/// The 第1号 opinion written on 令和8年3月20日, on the R3 form (with the consent line).
+pub fn r3_first_insured() -> Opinion {
+    let mut op = first_insured();
+    op.form_version = FormVersion::R3;
+    op.answers
+        .insert("written-date", answer_date("reiwa", "8", "3", "20"));
+    op.answers
+        .insert("last-exam-date", answer_date("reiwa", "8", "3", "10"));
+    op.answers
+        .insert("applicant-age", Answer::Text("84".into()));
+    op.answers.insert("consent", Answer::Text("agree".into()));
+    if let Some(r) = op.request.as_mut() {
+        r.application_date = "2026-03-01".into();
+        r.requested_date = "2026-03-02".into();
+        r.due_date = "2026-03-16".into();
+    }
+    op
+}
+
+pub fn answer_date(era: &str, y: &str, m: &str, d: &str) -> Answer {
+    Answer::Date(DateInput::new(era, y, m, d))
+}
