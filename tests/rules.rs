@@ -1,6 +1,7 @@
 //! Every validation rule of the domain specification (§2 R-REQ, R-C, R-D, R-T; §3 identifiers),
 //! each with at least one case that breaks it and one that satisfies it. Cases start from the
 //! complete valid examples in tests/data and change as little as possible.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
 mod common;
 

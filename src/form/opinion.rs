@@ -57,7 +57,7 @@ pub struct Marked {
 }
 
 /// One answer, in the JSON shape its item type calls for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Answer {
     /// A flag (□).
@@ -70,6 +70,41 @@ pub enum Answer {
     Date(DateInput),
     /// A multiple choice with emphasis marks.
     Marked(Marked),
+}
+
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        const WHAT: &str = "an answer: true/false, a string, a list of strings, a date \
+            {\"era\", \"year\", \"month\", \"day\"} or {\"selected\", \"emphasized\"}";
+        let value = serde_json::Value::deserialize(d)?;
+        let found = match &value {
+            serde_json::Value::Bool(b) => return Ok(Answer::Flag(*b)),
+            serde_json::Value::String(s) => return Ok(Answer::Text(s.clone())),
+            serde_json::Value::Array(_) => {
+                return serde_json::from_value(value)
+                    .map(Answer::List)
+                    .map_err(|e| D::Error::custom(format_args!("a list of strings: {e}")));
+            }
+            serde_json::Value::Object(o)
+                if o.contains_key("selected") || o.contains_key("emphasized") =>
+            {
+                return serde_json::from_value(value)
+                    .map(Answer::Marked)
+                    .map_err(|e| D::Error::custom(format_args!("a marked choice: {e}")));
+            }
+            serde_json::Value::Object(_) => {
+                return serde_json::from_value(value)
+                    .map(Answer::Date)
+                    .map_err(|e| D::Error::custom(format_args!("a date: {e}")));
+            }
+            serde_json::Value::Number(n) => format!("the number {n}"),
+            serde_json::Value::Null => "null".to_owned(),
+        };
+        Err(D::Error::custom(format_args!(
+            "expected {WHAT}, found {found}"
+        )))
+    }
 }
 
 /// The answers by item id, in the order they were written (the template writes printed order).

@@ -1,5 +1,5 @@
 //! Fixtures shared by the integration tests: the example opinions and a fixed "today".
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // test code
 
 use ikensho::form::{Answer, Context, DateInput, FormDef, FormVersion, Opinion};
 

@@ -1,0 +1,328 @@
+//! The `ikensho` binary as a user runs it: exit codes, findings, languages, unreadable files, the
+//! template.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ikensho"))
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn validate(path: &Path, extra: &[&str]) -> Output {
+    bin()
+        .arg("validate")
+        .arg(path)
+        .args(["--today", "2026-11-21"])
+        .args(extra)
+        .output()
+        .expect("runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn valid_examples_exit_0() {
+    for name in ["valid-first-insured.json", "valid-second-insured.json"] {
+        let o = validate(&data(name), &[]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{name}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        assert!(
+            stdout(&o).contains("問題は見つかりませんでした。"),
+            "{}",
+            stdout(&o)
+        );
+    }
+}
+
+/// Each invalid example exits 2 and reports exactly the findings listed in its `.expect` file.
+#[test]
+fn invalid_examples_exit_2_with_the_expected_items() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(data("")).expect("tests/data") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_owned();
+        if !(name.starts_with("invalid-") && name.ends_with(".json")) {
+            continue;
+        }
+        let expect_path = path.with_extension("expect");
+        let expected = std::fs::read_to_string(&expect_path)
+            .unwrap_or_else(|_| panic!("{} has no .expect file", name));
+        let o = validate(&path, &["--json"]);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json output");
+        let got: Vec<String> = doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {}",
+                    f["severity"].as_str().unwrap_or(""),
+                    f["item"].as_str().unwrap_or(""),
+                    f["message"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        let want: Vec<&str> = expected.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(got, want, "{name}");
+        assert!(
+            want.iter().any(|l| l.starts_with("error ")),
+            "{name} has an error"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "checked {checked} invalid examples");
+}
+
+#[test]
+fn warnings_only_exit_1() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = std::fs::read_to_string(data("valid-first-insured.json")).expect("read");
+    let text = text.replace("\"fax\": \"03-1234-5679\"", "\"fax\": \"\"");
+    let path = dir.path().join("no-fax.json");
+    std::fs::write(&path, text).expect("write");
+    let o = validate(&path, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("警告\t基本情報 › FAX\t入力してください。"),
+        "{out}"
+    );
+    assert!(out.contains("エラー 0件、警告 1件"), "{out}");
+}
+
+#[test]
+fn english_on_request() {
+    let o = validate(&data("invalid-identifiers.json"), &["--lang", "en"]);
+    assert_eq!(o.status.code(), Some(2));
+    let out = stdout(&o);
+    assert!(
+        out.contains("Error\tBasic information › Insurer number\tThe check digit (the last digit) does not match."),
+        "{out}"
+    );
+    assert!(out.contains("3 error(s), 0 warning(s)"), "{out}");
+    // Japanese is the default.
+    let o = validate(&data("invalid-identifiers.json"), &[]);
+    assert!(
+        stdout(&o).contains("エラー\t基本情報 › 保険者番号\t検証番号（最後の1桁）が合いません。")
+    );
+}
+
+/// Writes `text` to a file and validates it; returns (exit code, stderr).
+fn unreadable(text: &str, lang: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("op.json");
+    std::fs::write(&path, text).expect("write");
+    let o = validate(&path, &["--lang", lang]);
+    assert!(stdout(&o).is_empty(), "nothing on stdout: {}", stdout(&o));
+    (o.status.code(), stderr(&o))
+}
+
+#[test]
+fn unreadable_input_exits_3_saying_what_and_where() {
+    let valid = std::fs::read_to_string(data("valid-first-insured.json")).expect("read");
+
+    // A JSON syntax error: line and column.
+    let broken = valid.replacen("\"stable\",", "\"stable\"", 1);
+    let line = broken
+        .lines()
+        .position(|l| l.contains("\"course-treatment\""))
+        .expect("line")
+        + 1;
+    let (code, err) = unreadable(&broken, "ja");
+    assert_eq!(code, Some(3));
+    assert!(
+        err.contains(&format!("JSONとして読めません（{line}行目")),
+        "{err}"
+    );
+    let (_, err) = unreadable(&broken, "en");
+    assert!(
+        err.contains(&format!("Not readable as JSON (line {line}, column")),
+        "{err}"
+    );
+
+    // An unknown field is refused, with its line.
+    let unknown = valid.replacen("\"kana\":", "\"nickname\": \"はな\",\n    \"kana\":", 1);
+    let line = unknown
+        .lines()
+        .position(|l| l.contains("nickname"))
+        .expect("line")
+        + 1;
+    let (code, err) = unreadable(&unknown, "en");
+    assert_eq!(code, Some(3));
+    assert!(
+        err.contains("nickname") && err.contains(&format!("line {line}")),
+        "{err}"
+    );
+
+    // A value of no answer shape at all, and an unknown field inside a date.
+    let (code, err) = unreadable(
+        &valid.replacen("\"limb-loss\": false", "\"limb-loss\": 5", 1),
+        "en",
+    );
+    assert_eq!(code, Some(3));
+    assert!(
+        err.contains("found the number 5") && err.contains("line "),
+        "{err}"
+    );
+    let (code, err) = unreadable(
+        &valid.replacen("\"era\": \"reiwa\",", "\"era\": \"reiwa\", \"week\": 3,", 1),
+        "en",
+    );
+    assert_eq!(code, Some(3));
+    assert!(err.contains("a date: unknown field `week`"), "{err}");
+
+    // An item the form does not have, a choice the item does not have, a wrong shape.
+    let cases = [
+        (
+            valid.replacen("\"stability\": \"stable\"", "\"stability\": \"steady\"", 1),
+            "/answers/stability",
+            "\"steady\" is not a choice of item \"stability\"",
+        ),
+        (
+            valid.replacen(
+                "\"written-date\":",
+                "\"consent\": \"agree\",\n    \"written-date\":",
+                1,
+            ),
+            "/answers/consent",
+            "Form R8 has no item \"consent\"",
+        ),
+        (
+            valid.replacen("\"limb-loss\": false", "\"limb-loss\": \"no\"", 1),
+            "/answers/limb-loss",
+            "Write true or false",
+        ),
+        (
+            valid.replacen(
+                "\"written-date\":",
+                "\"applicant-name\": \"山田\",\n    \"written-date\":",
+                1,
+            ),
+            "/answers/applicant-name",
+            "/applicant/name",
+        ),
+        (
+            valid.replacen("\"sex\": \"female\"", "\"sex\": \"f\"", 1),
+            "/applicant/sex",
+            "\"f\" is not a choice",
+        ),
+        (
+            valid.replacen(
+                "\"bpsd-items\": [\n      \"day-night-reversal\",",
+                "\"bpsd-items\": [\n      \"wandering\",",
+                1,
+            ),
+            "/answers/bpsd-items",
+            "given twice",
+        ),
+    ];
+    for (text, pointer, want) in cases {
+        assert_ne!(text, valid, "the edit for {pointer} applies");
+        let (code, err) = unreadable(&text, "en");
+        assert_eq!(code, Some(3), "{pointer}: {err}");
+        assert!(
+            err.contains(&format!("At {pointer}:")) && err.contains(want),
+            "{pointer}: {err}"
+        );
+    }
+
+    // A newer file format, and something that is not an opinion.
+    let (code, err) = unreadable(
+        &valid.replacen("\"format_version\": 1", "\"format_version\": 2", 1),
+        "ja",
+    );
+    assert_eq!(code, Some(3));
+    assert!(err.contains("バージョン2は読めません"), "{err}");
+    let (code, err) = unreadable("{\"hello\": 1}", "en");
+    assert_eq!(code, Some(3));
+    assert!(err.contains("Not an opinion file"), "{err}");
+
+    // A file that does not exist.
+    let o = validate(Path::new("/nonexistent/opinion.json"), &[]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("ファイルを開けません：/nonexistent/opinion.json"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_duplicate_key_is_refused() {
+    let valid = std::fs::read_to_string(data("valid-first-insured.json")).expect("read");
+    let dup = valid.replacen(
+        "\"stability\": \"stable\",",
+        "\"stability\": \"stable\",\n    \"stability\": \"unstable\",",
+        1,
+    );
+    let (code, err) = unreadable(&dup, "en");
+    assert_eq!(code, Some(3));
+    assert!(err.contains("item 'stability' is given twice"), "{err}");
+}
+
+#[test]
+fn usage_errors_are_not_confused_with_findings() {
+    let o = bin().args(["validate"]).output().expect("runs");
+    assert_eq!(o.status.code(), Some(64));
+    let o = bin()
+        .args(["--lang", "fr", "validate", "x.json"])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(64));
+    let o = bin().arg("--help").output().expect("runs");
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn template_writes_an_empty_opinion_that_round_trips() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for form in ["R8", "R3"] {
+        let path = dir.path().join(format!("{form}.json"));
+        let o = bin()
+            .args(["template", "--form", form, "-o"])
+            .arg(&path)
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let text = std::fs::read_to_string(&path).expect("written");
+        let op = ikensho::form::Opinion::from_json(&text).expect("readable");
+        assert_eq!(op.form_version.as_str(), form);
+        assert_eq!(op.to_json(), text, "written as it is read");
+        assert_eq!(op.answers.get("consent").is_some(), form == "R3");
+        assert!(op.answers.get("special-notes").is_some());
+        // Empty is readable and full of errors, not unreadable.
+        let o = validate(&path, &["--json"]);
+        assert_eq!(o.status.code(), Some(2));
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        assert!(doc["errors"].as_u64().unwrap_or(0) >= 10, "{doc}");
+        // Nothing is reported as "not applicable": empty values are not answers.
+        assert!(!String::from_utf8_lossy(&o.stdout).contains("msg-not-applicable"));
+    }
+    // To standard output without -o.
+    let o = bin().arg("template").output().expect("runs");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("{\n  \"format\": \"ikensho-opinion\""));
+}
