@@ -397,11 +397,7 @@ fn check_value(out: &mut Out<'_>, item: &Item, value: &ValueRef<'_>, ctx: &Conte
             }
         }
         (ItemKind::GregorianDate, ValueRef::Text(s)) => match nfkc_trim(s).parse::<Date>() {
-            Err(_) => out.error(
-                id,
-                msg::DATE_INVALID,
-                vec![("value", Arg::Text(s.to_string()))],
-            ),
+            Err(_) => out.error(id, msg::DATE_INVALID, Vec::new()),
             Ok(d) if d > ctx.today && !item.future_ok => {
                 out.error(id, msg::DATE_FUTURE, vec![("today", Arg::Date(ctx.today))]);
             }
@@ -516,11 +512,7 @@ pub fn parse_number(s: &str) -> Option<(f64, usize)> {
 fn check_number(out: &mut Out<'_>, item: &Item, s: &str) {
     let id = item.id.as_str();
     let Some((v, decimals)) = parse_number(s) else {
-        out.error(
-            id,
-            msg::NUMBER_INVALID,
-            vec![("value", Arg::Text(s.to_owned()))],
-        );
+        out.error(id, msg::NUMBER_INVALID, Vec::new());
         return;
     };
     if decimals > usize::from(item.decimals) {
@@ -539,7 +531,6 @@ fn check_number(out: &mut Out<'_>, item: &Item, s: &str) {
             id,
             msg::IMPLAUSIBLE,
             vec![
-                ("value", Arg::Number(v)),
                 ("low", Arg::Number(lo)),
                 ("high", Arg::Number(hi)),
                 ("unit", Arg::Text(unit)),
