@@ -67,995 +67,197 @@ fn case_on(rule: &'static str, base: fn() -> Opinion, edit: Edit, expect: Expect
     }
 }
 
+#[rustfmt::skip]
 fn cases() -> Vec<Case> {
     vec![
         // ── R-REQ: required items ──
-        case(
-            "R-REQ-1",
-            |o| date(o, "written-date", "reiwa", "", "", ""),
-            Finds(E, "written-date", msg::REQUIRED),
-        ),
-        case(
-            "R-REQ-1",
-            |o| {
-                o.answers.remove("written-date");
-            },
-            Finds(E, "written-date", msg::REQUIRED),
-        ),
+        case("R-REQ-1", |o| date(o, "written-date", "reiwa", "", "", ""), Finds(E, "written-date", msg::REQUIRED)),
+        case("R-REQ-1", |o| { o.answers.remove("written-date"); }, Finds(E, "written-date", msg::REQUIRED)),
         case("R-REQ-1", |_| {}, Clean("written-date", msg::REQUIRED)),
-        case(
-            "R-REQ-1",
-            |o| o.applicant.name.clear(),
-            Finds(E, "applicant-name", msg::REQUIRED),
-        ),
-        case(
-            "R-REQ-1",
-            |o| o.applicant.sex.clear(),
-            Finds(E, "applicant-sex", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-REQ-1",
-            |o| o.applicant.birth_date = DateInput::default(),
-            Finds(E, "applicant-birth-date", msg::REQUIRED),
-        ),
-        case(
-            "R-REQ-1",
-            |o| text(o, "applicant-age", " "),
-            Finds(E, "applicant-age", msg::REQUIRED),
-        ),
-        case(
-            "R-REQ-1b",
-            |o| o.applicant.address.clear(),
-            Finds(W, "applicant-address", msg::REQUIRED),
-        ),
-        case(
-            "R-REQ-1b",
-            |o| o.applicant.phone.clear(),
-            Finds(W, "applicant-phone", msg::REQUIRED),
-        ),
-        case(
-            "R-REQ-1b",
-            |_| {},
-            Clean("applicant-address", msg::REQUIRED),
-        ),
-        case(
-            "R-REQ-2",
-            |o| o.clinic.physician_name.clear(),
-            Finds(E, "physician-name", msg::REQUIRED),
-        ),
-        case(
-            "R-REQ-2",
-            |o| o.clinic.name.clear(),
-            Finds(E, "clinic-name", msg::REQUIRED),
-        ),
-        case(
-            "R-REQ-2",
-            |o| o.clinic.address.clear(),
-            Finds(E, "clinic-address", msg::REQUIRED),
-        ),
-        case(
-            "R-REQ-2",
-            |o| o.clinic.phone.clear(),
-            Finds(E, "clinic-phone", msg::REQUIRED),
-        ),
+        case("R-REQ-1", |o| o.applicant.name.clear(), Finds(E, "applicant-name", msg::REQUIRED)),
+        case("R-REQ-1", |o| o.applicant.sex.clear(), Finds(E, "applicant-sex", msg::REQUIRED_CHOICE)),
+        case("R-REQ-1", |o| o.applicant.birth_date = DateInput::default(), Finds(E, "applicant-birth-date", msg::REQUIRED)),
+        case("R-REQ-1", |o| text(o, "applicant-age", " "), Finds(E, "applicant-age", msg::REQUIRED)),
+        case("R-REQ-1b", |o| o.applicant.address.clear(), Finds(W, "applicant-address", msg::REQUIRED)),
+        case("R-REQ-1b", |o| o.applicant.phone.clear(), Finds(W, "applicant-phone", msg::REQUIRED)),
+        case("R-REQ-1b", |_| {}, Clean("applicant-address", msg::REQUIRED)),
+        case("R-REQ-2", |o| o.clinic.physician_name.clear(), Finds(E, "physician-name", msg::REQUIRED)),
+        case("R-REQ-2", |o| o.clinic.name.clear(), Finds(E, "clinic-name", msg::REQUIRED)),
+        case("R-REQ-2", |o| o.clinic.address.clear(), Finds(E, "clinic-address", msg::REQUIRED)),
+        case("R-REQ-2", |o| o.clinic.phone.clear(), Finds(E, "clinic-phone", msg::REQUIRED)),
         case("R-REQ-2", |_| {}, Clean("physician-name", msg::REQUIRED)),
-        case(
-            "R-REQ-2b",
-            |o| o.clinic.fax.clear(),
-            Finds(W, "clinic-fax", msg::REQUIRED),
-        ),
+        case("R-REQ-2b", |o| o.clinic.fax.clear(), Finds(W, "clinic-fax", msg::REQUIRED)),
         case("R-REQ-2b", |_| {}, Clean("clinic-fax", msg::REQUIRED)),
-        case(
-            "R-REQ-3",
-            |o| date(o, "last-exam-date", "reiwa", "", "", ""),
-            Finds(E, "last-exam-date", msg::REQUIRED),
-        ),
-        case(
-            "R-REQ-3",
-            |o| text(o, "opinion-count", ""),
-            Finds(E, "opinion-count", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-REQ-3",
-            |o| text(o, "other-visits", ""),
-            Finds(E, "other-visits", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-REQ-3",
-            |_| {},
-            Clean("opinion-count", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-REQ-4",
-            |o| text(o, "diagnosis-1", "　"),
-            Finds(E, "diagnosis-1", msg::REQUIRED),
-        ),
-        case(
-            "R-REQ-4",
-            |o| text(o, "diagnosis-2", ""),
-            Clean("diagnosis-2", msg::REQUIRED),
-        ),
-        case(
-            "R-REQ-5",
-            |o| text(o, "stability", ""),
-            Finds(E, "stability", msg::REQUIRED_CHOICE),
-        ),
+        case("R-REQ-3", |o| date(o, "last-exam-date", "reiwa", "", "", ""), Finds(E, "last-exam-date", msg::REQUIRED)),
+        case("R-REQ-3", |o| text(o, "opinion-count", ""), Finds(E, "opinion-count", msg::REQUIRED_CHOICE)),
+        case("R-REQ-3", |o| text(o, "other-visits", ""), Finds(E, "other-visits", msg::REQUIRED_CHOICE)),
+        case("R-REQ-3", |_| {}, Clean("opinion-count", msg::REQUIRED_CHOICE)),
+        case("R-REQ-4", |o| text(o, "diagnosis-1", "　"), Finds(E, "diagnosis-1", msg::REQUIRED)),
+        case("R-REQ-4", |o| text(o, "diagnosis-2", ""), Clean("diagnosis-2", msg::REQUIRED)),
+        case("R-REQ-5", |o| text(o, "stability", ""), Finds(E, "stability", msg::REQUIRED_CHOICE)),
         case("R-REQ-5", |_| {}, Clean("stability", msg::REQUIRED_CHOICE)),
-        case(
-            "R-REQ-6",
-            |o| text(o, "bedridden-level", ""),
-            Finds(E, "bedridden-level", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-REQ-6",
-            |o| text(o, "dementia-level", ""),
-            Finds(E, "dementia-level", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-REQ-6",
-            |o| text(o, "short-term-memory", ""),
-            Finds(W, "short-term-memory", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-REQ-6",
-            |o| text(o, "handedness", ""),
-            Finds(W, "handedness", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-REQ-6",
-            |o| text(o, "weight-change", ""),
-            Finds(W, "weight-change", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-REQ-6",
-            |o| text(o, "outdoor-walking", ""),
-            Finds(W, "outdoor-walking", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-REQ-6",
-            |o| text(o, "improvement-outlook", ""),
-            Finds(W, "improvement-outlook", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-REQ-6",
-            |o| text(o, "infection", ""),
-            Finds(W, "infection", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-REQ-6",
-            |_| {},
-            Clean("dementia-level", msg::REQUIRED_CHOICE),
-        ),
-        case_on(
-            "R-REQ-7",
-            r3_first_insured,
-            |o| text(o, "consent", ""),
-            Finds(E, "consent", msg::REQUIRED_CHOICE),
-        ),
-        case_on(
-            "R-REQ-7",
-            r3_first_insured,
-            |_| {},
-            Clean("consent", msg::REQUIRED_CHOICE),
-        ),
+        case("R-REQ-6", |o| text(o, "bedridden-level", ""), Finds(E, "bedridden-level", msg::REQUIRED_CHOICE)),
+        case("R-REQ-6", |o| text(o, "dementia-level", ""), Finds(E, "dementia-level", msg::REQUIRED_CHOICE)),
+        case("R-REQ-6", |o| text(o, "short-term-memory", ""), Finds(W, "short-term-memory", msg::REQUIRED_CHOICE)),
+        case("R-REQ-6", |o| text(o, "handedness", ""), Finds(W, "handedness", msg::REQUIRED_CHOICE)),
+        case("R-REQ-6", |o| text(o, "weight-change", ""), Finds(W, "weight-change", msg::REQUIRED_CHOICE)),
+        case("R-REQ-6", |o| text(o, "outdoor-walking", ""), Finds(W, "outdoor-walking", msg::REQUIRED_CHOICE)),
+        case("R-REQ-6", |o| text(o, "improvement-outlook", ""), Finds(W, "improvement-outlook", msg::REQUIRED_CHOICE)),
+        case("R-REQ-6", |o| text(o, "infection", ""), Finds(W, "infection", msg::REQUIRED_CHOICE)),
+        case("R-REQ-6", |_| {}, Clean("dementia-level", msg::REQUIRED_CHOICE)),
+        case_on("R-REQ-7", r3_first_insured, |o| text(o, "consent", ""), Finds(E, "consent", msg::REQUIRED_CHOICE)),
+        case_on("R-REQ-7", r3_first_insured, |_| {}, Clean("consent", msg::REQUIRED_CHOICE)),
         // ── R-C: conditional requirements ──
-        case(
-            "R-C1",
-            |o| list(o, "other-departments", &[]),
-            Finds(E, "other-departments", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-C1",
-            |_| {},
-            Clean("other-departments", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-C1b",
-            |o| list(o, "other-departments", &["other"]),
-            Finds(E, "other-departments-other", msg::REQUIRED),
-        ),
-        case(
-            "R-C1b",
-            |o| {
-                list(o, "other-departments", &["other"]);
-                text(o, "other-departments-other", "形成外科");
-            },
-            Clean("other-departments-other", msg::REQUIRED),
-        ),
-        case(
-            "R-C1c",
-            |o| text(o, "other-visits", "no"),
-            Finds(E, "other-departments", msg::NOT_APPLICABLE),
-        ),
-        case(
-            "R-C1c",
-            |o| {
-                text(o, "other-visits", "no");
-                list(o, "other-departments", &[]);
-            },
-            Clean("other-departments", msg::NOT_APPLICABLE),
-        ),
-        case(
-            "R-C2",
-            |o| text(o, "stability", "unstable"),
-            Finds(E, "stability-detail", msg::REQUIRED),
-        ),
-        case(
-            "R-C2",
-            |o| {
-                text(o, "stability", "unstable");
-                text(o, "stability-detail", "心不全の増悪を繰り返す");
-            },
-            Clean("stability-detail", msg::REQUIRED),
-        ),
-        case(
-            "R-C2",
-            |o| text(o, "stability-detail", "心不全の増悪を繰り返す"),
-            Finds(W, "stability-detail", msg::NOT_APPLICABLE),
-        ),
-        case(
-            "R-C3",
-            |o| list(o, "bpsd-items", &[]),
-            Finds(E, "bpsd-items", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-C3",
-            |o| text(o, "bpsd", "no"),
-            Finds(E, "bpsd-items", msg::NOT_APPLICABLE),
-        ),
+        case("R-C1", |o| list(o, "other-departments", &[]), Finds(E, "other-departments", msg::REQUIRED_CHOICE)),
+        case("R-C1", |_| {}, Clean("other-departments", msg::REQUIRED_CHOICE)),
+        case("R-C1b", |o| list(o, "other-departments", &["other"]), Finds(E, "other-departments-other", msg::REQUIRED)),
+        case("R-C1b", |o| { list(o, "other-departments", &["other"]); text(o, "other-departments-other", "形成外科"); }, Clean("other-departments-other", msg::REQUIRED)),
+        case("R-C1c", |o| text(o, "other-visits", "no"), Finds(E, "other-departments", msg::NOT_APPLICABLE)),
+        case("R-C1c", |o| { text(o, "other-visits", "no"); list(o, "other-departments", &[]); }, Clean("other-departments", msg::NOT_APPLICABLE)),
+        case("R-C2", |o| text(o, "stability", "unstable"), Finds(E, "stability-detail", msg::REQUIRED)),
+        case("R-C2", |o| { text(o, "stability", "unstable"); text(o, "stability-detail", "心不全の増悪を繰り返す"); }, Clean("stability-detail", msg::REQUIRED)),
+        case("R-C2", |o| text(o, "stability-detail", "心不全の増悪を繰り返す"), Finds(W, "stability-detail", msg::NOT_APPLICABLE)),
+        case("R-C3", |o| list(o, "bpsd-items", &[]), Finds(E, "bpsd-items", msg::REQUIRED_CHOICE)),
+        case("R-C3", |o| text(o, "bpsd", "no"), Finds(E, "bpsd-items", msg::NOT_APPLICABLE)),
         case("R-C3", |_| {}, Clean("bpsd-items", msg::REQUIRED_CHOICE)),
-        case(
-            "R-C3b",
-            |o| list(o, "bpsd-items", &["other"]),
-            Finds(E, "bpsd-other", msg::REQUIRED),
-        ),
-        case(
-            "R-C3b",
-            |o| {
-                list(o, "bpsd-items", &["other"]);
-                text(o, "bpsd-other", "収集癖");
-            },
-            Clean("bpsd-other", msg::REQUIRED),
-        ),
-        case(
-            "R-C4",
-            |o| text(o, "psych-symptoms", "yes"),
-            Finds(E, "psych-symptom-name", msg::REQUIRED),
-        ),
-        case(
-            "R-C4",
-            |o| {
-                text(o, "psych-symptoms", "yes");
-                text(o, "psych-symptom-name", "抑うつ");
-            },
-            Clean("psych-symptom-name", msg::REQUIRED),
-        ),
-        case(
-            "R-C4b",
-            |o| {
-                text(o, "psych-symptoms", "yes");
-                text(o, "specialist-visit", "yes");
-            },
-            Finds(W, "specialist-visit-detail", msg::REQUIRED),
-        ),
-        case(
-            "R-C4b",
-            |o| {
-                text(o, "psych-symptoms", "yes");
-                text(o, "specialist-visit", "yes");
-                text(o, "specialist-visit-detail", "精神科");
-            },
-            Clean("specialist-visit-detail", msg::REQUIRED),
-        ),
-        case(
-            "R-C4c",
-            |o| text(o, "psych-symptom-name", "抑うつ"),
-            Finds(W, "psych-symptom-name", msg::NOT_APPLICABLE),
-        ),
-        case(
-            "R-C4c",
-            |o| text(o, "specialist-visit", "no"),
-            Finds(W, "specialist-visit", msg::NOT_APPLICABLE),
-        ),
-        case(
-            "R-C4c",
-            |_| {},
-            Clean("specialist-visit", msg::NOT_APPLICABLE),
-        ),
-        case(
-            "R-C5",
-            |o| flag(o, "paralysis", true),
-            Finds(E, "paralysis-sites", msg::REQUIRED_CHOICE),
-        ),
-        case_on(
-            "R-C5",
-            second_insured,
-            |_| {},
-            Clean("paralysis-sites", msg::REQUIRED_CHOICE),
-        ),
-        case_on(
-            "R-C5b",
-            second_insured,
-            |o| text(o, "paralysis-left-arm-degree", ""),
-            Finds(E, "paralysis-left-arm-degree", msg::REQUIRED_CHOICE),
-        ),
-        case_on(
-            "R-C5b",
-            second_insured,
-            |_| {},
-            Clean("paralysis-left-arm-degree", msg::REQUIRED_CHOICE),
-        ),
-        case_on(
-            "R-C5c",
-            second_insured,
-            |o| list(o, "paralysis-sites", &["left-arm", "other"]),
-            Finds(E, "paralysis-other-site", msg::REQUIRED),
-        ),
-        case_on(
-            "R-C5c",
-            second_insured,
-            |o| list(o, "paralysis-sites", &["left-arm", "other"]),
-            Finds(E, "paralysis-other-degree", msg::REQUIRED_CHOICE),
-        ),
-        case_on(
-            "R-C5c",
-            second_insured,
-            |o| {
-                list(o, "paralysis-sites", &["left-arm", "other"]);
-                text(o, "paralysis-other-site", "顔面");
-                text(o, "paralysis-other-degree", "mild");
-            },
-            Clean("paralysis-other-site", msg::REQUIRED),
-        ),
-        case_on(
-            "R-C5d",
-            second_insured,
-            |o| flag(o, "paralysis", false),
-            Finds(E, "paralysis-sites", msg::NOT_APPLICABLE),
-        ),
-        case_on(
-            "R-C5d",
-            second_insured,
-            |o| flag(o, "paralysis", false),
-            Finds(E, "paralysis-left-arm-degree", msg::NOT_APPLICABLE),
-        ),
-        case(
-            "R-C5d",
-            |o| text(o, "paralysis-right-leg-degree", "mild"),
-            Finds(E, "paralysis-right-leg-degree", msg::NOT_APPLICABLE),
-        ),
-        case(
-            "R-C6",
-            |o| text(o, "muscle-weakness-site", ""),
-            Finds(E, "muscle-weakness-site", msg::REQUIRED),
-        ),
-        case(
-            "R-C6",
-            |o| text(o, "joint-pain-degree", ""),
-            Finds(E, "joint-pain-degree", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-C6",
-            |o| flag(o, "pressure-ulcer", true),
-            Finds(E, "pressure-ulcer-site", msg::REQUIRED),
-        ),
-        case(
-            "R-C6",
-            |o| flag(o, "contracture", true),
-            Finds(E, "contracture-degree", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-C6",
-            |o| flag(o, "other-skin", true),
-            Finds(E, "other-skin-site", msg::REQUIRED),
-        ),
+        case("R-C3b", |o| list(o, "bpsd-items", &["other"]), Finds(E, "bpsd-other", msg::REQUIRED)),
+        case("R-C3b", |o| { list(o, "bpsd-items", &["other"]); text(o, "bpsd-other", "収集癖"); }, Clean("bpsd-other", msg::REQUIRED)),
+        case("R-C4", |o| text(o, "psych-symptoms", "yes"), Finds(E, "psych-symptom-name", msg::REQUIRED)),
+        case("R-C4", |o| { text(o, "psych-symptoms", "yes"); text(o, "psych-symptom-name", "抑うつ"); }, Clean("psych-symptom-name", msg::REQUIRED)),
+        case("R-C4b", |o| { text(o, "psych-symptoms", "yes"); text(o, "specialist-visit", "yes"); }, Finds(W, "specialist-visit-detail", msg::REQUIRED)),
+        case("R-C4b", |o| { text(o, "psych-symptoms", "yes"); text(o, "specialist-visit", "yes"); text(o, "specialist-visit-detail", "精神科"); }, Clean("specialist-visit-detail", msg::REQUIRED)),
+        case("R-C4c", |o| text(o, "psych-symptom-name", "抑うつ"), Finds(W, "psych-symptom-name", msg::NOT_APPLICABLE)),
+        case("R-C4c", |o| text(o, "specialist-visit", "no"), Finds(W, "specialist-visit", msg::NOT_APPLICABLE)),
+        case("R-C4c", |_| {}, Clean("specialist-visit", msg::NOT_APPLICABLE)),
+        case("R-C5", |o| flag(o, "paralysis", true), Finds(E, "paralysis-sites", msg::REQUIRED_CHOICE)),
+        case_on("R-C5", second_insured, |_| {}, Clean("paralysis-sites", msg::REQUIRED_CHOICE)),
+        case_on("R-C5b", second_insured, |o| text(o, "paralysis-left-arm-degree", ""), Finds(E, "paralysis-left-arm-degree", msg::REQUIRED_CHOICE)),
+        case_on("R-C5b", second_insured, |_| {}, Clean("paralysis-left-arm-degree", msg::REQUIRED_CHOICE)),
+        case_on("R-C5c", second_insured, |o| list(o, "paralysis-sites", &["left-arm", "other"]), Finds(E, "paralysis-other-site", msg::REQUIRED)),
+        case_on("R-C5c", second_insured, |o| list(o, "paralysis-sites", &["left-arm", "other"]), Finds(E, "paralysis-other-degree", msg::REQUIRED_CHOICE)),
+        case_on("R-C5c", second_insured, |o| { list(o, "paralysis-sites", &["left-arm", "other"]); text(o, "paralysis-other-site", "顔面"); text(o, "paralysis-other-degree", "mild"); }, Clean("paralysis-other-site", msg::REQUIRED)),
+        case_on("R-C5d", second_insured, |o| flag(o, "paralysis", false), Finds(E, "paralysis-sites", msg::NOT_APPLICABLE)),
+        case_on("R-C5d", second_insured, |o| flag(o, "paralysis", false), Finds(E, "paralysis-left-arm-degree", msg::NOT_APPLICABLE)),
+        case("R-C5d", |o| text(o, "paralysis-right-leg-degree", "mild"), Finds(E, "paralysis-right-leg-degree", msg::NOT_APPLICABLE)),
+        case("R-C6", |o| text(o, "muscle-weakness-site", ""), Finds(E, "muscle-weakness-site", msg::REQUIRED)),
+        case("R-C6", |o| text(o, "joint-pain-degree", ""), Finds(E, "joint-pain-degree", msg::REQUIRED_CHOICE)),
+        case("R-C6", |o| flag(o, "pressure-ulcer", true), Finds(E, "pressure-ulcer-site", msg::REQUIRED)),
+        case("R-C6", |o| flag(o, "contracture", true), Finds(E, "contracture-degree", msg::REQUIRED_CHOICE)),
+        case("R-C6", |o| flag(o, "other-skin", true), Finds(E, "other-skin-site", msg::REQUIRED)),
         case("R-C6", |_| {}, Clean("muscle-weakness-site", msg::REQUIRED)),
-        case(
-            "R-C6b",
-            |o| flag(o, "muscle-weakness", false),
-            Finds(E, "muscle-weakness-site", msg::NOT_APPLICABLE),
-        ),
-        case(
-            "R-C6b",
-            |o| text(o, "contracture-degree", "severe"),
-            Finds(E, "contracture-degree", msg::NOT_APPLICABLE),
-        ),
-        case(
-            "R-C6b",
-            |_| {},
-            Clean("contracture-degree", msg::NOT_APPLICABLE),
-        ),
-        case(
-            "R-C7",
-            |o| flag(o, "limb-loss", true),
-            Finds(E, "limb-loss-site", msg::REQUIRED),
-        ),
-        case(
-            "R-C7",
-            |o| {
-                flag(o, "limb-loss", true);
-                text(o, "limb-loss-site", "左下腿");
-            },
-            Clean("limb-loss-site", msg::REQUIRED),
-        ),
-        case(
-            "R-C8",
-            |o| flag(o, "ataxia", true),
-            Finds(E, "ataxia-sides", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-C8",
-            |o| {
-                flag(o, "ataxia", true);
-                list(o, "ataxia-sides", &["trunk-left"]);
-            },
-            Clean("ataxia-sides", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-C9",
-            |o| list(o, "walking-aids", &["not-used", "outdoor"]),
-            Finds(E, "walking-aids", msg::EXCLUSIVE),
-        ),
-        case(
-            "R-C9",
-            |o| list(o, "walking-aids", &["not-used"]),
-            Clean("walking-aids", msg::EXCLUSIVE),
-        ),
-        case(
-            "R-C10",
-            |o| list(o, "conditions", &["other"]),
-            Finds(E, "conditions-other", msg::REQUIRED),
-        ),
-        case(
-            "R-C10",
-            |o| {
-                list(o, "conditions", &["other"]);
-                text(o, "conditions-other", "せん妄");
-            },
-            Clean("conditions-other", msg::REQUIRED),
-        ),
-        case(
-            "R-C10b",
-            |o| text(o, "conditions-policy", ""),
-            Finds(W, "conditions-policy", msg::REQUIRED),
-        ),
-        case(
-            "R-C10b",
-            |o| {
-                text(o, "conditions-policy", "");
-                list(o, "conditions", &[]);
-            },
-            Clean("conditions-policy", msg::REQUIRED),
-        ),
-        case(
-            "R-C11",
-            |o| set(o, "medical-services", Answer::List(vec!["other".into()])),
-            Finds(E, "medical-services-other", msg::REQUIRED),
-        ),
-        case(
-            "R-C11",
-            |o| {
-                list(o, "medical-services", &["other"]);
-                text(o, "medical-services-other", "訪問マッサージ");
-            },
-            Clean("medical-services-other", msg::REQUIRED),
-        ),
-        case(
-            "R-C11b",
-            |o| list(o, "medical-services", &["none", "home-nursing"]),
-            Finds(E, "medical-services", msg::EXCLUSIVE),
-        ),
-        case(
-            "R-C11b",
-            |o| list(o, "medical-services", &["none"]),
-            Clean("medical-services", msg::EXCLUSIVE),
-        ),
-        case(
-            "R-C11c",
-            |o| {
-                set(
-                    o,
-                    "medical-services",
-                    Answer::Marked(Marked {
-                        selected: vec!["home-nursing".into()],
-                        emphasized: vec!["home-rehab".into()],
-                    }),
-                )
-            },
-            Finds(E, "medical-services", msg::EMPHASIS_UNCHECKED),
-        ),
-        case(
-            "R-C11c",
-            |_| {},
-            Clean("medical-services", msg::EMPHASIS_UNCHECKED),
-        ),
-        case(
-            "R-C12",
-            |o| text(o, "care-note-mobility", ""),
-            Finds(W, "care-note-mobility", msg::REQUIRED),
-        ),
+        case("R-C6b", |o| flag(o, "muscle-weakness", false), Finds(E, "muscle-weakness-site", msg::NOT_APPLICABLE)),
+        case("R-C6b", |o| text(o, "contracture-degree", "severe"), Finds(E, "contracture-degree", msg::NOT_APPLICABLE)),
+        case("R-C6b", |_| {}, Clean("contracture-degree", msg::NOT_APPLICABLE)),
+        case("R-C7", |o| flag(o, "limb-loss", true), Finds(E, "limb-loss-site", msg::REQUIRED)),
+        case("R-C7", |o| { flag(o, "limb-loss", true); text(o, "limb-loss-site", "左下腿"); }, Clean("limb-loss-site", msg::REQUIRED)),
+        case("R-C8", |o| flag(o, "ataxia", true), Finds(E, "ataxia-sides", msg::REQUIRED_CHOICE)),
+        case("R-C8", |o| { flag(o, "ataxia", true); list(o, "ataxia-sides", &["trunk-left"]); }, Clean("ataxia-sides", msg::REQUIRED_CHOICE)),
+        case("R-C9", |o| list(o, "walking-aids", &["not-used", "outdoor"]), Finds(E, "walking-aids", msg::EXCLUSIVE)),
+        case("R-C9", |o| list(o, "walking-aids", &["not-used"]), Clean("walking-aids", msg::EXCLUSIVE)),
+        case("R-C10", |o| list(o, "conditions", &["other"]), Finds(E, "conditions-other", msg::REQUIRED)),
+        case("R-C10", |o| { list(o, "conditions", &["other"]); text(o, "conditions-other", "せん妄"); }, Clean("conditions-other", msg::REQUIRED)),
+        case("R-C10b", |o| text(o, "conditions-policy", ""), Finds(W, "conditions-policy", msg::REQUIRED)),
+        case("R-C10b", |o| { text(o, "conditions-policy", ""); list(o, "conditions", &[]); }, Clean("conditions-policy", msg::REQUIRED)),
+        case("R-C11", |o| set(o, "medical-services", Answer::List(vec!["other".into()])), Finds(E, "medical-services-other", msg::REQUIRED)),
+        case("R-C11", |o| { list(o, "medical-services", &["other"]); text(o, "medical-services-other", "訪問マッサージ"); }, Clean("medical-services-other", msg::REQUIRED)),
+        case("R-C11b", |o| list(o, "medical-services", &["none", "home-nursing"]), Finds(E, "medical-services", msg::EXCLUSIVE)),
+        case("R-C11b", |o| list(o, "medical-services", &["none"]), Clean("medical-services", msg::EXCLUSIVE)),
+        case("R-C11c", |o| { set(o, "medical-services", Answer::Marked(Marked { selected: vec!["home-nursing".into()], emphasized: vec!["home-rehab".into()], })) }, Finds(E, "medical-services", msg::EMPHASIS_UNCHECKED)),
+        case("R-C11c", |_| {}, Clean("medical-services", msg::EMPHASIS_UNCHECKED)),
+        case("R-C12", |o| text(o, "care-note-mobility", ""), Finds(W, "care-note-mobility", msg::REQUIRED)),
         case("R-C12", |_| {}, Clean("care-note-mobility", msg::REQUIRED)),
-        case(
-            "R-C12b",
-            |o| list(o, "care-notes", &["blood-pressure", "none"]),
-            Finds(E, "care-notes", msg::EXCLUSIVE),
-        ),
-        case(
-            "R-C12b",
-            |o| {
-                list(o, "care-notes", &["none"]);
-                text(o, "care-note-blood-pressure", "");
-                text(o, "care-note-mobility", "");
-            },
-            Clean("care-notes", msg::EXCLUSIVE),
-        ),
-        case(
-            "R-C12c",
-            |o| list(o, "care-notes", &["blood-pressure", "mobility", "other"]),
-            Finds(E, "care-note-other", msg::REQUIRED),
-        ),
-        case(
-            "R-C12c",
-            |o| {
-                list(o, "care-notes", &["blood-pressure", "mobility", "other"]);
-                text(o, "care-note-other", "入浴は短時間で");
-            },
-            Clean("care-note-other", msg::REQUIRED),
-        ),
-        case(
-            "R-C13",
-            |o| text(o, "infection", "yes"),
-            Finds(E, "infection-detail", msg::REQUIRED),
-        ),
-        case(
-            "R-C13",
-            |o| text(o, "infection-detail", "MRSA保菌"),
-            Finds(E, "infection-detail", msg::NOT_APPLICABLE),
-        ),
-        case(
-            "R-C13",
-            |o| {
-                text(o, "infection", "yes");
-                text(o, "infection-detail", "MRSA保菌");
-            },
-            Clean("infection-detail", msg::REQUIRED),
-        ),
-        case(
-            "R-C14",
-            |o| text(o, "nutrition", "poor"),
-            Finds(W, "nutrition-notes", msg::REQUIRED),
-        ),
-        case(
-            "R-C14",
-            |o| {
-                text(o, "nutrition", "poor");
-                text(o, "nutrition-notes", "食事量が半分程度");
-            },
-            Clean("nutrition-notes", msg::REQUIRED),
-        ),
+        case("R-C12b", |o| list(o, "care-notes", &["blood-pressure", "none"]), Finds(E, "care-notes", msg::EXCLUSIVE)),
+        case("R-C12b", |o| { list(o, "care-notes", &["none"]); text(o, "care-note-blood-pressure", ""); text(o, "care-note-mobility", ""); }, Clean("care-notes", msg::EXCLUSIVE)),
+        case("R-C12c", |o| list(o, "care-notes", &["blood-pressure", "mobility", "other"]), Finds(E, "care-note-other", msg::REQUIRED)),
+        case("R-C12c", |o| { list(o, "care-notes", &["blood-pressure", "mobility", "other"]); text(o, "care-note-other", "入浴は短時間で"); }, Clean("care-note-other", msg::REQUIRED)),
+        case("R-C13", |o| text(o, "infection", "yes"), Finds(E, "infection-detail", msg::REQUIRED)),
+        case("R-C13", |o| text(o, "infection-detail", "MRSA保菌"), Finds(E, "infection-detail", msg::NOT_APPLICABLE)),
+        case("R-C13", |o| { text(o, "infection", "yes"); text(o, "infection-detail", "MRSA保菌"); }, Clean("infection-detail", msg::REQUIRED)),
+        case("R-C14", |o| text(o, "nutrition", "poor"), Finds(W, "nutrition-notes", msg::REQUIRED)),
+        case("R-C14", |o| { text(o, "nutrition", "poor"); text(o, "nutrition-notes", "食事量が半分程度"); }, Clean("nutrition-notes", msg::REQUIRED)),
         // ── R-D: dates and consistency ──
-        case(
-            "R-D1",
-            |o| date(o, "last-exam-date", "reiwa", "8", "11", "21"),
-            Finds(E, "last-exam-date", msg::EXAM_AFTER_WRITTEN),
-        ),
-        case(
-            "R-D1",
-            |o| date(o, "last-exam-date", "reiwa", "8", "11", "20"),
-            Clean("last-exam-date", msg::EXAM_AFTER_WRITTEN),
-        ),
-        case(
-            "R-D2",
-            |o| date(o, "written-date", "reiwa", "8", "11", "22"),
-            Finds(E, "written-date", msg::DATE_FUTURE),
-        ),
-        case(
-            "R-D2",
-            |o| date(o, "written-date", "reiwa", "8", "11", "21"),
-            Clean("written-date", msg::DATE_FUTURE),
-        ),
-        case(
-            "R-D2",
-            |o| {
-                if let Some(r) = o.request.as_mut() {
-                    r.application_date = "2027-01-01".into();
-                }
-            },
-            Finds(E, "application-date", msg::DATE_FUTURE),
-        ),
-        case(
-            "R-D2",
-            |o| {
-                if let Some(r) = o.request.as_mut() {
-                    r.due_date = "2027-01-01".into();
-                }
-            },
-            Clean("due-date", msg::DATE_FUTURE),
-        ),
-        case(
-            "R-D3",
-            |o| date(o, "onset-1", "reiwa", "8", "12", ""),
-            Finds(E, "onset-1", msg::ONSET_AFTER_WRITTEN),
-        ),
-        case(
-            "R-D3",
-            |o| date(o, "onset-1", "reiwa", "8", "11", ""),
-            Clean("onset-1", msg::ONSET_AFTER_WRITTEN),
-        ),
-        case(
-            "R-D3",
-            |o| date(o, "onset-1", "showa", "16", "", ""),
-            Clean("onset-1", msg::ONSET_BEFORE_BIRTH),
-        ),
-        case(
-            "R-D3",
-            |o| date(o, "onset-1", "showa", "16", "4", ""),
-            Finds(E, "onset-1", msg::ONSET_BEFORE_BIRTH),
-        ),
-        case(
-            "R-D3",
-            |o| date(o, "onset-1", "showa", "15", "", ""),
-            Finds(E, "onset-1", msg::ONSET_BEFORE_BIRTH),
-        ),
-        case(
-            "R-D4",
-            |o| o.applicant.birth_date = DateInput::new("showa", "64", "1", "8"),
-            Finds(E, "applicant-birth-date", msg::DATE_OUTSIDE_ERA),
-        ),
-        case(
-            "R-D4",
-            |o| date(o, "onset-1", "heisei", "31", "5", ""),
-            Finds(E, "onset-1", msg::DATE_OUTSIDE_ERA),
-        ),
-        case(
-            "R-D4",
-            |o| date(o, "onset-1", "reiwa", "元", "5", "1"),
-            Clean("onset-1", msg::DATE_OUTSIDE_ERA),
-        ),
-        case(
-            "R-D4",
-            |o| date(o, "onset-1", "taisho", "10", "", ""),
-            Finds(E, "onset-1", msg::DATE_ERA_NOT_ON_FORM),
-        ),
-        case(
-            "R-D4",
-            |o| o.applicant.birth_date = DateInput::new("reiwa", "1", "5", "1"),
-            Finds(E, "applicant-birth-date", msg::DATE_ERA_NOT_ON_FORM),
-        ),
-        case(
-            "R-D4",
-            |o| date(o, "written-date", "heisei", "30", "1", "1"),
-            Finds(E, "written-date", msg::DATE_ERA_NOT_ON_FORM),
-        ),
-        case(
-            "R-D4",
-            |o| o.applicant.birth_date = DateInput::new("", "16", "5", "3"),
-            Finds(E, "applicant-birth-date", msg::DATE_MISSING_ERA),
-        ),
-        case(
-            "R-D4",
-            |o| date(o, "last-exam-date", "reiwa", "8", "2", "29"),
-            Finds(E, "last-exam-date", msg::DATE_NO_SUCH_DAY),
-        ),
-        case(
-            "R-D4",
-            |o| date(o, "last-exam-date", "reiwa", "8", "十一", "1"),
-            Finds(E, "last-exam-date", msg::DATE_NOT_A_NUMBER),
-        ),
-        case(
-            "R-D4",
-            |o| date(o, "onset-1", "heisei", "30", "", "5"),
-            Finds(E, "onset-1", msg::DATE_INCOMPLETE),
-        ),
-        case(
-            "R-D4",
-            |o| date(o, "last-exam-date", "reiwa", "8", "11", ""),
-            Finds(E, "last-exam-date", msg::DATE_INCOMPLETE),
-        ),
-        case_on(
-            "R-D4",
-            r3_first_insured,
-            |o| o.applicant.birth_date = DateInput::new("heisei", "1", "1", "8"),
-            Finds(E, "applicant-birth-date", msg::DATE_ERA_NOT_ON_FORM),
-        ),
-        case(
-            "R-D5",
-            |o| text(o, "applicant-age", "84"),
-            Finds(E, "applicant-age", msg::AGE_MISMATCH),
-        ),
-        case(
-            "R-D5",
-            |o| text(o, "applicant-age", "８５"),
-            Clean("applicant-age", msg::AGE_MISMATCH),
-        ),
+        case("R-D1", |o| date(o, "last-exam-date", "reiwa", "8", "11", "21"), Finds(E, "last-exam-date", msg::EXAM_AFTER_WRITTEN)),
+        case("R-D1", |o| date(o, "last-exam-date", "reiwa", "8", "11", "20"), Clean("last-exam-date", msg::EXAM_AFTER_WRITTEN)),
+        case("R-D2", |o| date(o, "written-date", "reiwa", "8", "11", "22"), Finds(E, "written-date", msg::DATE_FUTURE)),
+        case("R-D2", |o| date(o, "written-date", "reiwa", "8", "11", "21"), Clean("written-date", msg::DATE_FUTURE)),
+        case("R-D2", |o| { if let Some(r) = o.request.as_mut() { r.application_date = "2027-01-01".into(); } }, Finds(E, "application-date", msg::DATE_FUTURE)),
+        case("R-D2", |o| { if let Some(r) = o.request.as_mut() { r.due_date = "2027-01-01".into(); } }, Clean("due-date", msg::DATE_FUTURE)),
+        case("R-D3", |o| date(o, "onset-1", "reiwa", "8", "12", ""), Finds(E, "onset-1", msg::ONSET_AFTER_WRITTEN)),
+        case("R-D3", |o| date(o, "onset-1", "reiwa", "8", "11", ""), Clean("onset-1", msg::ONSET_AFTER_WRITTEN)),
+        case("R-D3", |o| date(o, "onset-1", "showa", "16", "", ""), Clean("onset-1", msg::ONSET_BEFORE_BIRTH)),
+        case("R-D3", |o| date(o, "onset-1", "showa", "16", "4", ""), Finds(E, "onset-1", msg::ONSET_BEFORE_BIRTH)),
+        case("R-D3", |o| date(o, "onset-1", "showa", "15", "", ""), Finds(E, "onset-1", msg::ONSET_BEFORE_BIRTH)),
+        case("R-D4", |o| o.applicant.birth_date = DateInput::new("showa", "64", "1", "8"), Finds(E, "applicant-birth-date", msg::DATE_OUTSIDE_ERA)),
+        case("R-D4", |o| date(o, "onset-1", "heisei", "31", "5", ""), Finds(E, "onset-1", msg::DATE_OUTSIDE_ERA)),
+        case("R-D4", |o| date(o, "onset-1", "reiwa", "元", "5", "1"), Clean("onset-1", msg::DATE_OUTSIDE_ERA)),
+        case("R-D4", |o| date(o, "onset-1", "taisho", "10", "", ""), Finds(E, "onset-1", msg::DATE_ERA_NOT_ON_FORM)),
+        case("R-D4", |o| o.applicant.birth_date = DateInput::new("reiwa", "1", "5", "1"), Finds(E, "applicant-birth-date", msg::DATE_ERA_NOT_ON_FORM)),
+        case("R-D4", |o| date(o, "written-date", "heisei", "30", "1", "1"), Finds(E, "written-date", msg::DATE_ERA_NOT_ON_FORM)),
+        case("R-D4", |o| o.applicant.birth_date = DateInput::new("", "16", "5", "3"), Finds(E, "applicant-birth-date", msg::DATE_MISSING_ERA)),
+        case("R-D4", |o| date(o, "last-exam-date", "reiwa", "8", "2", "29"), Finds(E, "last-exam-date", msg::DATE_NO_SUCH_DAY)),
+        case("R-D4", |o| date(o, "last-exam-date", "reiwa", "8", "十一", "1"), Finds(E, "last-exam-date", msg::DATE_NOT_A_NUMBER)),
+        case("R-D4", |o| date(o, "onset-1", "heisei", "30", "", "5"), Finds(E, "onset-1", msg::DATE_INCOMPLETE)),
+        case("R-D4", |o| date(o, "last-exam-date", "reiwa", "8", "11", ""), Finds(E, "last-exam-date", msg::DATE_INCOMPLETE)),
+        case_on("R-D4", r3_first_insured, |o| o.applicant.birth_date = DateInput::new("heisei", "1", "1", "8"), Finds(E, "applicant-birth-date", msg::DATE_ERA_NOT_ON_FORM)),
+        case("R-D5", |o| text(o, "applicant-age", "84"), Finds(E, "applicant-age", msg::AGE_MISMATCH)),
+        case("R-D5", |o| text(o, "applicant-age", "８５"), Clean("applicant-age", msg::AGE_MISMATCH)),
         // Born 5/3: on 5/2, the day before the birthday, the new age already counts.
-        case(
-            "R-D5",
-            |o| {
-                o.applicant.birth_date = DateInput::new("showa", "16", "11", "21");
-                text(o, "applicant-age", "85");
-            },
-            Clean("applicant-age", msg::AGE_MISMATCH),
-        ),
-        case(
-            "R-D5",
-            |o| {
-                o.applicant.birth_date = DateInput::new("showa", "16", "11", "22");
-                text(o, "applicant-age", "85");
-            },
-            Finds(E, "applicant-age", msg::AGE_MISMATCH),
-        ),
-        case(
-            "R-D6",
-            |o| {
-                o.applicant.birth_date = DateInput::new("heisei", "2", "1", "1");
-                text(o, "applicant-age", "36");
-            },
-            Finds(E, "applicant-age", msg::AGE_UNDER_40),
-        ),
+        case("R-D5", |o| { o.applicant.birth_date = DateInput::new("showa", "16", "11", "21"); text(o, "applicant-age", "85"); }, Clean("applicant-age", msg::AGE_MISMATCH)),
+        case("R-D5", |o| { o.applicant.birth_date = DateInput::new("showa", "16", "11", "22"); text(o, "applicant-age", "85"); }, Finds(E, "applicant-age", msg::AGE_MISMATCH)),
+        case("R-D6", |o| { o.applicant.birth_date = DateInput::new("heisei", "2", "1", "1"); text(o, "applicant-age", "36"); }, Finds(E, "applicant-age", msg::AGE_UNDER_40)),
         case("R-D6", |_| {}, Clean("applicant-age", msg::AGE_UNDER_40)),
-        case(
-            "R-D7",
-            |o| {
-                if let Some(r) = o.request.as_mut() {
-                    r.application_date = "2026-11-03".into();
-                }
-            },
-            Finds(E, "requested-date", msg::REQUEST_ORDER),
-        ),
-        case(
-            "R-D7",
-            |o| {
-                if let Some(r) = o.request.as_mut() {
-                    r.requested_date = "2026-11-20".into();
-                }
-            },
-            Clean("written-date", msg::REQUEST_ORDER),
-        ),
-        case(
-            "R-D7",
-            |o| date(o, "written-date", "reiwa", "8", "11", "1"),
-            Finds(E, "written-date", msg::REQUEST_ORDER),
-        ),
-        case(
-            "R-D8",
-            |o| date(o, "last-exam-date", "reiwa", "8", "10", "19"),
-            Finds(W, "last-exam-date", msg::EXAM_GAP),
-        ),
-        case(
-            "R-D8",
-            |o| date(o, "last-exam-date", "reiwa", "8", "10", "20"),
-            Clean("last-exam-date", msg::EXAM_GAP),
-        ),
-        case(
-            "R-D9",
-            |o| text(o, "height", "250"),
-            Finds(W, "height", msg::IMPLAUSIBLE),
-        ),
-        case(
-            "R-D9",
-            |o| text(o, "weight", "１５"),
-            Finds(W, "weight", msg::IMPLAUSIBLE),
-        ),
+        case("R-D7", |o| { if let Some(r) = o.request.as_mut() { r.application_date = "2026-11-03".into(); } }, Finds(E, "requested-date", msg::REQUEST_ORDER)),
+        case("R-D7", |o| { if let Some(r) = o.request.as_mut() { r.requested_date = "2026-11-20".into(); } }, Clean("written-date", msg::REQUEST_ORDER)),
+        case("R-D7", |o| date(o, "written-date", "reiwa", "8", "11", "1"), Finds(E, "written-date", msg::REQUEST_ORDER)),
+        case("R-D8", |o| date(o, "last-exam-date", "reiwa", "8", "10", "19"), Finds(W, "last-exam-date", msg::EXAM_GAP)),
+        case("R-D8", |o| date(o, "last-exam-date", "reiwa", "8", "10", "20"), Clean("last-exam-date", msg::EXAM_GAP)),
+        case("R-D9", |o| text(o, "height", "250"), Finds(W, "height", msg::IMPLAUSIBLE)),
+        case("R-D9", |o| text(o, "weight", "１５"), Finds(W, "weight", msg::IMPLAUSIBLE)),
         case("R-D9", |_| {}, Clean("height", msg::IMPLAUSIBLE)),
-        case(
-            "numbers",
-            |o| text(o, "height", "百五十"),
-            Finds(E, "height", msg::NUMBER_INVALID),
-        ),
-        case(
-            "numbers",
-            |o| text(o, "height", "148.55"),
-            Finds(E, "height", msg::NUMBER_DECIMALS),
-        ),
-        case(
-            "numbers",
-            |o| text(o, "applicant-age", "85.0"),
-            Finds(E, "applicant-age", msg::NUMBER_DECIMALS),
-        ),
+        case("numbers", |o| text(o, "height", "百五十"), Finds(E, "height", msg::NUMBER_INVALID)),
+        case("numbers", |o| text(o, "height", "148.55"), Finds(E, "height", msg::NUMBER_DECIMALS)),
+        case("numbers", |o| text(o, "applicant-age", "85.0"), Finds(E, "applicant-age", msg::NUMBER_DECIMALS)),
         // ── R-T: 第2号被保険者 and 特定疾病 ──
-        case_on(
-            "R-T1",
-            second_insured,
-            |o| {
-                o.answers.remove("specified-disease");
-            },
-            Finds(E, "specified-disease", msg::REQUIRED_CHOICE),
-        ),
-        case_on(
-            "R-T1",
-            second_insured,
-            |o| text(o, "specified-disease", "none"),
-            Finds(E, "specified-disease", msg::SPECIFIED_NONE),
-        ),
-        case_on(
-            "R-T1",
-            second_insured,
-            |_| {},
-            Clean("specified-disease", msg::REQUIRED_CHOICE),
-        ),
-        case_on(
-            "R-T1",
-            second_insured,
-            |o| text(o, "specified-disease", "parkinson-related"),
-            Finds(W, "diagnosis-1", msg::SPECIFIED_TEXT),
-        ),
-        case_on(
-            "R-T1",
-            second_insured,
-            |_| {},
-            Clean("diagnosis-1", msg::SPECIFIED_TEXT),
-        ),
-        case(
-            "R-T1",
-            |o| {
-                o.answers.remove("specified-disease");
-            },
-            Clean("specified-disease", msg::REQUIRED_CHOICE),
-        ),
-        case_on(
-            "R-T2",
-            second_insured,
-            |o| text(o, "course-treatment", ""),
-            Finds(E, "course-treatment", msg::REQUIRED),
-        ),
-        case(
-            "R-T2",
-            |o| text(o, "course-treatment", ""),
-            Clean("course-treatment", msg::REQUIRED),
-        ),
+        case_on("R-T1", second_insured, |o| { o.answers.remove("specified-disease"); }, Finds(E, "specified-disease", msg::REQUIRED_CHOICE)),
+        case_on("R-T1", second_insured, |o| text(o, "specified-disease", "none"), Finds(E, "specified-disease", msg::SPECIFIED_NONE)),
+        case_on("R-T1", second_insured, |_| {}, Clean("specified-disease", msg::REQUIRED_CHOICE)),
+        case_on("R-T1", second_insured, |o| text(o, "specified-disease", "parkinson-related"), Finds(W, "diagnosis-1", msg::SPECIFIED_TEXT)),
+        case_on("R-T1", second_insured, |_| {}, Clean("diagnosis-1", msg::SPECIFIED_TEXT)),
+        case("R-T1", |o| { o.answers.remove("specified-disease"); }, Clean("specified-disease", msg::REQUIRED_CHOICE)),
+        case_on("R-T2", second_insured, |o| text(o, "course-treatment", ""), Finds(E, "course-treatment", msg::REQUIRED)),
+        case("R-T2", |o| text(o, "course-treatment", ""), Clean("course-treatment", msg::REQUIRED)),
         // 第2号 is decided by age on 申請日: 64 then, 65 on 記入日.
-        case(
-            "R-T",
-            |o| {
-                o.applicant.birth_date = DateInput::new("showa", "36", "11", "15");
-                text(o, "applicant-age", "65");
-            },
-            Finds(W, "applicant-birth-date", msg::CATEGORY_BOUNDARY),
-        ),
-        case(
-            "R-T",
-            |o| {
-                o.applicant.birth_date = DateInput::new("showa", "36", "11", "15");
-                text(o, "applicant-age", "65");
-            },
-            Finds(E, "specified-disease", msg::REQUIRED_CHOICE),
-        ),
-        case(
-            "R-T",
-            |_| {},
-            Clean("applicant-birth-date", msg::CATEGORY_BOUNDARY),
-        ),
+        case("R-T", |o| { o.applicant.birth_date = DateInput::new("showa", "36", "11", "15"); text(o, "applicant-age", "65"); }, Finds(W, "applicant-birth-date", msg::CATEGORY_BOUNDARY)),
+        case("R-T", |o| { o.applicant.birth_date = DateInput::new("showa", "36", "11", "15"); text(o, "applicant-age", "65"); }, Finds(E, "specified-disease", msg::REQUIRED_CHOICE)),
+        case("R-T", |_| {}, Clean("applicant-birth-date", msg::CATEGORY_BOUNDARY)),
         // ── §3: identifiers ──
-        case(
-            "§3.2",
-            |o| o.applicant.insurer_number = "131012".into(),
-            Finds(E, "insurer-number", msg::CHECK_DIGIT),
-        ),
-        case(
-            "§3.2",
-            |o| o.applicant.insurer_number = "13101".into(),
-            Finds(E, "insurer-number", msg::DIGITS),
-        ),
-        case(
-            "§3.2",
-            |o| o.applicant.insurer_number = "１２１０１２".into(),
-            Clean("insurer-number", msg::CHECK_DIGIT),
-        ),
-        case(
-            "§3.2",
-            |o| o.applicant.insurer_number = "１２１０１２".into(),
-            Clean("insurer-number", msg::DIGITS),
-        ),
-        case(
-            "§3.3",
-            |o| o.applicant.insured_number = "000001234".into(),
-            Finds(E, "insured-number", msg::DIGITS),
-        ),
-        case(
-            "§3.3",
-            |o| o.applicant.insured_number = "H123456789".into(),
-            Finds(W, "insured-number", msg::INSURED_H),
-        ),
+        case("§3.2", |o| o.applicant.insurer_number = "131012".into(), Finds(E, "insurer-number", msg::CHECK_DIGIT)),
+        case("§3.2", |o| o.applicant.insurer_number = "13101".into(), Finds(E, "insurer-number", msg::DIGITS)),
+        case("§3.2", |o| o.applicant.insurer_number = "１２１０１２".into(), Clean("insurer-number", msg::CHECK_DIGIT)),
+        case("§3.2", |o| o.applicant.insurer_number = "１２１０１２".into(), Clean("insurer-number", msg::DIGITS)),
+        case("§3.3", |o| o.applicant.insured_number = "000001234".into(), Finds(E, "insured-number", msg::DIGITS)),
+        case("§3.3", |o| o.applicant.insured_number = "H123456789".into(), Finds(W, "insured-number", msg::INSURED_H)),
         case("§3.3", |_| {}, Clean("insured-number", msg::DIGITS)),
-        case(
-            "§3.4",
-            |o| o.clinic.institution_code = "1310123457".into(),
-            Finds(E, "institution-code", msg::CHECK_DIGIT),
-        ),
-        case(
-            "§3.4",
-            |o| o.clinic.institution_code = "131012345".into(),
-            Finds(E, "institution-code", msg::DIGITS),
-        ),
-        case(
-            "§3.4",
-            |o| o.clinic.institution_code = "0110113719".into(),
-            Clean("institution-code", msg::CHECK_DIGIT),
-        ),
-        case(
-            "§3.4",
-            |o| o.clinic.institution_code = "1330123454".into(),
-            Finds(W, "institution-code", msg::INSTITUTION_TABLE),
-        ),
-        case(
-            "§3",
-            |o| o.applicant.postal_code = "100-001".into(),
-            Finds(W, "applicant-postal-code", msg::POSTAL_CODE),
-        ),
-        case(
-            "§3",
-            |o| o.applicant.phone = "0300".into(),
-            Finds(W, "applicant-phone", msg::PHONE),
-        ),
-        case(
-            "§3",
-            |o| o.clinic.phone = "０３（１２３４）５６７８".into(),
-            Clean("clinic-phone", msg::PHONE),
-        ),
+        case("§3.4", |o| o.clinic.institution_code = "1310123457".into(), Finds(E, "institution-code", msg::CHECK_DIGIT)),
+        case("§3.4", |o| o.clinic.institution_code = "131012345".into(), Finds(E, "institution-code", msg::DIGITS)),
+        case("§3.4", |o| o.clinic.institution_code = "0110113719".into(), Clean("institution-code", msg::CHECK_DIGIT)),
+        case("§3.4", |o| o.clinic.institution_code = "1330123454".into(), Finds(W, "institution-code", msg::INSTITUTION_TABLE)),
+        case("§3", |o| o.applicant.postal_code = "100-001".into(), Finds(W, "applicant-postal-code", msg::POSTAL_CODE)),
+        case("§3", |o| o.applicant.phone = "0300".into(), Finds(W, "applicant-phone", msg::PHONE)),
+        case("§3", |o| o.clinic.phone = "０３（１２３４）５６７８".into(), Clean("clinic-phone", msg::PHONE)),
         // ── characters, print fit, more diagnoses, form version ──
-        case(
-            "charset",
-            |o| o.applicant.name = "髙橋 花子".into(),
-            Finds(W, "applicant-name", msg::CHARSET),
-        ),
-        case(
-            "charset",
-            |o| text(o, "special-notes", "①転倒歴あり"),
-            Finds(W, "special-notes", msg::CHARSET),
-        ),
+        case("charset", |o| o.applicant.name = "髙橋 花子".into(), Finds(W, "applicant-name", msg::CHARSET)),
+        case("charset", |o| text(o, "special-notes", "①転倒歴あり"), Finds(W, "special-notes", msg::CHARSET)),
         case("charset", |_| {}, Clean("applicant-name", msg::CHARSET)),
-        case(
-            "fit",
-            |o| text(o, "special-notes", &"あ".repeat(401)),
-            Finds(W, "special-notes", msg::FIT_CHARS),
-        ),
-        case(
-            "fit",
-            |o| text(o, "special-notes", &"あ".repeat(400)),
-            Clean("special-notes", msg::FIT_CHARS),
-        ),
-        case(
-            "fit",
-            |o| text(o, "special-notes", &["行"; 9].join("\n")),
-            Finds(W, "special-notes", msg::FIT_LINES),
-        ),
-        case(
-            "fit",
-            |o| text(o, "diagnosis-1", &"病".repeat(31)),
-            Finds(W, "diagnosis-1", msg::FIT_CHARS),
-        ),
-        case(
-            "diagnoses",
-            |o| list(o, "additional-diagnoses", &["白内障"]),
-            Finds(E, "additional-diagnoses", msg::MORE_DIAGNOSES),
-        ),
-        case(
-            "diagnoses",
-            |o| list(o, "additional-diagnoses", &[]),
-            Clean("additional-diagnoses", msg::MORE_DIAGNOSES),
-        ),
-        case(
-            "form-version",
-            |o| {
-                date(o, "written-date", "reiwa", "8", "3", "31");
-                date(o, "last-exam-date", "reiwa", "8", "3", "20");
-                o.request = None;
-                text(o, "applicant-age", "84");
-            },
-            Finds(W, "written-date", msg::FORM_VERSION),
-        ),
-        case(
-            "form-version",
-            |_| {},
-            Clean("written-date", msg::FORM_VERSION),
-        ),
-        case_on(
-            "form-version",
-            r3_first_insured,
-            |_| {},
-            Clean("written-date", msg::FORM_VERSION),
-        ),
+        case("fit", |o| text(o, "special-notes", &"あ".repeat(401)), Finds(W, "special-notes", msg::FIT_CHARS)),
+        case("fit", |o| text(o, "special-notes", &"あ".repeat(400)), Clean("special-notes", msg::FIT_CHARS)),
+        case("fit", |o| text(o, "special-notes", &["行"; 9].join("\n")), Finds(W, "special-notes", msg::FIT_LINES)),
+        case("fit", |o| text(o, "diagnosis-1", &"病".repeat(31)), Finds(W, "diagnosis-1", msg::FIT_CHARS)),
+        case("diagnoses", |o| list(o, "additional-diagnoses", &["白内障"]), Finds(E, "additional-diagnoses", msg::MORE_DIAGNOSES)),
+        case("diagnoses", |o| list(o, "additional-diagnoses", &[]), Clean("additional-diagnoses", msg::MORE_DIAGNOSES)),
+        case("form-version", |o| { date(o, "written-date", "reiwa", "8", "3", "31"); date(o, "last-exam-date", "reiwa", "8", "3", "20"); o.request = None; text(o, "applicant-age", "84"); }, Finds(W, "written-date", msg::FORM_VERSION)),
+        case("form-version", |_| {}, Clean("written-date", msg::FORM_VERSION)),
+        case_on("form-version", r3_first_insured, |_| {}, Clean("written-date", msg::FORM_VERSION)),
     ]
 }
 
