@@ -445,3 +445,17 @@ fn inconsistent_items_are_refused() {
         assert_eq!(e.line, line_of(R8, anchor), "{anchor}: {e}");
     }
 }
+
+/// The rules between items name items in code (`validate::ids`): both forms must define them.
+#[test]
+fn items_named_by_the_rules_exist_on_both_forms() {
+    use ikensho::form::validate::ids;
+    for v in FormVersion::ALL {
+        let form = common::form(v);
+        for id in ids::ALL {
+            assert!(form.item(id).is_some(), "{v} has no item '{id}'");
+        }
+        let specified = form.item(ids::SPECIFIED_DISEASE).expect("picker");
+        assert!(specified.has_choice(ids::SPECIFIED_NONE), "{v}");
+    }
+}

@@ -379,11 +379,8 @@ impl FormDef {
 
     /// Reads and checks a form file. `file` names it in error messages.
     pub fn parse(file: &str, text: &str, locales: &Locales) -> Result<FormDef, FormLoadError> {
-        let err_at = |pos: usize, message: String| FormLoadError {
-            file: file.to_owned(),
-            line: line_of(text, pos),
-            message,
-        };
+        let src = Source { file, text };
+        let err_at = |pos: usize, message: String| src.err(pos, message);
         let raw: RawForm = toml::from_str(text).map_err(|e| {
             let pos = e.span().map_or(0, |s| s.start);
             err_at(pos, e.message().to_owned())
@@ -431,16 +428,15 @@ impl FormDef {
                 if index.contains_key(&id) {
                     return Err(err_at(pos, format!("duplicate item id '{id}'")));
                 }
-                let mut item = build_item(
+                let item = build_item(
                     ri,
                     s_idx,
                     section_printed,
                     &items,
                     &index,
                     &mut label_checks,
-                    &err_at,
+                    &src,
                 )?;
-                item.line = line_of(text, pos);
                 label_checks.push((pos, format!("item '{id}'"), item.label_key()));
                 if item.kind != ItemKind::Note || !item.help.is_empty() {
                     label_checks.push((pos, format!("help of item '{id}'"), item.help.clone()));
@@ -505,6 +501,26 @@ impl FormDef {
     }
 }
 
+/// The form file being read, for the line numbers of items and errors.
+struct Source<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn line(&self, pos: usize) -> usize {
+        line_of(self.text, pos)
+    }
+
+    fn err(&self, pos: usize, message: String) -> FormLoadError {
+        FormLoadError {
+            file: self.file.to_owned(),
+            line: self.line(pos),
+            message,
+        }
+    }
+}
+
 /// A label that must exist in both languages: (byte offset in the form file, what, key).
 type LabelCheck = (usize, String, String);
 
@@ -529,9 +545,11 @@ fn build_item(
     earlier: &[Item],
     index: &HashMap<String, usize>,
     label_checks: &mut Vec<LabelCheck>,
-    err_at: &impl Fn(usize, String) -> FormLoadError,
+    src: &Source<'_>,
 ) -> Result<Item, FormLoadError> {
+    let err_at = |pos: usize, message: String| src.err(pos, message);
     let pos = ri.id.span().start;
+    let line = src.line(pos);
     let id = ri.id.get_ref().clone();
     let kind = *ri.kind.get_ref();
     let needs_choices = matches!(kind, ItemKind::Single | ItemKind::Multi);
@@ -715,7 +733,7 @@ fn build_item(
         check,
         keywords,
         future_ok: ri.future_ok.unwrap_or(false),
-        line: 0,
+        line,
     })
 }
 

@@ -552,27 +552,29 @@ pub fn empty_answer(item: &Item) -> Option<Answer> {
     })
 }
 
+/// Every id is a choice of `item`, and none is given twice.
+fn check_choices<S: AsRef<str>>(item: &Item, ids: &[S]) -> Result<(), ShapeProblem> {
+    for (n, c) in ids.iter().map(AsRef::as_ref).enumerate() {
+        if !item.has_choice(c) {
+            return Err(ShapeProblem::UnknownChoice {
+                item: item.id.clone(),
+                choice: c.to_owned(),
+            });
+        }
+        if ids[..n].iter().any(|earlier| earlier.as_ref() == c) {
+            return Err(ShapeProblem::DuplicateChoice {
+                item: item.id.clone(),
+                choice: c.to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn check_answer_shape(item: &Item, value: &ValueRef<'_>) -> Result<(), ShapeProblem> {
     let wrong = |expected| ShapeProblem::WrongShape {
         item: item.id.clone(),
         expected,
-    };
-    let check_choices = |ids: &[String]| -> Result<(), ShapeProblem> {
-        for (n, c) in ids.iter().enumerate() {
-            if !item.has_choice(c) {
-                return Err(ShapeProblem::UnknownChoice {
-                    item: item.id.clone(),
-                    choice: c.clone(),
-                });
-            }
-            if ids[..n].contains(c) {
-                return Err(ShapeProblem::DuplicateChoice {
-                    item: item.id.clone(),
-                    choice: c.clone(),
-                });
-            }
-        }
-        Ok(())
     };
     match (item.kind, value) {
         (_, ValueRef::Empty) => Ok(()),
@@ -580,7 +582,7 @@ fn check_answer_shape(item: &Item, value: &ValueRef<'_>) -> Result<(), ShapeProb
             if is_blank(s) {
                 Ok(())
             } else {
-                check_choices(std::slice::from_ref(&s.to_string()))
+                check_choices(item, &[s])
             }
         }
         (
@@ -591,10 +593,10 @@ fn check_answer_shape(item: &Item, value: &ValueRef<'_>) -> Result<(), ShapeProb
             | ItemKind::GregorianDate,
             ValueRef::Text(_),
         ) => Ok(()),
-        (ItemKind::Multi, ValueRef::List(l)) => check_choices(l),
+        (ItemKind::Multi, ValueRef::List(l)) => check_choices(item, l),
         (ItemKind::Multi, ValueRef::Marked(m)) if item.emphasis => {
-            check_choices(&m.selected)?;
-            check_choices(&m.emphasized)
+            check_choices(item, &m.selected)?;
+            check_choices(item, &m.emphasized)
         }
         (ItemKind::TextList, ValueRef::List(_)) => Ok(()),
         (ItemKind::Flag, ValueRef::Flag(_)) => Ok(()),

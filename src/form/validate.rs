@@ -217,7 +217,10 @@ impl Context {
 /// Which items apply to this opinion: an item whose `shown_when` is false is not shown, and a value
 /// it holds does not count in later conditions.
 pub fn shown_items(op: &Opinion, form: &FormDef) -> Vec<bool> {
-    let second = second_insured(op, form);
+    shown_with(op, form, second_insured(op, form))
+}
+
+fn shown_with(op: &Opinion, form: &FormDef, second: bool) -> Vec<bool> {
     let mut shown = vec![true; form.items.len()];
     for (i, item) in form.items.iter().enumerate() {
         shown[i] = item
@@ -296,7 +299,7 @@ pub fn validate(op: &Opinion, form: &FormDef, ctx: &Context) -> Report {
         findings: Vec::new(),
         form,
     };
-    let shown = shown_items(op, form);
+    let shown = shown_with(op, form, second);
     for (i, item) in form.items.iter().enumerate() {
         if !item.has_value() {
             continue;
