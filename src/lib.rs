@@ -4,3 +4,4 @@
 pub mod cli;
 pub mod form;
 pub mod i18n;
+pub mod store;

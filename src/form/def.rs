@@ -220,6 +220,19 @@ impl Field {
             .map(|&(f, _, k)| (f, k))
     }
 
+    /// Whether the field belongs to the clinic part (filled from the clinic settings).
+    pub fn is_clinic(self) -> bool {
+        matches!(
+            self,
+            Field::ClinicName
+                | Field::ClinicAddress
+                | Field::ClinicPhone
+                | Field::ClinicFax
+                | Field::InstitutionCode
+                | Field::PhysicianName
+        )
+    }
+
     /// The path of the field in the opinion file, e.g. `applicant.name`.
     pub fn path(self) -> &'static str {
         Field::ALL

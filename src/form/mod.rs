@@ -1,6 +1,7 @@
 //! The domain of the 主治医意見書: the form definition, the Opinion value, validation, 和暦 dates
 //! and identifiers. Nothing here knows about windows, storage or the network.
 
+pub mod changes;
 pub mod charset;
 pub mod def;
 pub mod describe;

@@ -1,0 +1,155 @@
+//! Copy-forward at renewal and the item-by-item difference between two opinions.
+//!
+//! Both work on the form's items, so a value kept in the applicant or clinic part of the Opinion
+//! (a bound item) is compared and carried like any answer.
+
+use jiff::civil::Date;
+
+use super::def::{Field, FormDef, ItemKind};
+use super::opinion::{Answer, Clinic, DateInput, Opinion, ValueRef};
+use super::wareki::{WarekiDate, age_on};
+
+/// Items reset at renewal instead of carried: 記入日 (today), 最終診察日 (empty), 意見書作成回数
+/// (2回目以上) and the age (counted again from the birth date).
+pub const RESET_AT_RENEWAL: [&str; 4] = [
+    "written-date",
+    "last-exam-date",
+    "opinion-count",
+    "applicant-age",
+];
+
+/// What changed in one item between two opinions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Empty before, answered after.
+    Added,
+    /// Answered before, empty after.
+    Removed,
+    /// Answered in both, with different values.
+    Changed,
+}
+
+/// One item that differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemDiff {
+    pub item: String,
+    pub change: Change,
+}
+
+/// Whether two values are the same answer: two empty values are equal whatever their shape.
+pub fn same_value(a: ValueRef<'_>, b: ValueRef<'_>) -> bool {
+    match (a.is_answered(), b.is_answered()) {
+        (false, false) => true,
+        (true, true) => a == b,
+        _ => false,
+    }
+}
+
+/// The items whose values differ between `before` (on `form_before`) and `after` (on
+/// `form_after`), in the printed order of `form_after`, then items only `form_before` has.
+pub fn diff(
+    form_before: &FormDef,
+    before: &Opinion,
+    form_after: &FormDef,
+    after: &Opinion,
+) -> Vec<ItemDiff> {
+    let mut out = Vec::new();
+    let mut push = |id: &str, a: ValueRef<'_>, b: ValueRef<'_>| {
+        let change = match (a.is_answered(), b.is_answered()) {
+            (false, false) => return,
+            (false, true) => Change::Added,
+            (true, false) => Change::Removed,
+            (true, true) if a == b => return,
+            (true, true) => Change::Changed,
+        };
+        out.push(ItemDiff {
+            item: id.to_owned(),
+            change,
+        });
+    };
+    for item in form_after.items.iter().filter(|i| i.has_value()) {
+        let old = form_before
+            .item(&item.id)
+            .map_or(ValueRef::Empty, |i| before.value(i));
+        push(&item.id, old, after.value(item));
+    }
+    for item in form_before.items.iter().filter(|i| i.has_value()) {
+        if form_after.item(&item.id).is_none() {
+            push(&item.id, before.value(item), ValueRef::Empty);
+        }
+    }
+    out
+}
+
+impl DateInput {
+    /// The 和暦 parts of a Gregorian date (`None` before 明治).
+    pub fn from_date(date: Date) -> Option<DateInput> {
+        let w = WarekiDate::from_date(date)?;
+        let part = |n: Option<u8>| n.map(|n| n.to_string()).unwrap_or_default();
+        Some(DateInput {
+            era: w.era.id().to_owned(),
+            year: w.year.to_string(),
+            month: part(w.month),
+            day: part(w.day),
+        })
+    }
+}
+
+/// A renewal's starting point: `previous` (on `from`) carried onto `to` as of `today`.
+/// Answers of items that `to` lacks, or has with another type, are dropped; the request is
+/// cleared; [`RESET_AT_RENEWAL`] items are reset; the clinic part is `clinic` (today's clinic
+/// settings). Returns the new opinion and the ids of the items whose values were carried over
+/// (answered and unchanged; the clinic items are not counted).
+pub fn carry_forward(
+    from: &FormDef,
+    previous: &Opinion,
+    to: &FormDef,
+    today: Date,
+    clinic: Clinic,
+) -> (Opinion, Vec<String>) {
+    let mut next = Opinion::empty(to, false);
+    next.applicant = previous.applicant.clone();
+    next.clinic = clinic;
+    for (id, answer) in previous.answers.iter() {
+        let same_kind = match (from.item(id), to.item(id)) {
+            (Some(a), Some(b)) => a.kind == b.kind && a.bind.is_none() && b.bind.is_none(),
+            _ => false,
+        };
+        if same_kind && !RESET_AT_RENEWAL.contains(&id.as_str()) {
+            next.answers.insert(id.clone(), answer.clone());
+        }
+    }
+    if let Some(d) = DateInput::from_date(today) {
+        next.answers.insert("written-date", Answer::Date(d));
+    }
+    next.answers
+        .insert("opinion-count", Answer::Text("repeat".to_owned()));
+    let birth = to
+        .item_for_field(Field::ApplicantBirthDate)
+        .and_then(|item| {
+            let d = &next.applicant.birth_date;
+            let partial = item.kind == ItemKind::OnsetDate;
+            WarekiDate::parse(&d.era, &d.year, &d.month, &d.day, partial)
+                .ok()?
+                .to_date()
+                .ok()
+        });
+    if let Some(age) = birth.and_then(|b| age_on(b, today)) {
+        next.answers
+            .insert("applicant-age", Answer::Text(age.to_string()));
+    }
+    let carried = to
+        .items
+        .iter()
+        .filter(|item| item.has_value() && !RESET_AT_RENEWAL.contains(&item.id.as_str()))
+        .filter(|item| !item.bind.is_some_and(Field::is_clinic))
+        .filter(|item| {
+            let old = from
+                .item(&item.id)
+                .map_or(ValueRef::Empty, |i| previous.value(i));
+            old.is_answered() && same_value(old, next.value(item))
+        })
+        .map(|item| item.id.clone())
+        .collect();
+    (next, carried)
+}

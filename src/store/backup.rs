@@ -1,0 +1,149 @@
+//! Backup and restore with SQLite's online backup: safe while the program runs, because SQLite
+//! copies a consistent snapshot page by page under its own locks.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+use super::audit::{self, Actor};
+use super::users::{Role, Roles, password_matches};
+use super::{Action, Result, Session, Store, StoreError, check_file, schema};
+
+fn io(path: &Path, e: &std::io::Error) -> StoreError {
+    StoreError::Io {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    }
+}
+
+/// Copies all of `src` into `dst` in one step: the destination sees the whole copy or nothing.
+fn copy(src: &Connection, dst: &mut Connection) -> Result<()> {
+    let b = Backup::new(src, dst)?;
+    loop {
+        match b.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More | StepResult::Busy | StepResult::Locked => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            _ => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
+}
+
+fn stamp() -> String {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
+        .strftime("%Y%m%d-%H%M%S")
+        .to_string()
+}
+
+/// `name` with `suffix` added, in the same folder.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// Where the store as it was before the restore was kept.
+    pub previous: Option<PathBuf>,
+}
+
+impl Store {
+    /// Writes a consistent copy of the store to `dest` (administrators only). The copy is written
+    /// beside `dest` first, checked with `integrity_check`, then renamed into place.
+    pub fn backup(&mut self, session: &Session, dest: &Path) -> Result<()> {
+        session.require(Action::Administer)?;
+        let tmp = sibling(dest, ".part");
+        let _ = std::fs::remove_file(&tmp);
+        {
+            let mut dst = Connection::open(&tmp).map_err(|e| StoreError::Open {
+                path: tmp.clone(),
+                detail: e.to_string(),
+            })?;
+            copy(&self.conn, &mut dst)?;
+            // A single file: no -wal beside the copy.
+            dst.pragma_update(None, "journal_mode", "DELETE")?;
+        }
+        check_file(&tmp)?;
+        std::fs::rename(&tmp, dest).map_err(|e| io(dest, &e))?;
+        self.write(|tx| audit::append(tx, &session.actor(), "backup", None, None, "", None, None))
+    }
+
+    /// Replaces the store at `live` with the backup at `from`. The person must be an
+    /// administrator in the backup. The store as it was is first copied to
+    /// `<live>.before-restore-<time>` (or, when it is damaged, moved there), so nothing is lost.
+    /// Safe while the program runs: other connections see the restored content.
+    pub fn restore(live: &Path, from: &Path, login: &str, password: &str) -> Result<Restored> {
+        check_file(from)?;
+        let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let app_id: i32 = src.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        let version: i64 = src.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if app_id != schema::APPLICATION_ID {
+            return Err(StoreError::NotADatabase {
+                path: from.to_path_buf(),
+            });
+        }
+        if version > schema::latest() {
+            return Err(StoreError::TooNew {
+                path: from.to_path_buf(),
+                found: version,
+                known: schema::latest(),
+            });
+        }
+        let user: Option<(i64, String, String)> = src
+            .query_row(
+                "SELECT id, roles, password_hash FROM users WHERE login = ?1 AND active",
+                [login.trim()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((user_id, roles, _)) = user.filter(|u| password_matches(password, &u.2)) else {
+            return Err(StoreError::SignIn);
+        };
+        if !Roles::from_db(&roles).has(Role::Admin) {
+            return Err(StoreError::Refused {
+                login: login.trim().to_owned(),
+                action: Action::Administer,
+                needed: Role::Admin,
+            });
+        }
+        let previous = sibling(live, &format!(".before-restore-{}", stamp()));
+        let live_exists = std::fs::metadata(live).is_ok_and(|m| m.len() > 0);
+        let kept = if !live_exists {
+            None
+        } else if check_file(live).is_ok() {
+            let current = Connection::open(live)?;
+            let mut keep = Connection::open(&previous)?;
+            copy(&current, &mut keep)?;
+            keep.pragma_update(None, "journal_mode", "DELETE")?;
+            let mut dst = current;
+            copy(&src, &mut dst)?;
+            Some(previous)
+        } else {
+            // Damaged: move it (and its WAL files) aside untouched, then copy the backup in.
+            std::fs::rename(live, &previous).map_err(|e| io(live, &e))?;
+            for ext in ["-wal", "-shm"] {
+                let side = sibling(live, ext);
+                if side.exists() {
+                    let _ = std::fs::rename(&side, sibling(&previous, ext));
+                }
+            }
+            Some(previous)
+        };
+        if !live_exists || !std::fs::metadata(live).is_ok_and(|m| m.len() > 0) {
+            let mut dst = Connection::open(live)?;
+            copy(&src, &mut dst)?;
+        }
+        let mut store = Store::open(live)?;
+        let actor = Actor {
+            user_id: Some(user_id),
+            login: login.trim(),
+        };
+        store.write(|tx| audit::append(tx, &actor, "restore", None, None, "", None, None))?;
+        Ok(Restored { previous: kept })
+    }
+}

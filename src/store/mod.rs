@@ -1,0 +1,350 @@
+//! The draft store: one SQLite file holding opinions and their versions, people and roles, the
+//! hash-chained audit trail and the clinic settings.
+//!
+//! Every write is one `IMMEDIATE` transaction in WAL mode with `synchronous = FULL`: a save either
+//! happened completely, with its audit entry, or not at all, even across a power cut. Roles are
+//! enforced here, not only by the screens: each call takes the [`Session`] of the person signed in.
+//! Nothing here logs; errors name items and ids, never what was typed about an applicant.
+
+mod audit;
+mod backup;
+mod opinions;
+mod schema;
+mod search;
+mod settings;
+mod users;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use sha2::{Digest, Sha256};
+
+pub use audit::{AuditCheck, AuditProblem};
+pub use backup::Restored;
+pub use opinions::{
+    Draft, HubEvent, ItemMark, NewOpinion, OpenedOpinion, OpinionInfo, Origin, Saved, State,
+    VersionInfo,
+};
+pub use search::{Query, search_key};
+pub use settings::ClinicSettings;
+pub use users::{MIN_PASSWORD_CHARS, NewUser, Role, Roles, Session, UserInfo};
+
+/// What a person asks the store to do, for the role check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Open an applicant's opinion, list or search opinions.
+    Open,
+    /// Create or edit a draft.
+    Edit,
+    /// Finalise a version (確定).
+    Finalise,
+    /// Record an HPKI signature.
+    Sign,
+    /// Queue a version for sending to the hub.
+    Send,
+    /// Print the final version on paper.
+    PrintFinal,
+    /// Review items a clerk changed.
+    Review,
+    /// Add people, change roles and passwords.
+    ManageUsers,
+    /// Change the clinic settings.
+    Settings,
+    /// Take a backup, restore one, export the audit trail.
+    Administer,
+}
+
+impl Action {
+    /// The id used in messages (`action-<id>` in the locales).
+    pub fn id(self) -> &'static str {
+        match self {
+            Action::Open => "open",
+            Action::Edit => "edit",
+            Action::Finalise => "finalise",
+            Action::Sign => "sign",
+            Action::Send => "send",
+            Action::PrintFinal => "print-final",
+            Action::Review => "review",
+            Action::ManageUsers => "manage-users",
+            Action::Settings => "settings",
+            Action::Administer => "administer",
+        }
+    }
+}
+
+/// Why the store refused or failed. The text never contains what was typed about an applicant.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open {path}: {detail}")]
+    Open { path: PathBuf, detail: String },
+    #[error("{path} is damaged and was left untouched: {detail}")]
+    Damaged { path: PathBuf, detail: String },
+    #[error("{path} is not an ikensho database")]
+    NotADatabase { path: PathBuf },
+    #[error("{path} was written by a newer ikensho (schema {found}; this program knows {known})")]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("schema migration failed: {0}")]
+    Migration(String),
+    #[error("sign-in failed: unknown login or wrong password")]
+    SignIn,
+    #[error("{login} may not {}: it needs the {needed} role", action.id())]
+    Refused {
+        login: String,
+        action: Action,
+        needed: Role,
+    },
+    #[error("version {0} is frozen; editing it makes a new version")]
+    Frozen(i64),
+    #[error("the draft was saved elsewhere meanwhile (revision {found}; this copy has {expected})")]
+    Conflict { expected: i64, found: i64 },
+    #[error("an opinion that is {} cannot become {}", from.id(), to.id())]
+    Transition { from: State, to: State },
+    #[error("{} item(s) changed by a clerk wait for a physician's review", items.len())]
+    Unreviewed { items: Vec<String> },
+    #[error("validation finds {0} error(s)")]
+    NotValid(usize),
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    #[error("the opinion does not fit its form: {0}")]
+    Shape(crate::form::ReadError),
+    #[error("no finished opinion of this applicant to start the renewal from")]
+    NothingToRenew,
+    #[error("the login {0} is taken")]
+    LoginTaken(String),
+    #[error("a person cannot be both physician and clerk")]
+    RoleConflict,
+    #[error("a person needs at least one role")]
+    NoRole,
+    #[error("the password is shorter than {MIN_PASSWORD_CHARS} characters")]
+    WeakPassword,
+    #[error("the first administrator exists already")]
+    AlreadySetUp,
+    #[error("the password could not be hashed")]
+    Hash,
+    #[error("{setting} is not valid")]
+    BadSetting { setting: &'static str },
+    #[error("{path}: {detail}")]
+    Io { path: PathBuf, detail: String },
+    #[error("the form definition cannot be loaded: {0}")]
+    Form(String),
+    #[error("a signature is needed before sending")]
+    Unsigned,
+}
+
+impl StoreError {
+    /// The message key in `locales/*/messages.ftl`.
+    pub fn key(&self) -> &'static str {
+        match self {
+            StoreError::Open { .. } => "store-open",
+            StoreError::Damaged { .. } => "store-damaged",
+            StoreError::NotADatabase { .. } => "store-not-database",
+            StoreError::TooNew { .. } => "store-too-new",
+            StoreError::Sqlite(_) => "store-sqlite",
+            StoreError::Migration(_) => "store-migration",
+            StoreError::SignIn => "store-sign-in",
+            StoreError::Refused { .. } => "store-refused",
+            StoreError::Frozen(_) => "store-frozen",
+            StoreError::Conflict { .. } => "store-conflict",
+            StoreError::Transition { .. } => "store-transition",
+            StoreError::Unreviewed { .. } => "store-unreviewed",
+            StoreError::NotValid(_) => "store-not-valid",
+            StoreError::NotFound(_) => "store-not-found",
+            StoreError::Shape(_) => "store-shape",
+            StoreError::NothingToRenew => "store-nothing-to-renew",
+            StoreError::LoginTaken(_) => "store-login-taken",
+            StoreError::RoleConflict => "store-role-conflict",
+            StoreError::NoRole => "store-no-role",
+            StoreError::WeakPassword => "store-weak-password",
+            StoreError::AlreadySetUp => "store-already-set-up",
+            StoreError::Hash => "store-hash",
+            StoreError::BadSetting { .. } => "store-bad-setting",
+            StoreError::Io { .. } => "store-io",
+            StoreError::Form(_) => "store-form",
+            StoreError::Unsigned => "store-unsigned",
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// How hard a commit waits for the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous = FULL`: a save that returned survives a power cut (the default).
+    Full,
+    /// `synchronous = NORMAL`: survives a crash of the program, may lose the last saves on a power
+    /// cut. For bulk imports and benchmarks.
+    Normal,
+}
+
+/// The draft store over one SQLite file.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// The store file in the platform's data folder, or in `$IKENSHO_DATA_DIR` when set.
+pub fn default_path() -> Option<PathBuf> {
+    data_dir().map(|d| d.join("ikensho.sqlite"))
+}
+
+/// The folder for ikensho's data: `$IKENSHO_DATA_DIR`, or the platform's data folder.
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("IKENSHO_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    directories::ProjectDirs::from("jp", "ikensho", "ikensho").map(|p| p.data_dir().to_path_buf())
+}
+
+impl Store {
+    /// Opens the store at `path`, creating it (and its folder) when it does not exist. An existing
+    /// file is first checked read-only with `PRAGMA integrity_check`; a damaged file is refused and
+    /// left untouched.
+    pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, Durability::Full)
+    }
+
+    /// [`Store::open`] with a chosen durability.
+    pub fn open_with(path: &Path, durability: Durability) -> Result<Store> {
+        let exists = std::fs::metadata(path)
+            .map(|m| m.len() > 0)
+            .unwrap_or(false);
+        if exists {
+            check_file(path)?;
+        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            })?;
+        }
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| open_error(path, &e))?;
+        configure(&conn, durability).map_err(|e| open_error(path, &e))?;
+        let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if app_id != schema::APPLICATION_ID {
+            let tables: i64 =
+                conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+            if tables > 0 || version > 0 || app_id != 0 {
+                return Err(StoreError::NotADatabase {
+                    path: path.to_path_buf(),
+                });
+            }
+            conn.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
+        }
+        if version > schema::latest() {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                known: schema::latest(),
+            });
+        }
+        schema::migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: all of it is committed, or none.
+    fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::InvalidQuery);
+    }
+    let sync = match durability {
+        Durability::Full => "FULL",
+        Durability::Normal => "NORMAL",
+    };
+    conn.pragma_update(None, "synchronous", sync)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}
+
+/// Opens `path` read-only and runs `PRAGMA integrity_check`. Nothing is written to the file.
+fn check_file(path: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| open_error(path, &e))?;
+    let rows: rusqlite::Result<Vec<String>> = conn
+        .prepare("PRAGMA integrity_check(20)")
+        .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect());
+    match rows {
+        Ok(rows) if rows.len() == 1 && rows[0] == "ok" => Ok(()),
+        Ok(rows) => Err(StoreError::Damaged {
+            path: path.to_path_buf(),
+            detail: rows.join("; "),
+        }),
+        Err(e) => Err(open_error(path, &e)),
+    }
+}
+
+fn open_error(path: &Path, e: &rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    let path = path.to_path_buf();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
+            path,
+            detail: e.to_string(),
+        },
+        _ => StoreError::Open {
+            path,
+            detail: e.to_string(),
+        },
+    }
+}
+
+/// SHA-256 of `bytes`, lower-case hex.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
+        s.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
+    }
+    s
+}
+
+/// Now, as stored: RFC 3339 in UTC.
+pub(crate) fn now() -> String {
+    jiff::Timestamp::now().to_string()
+}
+
+/// Today in Japan (UTC+9).
+pub(crate) fn today_jst() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
+        .date()
+}

@@ -1,0 +1,1131 @@
+//! Opinions, their versions and states, autosave, item marks, finalising, copy-forward.
+
+use jiff::civil::Date;
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+
+use super::audit::{self, Actor};
+use super::search::{keys_of, set_keys};
+use super::{Action, Result, Session, Store, StoreError, now, sha256_hex, today_jst};
+use crate::form::changes::{ItemDiff, carry_forward, diff};
+use crate::form::normalize::identifier;
+use crate::form::opinion::ReadError;
+use crate::form::{
+    Applicant, Context, FormDef, FormVersion, Opinion, Request, WarekiDate, validate,
+};
+
+/// Where an opinion stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum State {
+    /// 受付: a 作成依頼 taken in, nothing entered yet.
+    Received,
+    /// 事務入力中: a clerk is preparing the draft.
+    ClerkEntry,
+    /// 医師確認待ち: the draft is with the physician.
+    AwaitingPhysician,
+    /// 確定: finalised by the physician; the version is frozen.
+    Finalised,
+    /// 送信待ち: signed and queued for the hub.
+    Queued,
+    /// 送信済: the hub has it (receipt).
+    Sent,
+    /// 受理: the municipality accepted it.
+    Accepted,
+    /// 差し戻し: the municipality returned it; a new version answers it.
+    Returned,
+    /// 紙で提出: printed as final for the paper route.
+    Paper,
+}
+
+impl State {
+    pub const ALL: [State; 9] = [
+        State::Received,
+        State::ClerkEntry,
+        State::AwaitingPhysician,
+        State::Finalised,
+        State::Queued,
+        State::Sent,
+        State::Accepted,
+        State::Returned,
+        State::Paper,
+    ];
+
+    /// The id stored and used in messages (`state-<id>` in the locales).
+    pub fn id(self) -> &'static str {
+        match self {
+            State::Received => "received",
+            State::ClerkEntry => "clerk-entry",
+            State::AwaitingPhysician => "awaiting-physician",
+            State::Finalised => "finalised",
+            State::Queued => "queued",
+            State::Sent => "sent",
+            State::Accepted => "accepted",
+            State::Returned => "returned",
+            State::Paper => "paper",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<State> {
+        State::ALL.into_iter().find(|st| st.id() == s)
+    }
+
+    /// Whether the current version is a draft that can still be edited.
+    pub fn is_draft(self) -> bool {
+        matches!(
+            self,
+            State::Received | State::ClerkEntry | State::AwaitingPhysician
+        )
+    }
+
+    /// Whether `self` may become `to`.
+    pub fn may_become(self, to: State) -> bool {
+        use State::*;
+        matches!(
+            (self, to),
+            (Received, ClerkEntry | AwaitingPhysician | Finalised)
+                | (ClerkEntry, AwaitingPhysician | Finalised)
+                | (AwaitingPhysician, ClerkEntry | Finalised)
+                | (Finalised, Queued | Paper | ClerkEntry | AwaitingPhysician)
+                | (Queued, Sent)
+                | (Sent, Accepted | Returned)
+                | (Returned, ClerkEntry | AwaitingPhysician)
+        )
+    }
+}
+
+/// Where an item's value came from, in an opinion started by copy-forward.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Carried over from the last opinion and not looked at yet.
+    Carried,
+    /// Carried over, then changed.
+    Changed,
+    /// Carried over and confirmed unchanged (確認済).
+    Confirmed,
+}
+
+impl Origin {
+    pub fn id(self) -> &'static str {
+        match self {
+            Origin::Carried => "carried",
+            Origin::Changed => "changed",
+            Origin::Confirmed => "confirmed",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Origin> {
+        [Origin::Carried, Origin::Changed, Origin::Confirmed]
+            .into_iter()
+            .find(|o| o.id() == s)
+    }
+}
+
+/// The marks of one item of a version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemMark {
+    pub item: String,
+    pub origin: Option<Origin>,
+    /// Changed by a clerk since a physician last reviewed it.
+    pub clerk_pending: bool,
+}
+
+/// A new opinion: for whom, answering which 作成依頼, written by which physician.
+#[derive(Debug, Clone, Default)]
+pub struct NewOpinion {
+    pub applicant: Applicant,
+    pub request: Option<Request>,
+    /// The physician's user id; default: the person signed in when a physician, or the clinic's
+    /// only physician.
+    pub physician: Option<i64>,
+}
+
+/// An editable version, as handed to the editor.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub opinion_id: i64,
+    pub version_id: i64,
+    /// Pass it to the next [`Store::autosave`]; a save from an older copy is refused.
+    pub revision: i64,
+    pub opinion: Opinion,
+}
+
+/// The outcome of a save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub revision: i64,
+    /// The items whose values changed with this save.
+    pub changed: Vec<String>,
+}
+
+/// An opinion as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpinionInfo {
+    pub id: i64,
+    pub state: State,
+    pub name: String,
+    pub kana: String,
+    pub insurer_number: String,
+    pub insured_number: String,
+    pub request_id: Option<String>,
+    /// 記入日, or the day it was created while 記入日 is empty (ISO 8601).
+    pub day: String,
+    pub due_date: Option<String>,
+    pub updated_at: String,
+    /// The hub's reason for a 差し戻し.
+    pub note: Option<String>,
+    pub version_id: i64,
+    pub version_number: i64,
+}
+
+/// One version of an opinion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionInfo {
+    pub id: i64,
+    pub opinion_id: i64,
+    pub number: i64,
+    pub revision: i64,
+    pub saved_at: String,
+    pub body_hash: String,
+    /// Why it is frozen (`finalised`), or `None` for a draft.
+    pub frozen: Option<String>,
+    pub frozen_at: Option<String>,
+}
+
+/// An opinion opened for reading or editing.
+#[derive(Debug, Clone)]
+pub struct OpenedOpinion {
+    pub info: OpinionInfo,
+    pub version: VersionInfo,
+    pub opinion: Opinion,
+    pub marks: Vec<ItemMark>,
+}
+
+/// What the hub said about a sent opinion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HubEvent {
+    /// The hub stored it and gave a receipt number.
+    Received { receipt: String },
+    /// The municipality accepted it.
+    Accepted,
+    /// The municipality returned it, with a reason.
+    Returned { reason: String },
+}
+
+pub(crate) const INFO_COLUMNS: &str = "o.id, o.state, o.name, o.kana, o.insurer_number, \
+    o.insured_number, o.request_id, o.day, o.due_date, o.updated_at, o.note, o.version_id, \
+    (SELECT number FROM versions WHERE id = o.version_id)";
+
+pub(crate) fn info_from_row(r: &Row<'_>) -> rusqlite::Result<OpinionInfo> {
+    let state: String = r.get(1)?;
+    Ok(OpinionInfo {
+        id: r.get(0)?,
+        state: State::parse(&state).unwrap_or(State::ClerkEntry),
+        name: r.get(2)?,
+        kana: r.get(3)?,
+        insurer_number: r.get(4)?,
+        insured_number: r.get(5)?,
+        request_id: r.get(6)?,
+        day: r.get(7)?,
+        due_date: r.get(8)?,
+        updated_at: r.get(9)?,
+        note: r.get(10)?,
+        version_id: r.get::<_, Option<i64>>(11)?.unwrap_or(0),
+        version_number: r.get::<_, Option<i64>>(12)?.unwrap_or(0),
+    })
+}
+
+/// A version row with its opinion's state.
+struct VersionRow {
+    opinion_id: i64,
+    number: i64,
+    body: String,
+    body_hash: String,
+    revision: i64,
+    frozen: bool,
+    state: State,
+    current: bool,
+}
+
+fn version_row(tx: &rusqlite::Connection, version_id: i64) -> Result<VersionRow> {
+    tx.prepare_cached(
+        "SELECT v.opinion_id, v.number, v.body, v.body_hash, v.revision, v.frozen IS NOT NULL,
+                o.state, o.version_id = v.id
+         FROM versions v JOIN opinions o ON o.id = v.opinion_id WHERE v.id = ?1",
+    )?
+    .query_row([version_id], |r| {
+        let state: String = r.get(6)?;
+        Ok(VersionRow {
+            opinion_id: r.get(0)?,
+            number: r.get(1)?,
+            body: r.get(2)?,
+            body_hash: r.get(3)?,
+            revision: r.get(4)?,
+            frozen: r.get(5)?,
+            state: State::parse(&state).unwrap_or(State::ClerkEntry),
+            current: r.get(7)?,
+        })
+    })
+    .optional()?
+    .ok_or(StoreError::NotFound("version"))
+}
+
+fn current_version(conn: &rusqlite::Connection, opinion_id: i64) -> Result<i64> {
+    conn.prepare_cached("SELECT version_id FROM opinions WHERE id = ?1")?
+        .query_row([opinion_id], |r| r.get::<_, Option<i64>>(0))
+        .optional()?
+        .flatten()
+        .ok_or(StoreError::NotFound("opinion"))
+}
+
+fn parse_body(body: &str) -> Result<Opinion> {
+    serde_json::from_str(body).map_err(|e| {
+        StoreError::Shape(ReadError::Json {
+            line: e.line(),
+            column: e.column(),
+            detail: "stored version".to_owned(),
+        })
+    })
+}
+
+fn form(version: FormVersion) -> Result<&'static FormDef> {
+    FormDef::builtin(version).map_err(|e| StoreError::Form(e.to_string()))
+}
+
+fn serialise(op: &Opinion) -> Result<(String, String)> {
+    let body = serde_json::to_string(op).map_err(|e| StoreError::Form(e.to_string()))?;
+    let hash = sha256_hex(body.as_bytes());
+    Ok((body, hash))
+}
+
+/// The 記入日 as an ISO date, when it can be read.
+fn written_day(op: &Opinion) -> Option<Date> {
+    let crate::form::Answer::Date(d) = op.answers.get("written-date")? else {
+        return None;
+    };
+    WarekiDate::parse(&d.era, &d.year, &d.month, &d.day, false)
+        .ok()?
+        .to_date()
+        .ok()
+}
+
+fn set_state(tx: &Transaction<'_>, opinion_id: i64, from: State, to: State) -> Result<()> {
+    if from == to {
+        return Ok(());
+    }
+    if !from.may_become(to) {
+        return Err(StoreError::Transition { from, to });
+    }
+    tx.prepare_cached("UPDATE opinions SET state = ?1, updated_at = ?2 WHERE id = ?3")?
+        .execute(params![to.id(), now(), opinion_id])?;
+    Ok(())
+}
+
+fn opinion_state(conn: &rusqlite::Connection, opinion_id: i64) -> Result<State> {
+    let s: String = conn
+        .prepare_cached("SELECT state FROM opinions WHERE id = ?1")?
+        .query_row([opinion_id], |r| r.get(0))
+        .optional()?
+        .ok_or(StoreError::NotFound("opinion"))?;
+    Ok(State::parse(&s).unwrap_or(State::ClerkEntry))
+}
+
+/// Writes the list columns and search keys of an opinion from its current content.
+fn index_opinion(tx: &Transaction<'_>, opinion_id: i64, op: &Opinion, keys: bool) -> Result<()> {
+    let a = &op.applicant;
+    let day = written_day(op).map(|d| d.to_string());
+    let due = op
+        .request
+        .as_ref()
+        .map(|r| r.due_date.trim().to_owned())
+        .filter(|d| !d.is_empty());
+    let request_id = op
+        .request
+        .as_ref()
+        .map(|r| r.request_id.trim().to_owned())
+        .filter(|d| !d.is_empty());
+    tx.prepare_cached(
+        "UPDATE opinions SET insurer_number = ?1, insured_number = ?2, name = ?3, kana = ?4,
+             day = coalesce(?5, created_day), due_date = ?6,
+             request_id = ?7, updated_at = ?8
+         WHERE id = ?9",
+    )?
+    .execute(params![
+        identifier(&a.insurer_number),
+        identifier(&a.insured_number),
+        a.name.trim(),
+        a.kana.trim(),
+        day,
+        due,
+        request_id,
+        now(),
+        opinion_id
+    ])?;
+    if keys {
+        set_keys(tx, opinion_id, &keys_of(a))?;
+    }
+    Ok(())
+}
+
+fn insert_version(
+    tx: &Transaction<'_>,
+    opinion_id: i64,
+    number: i64,
+    op: &Opinion,
+    session: &Session,
+) -> Result<(i64, String)> {
+    let (body, hash) = serialise(op)?;
+    tx.prepare_cached(
+        "INSERT INTO versions (opinion_id, number, body, body_hash, revision, saved_at, saved_by)
+         VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)",
+    )?
+    .execute(params![
+        opinion_id,
+        number,
+        body,
+        hash,
+        now(),
+        session.user_id()
+    ])?;
+    let version_id = tx.last_insert_rowid();
+    tx.prepare_cached("UPDATE opinions SET version_id = ?1 WHERE id = ?2")?
+        .execute(params![version_id, opinion_id])?;
+    Ok((version_id, hash))
+}
+
+fn set_origin(
+    tx: &Transaction<'_>,
+    version_id: i64,
+    items: &[String],
+    origin: Origin,
+) -> Result<()> {
+    let mut st = tx.prepare_cached(
+        "INSERT INTO item_marks (version_id, item, origin) VALUES (?1, ?2, ?3)
+         ON CONFLICT (version_id, item) DO UPDATE SET origin = excluded.origin",
+    )?;
+    for item in items {
+        st.execute(params![version_id, item, origin.id()])?;
+    }
+    Ok(())
+}
+
+fn marks_of(conn: &rusqlite::Connection, version_id: i64) -> Result<Vec<ItemMark>> {
+    let mut st = conn.prepare_cached(
+        "SELECT item, origin, clerk_pending FROM item_marks WHERE version_id = ?1",
+    )?;
+    let rows = st.query_map([version_id], |r| {
+        let origin: Option<String> = r.get(1)?;
+        Ok(ItemMark {
+            item: r.get(0)?,
+            origin: origin.as_deref().and_then(Origin::parse),
+            clerk_pending: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn version_info(conn: &rusqlite::Connection, version_id: i64) -> Result<VersionInfo> {
+    conn.prepare_cached(
+        "SELECT id, opinion_id, number, revision, saved_at, body_hash, frozen, frozen_at
+         FROM versions WHERE id = ?1",
+    )?
+    .query_row([version_id], version_from_row)
+    .optional()?
+    .ok_or(StoreError::NotFound("version"))
+}
+
+fn version_from_row(r: &Row<'_>) -> rusqlite::Result<VersionInfo> {
+    Ok(VersionInfo {
+        id: r.get(0)?,
+        opinion_id: r.get(1)?,
+        number: r.get(2)?,
+        revision: r.get(3)?,
+        saved_at: r.get(4)?,
+        body_hash: r.get(5)?,
+        frozen: r.get(6)?,
+        frozen_at: r.get(7)?,
+    })
+}
+
+impl Store {
+    /// The physician who writes a new opinion, and their name for 医師氏名.
+    fn physician_for(
+        &self,
+        session: &Session,
+        asked: Option<i64>,
+        previous: Option<i64>,
+    ) -> Result<(Option<i64>, String)> {
+        let physicians = self.physicians()?;
+        let pick = |id: i64| physicians.iter().find(|p| p.id == id);
+        let chosen = match asked {
+            Some(id) => Some(pick(id).ok_or(StoreError::NotFound("physician"))?),
+            None if session.roles().has(super::Role::Physician) => pick(session.user_id()),
+            None => previous.and_then(pick).or(if physicians.len() == 1 {
+                physicians.first()
+            } else {
+                None
+            }),
+        };
+        Ok(chosen.map_or((None, String::new()), |p| (Some(p.id), p.name.clone())))
+    }
+
+    fn insert_opinion(
+        &mut self,
+        session: &Session,
+        op: &Opinion,
+        physician_id: Option<i64>,
+        renewal_of: Option<i64>,
+        carried: &[String],
+        action: &str,
+    ) -> Result<Draft> {
+        let state = if op.request.is_some() {
+            State::Received
+        } else if session.is_clerk() {
+            State::ClerkEntry
+        } else {
+            State::AwaitingPhysician
+        };
+        self.write(|tx| {
+            let at = now();
+            tx.execute(
+                "INSERT INTO opinions (state, day, created_day, physician_id, renewal_of, created_at,
+                                       updated_at)
+                 VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?5)",
+                params![state.id(), today_jst().to_string(), physician_id, renewal_of, at],
+            )?;
+            let opinion_id = tx.last_insert_rowid();
+            let (version_id, hash) = insert_version(tx, opinion_id, 1, op, session)?;
+            index_opinion(tx, opinion_id, op, true)?;
+            set_origin(tx, version_id, carried, Origin::Carried)?;
+            let detail = renewal_of.map(|v| format!("from version {v}")).unwrap_or_default();
+            audit::append(
+                tx,
+                &session.actor(),
+                action,
+                Some(opinion_id),
+                Some(version_id),
+                &detail,
+                None,
+                Some(&hash),
+            )?;
+            Ok(Draft {
+                opinion_id,
+                version_id,
+                revision: 0,
+                opinion: op.clone(),
+            })
+        })
+    }
+
+    /// Creates a new opinion with the clinic settings and the physician filled in, on the form in
+    /// force `today`.
+    pub fn create_opinion(
+        &mut self,
+        session: &Session,
+        new: NewOpinion,
+        today: Date,
+    ) -> Result<Draft> {
+        session.require(Action::Edit)?;
+        let form = form(FormVersion::for_date(today))?;
+        let (physician_id, physician_name) = self.physician_for(session, new.physician, None)?;
+        let mut op = Opinion::empty(form, false);
+        op.applicant = new.applicant;
+        op.request = new.request;
+        op.clinic = self.clinic_settings()?.clinic(&physician_name);
+        op.check_shape(form).map_err(StoreError::Shape)?;
+        self.insert_opinion(session, &op, physician_id, None, &[], "create")
+    }
+
+    /// Starts a renewal for the applicant from their latest final version: 記入日 today,
+    /// 最終診察日 empty, 意見書作成回数 2回目以上, the request replaced by `request`, and every item
+    /// that was carried over marked so.
+    pub fn renew(
+        &mut self,
+        session: &Session,
+        insurer_number: &str,
+        insured_number: &str,
+        request: Option<Request>,
+        today: Date,
+    ) -> Result<Draft> {
+        session.require(Action::Edit)?;
+        let found: Option<(i64, String, Option<i64>)> = self
+            .conn
+            .query_row(
+                "SELECT v.id, v.body, o.physician_id FROM versions v
+                 JOIN opinions o ON o.id = v.opinion_id
+                 WHERE o.insurer_number = ?1 AND o.insured_number = ?2 AND v.frozen IS NOT NULL
+                 ORDER BY v.frozen_at DESC, v.id DESC LIMIT 1",
+                params![identifier(insurer_number), identifier(insured_number)],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let (from_version, body, previous_physician) = found.ok_or(StoreError::NothingToRenew)?;
+        let previous = parse_body(&body)?;
+        let from_form = form(previous.form_version)?;
+        let to_form = form(FormVersion::for_date(today))?;
+        let (physician_id, physician_name) =
+            self.physician_for(session, None, previous_physician)?;
+        let clinic = self.clinic_settings()?.clinic(&physician_name);
+        let (mut op, carried) = carry_forward(from_form, &previous, to_form, today, clinic);
+        op.request = request;
+        self.insert_opinion(
+            session,
+            &op,
+            physician_id,
+            Some(from_version),
+            &carried,
+            "renew",
+        )
+    }
+
+    /// Opens an opinion's current version (audited).
+    pub fn open_opinion(&mut self, session: &Session, opinion_id: i64) -> Result<OpenedOpinion> {
+        session.require(Action::Open)?;
+        let version_id = current_version(&self.conn, opinion_id)?;
+        let opened = self.read_version(version_id)?;
+        self.write(|tx| {
+            audit::append(
+                tx,
+                &session.actor(),
+                "open",
+                Some(opinion_id),
+                Some(version_id),
+                "",
+                None,
+                Some(&opened.version.body_hash),
+            )
+        })?;
+        Ok(opened)
+    }
+
+    fn read_version(&self, version_id: i64) -> Result<OpenedOpinion> {
+        let row = version_row(&self.conn, version_id)?;
+        let info = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {INFO_COLUMNS} FROM opinions o WHERE o.id = ?1"
+            ))?
+            .query_row([row.opinion_id], info_from_row)?;
+        Ok(OpenedOpinion {
+            info,
+            version: version_info(&self.conn, version_id)?,
+            opinion: parse_body(&row.body)?,
+            marks: marks_of(&self.conn, version_id)?,
+        })
+    }
+
+    /// The draft of an opened opinion, for the editor: `None` when the current version is frozen
+    /// (then [`Store::reopen`] makes a new one).
+    pub fn draft_of(opened: &OpenedOpinion) -> Option<Draft> {
+        opened.version.frozen.is_none().then(|| Draft {
+            opinion_id: opened.info.id,
+            version_id: opened.version.id,
+            revision: opened.version.revision,
+            opinion: opened.opinion.clone(),
+        })
+    }
+
+    /// Saves a draft version in place: one call per edit. `revision` is the one this copy was
+    /// loaded or last saved at; a save from an older copy is refused ([`StoreError::Conflict`]).
+    /// Items a clerk changes are marked for the physician's review; a carried-over item that
+    /// changes is marked changed. Nothing is written when nothing changed.
+    pub fn autosave(
+        &mut self,
+        session: &Session,
+        version_id: i64,
+        revision: i64,
+        op: &Opinion,
+    ) -> Result<Saved> {
+        session.require(Action::Edit)?;
+        let new_form = form(op.form_version)?;
+        op.check_shape(new_form).map_err(StoreError::Shape)?;
+        self.write(|tx| {
+            let row = version_row(tx, version_id)?;
+            if row.frozen || !row.state.is_draft() {
+                return Err(StoreError::Frozen(version_id));
+            }
+            if row.revision != revision {
+                return Err(StoreError::Conflict {
+                    expected: revision,
+                    found: row.revision,
+                });
+            }
+            let old = parse_body(&row.body)?;
+            let changed: Vec<String> = diff(form(old.form_version)?, &old, new_form, op)
+                .into_iter()
+                .map(|d| d.item)
+                .collect();
+            if changed.is_empty() && old == *op {
+                return Ok(Saved { revision, changed });
+            }
+            let (body, hash) = serialise(op)?;
+            tx.prepare_cached(
+                "UPDATE versions SET body = ?1, body_hash = ?2, revision = revision + 1,
+                     saved_at = ?3, saved_by = ?4
+                 WHERE id = ?5",
+            )?
+            .execute(params![body, hash, now(), session.user_id(), version_id])?;
+            let clerk = session.is_clerk();
+            let mut mark = tx.prepare_cached(
+                "INSERT INTO item_marks (version_id, item, origin, clerk_pending)
+                 VALUES (?1, ?2, NULL, ?3)
+                 ON CONFLICT (version_id, item) DO UPDATE SET
+                     origin = CASE WHEN origin IS NULL THEN NULL ELSE 'changed' END,
+                     clerk_pending = excluded.clerk_pending",
+            )?;
+            for item in &changed {
+                mark.execute(params![version_id, item, clerk])?;
+            }
+            let keys_changed = old.applicant.name != op.applicant.name
+                || old.applicant.kana != op.applicant.kana
+                || old.applicant.insured_number != op.applicant.insured_number;
+            index_opinion(tx, row.opinion_id, op, keys_changed)?;
+            if row.state == State::Received {
+                let to = if clerk {
+                    State::ClerkEntry
+                } else {
+                    State::AwaitingPhysician
+                };
+                set_state(tx, row.opinion_id, row.state, to)?;
+            }
+            audit::append(
+                tx,
+                &session.actor(),
+                "change",
+                Some(row.opinion_id),
+                Some(version_id),
+                &changed.join(","),
+                Some(&row.body_hash),
+                Some(&hash),
+            )?;
+            Ok(Saved {
+                revision: revision + 1,
+                changed,
+            })
+        })
+    }
+
+    /// Moves a draft between the clerk and the physician (事務入力中 ⇄ 医師確認待ち).
+    pub fn hand_over(&mut self, session: &Session, opinion_id: i64, to: State) -> Result<()> {
+        session.require(Action::Edit)?;
+        self.write(|tx| {
+            let from = opinion_state(tx, opinion_id)?;
+            if !(from.is_draft() && to.is_draft()) {
+                return Err(StoreError::Transition { from, to });
+            }
+            set_state(tx, opinion_id, from, to)?;
+            let detail = to.id();
+            audit::append(
+                tx,
+                &session.actor(),
+                "hand-over",
+                Some(opinion_id),
+                None,
+                detail,
+                None,
+                None,
+            )
+        })
+    }
+
+    /// The marks of a version's items.
+    pub fn marks(&self, session: &Session, version_id: i64) -> Result<Vec<ItemMark>> {
+        session.require(Action::Open)?;
+        marks_of(&self.conn, version_id)
+    }
+
+    /// Marks carried-over items as confirmed unchanged (確認済).
+    pub fn confirm_items(
+        &mut self,
+        session: &Session,
+        version_id: i64,
+        items: &[String],
+    ) -> Result<()> {
+        session.require(Action::Edit)?;
+        self.write(|tx| {
+            let row = version_row(tx, version_id)?;
+            if row.frozen {
+                return Err(StoreError::Frozen(version_id));
+            }
+            let mut st = tx.prepare_cached(
+                "UPDATE item_marks SET origin = 'confirmed'
+                 WHERE version_id = ?1 AND item = ?2 AND origin = 'carried'",
+            )?;
+            for item in items {
+                st.execute(params![version_id, item])?;
+            }
+            audit::append(
+                tx,
+                &session.actor(),
+                "confirm",
+                Some(row.opinion_id),
+                Some(version_id),
+                &items.join(","),
+                Some(&row.body_hash),
+                Some(&row.body_hash),
+            )
+        })
+    }
+
+    /// A physician's review of items a clerk changed: clears their marks (all of them when
+    /// `items` is empty).
+    pub fn review_items(
+        &mut self,
+        session: &Session,
+        version_id: i64,
+        items: &[String],
+    ) -> Result<()> {
+        session.require(Action::Review)?;
+        self.write(|tx| {
+            let row = version_row(tx, version_id)?;
+            if row.frozen {
+                return Err(StoreError::Frozen(version_id));
+            }
+            let reviewed: Vec<String> = if items.is_empty() {
+                pending(tx, version_id)?
+            } else {
+                items.to_vec()
+            };
+            let mut st = tx.prepare_cached(
+                "UPDATE item_marks SET clerk_pending = 0 WHERE version_id = ?1 AND item = ?2",
+            )?;
+            for item in &reviewed {
+                st.execute(params![version_id, item])?;
+            }
+            audit::append(
+                tx,
+                &session.actor(),
+                "review",
+                Some(row.opinion_id),
+                Some(version_id),
+                &reviewed.join(","),
+                Some(&row.body_hash),
+                Some(&row.body_hash),
+            )
+        })
+    }
+
+    /// Finalises (確定) the current draft: physicians only, no item waiting for review, no
+    /// validation error. The version is frozen from here on.
+    pub fn finalise(
+        &mut self,
+        session: &Session,
+        opinion_id: i64,
+        ctx: &Context,
+    ) -> Result<VersionInfo> {
+        session.require(Action::Finalise)?;
+        self.write(|tx| {
+            let version_id = current_version(tx, opinion_id)?;
+            let row = version_row(tx, version_id)?;
+            if row.frozen {
+                return Err(StoreError::Frozen(version_id));
+            }
+            if !row.state.may_become(State::Finalised) {
+                return Err(StoreError::Transition {
+                    from: row.state,
+                    to: State::Finalised,
+                });
+            }
+            let waiting = pending(tx, version_id)?;
+            if !waiting.is_empty() {
+                return Err(StoreError::Unreviewed { items: waiting });
+            }
+            let op = parse_body(&row.body)?;
+            let report = validate(&op, form(op.form_version)?, ctx);
+            let errors = report.count(crate::form::Severity::Error);
+            if errors > 0 {
+                return Err(StoreError::NotValid(errors));
+            }
+            tx.prepare_cached(
+                "UPDATE versions SET frozen = 'finalised', frozen_at = ?1 WHERE id = ?2",
+            )?
+            .execute(params![now(), version_id])?;
+            set_state(tx, opinion_id, row.state, State::Finalised)?;
+            audit::append(
+                tx,
+                &session.actor(),
+                "finalise",
+                Some(opinion_id),
+                Some(version_id),
+                "",
+                Some(&row.body_hash),
+                Some(&row.body_hash),
+            )?;
+            version_info(tx, version_id)
+        })
+    }
+
+    /// Starts a new version from a frozen one (確定 but not sent or printed yet, or 差し戻し).
+    pub fn reopen(&mut self, session: &Session, opinion_id: i64) -> Result<Draft> {
+        session.require(Action::Edit)?;
+        self.write(|tx| {
+            let old_id = current_version(tx, opinion_id)?;
+            let row = version_row(tx, old_id)?;
+            let to = if session.is_clerk() {
+                State::ClerkEntry
+            } else {
+                State::AwaitingPhysician
+            };
+            if !row.frozen {
+                return Err(StoreError::Transition {
+                    from: row.state,
+                    to,
+                });
+            }
+            set_state(tx, opinion_id, row.state, to)?;
+            let op = parse_body(&row.body)?;
+            let (version_id, hash) = insert_version(tx, opinion_id, row.number + 1, &op, session)?;
+            tx.prepare_cached(
+                "INSERT INTO item_marks (version_id, item, origin, clerk_pending)
+                 SELECT ?1, item, origin, 0 FROM item_marks WHERE version_id = ?2",
+            )?
+            .execute(params![version_id, old_id])?;
+            audit::append(
+                tx,
+                &session.actor(),
+                "new-version",
+                Some(opinion_id),
+                Some(version_id),
+                &format!("from version {old_id}"),
+                Some(&row.body_hash),
+                Some(&hash),
+            )?;
+            Ok(Draft {
+                opinion_id,
+                version_id,
+                revision: 0,
+                opinion: op,
+            })
+        })
+    }
+
+    /// Records the HPKI signature over `document` (the exact bytes that were signed) for a
+    /// finalised version. Physicians only.
+    pub fn record_signature(
+        &mut self,
+        session: &Session,
+        version_id: i64,
+        document: &[u8],
+        cms: &[u8],
+    ) -> Result<()> {
+        session.require(Action::Sign)?;
+        self.write(|tx| {
+            let row = version_row(tx, version_id)?;
+            if !row.frozen || row.state != State::Finalised || !row.current {
+                return Err(StoreError::Transition {
+                    from: row.state,
+                    to: State::Queued,
+                });
+            }
+            let doc_hash = sha256_hex(document);
+            tx.execute(
+                "INSERT INTO signatures (version_id, document, document_hash, cms, signed_by, signed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![version_id, document, doc_hash, cms, session.user_id(), now()],
+            )?;
+            audit::append(
+                tx,
+                &session.actor(),
+                "sign",
+                Some(row.opinion_id),
+                Some(version_id),
+                &format!("document {doc_hash}"),
+                Some(&row.body_hash),
+                Some(&row.body_hash),
+            )
+        })
+    }
+
+    /// The latest signature of a version: the signed bytes and the CMS.
+    pub fn signature(&self, version_id: i64) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT document, cms FROM signatures WHERE version_id = ?1 ORDER BY id DESC LIMIT 1",
+                [version_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Queues the finalised version for sending (送信待ち). Physicians only; a signature is needed
+    /// unless `unsigned_allowed` (an insurer that accepts unsigned opinions).
+    pub fn queue_for_sending(
+        &mut self,
+        session: &Session,
+        opinion_id: i64,
+        unsigned_allowed: bool,
+    ) -> Result<()> {
+        session.require(Action::Send)?;
+        self.write(|tx| {
+            let version_id = current_version(tx, opinion_id)?;
+            let row = version_row(tx, version_id)?;
+            if !row.frozen || !row.state.may_become(State::Queued) {
+                return Err(StoreError::Transition {
+                    from: row.state,
+                    to: State::Queued,
+                });
+            }
+            let signed: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM signatures WHERE version_id = ?1)",
+                [version_id],
+                |r| r.get(0),
+            )?;
+            if !signed && !unsigned_allowed {
+                return Err(StoreError::Unsigned);
+            }
+            set_state(tx, opinion_id, row.state, State::Queued)?;
+            audit::append(
+                tx,
+                &session.actor(),
+                "send",
+                Some(opinion_id),
+                Some(version_id),
+                if signed { "signed" } else { "unsigned" },
+                Some(&row.body_hash),
+                Some(&row.body_hash),
+            )
+        })
+    }
+
+    /// Records a print. A final print (for the paper route) needs a physician and a finalised
+    /// version, and moves the opinion to 紙で提出; a draft print is only recorded.
+    pub fn record_print(
+        &mut self,
+        session: &Session,
+        version_id: i64,
+        final_print: bool,
+    ) -> Result<()> {
+        session.require(if final_print {
+            Action::PrintFinal
+        } else {
+            Action::Open
+        })?;
+        self.write(|tx| {
+            let row = version_row(tx, version_id)?;
+            if final_print {
+                if !row.frozen || !row.current || !row.state.may_become(State::Paper) {
+                    return Err(StoreError::Transition {
+                        from: row.state,
+                        to: State::Paper,
+                    });
+                }
+                set_state(tx, row.opinion_id, row.state, State::Paper)?;
+            }
+            audit::append(
+                tx,
+                &session.actor(),
+                if final_print {
+                    "print-final"
+                } else {
+                    "print-draft"
+                },
+                Some(row.opinion_id),
+                Some(version_id),
+                "",
+                Some(&row.body_hash),
+                Some(&row.body_hash),
+            )
+        })
+    }
+
+    /// Records what the hub said about a sent opinion (by the program, not a person).
+    pub fn hub_event(&mut self, opinion_id: i64, event: &HubEvent) -> Result<()> {
+        self.write(|tx| {
+            let from = opinion_state(tx, opinion_id)?;
+            let (to, detail, note) = match event {
+                HubEvent::Received { receipt } => (State::Sent, format!("receipt {receipt}"), None),
+                HubEvent::Accepted => (State::Accepted, String::new(), None),
+                HubEvent::Returned { reason } => (State::Returned, String::new(), Some(reason)),
+            };
+            if !from.may_become(to) {
+                return Err(StoreError::Transition { from, to });
+            }
+            set_state(tx, opinion_id, from, to)?;
+            if let Some(reason) = note {
+                tx.execute(
+                    "UPDATE opinions SET note = ?1 WHERE id = ?2",
+                    params![reason, opinion_id],
+                )?;
+            }
+            audit::append(
+                tx,
+                &Actor::SYSTEM,
+                to.id(),
+                Some(opinion_id),
+                None,
+                &detail,
+                None,
+                None,
+            )
+        })
+    }
+
+    /// The versions of an opinion, oldest first.
+    pub fn versions(&self, session: &Session, opinion_id: i64) -> Result<Vec<VersionInfo>> {
+        session.require(Action::Open)?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, opinion_id, number, revision, saved_at, body_hash, frozen, frozen_at
+             FROM versions WHERE opinion_id = ?1 ORDER BY number",
+        )?;
+        let rows = st.query_map([opinion_id], version_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Opens one version (audited as an open).
+    pub fn open_version(&mut self, session: &Session, version_id: i64) -> Result<OpenedOpinion> {
+        session.require(Action::Open)?;
+        let opened = self.read_version(version_id)?;
+        self.write(|tx| {
+            audit::append(
+                tx,
+                &session.actor(),
+                "open",
+                Some(opened.info.id),
+                Some(version_id),
+                "",
+                None,
+                Some(&opened.version.body_hash),
+            )
+        })?;
+        Ok(opened)
+    }
+
+    /// The items that differ between two versions (of one opinion, or an opinion and the one it
+    /// was renewed from), in printed order. Audited as an open of both.
+    pub fn diff_versions(
+        &mut self,
+        session: &Session,
+        before: i64,
+        after: i64,
+    ) -> Result<Vec<ItemDiff>> {
+        let a = self.open_version(session, before)?;
+        let b = self.open_version(session, after)?;
+        Ok(diff(
+            form(a.opinion.form_version)?,
+            &a.opinion,
+            form(b.opinion.form_version)?,
+            &b.opinion,
+        ))
+    }
+
+    /// The version an opinion was copied forward from, if it was.
+    pub fn renewed_from(&self, opinion_id: i64) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT renewal_of FROM opinions WHERE id = ?1",
+                [opinion_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+}
+
+/// Items of a version waiting for a physician's review.
+fn pending(conn: &rusqlite::Connection, version_id: i64) -> Result<Vec<String>> {
+    let mut st = conn.prepare_cached(
+        "SELECT item FROM item_marks WHERE version_id = ?1 AND clerk_pending ORDER BY item",
+    )?;
+    let rows = st.query_map([version_id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

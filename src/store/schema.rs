@@ -1,0 +1,141 @@
+//! The database schema, as numbered migrations (`PRAGMA user_version` counts them).
+//! A migration, once released, never changes: a new one is appended instead.
+
+use rusqlite_migration::{M, Migrations};
+
+/// SQLite `application_id` of an ikensho database ("IKNS").
+pub const APPLICATION_ID: i32 = 0x494B_4E53;
+
+const V1: &str = r#"
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    login         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name  TEXT NOT NULL,
+    roles         TEXT NOT NULL,            -- comma-separated: physician, clerk, admin
+    password_hash TEXT NOT NULL,            -- argon2id PHC string
+    active        INTEGER NOT NULL DEFAULT 1,
+    created_at    TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE opinions (
+    id             INTEGER PRIMARY KEY,
+    state          TEXT NOT NULL CHECK (state IN ('received', 'clerk-entry',
+                       'awaiting-physician', 'finalised', 'queued', 'sent', 'accepted',
+                       'returned', 'paper')),
+    insurer_number TEXT NOT NULL DEFAULT '',  -- normalised (NFKC, digits only)
+    insured_number TEXT NOT NULL DEFAULT '',
+    name           TEXT NOT NULL DEFAULT '',  -- as typed, for lists
+    kana           TEXT NOT NULL DEFAULT '',
+    request_id     TEXT,                      -- hub 依頼番号
+    day            TEXT NOT NULL,             -- 記入日, or created_day while 記入日 is empty
+    created_day    TEXT NOT NULL,             -- the day the opinion was created (JST)
+    due_date       TEXT,
+    physician_id   INTEGER REFERENCES users(id),
+    version_id     INTEGER,                   -- the current (latest) version
+    renewal_of     INTEGER,                   -- the version this one was copied forward from
+    note           TEXT,                      -- the hub's reason for 差し戻し
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX opinions_request ON opinions(request_id) WHERE request_id IS NOT NULL;
+CREATE INDEX opinions_applicant ON opinions(insurer_number, insured_number);
+CREATE INDEX opinions_state_updated ON opinions(state, updated_at);
+CREATE INDEX opinions_day ON opinions(day);
+CREATE INDEX opinions_updated ON opinions(updated_at);
+
+-- Prefix-searchable keys of an opinion: full name, given name, kana, given kana, 被保険者番号.
+CREATE TABLE search_keys (
+    key        TEXT NOT NULL,
+    opinion_id INTEGER NOT NULL REFERENCES opinions(id),
+    PRIMARY KEY (key, opinion_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX search_keys_opinion ON search_keys(opinion_id);
+
+CREATE TABLE versions (
+    id         INTEGER PRIMARY KEY,
+    opinion_id INTEGER NOT NULL REFERENCES opinions(id),
+    number     INTEGER NOT NULL,
+    body       TEXT NOT NULL,                 -- the Opinion, compact JSON
+    body_hash  TEXT NOT NULL,                 -- SHA-256 of body, hex
+    revision   INTEGER NOT NULL,              -- counts saves of this version
+    saved_at   TEXT NOT NULL,
+    saved_by   INTEGER REFERENCES users(id),
+    frozen     TEXT CHECK (frozen IN ('finalised', 'signed', 'sent', 'printed')),
+    frozen_at  TEXT,
+    UNIQUE (opinion_id, number)
+) STRICT;
+
+-- A frozen version never changes and is never deleted, whoever asks.
+CREATE TRIGGER versions_frozen_update BEFORE UPDATE ON versions WHEN OLD.frozen IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'ikensho: frozen version'); END;
+CREATE TRIGGER versions_frozen_delete BEFORE DELETE ON versions WHEN OLD.frozen IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'ikensho: frozen version'); END;
+
+-- Per item of a version: where its value came from (copy-forward) and whether a clerk changed it
+-- since a physician last reviewed it.
+CREATE TABLE item_marks (
+    version_id    INTEGER NOT NULL REFERENCES versions(id),
+    item          TEXT NOT NULL,
+    origin        TEXT CHECK (origin IN ('carried', 'changed', 'confirmed')),
+    clerk_pending INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (version_id, item)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER item_marks_frozen_insert BEFORE INSERT ON item_marks
+WHEN (SELECT frozen FROM versions WHERE id = NEW.version_id) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'ikensho: frozen version'); END;
+CREATE TRIGGER item_marks_frozen_update BEFORE UPDATE ON item_marks
+WHEN (SELECT frozen FROM versions WHERE id = OLD.version_id) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'ikensho: frozen version'); END;
+
+CREATE TABLE signatures (
+    id            INTEGER PRIMARY KEY,
+    version_id    INTEGER NOT NULL REFERENCES versions(id),
+    document      BLOB NOT NULL,              -- the exact bytes that were signed
+    document_hash TEXT NOT NULL,
+    cms           BLOB NOT NULL,              -- detached CMS SignedData, DER
+    signed_by     INTEGER NOT NULL REFERENCES users(id),
+    signed_at     TEXT NOT NULL
+) STRICT;
+
+-- The audit trail: append-only, each entry hashed over its content and the previous hash.
+CREATE TABLE audit (
+    seq         INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    user_id     INTEGER,
+    login       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    opinion_id  INTEGER,
+    version_id  INTEGER,
+    detail      TEXT NOT NULL,
+    before_hash TEXT,
+    after_hash  TEXT,
+    prev        TEXT NOT NULL,
+    hash        TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'ikensho: the audit trail is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'ikensho: the audit trail is append-only'); END;
+CREATE TABLE audit_head (
+    one  INTEGER PRIMARY KEY CHECK (one = 1),
+    seq  INTEGER NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+"#;
+
+const LIST: &[M<'static>] = &[M::up(V1).comment("users, opinions, versions, marks, audit")];
+
+/// Every migration, oldest first.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(LIST)
+}
+
+/// The schema version this program writes.
+pub fn latest() -> i64 {
+    i64::try_from(LIST.len()).unwrap_or(i64::MAX)
+}

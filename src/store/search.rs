@@ -1,0 +1,132 @@
+//! Finding opinions: by name, kana or 被保険者番号 (prefix match on the whole name or on the given
+//! name), by state, and by date range.
+//!
+//! Each opinion has up to five search keys (full name, given name, full kana, given kana,
+//! 被保険者番号), folded by [`search_key`], in one indexed table; a query is a range scan on it.
+
+use jiff::civil::Date;
+use rusqlite::ToSql;
+use unicode_normalization::UnicodeNormalization;
+
+use super::opinions::{INFO_COLUMNS, OpinionInfo, State, info_from_row};
+use super::{Action, Result, Session, Store};
+use crate::form::Applicant;
+use crate::form::normalize::identifier;
+
+/// What to look for. Empty fields match everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// The beginning of a name, a given name, a kana reading or a 被保険者番号.
+    pub text: String,
+    /// Only these states (none: all).
+    pub states: Vec<State>,
+    /// 記入日 (or the day of creation while 記入日 is empty) from this day …
+    pub from: Option<Date>,
+    /// … to this day, inclusive.
+    pub to: Option<Date>,
+    /// At most this many results, most recently changed first (0: 200).
+    pub limit: usize,
+}
+
+/// The folded form of a name or reading for matching: NFKC (half-width kana become full-width,
+/// full-width letters and digits become ASCII), no spaces, katakana as hiragana, ASCII lower case.
+pub fn search_key(s: &str) -> String {
+    s.nfkc()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            'ァ'..='ヶ' => char::from_u32(u32::from(c) - 0x60).unwrap_or(c),
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// The search keys of an applicant.
+pub(crate) fn keys_of(a: &Applicant) -> Vec<String> {
+    let mut keys = Vec::with_capacity(5);
+    for text in [&a.name, &a.kana] {
+        let whole = search_key(text);
+        if whole.is_empty() {
+            continue;
+        }
+        // The given name: what follows the first space, as typed (half- or full-width).
+        let given = text
+            .trim()
+            .split_once(|c: char| c.is_whitespace())
+            .map(|(_, g)| search_key(g))
+            .unwrap_or_default();
+        keys.push(whole);
+        if !given.is_empty() {
+            keys.push(given);
+        }
+    }
+    let insured = identifier(&a.insured_number);
+    if !insured.is_empty() {
+        keys.push(insured);
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Replaces an opinion's search keys.
+pub(crate) fn set_keys(
+    tx: &rusqlite::Transaction<'_>,
+    opinion_id: i64,
+    keys: &[String],
+) -> Result<()> {
+    tx.prepare_cached("DELETE FROM search_keys WHERE opinion_id = ?1")?
+        .execute([opinion_id])?;
+    let mut ins =
+        tx.prepare_cached("INSERT OR IGNORE INTO search_keys (key, opinion_id) VALUES (?1, ?2)")?;
+    for k in keys {
+        ins.execute(rusqlite::params![k, opinion_id])?;
+    }
+    Ok(())
+}
+
+/// The smallest string greater than every string that starts with `prefix`.
+fn prefix_end(prefix: &str) -> String {
+    let mut s = prefix.to_owned();
+    s.push(char::MAX);
+    s
+}
+
+impl Store {
+    /// Opinions matching `q`, most recently changed first. Not audited as an open: a list shows
+    /// names and states, not the opinion.
+    pub fn search(&self, session: &Session, q: &Query) -> Result<Vec<OpinionInfo>> {
+        session.require(Action::Open)?;
+        let mut sql = format!("SELECT {INFO_COLUMNS} FROM opinions o WHERE 1");
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        let key = search_key(&q.text);
+        if !key.is_empty() {
+            sql.push_str(
+                " AND o.id IN (SELECT opinion_id FROM search_keys WHERE key >= ? AND key < ?)",
+            );
+            args.push(Box::new(prefix_end(&key)));
+            args.insert(args.len() - 1, Box::new(key));
+        }
+        if !q.states.is_empty() {
+            let marks = vec!["?"; q.states.len()].join(",");
+            sql.push_str(&format!(" AND o.state IN ({marks})"));
+            for s in &q.states {
+                args.push(Box::new(s.id()));
+            }
+        }
+        if let Some(from) = q.from {
+            sql.push_str(" AND o.day >= ?");
+            args.push(Box::new(from.to_string()));
+        }
+        if let Some(to) = q.to {
+            sql.push_str(" AND o.day <= ?");
+            args.push(Box::new(to.to_string()));
+        }
+        sql.push_str(" ORDER BY o.updated_at DESC, o.id DESC LIMIT ?");
+        let limit = if q.limit == 0 { 200 } else { q.limit };
+        args.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let rows = st.query_map(params.as_slice(), info_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

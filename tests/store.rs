@@ -1,0 +1,993 @@
+//! The draft store on a real SQLite file: roles, frozen versions, review marks, copy-forward and
+//! diff, the audit chain (tampered with through the sqlite3 shell), search, backup and restore.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ikensho::form::changes::Change;
+use ikensho::form::{Answer, FormVersion, Request};
+use ikensho::store::{
+    Action, AuditProblem, ClinicSettings, HubEvent, NewOpinion, NewUser, Origin, Query, Role,
+    Session, State, Store, StoreError,
+};
+use tempfile::TempDir;
+
+const PASSWORD: &str = "correct horse battery";
+
+struct Clinic {
+    dir: TempDir,
+    store: Store,
+    admin: Session,
+    doctor: Session,
+    clerk: Session,
+}
+
+impl Clinic {
+    fn path(&self) -> PathBuf {
+        self.dir.path().join("ikensho.sqlite")
+    }
+}
+
+fn settings() -> ClinicSettings {
+    let c = common::first_insured().clinic;
+    ClinicSettings {
+        name: c.name,
+        address: c.address,
+        phone: c.phone,
+        fax: c.fax,
+        institution_code: c.institution_code,
+    }
+}
+
+fn setup() -> Clinic {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("ikensho.sqlite")).unwrap();
+    let user = |login: &'static str, name: &'static str, roles: &'static [Role]| NewUser {
+        login,
+        name,
+        roles,
+        password: PASSWORD,
+    };
+    store
+        .add_first_admin(&user("kanri", "管理 者", &[Role::Admin]))
+        .unwrap();
+    let admin = store.sign_in("kanri", PASSWORD).unwrap();
+    store
+        .add_user(&admin, &user("sato", "佐藤 一郎", &[Role::Physician]))
+        .unwrap();
+    store
+        .add_user(&admin, &user("suzuki", "鈴木 事務", &[Role::Clerk]))
+        .unwrap();
+    store.set_clinic_settings(&admin, &settings()).unwrap();
+    let doctor = store.sign_in("sato", PASSWORD).unwrap();
+    let clerk = store.sign_in("suzuki", PASSWORD).unwrap();
+    Clinic {
+        dir,
+        store,
+        admin,
+        doctor,
+        clerk,
+    }
+}
+
+fn today() -> jiff::civil::Date {
+    common::today().today
+}
+
+/// A clerk takes in the request and types everything of the example; the physician reviews it.
+/// Returns (opinion id, version id, revision).
+fn prepared(c: &mut Clinic) -> (i64, i64, i64) {
+    let example = common::first_insured();
+    let draft = c
+        .store
+        .create_opinion(
+            &c.clerk,
+            NewOpinion {
+                applicant: example.applicant.clone(),
+                request: example.request.clone(),
+                physician: None,
+            },
+            today(),
+        )
+        .unwrap();
+    assert_eq!(
+        draft.opinion.clinic, example.clinic,
+        "clinic settings filled in"
+    );
+    let saved = c
+        .store
+        .autosave(&c.clerk, draft.version_id, draft.revision, &example)
+        .unwrap();
+    assert!(saved.changed.contains(&"diagnosis-1".to_owned()));
+    (draft.opinion_id, draft.version_id, saved.revision)
+}
+
+fn finalised(c: &mut Clinic) -> (i64, i64) {
+    let (opinion, version, _) = prepared(c);
+    c.store.review_items(&c.doctor, version, &[]).unwrap();
+    c.store
+        .finalise(&c.doctor, opinion, &common::today())
+        .unwrap();
+    (opinion, version)
+}
+
+fn refused(r: Result<impl std::fmt::Debug, StoreError>, action: Action) {
+    match r {
+        Err(StoreError::Refused { action: a, .. }) => assert_eq!(a, action),
+        other => panic!("expected a refusal of {action:?}, got {other:?}"),
+    }
+}
+
+fn sqlite3(db: &Path, sql: &str) {
+    let out = Command::new("sqlite3")
+        .arg(db)
+        .arg(sql)
+        .output()
+        .expect("the sqlite3 shell is installed (apt-get install sqlite3)");
+    assert!(
+        out.status.success(),
+        "sqlite3: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_new_store_is_a_wal_file_with_the_latest_schema() {
+    let c = setup();
+    let conn = rusqlite::Connection::open(c.path()).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    let app: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(app, 0x494B_4E53);
+}
+
+fn file_bytes(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap()
+}
+
+#[test]
+fn a_damaged_file_is_refused_and_left_untouched() {
+    let mut c = setup();
+    prepared(&mut c);
+    let path = c.path();
+    drop(c.store);
+    // Overwrite the middle of the file (B-tree pages) with garbage.
+    let mut bytes = file_bytes(&path);
+    assert!(bytes.len() > 4 * 4096);
+    for b in &mut bytes[2 * 4096 + 100..3 * 4096] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    match Store::open(&path) {
+        Err(StoreError::Damaged { detail, .. }) => assert!(!detail.is_empty()),
+        Err(e) => panic!("expected Damaged, got {e}"),
+        Ok(_) => panic!("a damaged file was opened"),
+    }
+    assert_eq!(file_bytes(&path), bytes, "the file is left as it was");
+}
+
+#[test]
+fn other_files_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "これはデータベースではありません\n".repeat(100)).unwrap();
+    assert!(matches!(
+        Store::open(&text),
+        Err(StoreError::NotADatabase { .. })
+    ));
+    assert_eq!(
+        file_bytes(&text),
+        "これはデータベースではありません\n".repeat(100).as_bytes()
+    );
+
+    let other = dir.path().join("other.sqlite");
+    rusqlite::Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    assert!(matches!(
+        Store::open(&other),
+        Err(StoreError::NotADatabase { .. })
+    ));
+
+    let c = setup();
+    let path = c.path();
+    drop(c.store);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 99")
+        .unwrap();
+    match Store::open(&path) {
+        Err(StoreError::TooNew { found, known, .. }) => assert_eq!((found, known), (99, 1)),
+        other => panic!("expected TooNew, got {:?}", other.err()),
+    }
+}
+
+#[test]
+fn a_clerk_is_refused_every_physician_action() {
+    let mut c = setup();
+    let (opinion, version, _) = prepared(&mut c);
+    let ctx = common::today();
+    refused(c.store.review_items(&c.clerk, version, &[]), Action::Review);
+    refused(c.store.finalise(&c.clerk, opinion, &ctx), Action::Finalise);
+    c.store.review_items(&c.doctor, version, &[]).unwrap();
+    c.store.finalise(&c.doctor, opinion, &ctx).unwrap();
+    refused(
+        c.store.record_signature(&c.clerk, version, b"doc", b"sig"),
+        Action::Sign,
+    );
+    refused(
+        c.store.queue_for_sending(&c.clerk, opinion, true),
+        Action::Send,
+    );
+    refused(
+        c.store.record_print(&c.clerk, version, true),
+        Action::PrintFinal,
+    );
+    // A draft print is allowed, and recorded.
+    c.store.record_print(&c.clerk, version, false).unwrap();
+    // Administration is not theirs either.
+    let new = NewUser {
+        login: "x",
+        name: "x",
+        roles: &[Role::Clerk],
+        password: PASSWORD,
+    };
+    refused(c.store.add_user(&c.clerk, &new), Action::ManageUsers);
+    refused(
+        c.store.set_clinic_settings(&c.clerk, &settings()),
+        Action::Settings,
+    );
+    refused(
+        c.store.backup(&c.clerk, &c.path().with_extension("bak")),
+        Action::Administer,
+    );
+    refused(
+        c.store.export_audit(
+            &c.clerk,
+            &mut Vec::new(),
+            &Store::audit_columns().map(String::from),
+        ),
+        Action::Administer,
+    );
+    // An administrator alone does not see applicants.
+    refused(c.store.open_opinion(&c.admin, opinion), Action::Open);
+    refused(c.store.search(&c.admin, &Query::default()), Action::Open);
+    // The state did not move through any refused call.
+    let info = c.store.open_opinion(&c.doctor, opinion).unwrap().info;
+    assert_eq!(info.state, State::Finalised);
+    // And the physician can do all of it.
+    c.store
+        .record_signature(&c.doctor, version, b"doc", b"sig")
+        .unwrap();
+    c.store
+        .queue_for_sending(&c.doctor, opinion, false)
+        .unwrap();
+}
+
+#[test]
+fn roles_are_checked_when_people_are_added() {
+    let mut c = setup();
+    let both = NewUser {
+        login: "both",
+        name: "二役",
+        roles: &[Role::Physician, Role::Clerk],
+        password: PASSWORD,
+    };
+    assert!(matches!(
+        c.store.add_user(&c.admin, &both),
+        Err(StoreError::RoleConflict)
+    ));
+    let short = NewUser {
+        login: "short",
+        name: "短い",
+        roles: &[Role::Clerk],
+        password: "1234567",
+    };
+    assert!(matches!(
+        c.store.add_user(&c.admin, &short),
+        Err(StoreError::WeakPassword)
+    ));
+    let again = NewUser {
+        login: "SATO",
+        name: "同名",
+        roles: &[Role::Clerk],
+        password: PASSWORD,
+    };
+    assert!(matches!(
+        c.store.add_user(&c.admin, &again),
+        Err(StoreError::LoginTaken(_))
+    ));
+    let first = NewUser {
+        login: "late",
+        name: "遅い",
+        roles: &[Role::Admin],
+        password: PASSWORD,
+    };
+    assert!(matches!(
+        c.store.add_first_admin(&first),
+        Err(StoreError::AlreadySetUp)
+    ));
+    assert!(matches!(
+        c.store.sign_in("sato", "wrong password"),
+        Err(StoreError::SignIn)
+    ));
+    assert!(matches!(
+        c.store.sign_in("nobody", PASSWORD),
+        Err(StoreError::SignIn)
+    ));
+    let sato = c.store.physicians().unwrap();
+    c.store.set_active(&c.admin, sato[0].id, false).unwrap();
+    assert!(matches!(
+        c.store.sign_in("sato", PASSWORD),
+        Err(StoreError::SignIn)
+    ));
+}
+
+#[test]
+fn items_a_clerk_changed_wait_for_the_physician() {
+    let mut c = setup();
+    let (opinion, version, revision) = prepared(&mut c);
+    match c.store.finalise(&c.doctor, opinion, &common::today()) {
+        Err(StoreError::Unreviewed { items }) => {
+            assert!(items.contains(&"diagnosis-1".to_owned()));
+            assert!(items.contains(&"last-exam-date".to_owned()));
+        }
+        other => panic!("expected Unreviewed, got {other:?}"),
+    }
+    // The physician edits one item: that counts as reviewing it.
+    let mut op = c.store.open_opinion(&c.doctor, opinion).unwrap().opinion;
+    op.answers.insert(
+        "diagnosis-1",
+        Answer::Text("アルツハイマー型認知症（中等度）".into()),
+    );
+    c.store.autosave(&c.doctor, version, revision, &op).unwrap();
+    let marks = c.store.marks(&c.doctor, version).unwrap();
+    let pending = |item: &str| marks.iter().any(|m| m.item == item && m.clerk_pending);
+    assert!(!pending("diagnosis-1"));
+    assert!(pending("diagnosis-2"));
+    // Reviewing some leaves the rest.
+    c.store
+        .review_items(&c.doctor, version, &["diagnosis-2".to_owned()])
+        .unwrap();
+    assert!(matches!(
+        c.store.finalise(&c.doctor, opinion, &common::today()),
+        Err(StoreError::Unreviewed { items }) if !items.contains(&"diagnosis-2".to_owned())
+    ));
+    c.store.review_items(&c.doctor, version, &[]).unwrap();
+    let v = c
+        .store
+        .finalise(&c.doctor, opinion, &common::today())
+        .unwrap();
+    assert_eq!(v.frozen.as_deref(), Some("finalised"));
+}
+
+#[test]
+fn an_opinion_with_errors_cannot_be_finalised() {
+    let mut c = setup();
+    let (opinion, version, revision) = prepared(&mut c);
+    let mut op = c.store.open_opinion(&c.doctor, opinion).unwrap().opinion;
+    op.answers.remove("diagnosis-1");
+    c.store.autosave(&c.doctor, version, revision, &op).unwrap();
+    c.store.review_items(&c.doctor, version, &[]).unwrap();
+    assert!(matches!(
+        c.store.finalise(&c.doctor, opinion, &common::today()),
+        Err(StoreError::NotValid(n)) if n >= 1
+    ));
+}
+
+#[test]
+fn a_frozen_version_never_changes_and_editing_makes_a_new_one() {
+    let mut c = setup();
+    let (opinion, version) = finalised(&mut c);
+    let before = c.store.open_opinion(&c.doctor, opinion).unwrap();
+    let mut op = before.opinion.clone();
+    op.answers
+        .insert("diagnosis-1", Answer::Text("変更".into()));
+    let rev = before.version.revision;
+    assert!(matches!(
+        c.store.autosave(&c.doctor, version, rev, &op),
+        Err(StoreError::Frozen(v)) if v == version
+    ));
+    // Not even SQL written past the library changes it.
+    let conn = rusqlite::Connection::open(c.path()).unwrap();
+    let err = conn
+        .execute("UPDATE versions SET body = '{}' WHERE id = ?1", [version])
+        .unwrap_err();
+    assert!(err.to_string().contains("frozen"), "{err}");
+    assert!(
+        conn.execute("DELETE FROM versions WHERE id = ?1", [version])
+            .is_err()
+    );
+
+    let draft = c.store.reopen(&c.doctor, opinion).unwrap();
+    assert_ne!(draft.version_id, version);
+    let saved = c
+        .store
+        .autosave(&c.doctor, draft.version_id, draft.revision, &op)
+        .unwrap();
+    assert_eq!(saved.changed, ["diagnosis-1"]);
+    let versions = c.store.versions(&c.doctor, opinion).unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(
+        versions[0].body_hash, before.version.body_hash,
+        "version 1 unchanged"
+    );
+    assert_eq!(versions[1].number, 2);
+    let diff = c
+        .store
+        .diff_versions(&c.doctor, version, draft.version_id)
+        .unwrap();
+    assert_eq!(diff.len(), 1);
+    assert_eq!(
+        (diff[0].item.as_str(), diff[0].change),
+        ("diagnosis-1", Change::Changed)
+    );
+}
+
+#[test]
+fn a_save_from_an_older_copy_is_refused() {
+    let mut c = setup();
+    let (opinion, version, revision) = prepared(&mut c);
+    let op = c.store.open_opinion(&c.clerk, opinion).unwrap().opinion;
+    let mut a = op.clone();
+    a.answers.insert("diagnosis-2", Answer::Text("A".into()));
+    let mut b = op;
+    b.answers.insert("diagnosis-2", Answer::Text("B".into()));
+    c.store.autosave(&c.clerk, version, revision, &a).unwrap();
+    assert!(matches!(
+        c.store.autosave(&c.clerk, version, revision, &b),
+        Err(StoreError::Conflict { expected, found }) if found == expected + 1
+    ));
+    // Saving the same content again writes nothing.
+    let same = c
+        .store
+        .autosave(&c.clerk, version, revision + 1, &a)
+        .unwrap();
+    assert_eq!(same.revision, revision + 1);
+    assert!(same.changed.is_empty());
+}
+
+#[test]
+fn the_states_follow_the_way_of_an_opinion() {
+    let mut c = setup();
+    let (opinion, _) = finalised(&mut c);
+    let state = |c: &mut Clinic| c.store.open_opinion(&c.doctor, opinion).unwrap().info.state;
+    assert!(matches!(
+        c.store.queue_for_sending(&c.doctor, opinion, false),
+        Err(StoreError::Unsigned)
+    ));
+    c.store.queue_for_sending(&c.doctor, opinion, true).unwrap();
+    assert_eq!(state(&mut c), State::Queued);
+    assert!(matches!(
+        c.store.hub_event(opinion, &HubEvent::Accepted),
+        Err(StoreError::Transition {
+            from: State::Queued,
+            to: State::Accepted
+        })
+    ));
+    c.store
+        .hub_event(
+            opinion,
+            &HubEvent::Received {
+                receipt: "R-1".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(state(&mut c), State::Sent);
+    c.store
+        .hub_event(
+            opinion,
+            &HubEvent::Returned {
+                reason: "診断名の記載漏れ".into(),
+            },
+        )
+        .unwrap();
+    let info = c.store.open_opinion(&c.doctor, opinion).unwrap().info;
+    assert_eq!(info.state, State::Returned);
+    assert_eq!(info.note.as_deref(), Some("診断名の記載漏れ"));
+    let draft = c.store.reopen(&c.clerk, opinion).unwrap();
+    assert_eq!(state(&mut c), State::ClerkEntry);
+    c.store
+        .hand_over(&c.clerk, opinion, State::AwaitingPhysician)
+        .unwrap();
+    assert_eq!(state(&mut c), State::AwaitingPhysician);
+    c.store
+        .finalise(&c.doctor, opinion, &common::today())
+        .unwrap();
+    c.store
+        .record_print(&c.doctor, draft.version_id, true)
+        .unwrap();
+    assert_eq!(state(&mut c), State::Paper);
+    assert!(matches!(
+        c.store.reopen(&c.doctor, opinion),
+        Err(StoreError::Transition {
+            from: State::Paper,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn copy_forward_starts_the_renewal_from_the_last_final_opinion() {
+    let mut c = setup();
+    let (old_opinion, old_version) = finalised(&mut c);
+    c.store.record_print(&c.doctor, old_version, true).unwrap();
+    let example = common::first_insured();
+    let next_year = jiff::civil::date(2027, 11, 20);
+    let request = Request {
+        request_id: "REQ-2027-000001".into(),
+        application_date: "2027-11-01".into(),
+        application_kind: "renewal".into(),
+        requested_date: "2027-11-02".into(),
+        due_date: "2027-11-16".into(),
+    };
+    // A clerk starts it; the 被保険者番号 may be typed full-width.
+    let draft = c
+        .store
+        .renew(
+            &c.clerk,
+            &example.applicant.insurer_number,
+            "0000012345",
+            Some(request.clone()),
+            next_year,
+        )
+        .unwrap();
+    let op = &draft.opinion;
+    assert_eq!(op.form_version, FormVersion::R8);
+    let date = |id: &str| match op.answers.get(id) {
+        Some(Answer::Date(d)) => (
+            d.era.clone(),
+            d.year.clone(),
+            d.month.clone(),
+            d.day.clone(),
+        ),
+        other => panic!("{id}: {other:?}"),
+    };
+    assert_eq!(
+        date("written-date"),
+        ("reiwa".into(), "9".into(), "11".into(), "20".into())
+    );
+    assert!(op.answers.get("last-exam-date").is_none());
+    assert_eq!(
+        op.answers.get("opinion-count"),
+        Some(&Answer::Text("repeat".into()))
+    );
+    assert_eq!(
+        op.answers.get("applicant-age"),
+        Some(&Answer::Text("86".into()))
+    );
+    assert_eq!(op.request.as_ref(), Some(&request));
+    assert_eq!(op.clinic.physician_name, "佐藤 一郎");
+    assert_eq!(
+        op.answers.get("diagnosis-1"),
+        example.answers.get("diagnosis-1")
+    );
+
+    let marks = c.store.marks(&c.clerk, draft.version_id).unwrap();
+    let origin = |item: &str| marks.iter().find(|m| m.item == item).and_then(|m| m.origin);
+    assert_eq!(origin("diagnosis-1"), Some(Origin::Carried));
+    assert_eq!(origin("applicant-name"), Some(Origin::Carried));
+    assert_eq!(origin("written-date"), None);
+    assert_eq!(
+        origin("clinic-name"),
+        None,
+        "clinic items come from the settings"
+    );
+
+    let mut edited = op.clone();
+    edited
+        .answers
+        .insert("diagnosis-2", Answer::Text("骨粗鬆症（圧迫骨折後）".into()));
+    c.store
+        .autosave(&c.clerk, draft.version_id, draft.revision, &edited)
+        .unwrap();
+    c.store
+        .confirm_items(&c.clerk, draft.version_id, &["diagnosis-1".to_owned()])
+        .unwrap();
+    let marks = c.store.marks(&c.clerk, draft.version_id).unwrap();
+    let mark = |item: &str| marks.iter().find(|m| m.item == item).cloned().unwrap();
+    assert_eq!(mark("diagnosis-2").origin, Some(Origin::Changed));
+    assert!(mark("diagnosis-2").clerk_pending);
+    assert_eq!(mark("diagnosis-1").origin, Some(Origin::Confirmed));
+    assert_eq!(mark("diagnosis-3").origin, Some(Origin::Carried));
+
+    assert_eq!(
+        c.store.renewed_from(draft.opinion_id).unwrap(),
+        Some(old_version)
+    );
+    let diff = c
+        .store
+        .diff_versions(&c.clerk, old_version, draft.version_id)
+        .unwrap();
+    let change = |item: &str| diff.iter().find(|d| d.item == item).map(|d| d.change);
+    assert_eq!(change("written-date"), Some(Change::Changed));
+    assert_eq!(change("last-exam-date"), Some(Change::Removed));
+    assert_eq!(change("diagnosis-2"), Some(Change::Changed));
+    assert_eq!(change("request-id"), Some(Change::Changed));
+    assert_eq!(change("diagnosis-1"), None);
+    assert_eq!(change("applicant-name"), None);
+    assert_ne!(draft.opinion_id, old_opinion);
+
+    // An applicant with no final opinion has nothing to renew from.
+    assert!(matches!(
+        c.store
+            .renew(&c.clerk, "131011", "9999999999", None, next_year),
+        Err(StoreError::NothingToRenew)
+    ));
+}
+
+#[test]
+fn copy_forward_carries_an_r3_opinion_onto_the_r8_form() {
+    let r3 = common::r3_first_insured();
+    let r3_form = common::form(FormVersion::R3);
+    let r8_form = common::form(FormVersion::R8);
+    let (next, carried) =
+        ikensho::form::changes::carry_forward(r3_form, &r3, r8_form, today(), r3.clinic.clone());
+    assert_eq!(next.form_version, FormVersion::R8);
+    assert!(
+        next.answers.get("consent").is_none(),
+        "R8 has no consent line"
+    );
+    next.check_shape(r8_form).unwrap();
+    assert!(carried.contains(&"diagnosis-1".to_owned()));
+    assert!(!carried.contains(&"consent".to_owned()));
+    assert!(!carried.contains(&"clinic-name".to_owned()));
+}
+
+#[test]
+fn the_audit_trail_records_who_did_what_and_never_what_was_typed() {
+    let mut c = setup();
+    let (opinion, version) = finalised(&mut c);
+    c.store.open_opinion(&c.clerk, opinion).unwrap();
+    let conn = rusqlite::Connection::open(c.path()).unwrap();
+    let mut st = conn
+        .prepare("SELECT login, action, opinion_id, version_id, detail, before_hash, after_hash FROM audit ORDER BY seq")
+        .unwrap();
+    type Row = (
+        String,
+        String,
+        Option<i64>,
+        Option<i64>,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = st
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let actions: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r.2 == Some(opinion))
+        .map(|r| (r.0.as_str(), r.1.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("suzuki", "create"),
+            ("suzuki", "change"),
+            ("sato", "review"),
+            ("sato", "finalise"),
+            ("suzuki", "open"),
+        ]
+    );
+    let change = rows.iter().find(|r| r.1 == "change").unwrap();
+    assert_eq!(change.3, Some(version));
+    assert!(change.5.is_some() && change.6.is_some() && change.5 != change.6);
+    assert!(change.4.contains("diagnosis-1"));
+    let everything = format!("{rows:?}");
+    for secret in ["山田", "はなこ", "0000012345", "アルツハイマー", PASSWORD] {
+        assert!(
+            !everything.contains(secret),
+            "the audit trail holds {secret}"
+        );
+    }
+    assert!(c.store.verify_audit().unwrap().is_intact());
+}
+
+#[test]
+fn audit_verify_names_entries_changed_deleted_or_reordered_in_the_sqlite3_shell() {
+    let mut c = setup();
+    finalised(&mut c);
+    let check = c.store.verify_audit().unwrap();
+    assert!(check.is_intact(), "{:?}", check.problems);
+    let n = check.entries;
+    assert!(n >= 8);
+    let db = c.path();
+    let backup = c.dir.path().join("clean.sqlite");
+    c.store.backup(&c.admin, &backup).unwrap();
+    drop(c.store);
+    let fresh = |from: &Path| {
+        std::fs::copy(from, &db).unwrap();
+        let _ = std::fs::remove_file(db.with_extension("sqlite-wal"));
+        let _ = std::fs::remove_file(db.with_extension("sqlite-shm"));
+    };
+    let verify = |sql: &str| {
+        sqlite3(
+            &db,
+            &format!("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; {sql}"),
+        );
+        Store::open(&db).unwrap().verify_audit().unwrap().problems
+    };
+
+    fresh(&backup);
+    let p = verify("UPDATE audit SET login = 'sato' WHERE seq = 5;");
+    assert_eq!(p, [AuditProblem::Altered { seq: 5 }]);
+
+    fresh(&backup);
+    let p = verify("DELETE FROM audit WHERE seq = 4;");
+    assert_eq!(p, [AuditProblem::Missing { from: 4, to: 4 }]);
+
+    fresh(&backup);
+    // Swap the content of two entries, keeping their numbers.
+    let p = verify(
+        "CREATE TEMP TABLE t AS SELECT * FROM audit WHERE seq IN (3, 4);
+         UPDATE audit SET (at, user_id, login, action, opinion_id, version_id, detail, before_hash, after_hash, prev, hash)
+           = (SELECT at, user_id, login, action, opinion_id, version_id, detail, before_hash, after_hash, prev, hash FROM t WHERE seq = 4) WHERE seq = 3;
+         UPDATE audit SET (at, user_id, login, action, opinion_id, version_id, detail, before_hash, after_hash, prev, hash)
+           = (SELECT at, user_id, login, action, opinion_id, version_id, detail, before_hash, after_hash, prev, hash FROM t WHERE seq = 3) WHERE seq = 4;",
+    );
+    assert!(p.contains(&AuditProblem::Broken { seq: 3 }), "{p:?}");
+    assert!(p.contains(&AuditProblem::Altered { seq: 3 }), "{p:?}");
+
+    fresh(&backup);
+    let p = verify(&format!("DELETE FROM audit WHERE seq = {};", n));
+    assert_eq!(
+        p,
+        [AuditProblem::TailMissing {
+            last: n - 1,
+            head: n
+        }]
+    );
+}
+
+#[test]
+fn the_audit_export_is_a_csv_an_inspector_can_open() {
+    let mut c = setup();
+    let (opinion, _) = finalised(&mut c);
+    let header = Store::audit_columns().map(String::from);
+    let mut out = Vec::new();
+    let n = c.store.export_audit(&c.admin, &mut out, &header).unwrap();
+    assert!(
+        out.starts_with("\u{feff}".as_bytes()),
+        "UTF-8 BOM for spreadsheets"
+    );
+    let mut r = csv::Reader::from_reader(&out[3..]);
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        Store::audit_columns()
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), n);
+    let finalise = rows.iter().find(|r| &r[4] == "finalise").unwrap();
+    assert_eq!(&finalise[2], "sato");
+    assert_eq!(&finalise[3], "佐藤 一郎");
+    assert_eq!(finalise[5].parse::<i64>().unwrap(), opinion);
+    assert_eq!(&finalise[8], "0000012345");
+    assert!(
+        regex::Regex::new(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
+            .unwrap()
+            .is_match(&finalise[1])
+    );
+    // The export itself is recorded.
+    let check = c.store.verify_audit().unwrap();
+    assert!(check.is_intact());
+    assert_eq!(check.entries as usize, n + 1);
+}
+
+fn applicant(name: &str, kana: &str, insured: &str) -> ikensho::form::Applicant {
+    ikensho::form::Applicant {
+        name: name.into(),
+        kana: kana.into(),
+        insurer_number: "131011".into(),
+        insured_number: insured.into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn search_finds_by_name_kana_number_state_and_date() {
+    let mut c = setup();
+    let people = [
+        ("山田 花子", "やまだ はなこ", "0000012345"),
+        ("山田 太郎", "ヤマダ タロウ", "0000012346"),
+        ("髙橋 一", "たかはし はじめ", "0000099999"),
+    ];
+    let mut ids = Vec::new();
+    for (name, kana, number) in people {
+        let d = c
+            .store
+            .create_opinion(
+                &c.clerk,
+                NewOpinion {
+                    applicant: applicant(name, kana, number),
+                    ..Default::default()
+                },
+                today(),
+            )
+            .unwrap();
+        ids.push(d.opinion_id);
+    }
+    let find = |c: &Clinic, text: &str| -> Vec<i64> {
+        let mut v: Vec<i64> = c
+            .store
+            .search(
+                &c.clerk,
+                &Query {
+                    text: text.into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .into_iter()
+            .map(|i| i.id)
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(find(&c, "山田"), [ids[0], ids[1]]);
+    assert_eq!(find(&c, "山田花"), [ids[0]], "spaces do not matter");
+    assert_eq!(find(&c, "花子"), [ids[0]], "given name");
+    assert_eq!(
+        find(&c, "ヤマダ"),
+        [ids[0], ids[1]],
+        "katakana finds hiragana"
+    );
+    assert_eq!(find(&c, "ﾀﾛｳ"), [ids[1]], "half-width kana, given name");
+    assert_eq!(find(&c, "たか"), [ids[2]]);
+    assert_eq!(
+        find(&c, "０００００１２３"),
+        [ids[0], ids[1]],
+        "full-width digits"
+    );
+    assert_eq!(find(&c, "0000099999"), [ids[2]]);
+    assert!(find(&c, "佐藤").is_empty());
+    assert_eq!(find(&c, "").len(), 3);
+
+    // Typing a name into the draft makes it findable.
+    let opened = c.store.open_opinion(&c.clerk, ids[2]).unwrap();
+    let mut op = opened.opinion.clone();
+    op.applicant.name = "高橋 一".into();
+    op.answers
+        .insert("written-date", common::answer_date("reiwa", "8", "10", "1"));
+    c.store
+        .autosave(&c.clerk, opened.version.id, opened.version.revision, &op)
+        .unwrap();
+    assert_eq!(find(&c, "高橋"), [ids[2]]);
+    assert!(find(&c, "髙橋").is_empty());
+
+    let q = |states: Vec<State>, from, to| Query {
+        states,
+        from,
+        to,
+        ..Default::default()
+    };
+    let hits = c
+        .store
+        .search(&c.clerk, &q(vec![State::ClerkEntry], None, None))
+        .unwrap();
+    assert_eq!(hits.len(), 3);
+    assert_eq!(hits[0].id, ids[2], "most recently changed first");
+    let hits = c
+        .store
+        .search(&c.clerk, &q(vec![State::Finalised], None, None))
+        .unwrap();
+    assert!(hits.is_empty());
+    let october = q(
+        vec![],
+        Some(jiff::civil::date(2026, 10, 1)),
+        Some(jiff::civil::date(2026, 10, 31)),
+    );
+    let hits = c.store.search(&c.clerk, &october).unwrap();
+    assert_eq!(
+        hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [ids[2]],
+        "by 記入日"
+    );
+}
+
+#[test]
+fn backup_and_restore_while_the_store_is_open() {
+    let mut c = setup();
+    let (opinion, _) = finalised(&mut c);
+    let copy = c.dir.path().join("backup").join("2026-11-21.sqlite");
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    c.store.backup(&c.admin, &copy).unwrap();
+    // The copy is a complete store on its own.
+    {
+        let mut b = Store::open(&copy).unwrap();
+        assert!(b.verify_audit().unwrap().is_intact());
+        let s = b.sign_in("sato", PASSWORD).unwrap();
+        assert_eq!(
+            b.open_opinion(&s, opinion).unwrap().info.state,
+            State::Finalised
+        );
+    }
+    // Work goes on after the backup …
+    let later = c
+        .store
+        .create_opinion(
+            &c.clerk,
+            NewOpinion {
+                applicant: applicant("後藤 次郎", "ごとう じろう", "0000055555"),
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap();
+    // … and is gone after the restore, which another open connection sees at once.
+    assert!(matches!(
+        Store::restore(&c.path(), &copy, "kanri", "wrong password"),
+        Err(StoreError::SignIn)
+    ));
+    assert!(matches!(
+        Store::restore(&c.path(), &copy, "suzuki", PASSWORD),
+        Err(StoreError::Refused { .. })
+    ));
+    let restored = Store::restore(&c.path(), &copy, "kanri", PASSWORD).unwrap();
+    let previous = restored
+        .previous
+        .expect("the store before the restore is kept");
+    assert!(matches!(
+        c.store.open_opinion(&c.clerk, later.opinion_id),
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(
+        c.store.open_opinion(&c.clerk, opinion).unwrap().info.state,
+        State::Finalised
+    );
+    let check = c.store.verify_audit().unwrap();
+    assert!(check.is_intact(), "{:?}", check.problems);
+    // The kept copy still has the later opinion.
+    let mut kept = Store::open(&previous).unwrap();
+    let s = kept.sign_in("suzuki", PASSWORD).unwrap();
+    assert!(kept.open_opinion(&s, later.opinion_id).is_ok());
+}
+
+#[test]
+fn restore_replaces_a_damaged_store_and_keeps_the_damaged_file() {
+    let mut c = setup();
+    finalised(&mut c);
+    let copy = c.dir.path().join("copy.sqlite");
+    c.store.backup(&c.admin, &copy).unwrap();
+    let path = c.path();
+    drop(c.store);
+    let mut bytes = file_bytes(&path);
+    for b in &mut bytes[2 * 4096 + 100..3 * 4096] {
+        *b = 0x5A;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(Store::open(&path).is_err());
+    let restored = Store::restore(&path, &copy, "kanri", PASSWORD).unwrap();
+    let kept = restored.previous.unwrap();
+    assert_eq!(
+        file_bytes(&kept),
+        bytes,
+        "the damaged file is kept as it was"
+    );
+    let store = Store::open(&path).unwrap();
+    assert!(store.verify_audit().unwrap().is_intact());
+}
