@@ -44,7 +44,7 @@ impl Lang {
 }
 
 /// The Fluent source files of one language, as built into the program: (file name, text).
-pub fn sources(lang: Lang) -> [(&'static str, &'static str); 3] {
+pub fn sources(lang: Lang) -> [(&'static str, &'static str); 4] {
     match lang {
         Lang::Ja => [
             ("form.ftl", include_str!("../locales/ja-JP/form.ftl")),
@@ -53,6 +53,7 @@ pub fn sources(lang: Lang) -> [(&'static str, &'static str); 3] {
                 "messages.ftl",
                 include_str!("../locales/ja-JP/messages.ftl"),
             ),
+            ("store.ftl", include_str!("../locales/ja-JP/store.ftl")),
         ],
         Lang::En => [
             ("form.ftl", include_str!("../locales/en-US/form.ftl")),
@@ -61,6 +62,7 @@ pub fn sources(lang: Lang) -> [(&'static str, &'static str); 3] {
                 "messages.ftl",
                 include_str!("../locales/en-US/messages.ftl"),
             ),
+            ("store.ftl", include_str!("../locales/en-US/store.ftl")),
         ],
     }
 }

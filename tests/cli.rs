@@ -326,3 +326,169 @@ fn template_writes_an_empty_opinion_that_round_trips() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).starts_with("{\n  \"format\": \"ikensho-opinion\""));
 }
+
+/// Runs `ikensho` on the data folder `dir`, with `input` on standard input (the passwords).
+fn store_cmd(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = bin()
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn people_audit_backup_and_restore_from_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let db = dir.join("ikensho.sqlite");
+    // Nothing is created by a command that only reads.
+    let o = store_cmd(&dir, &["audit", "verify"], "");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("がありません"), "{}", stderr(&o));
+    assert!(!db.exists());
+
+    let o = store_cmd(
+        &dir,
+        &["user", "add", "kanri", "--name", "管理 太郎"],
+        "adminpass1\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("管理者"), "{}", stderr(&o));
+    // Later people need an administrator, and the right password.
+    let add = [
+        "user",
+        "add",
+        "sato",
+        "--name",
+        "佐藤 一郎",
+        "--role",
+        "physician",
+    ];
+    let o = store_cmd(&dir, &add, "satopass12\n");
+    assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
+    let with_as = [&add[..], &["--as", "kanri"]].concat();
+    let o = store_cmd(&dir, &with_as, "wrong-password\nsatopass12\n");
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("パスワードが違います"),
+        "{}",
+        stderr(&o)
+    );
+    let o = store_cmd(&dir, &with_as, "adminpass1\nsatopass12\n");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = store_cmd(&dir, &["user", "list", "--as", "kanri"], "adminpass1\n");
+    assert!(
+        stdout(&o).contains("sato\t佐藤 一郎\tphysician"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        !stdout(&o).contains("argon2"),
+        "no password hashes on screen"
+    );
+    // A physician is not an administrator.
+    let o = store_cmd(&dir, &["user", "list", "--as", "sato"], "satopass12\n");
+    assert_eq!(o.status.code(), Some(4));
+    assert!(stderr(&o).contains("管理者の権限が必要"), "{}", stderr(&o));
+
+    let o = store_cmd(
+        &dir,
+        &[
+            "clinic",
+            "--institution-code",
+            "1310123459",
+            "--as",
+            "kanri",
+        ],
+        "adminpass1\n",
+    );
+    assert_eq!(o.status.code(), Some(4));
+    assert!(stderr(&o).contains("医療機関コード"), "{}", stderr(&o));
+
+    let o = store_cmd(&dir, &["audit", "verify"], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("改ざんされていません"));
+
+    let backup = tmp.path().join("backup.sqlite");
+    let o = store_cmd(
+        &dir,
+        &["backup", backup.to_str().unwrap(), "--as", "kanri"],
+        "adminpass1\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = tmp.path().join("audit.csv");
+    let o = store_cmd(
+        &dir,
+        &[
+            "--lang",
+            "en",
+            "audit",
+            "export",
+            "-o",
+            csv.to_str().unwrap(),
+            "--as",
+            "kanri",
+        ],
+        "adminpass1\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("\u{feff}No.,Time (JST),Login"), "{text}");
+    assert!(
+        text.contains(",sato,佐藤 一郎,sign-in-failed,")
+            || text.contains(",kanri,管理 太郎,sign-in-failed,")
+    );
+
+    // Someone edits a row in the sqlite3 shell: verify names it and exits 2.
+    let out = Command::new("sqlite3")
+        .arg(&db)
+        .arg("DROP TRIGGER audit_no_update; UPDATE audit SET action = 'open' WHERE seq = 3;")
+        .output()
+        .expect("the sqlite3 shell is installed (apt-get install sqlite3)");
+    assert!(out.status.success());
+    let o = store_cmd(&dir, &["audit", "verify"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stdout(&o).contains("記録3：内容がハッシュと合いません"),
+        "{}",
+        stdout(&o)
+    );
+
+    // Restoring the backup brings back an intact trail, and keeps what was there.
+    let o = store_cmd(
+        &dir,
+        &["restore", backup.to_str().unwrap(), "--as", "kanri"],
+        "adminpass1\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("復元前のデータは残してあります"),
+        "{}",
+        stderr(&o)
+    );
+    let o = store_cmd(&dir, &["audit", "verify"], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let kept = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("before-restore")
+        })
+        .count();
+    assert_eq!(kept, 1);
+}

@@ -92,8 +92,20 @@ fn every_key_used_by_code_exists() {
     for v in FormVersion::ALL {
         used.insert(format!("form-{}", v.as_str().to_ascii_lowercase()));
     }
+    for s in ikensho::store::State::ALL {
+        used.insert(format!("state-{}", s.id()));
+    }
+    for r in ikensho::store::Role::ALL {
+        used.insert(format!("role-{}", r.id()));
+    }
+    for a in ikensho::store::Action::ALL {
+        used.insert(format!("action-{}", a.id()));
+    }
+    for c in ikensho::store::Store::audit_columns() {
+        used.insert(format!("audit-col-{c}"));
+    }
     // Every complete key written as a string literal in the sources.
-    let literal = regex::Regex::new(r#""((?:msg|err|cli|shape|severity|form|help|item|section|choice|era|unit)(?:-[a-z0-9]+)+)""#)
+    let literal = regex::Regex::new(r#""((?:msg|err|cli|shape|severity|form|help|item|section|choice|era|unit|store|state|role|action|audit|thing|setting)(?:-[a-z0-9]+)+)""#)
         .expect("regex");
     let mut files = vec![std::path::PathBuf::from("src")];
     let mut scanned = 0;

@@ -11,12 +11,16 @@ use crate::form::describe::{Describer, read_error};
 use crate::form::{Context, FormDef, FormVersion, Opinion, Severity, validate};
 use crate::i18n::{Lang, Locales};
 
+mod store_cmds;
+
 /// Exit codes of `validate`: clean, warnings only, errors, unreadable input.
 pub mod exit {
     pub const CLEAN: u8 = 0;
     pub const WARNINGS: u8 = 1;
     pub const ERRORS: u8 = 2;
     pub const UNREADABLE: u8 = 3;
+    /// A store command was refused or failed (wrong password, missing role, …).
+    pub const FAILED: u8 = 4;
     /// The command line itself was wrong (sysexits EX_USAGE), kept apart from 2 = errors found.
     pub const USAGE: u8 = 64;
 }
@@ -31,6 +35,9 @@ struct Cli {
     /// Language of messages: ja (default) or en.
     #[arg(long, global = true, default_value = "ja", value_parser = parse_lang)]
     lang: Lang,
+    /// The data folder (default: $IKENSHO_DATA_DIR, or the platform's data folder).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -57,6 +64,27 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// People and their roles.
+    #[command(subcommand)]
+    User(store_cmds::UserCmd),
+    /// The audit trail: verify its hash chain, export it as CSV.
+    #[command(subcommand)]
+    Audit(store_cmds::AuditCmd),
+    /// Write a consistent copy of the data to PATH, safe while the program runs (administrators).
+    Backup {
+        path: PathBuf,
+        #[arg(long = "as")]
+        as_login: String,
+    },
+    /// Replace the data with the backup at PATH; the data as it was is kept beside it.
+    /// The login must be an administrator in the backup.
+    Restore {
+        path: PathBuf,
+        #[arg(long = "as")]
+        as_login: String,
+    },
+    /// Show the clinic settings, or change them (administrators).
+    Clinic(store_cmds::ClinicArgs),
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -83,6 +111,11 @@ pub fn run() -> ExitCode {
             return ExitCode::from(exit::UNREADABLE);
         }
     };
+    let ctx = || store_cmds::Ctx {
+        locales,
+        lang: cli.lang,
+        data_dir: cli.data_dir.clone(),
+    };
     let code = match cli.command {
         Command::Validate { file, today, json } => {
             cmd_validate(locales, cli.lang, &file, today, json)
@@ -90,11 +123,16 @@ pub fn run() -> ExitCode {
         Command::Template { form, output } => {
             cmd_template(locales, cli.lang, form, output.as_deref())
         }
+        Command::User(cmd) => store_cmds::user(&ctx(), cmd),
+        Command::Audit(cmd) => store_cmds::audit(&ctx(), cmd),
+        Command::Backup { path, as_login } => store_cmds::backup(&ctx(), &path, &as_login),
+        Command::Restore { path, as_login } => store_cmds::restore(&ctx(), &path, &as_login),
+        Command::Clinic(c) => store_cmds::clinic(&ctx(), c),
     };
     ExitCode::from(code)
 }
 
-fn args<'a>(pairs: &[(&'a str, String)]) -> FluentArgs<'a> {
+pub(crate) fn args<'a>(pairs: &[(&'a str, String)]) -> FluentArgs<'a> {
     let mut a = FluentArgs::new();
     for (k, v) in pairs {
         a.set(*k, v.clone());

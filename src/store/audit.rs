@@ -316,7 +316,7 @@ impl Store {
             append(
                 tx,
                 &session.actor(),
-                "audit-export",
+                "export-audit",
                 None,
                 None,
                 &detail,

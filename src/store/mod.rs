@@ -8,6 +8,7 @@
 
 mod audit;
 mod backup;
+pub mod describe;
 mod opinions;
 mod schema;
 mod search;
@@ -55,6 +56,19 @@ pub enum Action {
 }
 
 impl Action {
+    pub const ALL: [Action; 10] = [
+        Action::Open,
+        Action::Edit,
+        Action::Finalise,
+        Action::Sign,
+        Action::Send,
+        Action::PrintFinal,
+        Action::Review,
+        Action::ManageUsers,
+        Action::Settings,
+        Action::Administer,
+    ];
+
     /// The id used in messages (`action-<id>` in the locales).
     pub fn id(self) -> &'static str {
         match self {
@@ -77,6 +91,8 @@ impl Action {
 pub enum StoreError {
     #[error("cannot open {path}: {detail}")]
     Open { path: PathBuf, detail: String },
+    #[error("there is no data file at {path}")]
+    Missing { path: PathBuf },
     #[error("{path} is damaged and was left untouched: {detail}")]
     Damaged { path: PathBuf, detail: String },
     #[error("{path} is not an ikensho database")]
@@ -142,6 +158,7 @@ impl StoreError {
     pub fn key(&self) -> &'static str {
         match self {
             StoreError::Open { .. } => "store-open",
+            StoreError::Missing { .. } => "store-missing",
             StoreError::Damaged { .. } => "store-damaged",
             StoreError::NotADatabase { .. } => "store-not-database",
             StoreError::TooNew { .. } => "store-too-new",
@@ -208,6 +225,16 @@ impl Store {
     /// left untouched.
     pub fn open(path: &Path) -> Result<Store> {
         Store::open_with(path, Durability::Full)
+    }
+
+    /// Opens an existing store; refuses to create one.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        if !std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        Store::open(path)
     }
 
     /// [`Store::open`] with a chosen durability.

@@ -1,0 +1,104 @@
+## The draft store: states, roles, actions, errors, and the command line's store commands
+
+state-received = Received
+state-clerk-entry = Clerk entering
+state-awaiting-physician = Waiting for the physician
+state-finalised = Finalised
+state-queued = Waiting to send
+state-sent = Sent
+state-accepted = Accepted
+state-returned = Returned
+state-paper = Submitted on paper
+
+role-physician = physician
+role-clerk = medical clerk
+role-admin = administrator
+
+action-open = open opinions
+action-edit = create and edit drafts
+action-finalise = finalise
+action-sign = sign
+action-send = send
+action-print-final = print for submission
+action-review = review the clerk's entries
+action-manage-users = manage people
+action-settings = change the clinic settings
+action-administer = back up, restore or export the audit trail
+
+thing-opinion = opinion
+thing-version = version
+thing-user = person
+thing-physician = physician
+
+setting-institution_code = institution code (10 digits; the check digit does not match)
+setting-phone = phone number
+setting-fax = fax number
+setting-login = login and name
+setting-clinic = clinic settings
+
+store-open = Cannot open the data file { $path }: { $detail }
+store-missing = There is no data file at { $path }. Adding the first person creates it (ikensho user add).
+store-damaged = The data file { $path } is damaged. It was left untouched. Restore a backup (ikensho restore). Detail: { $detail }
+store-not-database = { $path } is not an ikensho data file. It was left untouched.
+store-too-new = The data file { $path } was written by a newer ikensho (schema { $found }; this program knows up to { $known }). Please update ikensho.
+store-sqlite = A database operation failed: { $detail }
+store-migration = Updating the data file (migration) failed: { $detail }
+store-sign-in = Unknown login or wrong password.
+store-refused = { $login } may not { $action } (this needs the { $role } role).
+store-frozen = This version ({ $version }) is finalised and cannot change. Make a new version to correct it.
+store-conflict = This draft was saved in another window meanwhile (save { $found }; this window has { $expected }). Open it again; nothing typed is lost.
+store-transition = An opinion that is “{ $from }” cannot become “{ $to }”.
+store-unreviewed = The physician has not reviewed { $count } item(s) the clerk changed: { $items }
+store-not-valid = Cannot finalise: validation finds { $count } error(s).
+store-not-found = No such { $what }.
+store-shape = The opinion does not fit its form: { $detail }
+store-nothing-to-renew = This applicant has no finalised opinion to carry forward from.
+store-login-taken = The login “{ $login }” is taken.
+store-role-conflict = A person cannot be both physician and medical clerk.
+store-no-role = Choose at least one role.
+store-weak-password = The password needs at least { $min } characters.
+store-already-set-up = The first administrator exists already. Sign in as an administrator to add people.
+store-hash = The password could not be processed.
+store-bad-setting = A setting is not valid: { $setting }
+store-io = { $path }: { $detail }
+store-form = The form definition cannot be loaded: { $detail }
+store-unsigned = A signature is needed before sending.
+
+audit-col-seq = No.
+audit-col-at_jst = Time (JST)
+audit-col-login = Login
+audit-col-name = Name
+audit-col-action = Action
+audit-col-opinion_id = Opinion ID
+audit-col-version_id = Version ID
+audit-col-insurer_number = Insurer number
+audit-col-insured_number = Insured number
+audit-col-detail = Detail
+audit-col-before_hash = Hash before
+audit-col-after_hash = Hash after
+audit-col-prev = Previous entry's hash
+audit-col-hash = Entry hash
+
+audit-altered = Entry { $seq }: its content does not match its hash (it was edited).
+audit-broken = Entry { $seq }: does not follow the entry before it (entries were inserted, deleted or reordered).
+audit-missing = Entries { $from }–{ $to } are missing (deleted).
+audit-tail-missing = The last entry is { $last }, but the trail reached { $head } (the last entries were deleted).
+audit-head-mismatch = The hash of the last entry { $seq } does not match the recorded head.
+audit-intact = The audit trail is intact ({ $entries } entries). Head hash: { $head }
+audit-tampered = The audit trail has { $count } problem(s) ({ $entries } entries).
+
+cli-password = Password:
+cli-new-password = The new person's password:
+cli-new-password-again = Again:
+cli-password-mismatch = The two passwords differ.
+cli-needs-as = This needs an administrator's login (--as LOGIN).
+cli-no-data-dir = No data folder: give --data-dir or set IKENSHO_DATA_DIR.
+cli-user-added = Added { $login } ({ $roles }).
+cli-user-line = { $login }	{ $name }	{ $roles }	{ $active }
+cli-user-active = active
+cli-user-inactive = inactive
+cli-audit-exported = Wrote { $count } audit entries to { $path }
+cli-backup-written = Backup written to { $path }
+cli-restored = Restored from { $path }.
+cli-previous-kept = The data as it was before the restore is kept at { $path }
+cli-clinic-saved = Clinic settings saved.

@@ -1,0 +1,104 @@
+## The draft store: states, roles, actions, errors, and the command line's store commands
+
+state-received = 受付
+state-clerk-entry = 事務入力中
+state-awaiting-physician = 医師確認待ち
+state-finalised = 確定
+state-queued = 送信待ち
+state-sent = 送信済
+state-accepted = 受理
+state-returned = 差し戻し
+state-paper = 紙で提出
+
+role-physician = 医師
+role-clerk = 医療事務
+role-admin = 管理者
+
+action-open = 意見書を開く
+action-edit = 下書きを作成・編集する
+action-finalise = 確定する
+action-sign = 電子署名する
+action-send = 送信する
+action-print-final = 提出用に印刷する
+action-review = 事務の入力を確認する
+action-manage-users = 利用者を管理する
+action-settings = 医療機関の設定を変える
+action-administer = バックアップ・復元・監査記録の書き出しをする
+
+thing-opinion = 意見書
+thing-version = 版
+thing-user = 利用者
+thing-physician = 医師
+
+setting-institution_code = 医療機関コード（10桁、検査数字が合いません）
+setting-phone = 電話番号
+setting-fax = FAX番号
+setting-login = ログイン名と氏名
+setting-clinic = 医療機関の設定
+
+store-open = データファイル { $path } を開けません：{ $detail }
+store-missing = データファイル { $path } がありません。最初の利用者を登録すると作られます（ikensho user add）。
+store-damaged = データファイル { $path } は壊れています。ファイルには手を触れていません。バックアップから復元してください（ikensho restore）。詳細：{ $detail }
+store-not-database = { $path } はikenshoのデータファイルではありません。ファイルには手を触れていません。
+store-too-new = データファイル { $path } は新しい版のikenshoで書かれています（スキーマ{ $found }、このプログラムは{ $known }まで）。ikenshoを更新してください。
+store-sqlite = データベースの処理に失敗しました：{ $detail }
+store-migration = データファイルの更新（移行）に失敗しました：{ $detail }
+store-sign-in = ログイン名またはパスワードが違います。
+store-refused = { $login }さんは「{ $action }」ことができません（{ $role }の権限が必要です）。
+store-frozen = この版（{ $version }）は確定済みのため変更できません。修正するには新しい版を作ってください。
+store-conflict = この下書きは別の画面で保存されています（版の保存回数 { $found }、この画面は { $expected }）。開き直してください。入力は失われていません。
+store-transition = 「{ $from }」の意見書を「{ $to }」にはできません。
+store-unreviewed = 医療事務が変更した{ $count }項目を医師が確認していません：{ $items }
+store-not-valid = エラーが{ $count }件あるため確定できません。
+store-not-found = その{ $what }は見つかりません。
+store-shape = 意見書の形が様式に合いません：{ $detail }
+store-nothing-to-renew = この申請者の確定済みの意見書がないため、前回から引き継げません。
+store-login-taken = ログイン名「{ $login }」は使われています。
+store-role-conflict = 医師と医療事務の両方の役割を持つことはできません。
+store-no-role = 役割を一つ以上選んでください。
+store-weak-password = パスワードは{ $min }文字以上にしてください。
+store-already-set-up = 最初の管理者はすでに登録されています。管理者としてログインして利用者を追加してください。
+store-hash = パスワードを処理できませんでした。
+store-bad-setting = 設定が正しくありません：{ $setting }
+store-io = { $path }：{ $detail }
+store-form = 様式の定義を読み込めません：{ $detail }
+store-unsigned = 送信の前に電子署名が必要です。
+
+audit-col-seq = 連番
+audit-col-at_jst = 日時（日本時間）
+audit-col-login = ログイン名
+audit-col-name = 氏名
+audit-col-action = 操作
+audit-col-opinion_id = 意見書ID
+audit-col-version_id = 版ID
+audit-col-insurer_number = 保険者番号
+audit-col-insured_number = 被保険者番号
+audit-col-detail = 詳細
+audit-col-before_hash = 変更前ハッシュ
+audit-col-after_hash = 変更後ハッシュ
+audit-col-prev = 前の記録のハッシュ
+audit-col-hash = 記録のハッシュ
+
+audit-altered = 記録{ $seq }：内容がハッシュと合いません（書き換えられています）。
+audit-broken = 記録{ $seq }：前の記録とつながっていません（記録の追加・削除・並べ替えがあります）。
+audit-missing = 記録{ $from }〜{ $to }がありません（削除されています）。
+audit-tail-missing = 最後の記録は{ $last }ですが、{ $head }まであったはずです（末尾が削除されています）。
+audit-head-mismatch = 最後の記録{ $seq }のハッシュが記録の先頭情報と合いません。
+audit-intact = 監査記録は改ざんされていません（{ $entries }件）。先頭のハッシュ：{ $head }
+audit-tampered = 監査記録に{ $count }件の問題があります（全{ $entries }件）。
+
+cli-password = パスワード：
+cli-new-password = 新しい利用者のパスワード：
+cli-new-password-again = もう一度：
+cli-password-mismatch = 2回のパスワードが一致しません。
+cli-needs-as = この操作には管理者のログイン名が必要です（--as ログイン名）。
+cli-no-data-dir = データフォルダが決まりません。--data-dir か IKENSHO_DATA_DIR で指定してください。
+cli-user-added = 利用者「{ $login }」（{ $roles }）を登録しました。
+cli-user-line = { $login }	{ $name }	{ $roles }	{ $active }
+cli-user-active = 有効
+cli-user-inactive = 無効
+cli-audit-exported = 監査記録{ $count }件を書き出しました：{ $path }
+cli-backup-written = バックアップを書き出しました：{ $path }
+cli-restored = { $path } から復元しました。
+cli-previous-kept = 復元前のデータは残してあります：{ $path }
+cli-clinic-saved = 医療機関の設定を保存しました。

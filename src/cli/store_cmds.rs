@@ -1,0 +1,386 @@
+//! Store commands: people, the audit trail, backup and restore, clinic settings.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use zeroize::Zeroizing;
+
+use super::{args, exit};
+use crate::i18n::{Lang, Locales};
+use crate::store::{self, ClinicSettings, NewUser, Role, Session, Store, StoreError};
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Add a person. The very first one becomes the administrator and needs no --as.
+    /// Passwords are asked for (from standard input when it is not a terminal: one per line).
+    Add {
+        /// Login name (unique, one per person: no shared IDs).
+        login: String,
+        /// Full name; for a physician, as printed as 医師氏名.
+        #[arg(long)]
+        name: String,
+        /// physician, clerk or admin; may be given more than once.
+        #[arg(long = "role", value_parser = parse_role)]
+        roles: Vec<Role>,
+        /// The administrator doing it.
+        #[arg(long = "as")]
+        as_login: Option<String>,
+    },
+    /// List everyone with an account.
+    List {
+        #[arg(long = "as")]
+        as_login: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Check the hash chain of the audit trail. Exit 0 intact, 2 tampered.
+    Verify,
+    /// Write the audit trail as CSV for an inspection (administrators).
+    Export {
+        /// Where to write; standard output when omitted.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long = "as")]
+        as_login: String,
+    },
+}
+
+/// Clinic settings to change; none given shows them.
+#[derive(clap::Args, Debug)]
+pub struct ClinicArgs {
+    /// 医療機関名
+    #[arg(long)]
+    name: Option<String>,
+    /// 医療機関所在地
+    #[arg(long)]
+    address: Option<String>,
+    /// 電話
+    #[arg(long)]
+    phone: Option<String>,
+    /// FAX
+    #[arg(long)]
+    fax: Option<String>,
+    /// 医療機関コード (10 digits)
+    #[arg(long)]
+    institution_code: Option<String>,
+    /// The administrator doing it (needed to change).
+    #[arg(long = "as")]
+    as_login: Option<String>,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("unknown role '{s}' (use physician, clerk or admin)"))
+}
+
+/// What the store commands share.
+pub struct Ctx<'a> {
+    pub locales: &'a Locales,
+    pub lang: Lang,
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Ctx<'_> {
+    fn say(&self, key: &str, pairs: &[(&str, String)]) {
+        eprintln!("{}", self.locales.text(self.lang, key, Some(&args(pairs))));
+    }
+
+    fn fail(&self, e: &StoreError) -> u8 {
+        eprintln!("{}", store::describe::error(self.locales, self.lang, e));
+        match e {
+            StoreError::Open { .. }
+            | StoreError::Missing { .. }
+            | StoreError::Damaged { .. }
+            | StoreError::NotADatabase { .. }
+            | StoreError::TooNew { .. }
+            | StoreError::Io { .. } => exit::UNREADABLE,
+            _ => exit::FAILED,
+        }
+    }
+
+    fn db_path(&self) -> Option<PathBuf> {
+        match &self.data_dir {
+            Some(d) => Some(d.join("ikensho.sqlite")),
+            None => store::default_path(),
+        }
+    }
+
+    /// Opens the store; only `create` makes a new one.
+    fn open_store(&self, create: bool) -> Result<Store, u8> {
+        let Some(path) = self.db_path() else {
+            self.say("cli-no-data-dir", &[]);
+            return Err(exit::USAGE);
+        };
+        let opened = if create {
+            Store::open(&path)
+        } else {
+            Store::open_existing(&path)
+        };
+        opened.map_err(|e| self.fail(&e))
+    }
+
+    fn open(&self) -> Result<Store, u8> {
+        self.open_store(false)
+    }
+
+    fn secret(&self, key: &str) -> Result<Zeroizing<String>, u8> {
+        read_secret(&self.locales.text(self.lang, key, None)).map_err(|e| {
+            self.say("err-io", &[("path", "-".into()), ("detail", e.to_string())]);
+            exit::UNREADABLE
+        })
+    }
+
+    fn sign_in(&self, store: &mut Store, login: &str) -> Result<Session, u8> {
+        let password = self.secret("cli-password")?;
+        store.sign_in(login, &password).map_err(|e| self.fail(&e))
+    }
+}
+
+/// Reads a password: hidden from a terminal, or one line of standard input.
+fn read_secret(prompt: &str) -> std::io::Result<Zeroizing<String>> {
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password(prompt).map(Zeroizing::new);
+    }
+    let mut line = Zeroizing::new(String::new());
+    std::io::stdin().lock().read_line(&mut line)?;
+    let trimmed = Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
+    Ok(trimmed)
+}
+
+pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> u8 {
+    let done = (|| -> Result<_, u8> {
+        match cmd {
+            UserCmd::Add {
+                login,
+                name,
+                roles,
+                as_login,
+            } => {
+                let mut store = ctx.open_store(true)?;
+                let first = !store.has_users().map_err(|e| ctx.fail(&e))?;
+                let admin = match (&as_login, first) {
+                    (_, true) => None,
+                    (Some(a), false) => Some(ctx.sign_in(&mut store, a)?),
+                    (None, false) => {
+                        ctx.say("cli-needs-as", &[]);
+                        return Err(exit::USAGE);
+                    }
+                };
+                let password = ctx.secret("cli-new-password")?;
+                if std::io::stdin().is_terminal() {
+                    let again = ctx.secret("cli-new-password-again")?;
+                    if *again != *password {
+                        ctx.say("cli-password-mismatch", &[]);
+                        return Err(exit::FAILED);
+                    }
+                }
+                let new = NewUser {
+                    login: &login,
+                    name: &name,
+                    roles: &roles,
+                    password: &password,
+                };
+                let added = match &admin {
+                    None => store.add_first_admin(&new),
+                    Some(s) => store.add_user(s, &new),
+                };
+                added.map_err(|e| ctx.fail(&e))?;
+                let mut all = roles.clone();
+                if first && !all.contains(&Role::Admin) {
+                    all.push(Role::Admin);
+                }
+                let labels: Vec<String> = all
+                    .iter()
+                    .map(|r| {
+                        ctx.locales
+                            .text(ctx.lang, &format!("role-{}", r.id()), None)
+                    })
+                    .collect();
+                ctx.say(
+                    "cli-user-added",
+                    &[("login", login), ("roles", labels.join(", "))],
+                );
+                Ok(())
+            }
+            UserCmd::List { as_login } => {
+                let mut store = ctx.open()?;
+                let admin = ctx.sign_in(&mut store, &as_login)?;
+                let mut out = std::io::stdout().lock();
+                for u in store.users(&admin).map_err(|e| ctx.fail(&e))? {
+                    let roles: Vec<&str> = u.roles.iter().map(Role::id).collect();
+                    let active = if u.active {
+                        "cli-user-active"
+                    } else {
+                        "cli-user-inactive"
+                    };
+                    let a = args(&[
+                        ("login", u.login),
+                        ("name", u.name),
+                        ("roles", roles.join(",")),
+                        ("active", ctx.locales.text(ctx.lang, active, None)),
+                    ]);
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        ctx.locales.text(ctx.lang, "cli-user-line", Some(&a))
+                    );
+                }
+                Ok(())
+            }
+        }
+    })();
+    done.map_or_else(|code| code, |()| exit::CLEAN)
+}
+
+pub fn audit(ctx: &Ctx<'_>, cmd: AuditCmd) -> u8 {
+    let done = (|| -> Result<_, u8> {
+        match cmd {
+            AuditCmd::Verify => {
+                let store = ctx.open()?;
+                let check = store.verify_audit().map_err(|e| ctx.fail(&e))?;
+                let mut out = std::io::stdout().lock();
+                for p in &check.problems {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        store::describe::audit_problem(ctx.locales, ctx.lang, p)
+                    );
+                }
+                let entries = check.entries.to_string();
+                if check.is_intact() {
+                    let a = args(&[("entries", entries), ("head", check.head.clone())]);
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        ctx.locales.text(ctx.lang, "audit-intact", Some(&a))
+                    );
+                    Ok(exit::CLEAN)
+                } else {
+                    let a = args(&[
+                        ("count", check.problems.len().to_string()),
+                        ("entries", entries),
+                    ]);
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        ctx.locales.text(ctx.lang, "audit-tampered", Some(&a))
+                    );
+                    Ok(exit::ERRORS)
+                }
+            }
+            AuditCmd::Export { output, as_login } => {
+                let mut store = ctx.open()?;
+                let admin = ctx.sign_in(&mut store, &as_login)?;
+                let header = Store::audit_columns()
+                    .map(|c| ctx.locales.text(ctx.lang, &format!("audit-col-{c}"), None));
+                let (n, path) = match &output {
+                    Some(p) => {
+                        let mut file = std::fs::File::create(p).map_err(|e| {
+                            ctx.fail(&StoreError::Io {
+                                path: p.clone(),
+                                detail: e.to_string(),
+                            })
+                        })?;
+                        let n = store
+                            .export_audit(&admin, &mut file, &header)
+                            .map_err(|e| ctx.fail(&e))?;
+                        file.sync_all().map_err(|e| {
+                            ctx.fail(&StoreError::Io {
+                                path: p.clone(),
+                                detail: e.to_string(),
+                            })
+                        })?;
+                        (n, p.display().to_string())
+                    }
+                    None => {
+                        let mut out = std::io::stdout().lock();
+                        let n = store
+                            .export_audit(&admin, &mut out, &header)
+                            .map_err(|e| ctx.fail(&e))?;
+                        (n, "-".to_owned())
+                    }
+                };
+                ctx.say(
+                    "cli-audit-exported",
+                    &[("count", n.to_string()), ("path", path)],
+                );
+                Ok(exit::CLEAN)
+            }
+        }
+    })();
+    done.unwrap_or_else(|code| code)
+}
+
+pub fn backup(ctx: &Ctx<'_>, path: &Path, as_login: &str) -> u8 {
+    let done = (|| -> Result<(), u8> {
+        let mut store = ctx.open()?;
+        let admin = ctx.sign_in(&mut store, as_login)?;
+        store.backup(&admin, path).map_err(|e| ctx.fail(&e))?;
+        ctx.say(
+            "cli-backup-written",
+            &[("path", path.display().to_string())],
+        );
+        Ok(())
+    })();
+    done.map_or_else(|code| code, |()| exit::CLEAN)
+}
+
+pub fn restore(ctx: &Ctx<'_>, from: &Path, as_login: &str) -> u8 {
+    let done = (|| -> Result<(), u8> {
+        let Some(live) = ctx.db_path() else {
+            ctx.say("cli-no-data-dir", &[]);
+            return Err(exit::USAGE);
+        };
+        if let Some(dir) = live.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let password = ctx.secret("cli-password")?;
+        let restored =
+            Store::restore(&live, from, as_login, &password).map_err(|e| ctx.fail(&e))?;
+        ctx.say("cli-restored", &[("path", from.display().to_string())]);
+        if let Some(p) = restored.previous {
+            ctx.say("cli-previous-kept", &[("path", p.display().to_string())]);
+        }
+        Ok(())
+    })();
+    done.map_or_else(|code| code, |()| exit::CLEAN)
+}
+
+pub fn clinic(ctx: &Ctx<'_>, c: ClinicArgs) -> u8 {
+    let done = (|| -> Result<(), u8> {
+        let mut store = ctx.open()?;
+        let mut s: ClinicSettings = store.clinic_settings().map_err(|e| ctx.fail(&e))?;
+        let changes = [
+            (c.name, &mut s.name),
+            (c.address, &mut s.address),
+            (c.phone, &mut s.phone),
+            (c.fax, &mut s.fax),
+            (c.institution_code, &mut s.institution_code),
+        ];
+        let mut changed = false;
+        for (new, field) in changes {
+            if let Some(v) = new {
+                *field = v;
+                changed = true;
+            }
+        }
+        if changed {
+            let Some(login) = c.as_login else {
+                ctx.say("cli-needs-as", &[]);
+                return Err(exit::USAGE);
+            };
+            let admin = ctx.sign_in(&mut store, &login)?;
+            store
+                .set_clinic_settings(&admin, &s)
+                .map_err(|e| ctx.fail(&e))?;
+            ctx.say("cli-clinic-saved", &[]);
+        } else {
+            let text = serde_json::to_string_pretty(&s).unwrap_or_default();
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
+        }
+        Ok(())
+    })();
+    done.map_or_else(|code| code, |()| exit::CLEAN)
+}

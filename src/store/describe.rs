@@ -1,0 +1,129 @@
+//! The store's errors and audit findings in the user's language.
+
+use fluent_bundle::FluentArgs;
+
+use super::{AuditProblem, MIN_PASSWORD_CHARS, StoreError};
+use crate::form::FormDef;
+use crate::form::describe::read_error;
+use crate::i18n::{Lang, Locales};
+
+fn args<'a>(pairs: Vec<(&'a str, String)>) -> FluentArgs<'a> {
+    let mut a = FluentArgs::new();
+    for (k, v) in pairs {
+        a.set(k, v);
+    }
+    a
+}
+
+fn thing_key(what: &str) -> &'static str {
+    match what {
+        "version" => "thing-version",
+        "user" => "thing-user",
+        "physician" => "thing-physician",
+        _ => "thing-opinion",
+    }
+}
+
+fn setting_key(setting: &str) -> &'static str {
+    match setting {
+        "institution_code" => "setting-institution_code",
+        "phone" => "setting-phone",
+        "fax" => "setting-fax",
+        "login" => "setting-login",
+        _ => "setting-clinic",
+    }
+}
+
+/// The message for a store error. Item ids are shown with their labels from the current form.
+pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
+    let t = |key: &str| locales.text(lang, key, None);
+    let path = |p: &std::path::Path| p.display().to_string();
+    let a: Vec<(&str, String)> = match e {
+        StoreError::Open { path: p, detail }
+        | StoreError::Damaged { path: p, detail }
+        | StoreError::Io { path: p, detail } => vec![("path", path(p)), ("detail", detail.clone())],
+        StoreError::NotADatabase { path: p } | StoreError::Missing { path: p } => {
+            vec![("path", path(p))]
+        }
+        StoreError::TooNew {
+            path: p,
+            found,
+            known,
+        } => vec![
+            ("path", path(p)),
+            ("found", found.to_string()),
+            ("known", known.to_string()),
+        ],
+        StoreError::Sqlite(e) => vec![("detail", e.to_string())],
+        StoreError::Migration(d) | StoreError::Form(d) => vec![("detail", d.clone())],
+        StoreError::Refused {
+            login,
+            action,
+            needed,
+        } => vec![
+            ("login", login.clone()),
+            ("action", t(&format!("action-{}", action.id()))),
+            ("role", t(&format!("role-{}", needed.id()))),
+        ],
+        StoreError::Frozen(v) => vec![("version", v.to_string())],
+        StoreError::Conflict { expected, found } => {
+            vec![
+                ("expected", expected.to_string()),
+                ("found", found.to_string()),
+            ]
+        }
+        StoreError::Transition { from, to } => vec![
+            ("from", t(&format!("state-{}", from.id()))),
+            ("to", t(&format!("state-{}", to.id()))),
+        ],
+        StoreError::Unreviewed { items } => {
+            let form = FormDef::builtin(crate::form::FormVersion::R8).ok();
+            let sep = if lang == Lang::Ja { "、" } else { ", " };
+            let labels: Vec<String> = items
+                .iter()
+                .map(|id| match form.and_then(|f| f.item(id)) {
+                    Some(item) => t(&item.label_key()),
+                    None => id.clone(),
+                })
+                .collect();
+            vec![
+                ("count", items.len().to_string()),
+                ("items", labels.join(sep)),
+            ]
+        }
+        StoreError::NotValid(n) => vec![("count", n.to_string())],
+        StoreError::NotFound(what) => vec![("what", t(thing_key(what)))],
+        StoreError::Shape(r) => vec![("detail", read_error(locales, lang, r))],
+        StoreError::LoginTaken(login) => vec![("login", login.clone())],
+        StoreError::WeakPassword => vec![("min", MIN_PASSWORD_CHARS.to_string())],
+        StoreError::BadSetting { setting } => vec![("setting", t(setting_key(setting)))],
+        StoreError::SignIn
+        | StoreError::NothingToRenew
+        | StoreError::RoleConflict
+        | StoreError::NoRole
+        | StoreError::AlreadySetUp
+        | StoreError::Hash
+        | StoreError::Unsigned => vec![],
+    };
+    locales.text(lang, e.key(), Some(&args(a)))
+}
+
+/// The message for one problem of the audit trail.
+pub fn audit_problem(locales: &Locales, lang: Lang, p: &AuditProblem) -> String {
+    let (key, a) = match *p {
+        AuditProblem::Altered { seq } => ("audit-altered", vec![("seq", seq.to_string())]),
+        AuditProblem::Broken { seq } => ("audit-broken", vec![("seq", seq.to_string())]),
+        AuditProblem::Missing { from, to } => (
+            "audit-missing",
+            vec![("from", from.to_string()), ("to", to.to_string())],
+        ),
+        AuditProblem::TailMissing { last, head } => (
+            "audit-tail-missing",
+            vec![("last", last.to_string()), ("head", head.to_string())],
+        ),
+        AuditProblem::HeadMismatch { seq } => {
+            ("audit-head-mismatch", vec![("seq", seq.to_string())])
+        }
+    };
+    locales.text(lang, key, Some(&args(a)))
+}
