@@ -1,0 +1,342 @@
+//! The draft store on a real SQLite file.
+//!
+//! - `autosave`: one save of a complete opinion with one item changed (WAL, `synchronous = FULL`,
+//!   review marks and the audit entry included), against the baseline of a bare durable SQLite
+//!   commit of the same body in the same file system. Criterion reports medians; a separate pass
+//!   of timed single saves prints the median and p99, which criterion does not give.
+//! - `search`: queries among 100,000 opinions (1,000 under `cargo test --benches`), against the
+//!   baseline of the same name match done as a full scan (`LIKE '%…%'`) without the key index.
+//!
+//! The 100,000-opinion file is built once into `target/bench-data/` and reused.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group};
+use ikensho::form::{Answer, Applicant, DateInput, Opinion, Request};
+use ikensho::store::{Durability, NewOpinion, NewUser, Query, Role, Session, State, Store};
+use rusqlite::params;
+
+const PASSWORD: &str = "correct horse battery";
+
+fn measuring() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
+fn example() -> Opinion {
+    Opinion::from_json(include_str!("../tests/data/valid-first-insured.json")).unwrap()
+}
+
+fn new_store(path: &Path, durability: Durability) -> (Store, Session, Session) {
+    let mut store = Store::open_with(path, durability).unwrap();
+    let user = |login, roles| NewUser {
+        login,
+        name: login,
+        roles,
+        password: PASSWORD,
+    };
+    store
+        .add_first_admin(&user("kanri", &[Role::Admin]))
+        .unwrap();
+    let admin = store.sign_in("kanri", PASSWORD).unwrap();
+    store
+        .add_user(&admin, &user("sato", &[Role::Physician]))
+        .unwrap();
+    store
+        .add_user(&admin, &user("suzuki", &[Role::Clerk]))
+        .unwrap();
+    let doctor = store.sign_in("sato", PASSWORD).unwrap();
+    let clerk = store.sign_in("suzuki", PASSWORD).unwrap();
+    (store, doctor, clerk)
+}
+
+/// A draft holding the complete example, and a function that changes one item and saves.
+struct Autosaver {
+    store: Store,
+    clerk: Session,
+    version: i64,
+    revision: i64,
+    op: Opinion,
+    n: u64,
+}
+
+impl Autosaver {
+    fn new(path: &Path) -> Autosaver {
+        let (mut store, _, clerk) = new_store(path, Durability::Full);
+        let op = example();
+        let new = NewOpinion {
+            applicant: op.applicant.clone(),
+            request: op.request.clone(),
+            physician: None,
+        };
+        let draft = store
+            .create_opinion(&clerk, new, jiff::civil::date(2026, 11, 21))
+            .unwrap();
+        let saved = store.autosave(&clerk, draft.version_id, 0, &op).unwrap();
+        Autosaver {
+            store,
+            clerk,
+            version: draft.version_id,
+            revision: saved.revision,
+            op,
+            n: 0,
+        }
+    }
+
+    fn save(&mut self) {
+        self.n += 1;
+        self.op
+            .answers
+            .insert("diagnosis-2", Answer::Text(format!("骨粗鬆症 {}", self.n)));
+        let saved = self
+            .store
+            .autosave(&self.clerk, self.version, self.revision, &self.op)
+            .unwrap();
+        self.revision = saved.revision;
+    }
+}
+
+/// The floor: a durable commit of the same body into a plain table, same pragmas.
+struct BareCommit {
+    conn: rusqlite::Connection,
+    body: String,
+    n: u64,
+}
+
+impl BareCommit {
+    fn new(path: &Path) -> BareCommit {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
+            .unwrap();
+        conn.pragma_update(None, "synchronous", "FULL").unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO t VALUES (1, '');",
+        )
+        .unwrap();
+        BareCommit {
+            conn,
+            body: serde_json::to_string(&example()).unwrap(),
+            n: 0,
+        }
+    }
+
+    fn save(&mut self) {
+        self.n += 1;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .unwrap();
+        tx.prepare_cached("UPDATE t SET body = ?1 || ?2 WHERE id = 1")
+            .unwrap()
+            .execute(params![self.body, self.n.to_string()])
+            .unwrap();
+        tx.commit().unwrap();
+    }
+}
+
+fn percentiles(mut f: impl FnMut(), n: usize) -> (Duration, Duration) {
+    let mut times: Vec<Duration> = (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    (times[n / 2], times[n * 99 / 100])
+}
+
+fn autosave(c: &mut Criterion) {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let mut saver = Autosaver::new(&dir.path().join("autosave.sqlite"));
+    let mut bare = BareCommit::new(&dir.path().join("bare.sqlite"));
+
+    if measuring() {
+        let n = 2000;
+        let (b50, b99) = percentiles(|| bare.save(), n);
+        let (a50, a99) = percentiles(|| saver.save(), n);
+        println!("autosave latency over {n} single saves:");
+        println!("  bare durable commit (baseline): median {b50:?}  p99 {b99:?}");
+        println!(
+            "  autosave:                       median {a50:?}  p99 {a99:?}  ({:.2}x / {:.2}x baseline)",
+            a50.as_secs_f64() / b50.as_secs_f64(),
+            a99.as_secs_f64() / b99.as_secs_f64()
+        );
+    }
+
+    let mut g = c.benchmark_group("autosave");
+    g.bench_function("bare durable commit (baseline)", |b| b.iter(|| bare.save()));
+    g.bench_function("autosave one item changed", |b| b.iter(|| saver.save()));
+    g.finish();
+}
+
+const FAMILY: [(&str, &str); 20] = [
+    ("佐藤", "さとう"),
+    ("鈴木", "すずき"),
+    ("高橋", "たかはし"),
+    ("田中", "たなか"),
+    ("伊藤", "いとう"),
+    ("渡辺", "わたなべ"),
+    ("山本", "やまもと"),
+    ("中村", "なかむら"),
+    ("小林", "こばやし"),
+    ("加藤", "かとう"),
+    ("吉田", "よしだ"),
+    ("山田", "やまだ"),
+    ("佐々木", "ささき"),
+    ("山口", "やまぐち"),
+    ("松本", "まつもと"),
+    ("井上", "いのうえ"),
+    ("木村", "きむら"),
+    ("林", "はやし"),
+    ("斎藤", "さいとう"),
+    ("清水", "しみず"),
+];
+const GIVEN: [(&str, &str); 16] = [
+    ("花子", "はなこ"),
+    ("太郎", "たろう"),
+    ("一郎", "いちろう"),
+    ("和子", "かずこ"),
+    ("幸子", "さちこ"),
+    ("節子", "せつこ"),
+    ("茂", "しげる"),
+    ("清", "きよし"),
+    ("美代子", "みよこ"),
+    ("勇", "いさむ"),
+    ("博", "ひろし"),
+    ("洋子", "ようこ"),
+    ("正", "ただし"),
+    ("恵子", "けいこ"),
+    ("進", "すすむ"),
+    ("久子", "ひさこ"),
+];
+
+/// A store with `n` opinions: names from common families, 記入日 over two years, states spread
+/// over 受付 / 事務入力中 / 医師確認待ち.
+fn seeded(n: usize) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("search-{n}.sqlite"));
+    if Store::open(&path).is_ok() {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let have: i64 = conn
+            .query_row("SELECT count(*) FROM opinions", [], |r| r.get(0))
+            .unwrap_or(0);
+        if usize::try_from(have) == Ok(n) {
+            return path;
+        }
+    }
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+    }
+    let (mut store, doctor, clerk) = new_store(&path, Durability::Normal);
+    let mut rng = fastrand::Rng::with_seed(100_000);
+    let start = jiff::civil::date(2025, 1, 1);
+    for i in 0..n {
+        let (f, fk) = FAMILY[rng.usize(..FAMILY.len())];
+        let (g, gk) = GIVEN[rng.usize(..GIVEN.len())];
+        let applicant = Applicant {
+            name: format!("{f} {g}"),
+            kana: format!("{fk} {gk}"),
+            insurer_number: "131011".into(),
+            insured_number: format!("{:010}", 1_000_000 + i),
+            ..Default::default()
+        };
+        let kind = i % 3;
+        let request = (kind == 0).then(|| Request {
+            request_id: format!("REQ-{i:08}"),
+            ..Default::default()
+        });
+        let new = NewOpinion {
+            applicant,
+            request,
+            physician: None,
+        };
+        let who = if kind == 2 { &doctor } else { &clerk };
+        let draft = store
+            .create_opinion(who, new, jiff::civil::date(2026, 11, 21))
+            .unwrap();
+        if kind != 0 {
+            let day = start
+                .checked_add(jiff::Span::new().days(rng.i64(0..700)))
+                .unwrap();
+            let mut op = draft.opinion.clone();
+            op.answers.insert(
+                "written-date",
+                Answer::Date(DateInput::from_date(day).unwrap()),
+            );
+            store.autosave(who, draft.version_id, 0, &op).unwrap();
+        }
+    }
+    drop(store);
+    path
+}
+
+fn search(c: &mut Criterion) {
+    let n = if measuring() { 100_000 } else { 1_000 };
+    let path = seeded(n);
+    let mut store = Store::open(&path).unwrap();
+    let clerk = store.sign_in("suzuki", PASSWORD).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let text = |t: &str| Query {
+        text: t.into(),
+        ..Default::default()
+    };
+    let by_name = text("山田花");
+    let by_kana = text("ヤマダ");
+    let by_number = text(&format!("{:010}", 1_000_000 + n / 2));
+    let by_state_and_month = Query {
+        states: vec![State::ClerkEntry],
+        from: Some(jiff::civil::date(2026, 3, 1)),
+        to: Some(jiff::civil::date(2026, 3, 31)),
+        ..Default::default()
+    };
+    assert!(!store.search(&clerk, &by_name).unwrap().is_empty());
+    assert_eq!(store.search(&clerk, &by_number).unwrap().len(), 1);
+    assert!(
+        !store
+            .search(&clerk, &by_state_and_month)
+            .unwrap()
+            .is_empty()
+    );
+    let scan = |pattern: &str| -> usize {
+        let mut st = conn
+            .prepare_cached(
+                "SELECT id, name FROM opinions WHERE replace(name, ' ', '') LIKE ?1
+                 ORDER BY updated_at DESC LIMIT 200",
+            )
+            .unwrap();
+        st.query_map([pattern], |r| r.get::<_, i64>(0))
+            .unwrap()
+            .count()
+    };
+    assert_eq!(
+        scan("%山田花%"),
+        store.search(&clerk, &by_name).unwrap().len()
+    );
+
+    let mut g = c.benchmark_group(format!("search among {n} opinions"));
+    g.bench_function("full scan LIKE '%山田花%' (baseline)", |b| {
+        b.iter(|| scan(black_box("%山田花%")))
+    });
+    for (name, q) in [
+        ("name prefix 山田花", &by_name),
+        ("kana ヤマダ", &by_kana),
+        ("被保険者番号", &by_number),
+        ("事務入力中 in one month", &by_state_and_month),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| store.search(&clerk, black_box(q)).unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, autosave, search);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
