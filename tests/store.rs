@@ -991,3 +991,40 @@ fn restore_replaces_a_damaged_store_and_keeps_the_damaged_file() {
     let store = Store::open(&path).unwrap();
     assert!(store.verify_audit().unwrap().is_intact());
 }
+
+#[test]
+fn a_backup_taken_while_another_connection_saves_is_consistent() {
+    let mut c = setup();
+    let (opinion, version, revision) = prepared(&mut c);
+    c.store
+        .hand_over(&c.clerk, opinion, State::AwaitingPhysician)
+        .unwrap();
+    let path = c.path();
+    let writer = std::thread::spawn(move || {
+        let mut store = Store::open(&path).unwrap();
+        let clerk = store.sign_in("suzuki", PASSWORD).unwrap();
+        let mut op = store.open_opinion(&clerk, opinion).unwrap().opinion;
+        let mut rev = revision;
+        for n in 0..200 {
+            op.answers
+                .insert("diagnosis-2", Answer::Text(format!("保存 {n}")));
+            rev = store.autosave(&clerk, version, rev, &op).unwrap().revision;
+        }
+        rev
+    });
+    let mut copies = Vec::new();
+    while !writer.is_finished() || copies.len() < 3 {
+        let copy = c.dir.path().join(format!("during-{}.sqlite", copies.len()));
+        c.store.backup(&c.admin, &copy).unwrap();
+        copies.push(copy);
+    }
+    let last = writer.join().unwrap();
+    assert_eq!(last, revision + 200);
+    for copy in copies {
+        let mut b = Store::open(&copy).unwrap();
+        assert!(b.verify_audit().unwrap().is_intact());
+        let s = b.sign_in("sato", PASSWORD).unwrap();
+        let o = b.open_opinion(&s, opinion).unwrap();
+        assert!(o.version.revision >= revision && o.version.revision <= last);
+    }
+}
