@@ -64,18 +64,72 @@ impl Entry<'_> {
     }
 }
 
+/// What an audit entry says happened: the action, the opinion and version it concerns, a detail
+/// (item ids, counts — never what was typed) and the hashes of the version before and after.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Event<'a> {
+    action: &'a str,
+    opinion_id: Option<i64>,
+    version_id: Option<i64>,
+    detail: &'a str,
+    before: Option<&'a str>,
+    after: Option<&'a str>,
+}
+
+impl<'a> Event<'a> {
+    pub fn new(action: &'a str) -> Event<'a> {
+        Event {
+            action,
+            ..Event::default()
+        }
+    }
+    pub fn opinion(self, id: i64) -> Self {
+        Event {
+            opinion_id: Some(id),
+            ..self
+        }
+    }
+    pub fn version(self, id: i64) -> Self {
+        Event {
+            version_id: Some(id),
+            ..self
+        }
+    }
+    pub fn detail(self, detail: &'a str) -> Self {
+        Event { detail, ..self }
+    }
+    pub fn before(self, hash: &'a str) -> Self {
+        Event {
+            before: Some(hash),
+            ..self
+        }
+    }
+    pub fn after(self, hash: &'a str) -> Self {
+        Event {
+            after: Some(hash),
+            ..self
+        }
+    }
+    /// The version did not change: the same hash before and after.
+    pub fn same(self, hash: &'a str) -> Self {
+        self.before(hash).after(hash)
+    }
+}
+
 /// Appends one entry inside the caller's transaction.
-#[allow(clippy::too_many_arguments)] // one column each; a struct would only rename them
 pub(crate) fn append(
     tx: &rusqlite::Transaction<'_>,
     actor: &Actor<'_>,
-    action: &str,
-    opinion_id: Option<i64>,
-    version_id: Option<i64>,
-    detail: &str,
-    before: Option<&str>,
-    after: Option<&str>,
+    event: &Event<'_>,
 ) -> Result<()> {
+    let Event {
+        action,
+        opinion_id,
+        version_id,
+        detail,
+        before,
+        after,
+    } = *event;
     let head: Option<(i64, String)> = tx
         .prepare_cached("SELECT seq, hash FROM audit_head WHERE one = 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -316,12 +370,7 @@ impl Store {
             append(
                 tx,
                 &session.actor(),
-                "export-audit",
-                None,
-                None,
-                &detail,
-                None,
-                None,
+                &Event::new("export-audit").detail(&detail),
             )
         })?;
         Ok(n)

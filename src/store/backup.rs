@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-use super::audit::{self, Actor};
+use super::audit::{self, Actor, Event};
 use super::users::{Role, Roles, password_matches};
 use super::{Action, Result, Session, Store, StoreError, check_file, schema};
 
@@ -70,7 +70,7 @@ impl Store {
         }
         check_file(&tmp)?;
         std::fs::rename(&tmp, dest).map_err(|e| io(dest, &e))?;
-        self.write(|tx| audit::append(tx, &session.actor(), "backup", None, None, "", None, None))
+        self.write(|tx| audit::append(tx, &session.actor(), &Event::new("backup")))
     }
 
     /// Replaces the store at `live` with the backup at `from`. The person must be an
@@ -143,7 +143,7 @@ impl Store {
             user_id: Some(user_id),
             login: login.trim(),
         };
-        store.write(|tx| audit::append(tx, &actor, "restore", None, None, "", None, None))?;
+        store.write(|tx| audit::append(tx, &actor, &Event::new("restore")))?;
         Ok(Restored { previous: kept })
     }
 }

@@ -3,7 +3,7 @@
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
-use super::audit::{self, Actor};
+use super::audit::{self, Actor, Event};
 use super::search::{keys_of, set_keys};
 use super::{Action, Result, Session, Store, StoreError, now, sha256_hex, today_jst};
 use crate::form::changes::{ItemDiff, carry_forward, diff};
@@ -496,16 +496,7 @@ impl Store {
             index_opinion(tx, opinion_id, op, true)?;
             set_origin(tx, version_id, carried, Origin::Carried)?;
             let detail = renewal_of.map(|v| format!("from version {v}")).unwrap_or_default();
-            audit::append(
-                tx,
-                &session.actor(),
-                action,
-                Some(opinion_id),
-                Some(version_id),
-                &detail,
-                None,
-                Some(&hash),
-            )?;
+            audit::append(tx, &session.actor(), &Event::new(action).opinion(opinion_id).version(version_id).detail(&detail).after(&hash))?;
             Ok(Draft {
                 opinion_id,
                 version_id,
@@ -585,12 +576,10 @@ impl Store {
             audit::append(
                 tx,
                 &session.actor(),
-                "open",
-                Some(opinion_id),
-                Some(version_id),
-                "",
-                None,
-                Some(&opened.version.body_hash),
+                &Event::new("open")
+                    .opinion(opinion_id)
+                    .version(version_id)
+                    .after(&opened.version.body_hash),
             )
         })?;
         Ok(opened)
@@ -689,12 +678,12 @@ impl Store {
             audit::append(
                 tx,
                 &session.actor(),
-                "change",
-                Some(row.opinion_id),
-                Some(version_id),
-                &changed.join(","),
-                Some(&row.body_hash),
-                Some(&hash),
+                &Event::new("change")
+                    .opinion(row.opinion_id)
+                    .version(version_id)
+                    .detail(&changed.join(","))
+                    .before(&row.body_hash)
+                    .after(&hash),
             )?;
             Ok(Saved {
                 revision: revision + 1,
@@ -716,12 +705,7 @@ impl Store {
             audit::append(
                 tx,
                 &session.actor(),
-                "hand-over",
-                Some(opinion_id),
-                None,
-                detail,
-                None,
-                None,
+                &Event::new("hand-over").opinion(opinion_id).detail(detail),
             )
         })
     }
@@ -740,29 +724,9 @@ impl Store {
         items: &[String],
     ) -> Result<()> {
         session.require(Action::Edit)?;
-        self.write(|tx| {
-            let row = version_row(tx, version_id)?;
-            if row.frozen {
-                return Err(StoreError::Frozen(version_id));
-            }
-            let mut st = tx.prepare_cached(
-                "UPDATE item_marks SET origin = 'confirmed'
-                 WHERE version_id = ?1 AND item = ?2 AND origin = 'carried'",
-            )?;
-            for item in items {
-                st.execute(params![version_id, item])?;
-            }
-            audit::append(
-                tx,
-                &session.actor(),
-                "confirm",
-                Some(row.opinion_id),
-                Some(version_id),
-                &items.join(","),
-                Some(&row.body_hash),
-                Some(&row.body_hash),
-            )
-        })
+        let sql = "UPDATE item_marks SET origin = 'confirmed'
+                   WHERE version_id = ?1 AND item = ?2 AND origin = 'carried'";
+        self.update_marks(session, version_id, items, sql, "confirm")
     }
 
     /// A physician's review of items a clerk changed: clears their marks (all of them when
@@ -774,31 +738,43 @@ impl Store {
         items: &[String],
     ) -> Result<()> {
         session.require(Action::Review)?;
+        let all;
+        let items = if items.is_empty() {
+            all = pending(&self.conn, version_id)?;
+            &all
+        } else {
+            items
+        };
+        let sql = "UPDATE item_marks SET clerk_pending = 0 WHERE version_id = ?1 AND item = ?2";
+        self.update_marks(session, version_id, items, sql, "review")
+    }
+
+    /// Runs `sql` (parameters: version id, item id) for each item of a draft version, audited.
+    fn update_marks(
+        &mut self,
+        session: &Session,
+        version_id: i64,
+        items: &[String],
+        sql: &str,
+        action: &str,
+    ) -> Result<()> {
         self.write(|tx| {
             let row = version_row(tx, version_id)?;
             if row.frozen {
                 return Err(StoreError::Frozen(version_id));
             }
-            let reviewed: Vec<String> = if items.is_empty() {
-                pending(tx, version_id)?
-            } else {
-                items.to_vec()
-            };
-            let mut st = tx.prepare_cached(
-                "UPDATE item_marks SET clerk_pending = 0 WHERE version_id = ?1 AND item = ?2",
-            )?;
-            for item in &reviewed {
+            let mut st = tx.prepare_cached(sql)?;
+            for item in items {
                 st.execute(params![version_id, item])?;
             }
             audit::append(
                 tx,
                 &session.actor(),
-                "review",
-                Some(row.opinion_id),
-                Some(version_id),
-                &reviewed.join(","),
-                Some(&row.body_hash),
-                Some(&row.body_hash),
+                &Event::new(action)
+                    .opinion(row.opinion_id)
+                    .version(version_id)
+                    .detail(&items.join(","))
+                    .same(&row.body_hash),
             )
         })
     }
@@ -842,12 +818,10 @@ impl Store {
             audit::append(
                 tx,
                 &session.actor(),
-                "finalise",
-                Some(opinion_id),
-                Some(version_id),
-                "",
-                Some(&row.body_hash),
-                Some(&row.body_hash),
+                &Event::new("finalise")
+                    .opinion(opinion_id)
+                    .version(version_id)
+                    .same(&row.body_hash),
             )?;
             version_info(tx, version_id)
         })
@@ -881,12 +855,12 @@ impl Store {
             audit::append(
                 tx,
                 &session.actor(),
-                "new-version",
-                Some(opinion_id),
-                Some(version_id),
-                &format!("from version {old_id}"),
-                Some(&row.body_hash),
-                Some(&hash),
+                &Event::new("new-version")
+                    .opinion(opinion_id)
+                    .version(version_id)
+                    .detail(&format!("from version {old_id}"))
+                    .before(&row.body_hash)
+                    .after(&hash),
             )?;
             Ok(Draft {
                 opinion_id,
@@ -921,16 +895,7 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![version_id, document, doc_hash, cms, session.user_id(), now()],
             )?;
-            audit::append(
-                tx,
-                &session.actor(),
-                "sign",
-                Some(row.opinion_id),
-                Some(version_id),
-                &format!("document {doc_hash}"),
-                Some(&row.body_hash),
-                Some(&row.body_hash),
-            )
+            audit::append(tx, &session.actor(), &Event::new("sign").opinion(row.opinion_id).version(version_id).detail(&format!("document {doc_hash}")).same(&row.body_hash))
         })
     }
 
@@ -976,12 +941,11 @@ impl Store {
             audit::append(
                 tx,
                 &session.actor(),
-                "send",
-                Some(opinion_id),
-                Some(version_id),
-                if signed { "signed" } else { "unsigned" },
-                Some(&row.body_hash),
-                Some(&row.body_hash),
+                &Event::new("send")
+                    .opinion(opinion_id)
+                    .version(version_id)
+                    .detail(if signed { "signed" } else { "unsigned" })
+                    .same(&row.body_hash),
             )
         })
     }
@@ -1013,16 +977,14 @@ impl Store {
             audit::append(
                 tx,
                 &session.actor(),
-                if final_print {
+                &Event::new(if final_print {
                     "print-final"
                 } else {
                     "print-draft"
-                },
-                Some(row.opinion_id),
-                Some(version_id),
-                "",
-                Some(&row.body_hash),
-                Some(&row.body_hash),
+                })
+                .opinion(row.opinion_id)
+                .version(version_id)
+                .same(&row.body_hash),
             )
         })
     }
@@ -1049,12 +1011,7 @@ impl Store {
             audit::append(
                 tx,
                 &Actor::SYSTEM,
-                to.id(),
-                Some(opinion_id),
-                None,
-                &detail,
-                None,
-                None,
+                &Event::new(to.id()).opinion(opinion_id).detail(&detail),
             )
         })
     }
@@ -1078,12 +1035,10 @@ impl Store {
             audit::append(
                 tx,
                 &session.actor(),
-                "open",
-                Some(opened.info.id),
-                Some(version_id),
-                "",
-                None,
-                Some(&opened.version.body_hash),
+                &Event::new("open")
+                    .opinion(opened.info.id)
+                    .version(version_id)
+                    .after(&opened.version.body_hash),
             )
         })?;
         Ok(opened)

@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::audit;
+use super::audit::{self, Event};
 use super::{Action, Result, Session, Store, StoreError};
 use crate::form::Clinic;
 use crate::form::ident;
@@ -83,16 +83,7 @@ impl Store {
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 params![CLINIC, text],
             )?;
-            audit::append(
-                tx,
-                &session.actor(),
-                "settings",
-                None,
-                None,
-                CLINIC,
-                None,
-                None,
-            )
+            audit::append(tx, &session.actor(), &Event::new("settings").detail(CLINIC))
         })
     }
 }

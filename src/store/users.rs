@@ -7,7 +7,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use rusqlite::{OptionalExtension, params};
 
-use super::audit::{self, Actor};
+use super::audit::{self, Actor, Event};
 use super::{Action, Result, Store, StoreError, now};
 
 /// The shortest password accepted.
@@ -233,12 +233,7 @@ impl Store {
             audit::append(
                 tx,
                 &actor,
-                "user-add",
-                None,
-                None,
-                roles.to_db().as_str(),
-                None,
-                None,
+                &Event::new("user-add").detail(roles.to_db().as_str()),
             )?;
             Ok(id)
         })
@@ -256,12 +251,7 @@ impl Store {
             audit::append(
                 tx,
                 &session.actor(),
-                "user-add",
-                None,
-                None,
-                &detail,
-                None,
-                None,
+                &Event::new("user-add").detail(&detail),
             )?;
             Ok(id)
         })
@@ -285,12 +275,7 @@ impl Store {
             audit::append(
                 tx,
                 &session.actor(),
-                "password",
-                None,
-                None,
-                &detail,
-                None,
-                None,
+                &Event::new("password").detail(&detail),
             )?;
             Ok(())
         })
@@ -312,12 +297,7 @@ impl Store {
             audit::append(
                 tx,
                 &session.actor(),
-                "user-active",
-                None,
-                None,
-                &detail,
-                None,
-                None,
+                &Event::new("user-active").detail(&detail),
             )?;
             Ok(())
         })
@@ -358,9 +338,7 @@ impl Store {
                     name,
                     roles: Roles::from_db(&roles),
                 };
-                self.write(|tx| {
-                    audit::append(tx, &session.actor(), "sign-in", None, None, "", None, None)
-                })?;
+                self.write(|tx| audit::append(tx, &session.actor(), &Event::new("sign-in")))?;
                 Ok(session)
             }
             _ => {
@@ -368,9 +346,7 @@ impl Store {
                     user_id: row.as_ref().map(|r| r.0),
                     login: login.trim(),
                 };
-                self.write(|tx| {
-                    audit::append(tx, &actor, "sign-in-failed", None, None, "", None, None)
-                })?;
+                self.write(|tx| audit::append(tx, &actor, &Event::new("sign-in-failed")))?;
                 Err(StoreError::SignIn)
             }
         }
