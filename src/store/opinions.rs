@@ -212,7 +212,7 @@ pub enum HubEvent {
 
 pub(crate) const INFO_COLUMNS: &str = "o.id, o.state, o.name, o.kana, o.insurer_number, \
     o.insured_number, o.request_id, o.day, o.due_date, o.updated_at, o.note, o.version_id, \
-    (SELECT number FROM versions WHERE id = o.version_id)";
+    o.version_number";
 
 pub(crate) fn info_from_row(r: &Row<'_>) -> rusqlite::Result<OpinionInfo> {
     let state: String = r.get(1)?;
@@ -386,8 +386,8 @@ fn insert_version(
         session.user_id()
     ])?;
     let version_id = tx.last_insert_rowid();
-    tx.prepare_cached("UPDATE opinions SET version_id = ?1 WHERE id = ?2")?
-        .execute(params![version_id, opinion_id])?;
+    tx.prepare_cached("UPDATE opinions SET version_id = ?1, version_number = ?2 WHERE id = ?3")?
+        .execute(params![version_id, number, opinion_id])?;
     Ok((version_id, hash))
 }
 

@@ -32,6 +32,7 @@ CREATE TABLE opinions (
     due_date       TEXT,
     physician_id   INTEGER REFERENCES users(id),
     version_id     INTEGER,                   -- the current (latest) version
+    version_number INTEGER NOT NULL DEFAULT 1,
     renewal_of     INTEGER,                   -- the version this one was copied forward from
     note           TEXT,                      -- the hub's reason for 差し戻し
     created_at     TEXT NOT NULL,
