@@ -426,7 +426,10 @@ fn a_frozen_version_never_changes_and_editing_makes_a_new_one() {
     );
     assert_eq!(versions[1].number, 2);
     let info = c.store.open_opinion(&c.doctor, opinion).unwrap().info;
-    assert_eq!((info.version_id, info.version_number), (draft.version_id, 2));
+    assert_eq!(
+        (info.version_id, info.version_number),
+        (draft.version_id, 2)
+    );
     let diff = c
         .store
         .diff_versions(&c.doctor, version, draft.version_id)
