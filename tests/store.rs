@@ -327,6 +327,20 @@ fn roles_are_checked_when_people_are_added() {
         c.store.sign_in("nobody", PASSWORD),
         Err(StoreError::SignIn)
     ));
+    // A password typed into the login field by mistake is not kept in the audit trail.
+    assert!(matches!(
+        c.store.sign_in(PASSWORD, "sato"),
+        Err(StoreError::SignIn)
+    ));
+    let conn = rusqlite::Connection::open(c.path()).unwrap();
+    let logins: Vec<String> = conn
+        .prepare("SELECT login FROM audit WHERE action = 'sign-in-failed'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(logins, ["sato", "(unknown)", "(unknown)"]);
     let sato = c.store.physicians().unwrap();
     c.store.set_active(&c.admin, sato[0].id, false).unwrap();
     assert!(matches!(

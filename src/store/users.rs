@@ -342,9 +342,11 @@ impl Store {
                 Ok(session)
             }
             _ => {
+                // An unknown login is not recorded as typed: people type passwords into the login
+                // field by mistake.
                 let actor = Actor {
                     user_id: row.as_ref().map(|r| r.0),
-                    login: login.trim(),
+                    login: row.as_ref().map_or("(unknown)", |r| r.1.as_str()),
                 };
                 self.write(|tx| audit::append(tx, &actor, &Event::new("sign-in-failed")))?;
                 Err(StoreError::SignIn)
