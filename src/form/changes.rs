@@ -5,18 +5,21 @@
 
 use jiff::civil::Date;
 
-use super::def::{Field, FormDef, ItemKind};
+use super::def::{Field, FormDef};
 use super::opinion::{Answer, Clinic, DateInput, Opinion, ValueRef};
-use super::wareki::{WarekiDate, age_on};
+use super::validate::{date_of, ids};
+use super::wareki::age_on;
 
 /// Items reset at renewal instead of carried: 記入日 (today), 最終診察日 (empty), 意見書作成回数
 /// (2回目以上) and the age (counted again from the birth date).
 pub const RESET_AT_RENEWAL: [&str; 4] = [
-    "written-date",
-    "last-exam-date",
-    "opinion-count",
-    "applicant-age",
+    ids::WRITTEN_DATE,
+    ids::LAST_EXAM_DATE,
+    OPINION_COUNT,
+    ids::AGE,
 ];
+
+const OPINION_COUNT: &str = "opinion-count";
 
 /// What changed in one item between two opinions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,20 +84,6 @@ pub fn diff(
     out
 }
 
-impl DateInput {
-    /// The 和暦 parts of a Gregorian date (`None` before 明治).
-    pub fn from_date(date: Date) -> Option<DateInput> {
-        let w = WarekiDate::from_date(date)?;
-        let part = |n: Option<u8>| n.map(|n| n.to_string()).unwrap_or_default();
-        Some(DateInput {
-            era: w.era.id().to_owned(),
-            year: w.year.to_string(),
-            month: part(w.month),
-            day: part(w.day),
-        })
-    }
-}
-
 /// A renewal's starting point: `previous` (on `from`) carried onto `to` as of `today`.
 /// Answers of items that `to` lacks, or has with another type, are dropped; the request is
 /// cleared; [`RESET_AT_RENEWAL`] items are reset; the clinic part is `clinic` (today's clinic
@@ -120,23 +109,13 @@ pub fn carry_forward(
         }
     }
     if let Some(d) = DateInput::from_date(today) {
-        next.answers.insert("written-date", Answer::Date(d));
+        next.answers.insert(ids::WRITTEN_DATE, Answer::Date(d));
     }
     next.answers
-        .insert("opinion-count", Answer::Text("repeat".to_owned()));
-    let birth = to
-        .item_for_field(Field::ApplicantBirthDate)
-        .and_then(|item| {
-            let d = &next.applicant.birth_date;
-            let partial = item.kind == ItemKind::OnsetDate;
-            WarekiDate::parse(&d.era, &d.year, &d.month, &d.day, partial)
-                .ok()?
-                .to_date()
-                .ok()
-        });
+        .insert(OPINION_COUNT, Answer::Text("repeat".to_owned()));
+    let birth = date_of(&next, to, ids::BIRTH_DATE);
     if let Some(age) = birth.and_then(|b| age_on(b, today)) {
-        next.answers
-            .insert("applicant-age", Answer::Text(age.to_string()));
+        next.answers.insert(ids::AGE, Answer::Text(age.to_string()));
     }
     let carried = to
         .items

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::def::{Field, FormDef, FormVersion, Item, ItemKind};
 use super::normalize::is_blank;
+use super::wareki::WarekiDate;
 
 /// The `format` tag of an opinion file.
 pub const FORMAT: &str = "ikensho-opinion";
@@ -38,6 +39,18 @@ impl DateInput {
             month: month.to_owned(),
             day: day.to_owned(),
         }
+    }
+
+    /// The 和暦 parts of a Gregorian date (`None` before 明治).
+    pub fn from_date(date: jiff::civil::Date) -> Option<DateInput> {
+        let w = WarekiDate::from_date(date)?;
+        let part = |n: Option<u8>| n.map(|n| n.to_string()).unwrap_or_default();
+        Some(DateInput {
+            era: w.era.id().to_owned(),
+            year: w.year.to_string(),
+            month: part(w.month),
+            day: part(w.day),
+        })
     }
 
     /// A date counts as entered once any number is typed; an era chosen alone does not.

@@ -209,8 +209,11 @@ impl Context {
 
     /// Today's date in Japan (UTC+9, no daylight saving).
     pub fn today_in_japan() -> Context {
-        let jst = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
-        Context::new(jiff::Timestamp::now().to_zoned(jst).date())
+        Context::new(
+            jiff::Timestamp::now()
+                .to_zoned(super::wareki::japan())
+                .date(),
+        )
     }
 }
 
@@ -240,7 +243,8 @@ fn eval(cond: &Cond, op: &Opinion, form: &FormDef, shown: &[bool], second: bool)
     })
 }
 
-fn date_of(op: &Opinion, form: &FormDef, id: &str) -> Option<Date> {
+/// The Gregorian date of a full date item (和暦 or ISO), when it can be read.
+pub(crate) fn date_of(op: &Opinion, form: &FormDef, id: &str) -> Option<Date> {
     let item = form.item(id)?;
     match op.value(item) {
         ValueRef::Date(d) => WarekiDate::parse(&d.era, &d.year, &d.month, &d.day, false)

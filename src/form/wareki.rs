@@ -106,6 +106,11 @@ pub enum DateProblem {
     OutsideEra,
 }
 
+/// Japan's time zone: UTC+9 all year (no daylight saving), so it needs no tz database.
+pub fn japan() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::fixed(jiff::tz::offset(9))
+}
+
 /// A 和暦 date as read from what was typed: the era and the numbers, possibly partial.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WarekiDate {

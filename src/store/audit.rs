@@ -313,7 +313,7 @@ impl Store {
             detail: e.to_string(),
         };
         w.write_record(header).map_err(csv_err)?;
-        let jst = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
+        let jst = crate::form::wareki::japan();
         let mut n = 0;
         {
             let mut st = self.conn.prepare(

@@ -33,7 +33,7 @@ fn copy(src: &Connection, dst: &mut Connection) -> Result<()> {
 
 fn stamp() -> String {
     jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
+        .to_zoned(crate::form::wareki::japan())
         .strftime("%Y%m%d-%H%M%S")
         .to_string()
 }

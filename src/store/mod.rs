@@ -371,10 +371,3 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 pub(crate) fn now() -> String {
     jiff::Timestamp::now().to_string()
 }
-
-/// Today in Japan (UTC+9).
-pub(crate) fn today_jst() -> jiff::civil::Date {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
-        .date()
-}

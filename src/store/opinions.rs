@@ -5,13 +5,12 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use super::audit::{self, Actor, Event};
 use super::search::{keys_of, set_keys};
-use super::{Action, Result, Session, Store, StoreError, now, sha256_hex, today_jst};
+use super::{Action, Result, Session, Store, StoreError, now, sha256_hex};
 use crate::form::changes::{ItemDiff, carry_forward, diff};
 use crate::form::normalize::identifier;
 use crate::form::opinion::ReadError;
-use crate::form::{
-    Applicant, Context, FormDef, FormVersion, Opinion, Request, WarekiDate, validate,
-};
+use crate::form::validate::{date_of, ids};
+use crate::form::{Applicant, Context, FormDef, FormVersion, Opinion, Request, validate};
 
 /// Where an opinion stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -296,17 +295,6 @@ fn serialise(op: &Opinion) -> Result<(String, String)> {
     Ok((body, hash))
 }
 
-/// The 記入日 as an ISO date, when it can be read.
-fn written_day(op: &Opinion) -> Option<Date> {
-    let crate::form::Answer::Date(d) = op.answers.get("written-date")? else {
-        return None;
-    };
-    WarekiDate::parse(&d.era, &d.year, &d.month, &d.day, false)
-        .ok()?
-        .to_date()
-        .ok()
-}
-
 fn set_state(tx: &Transaction<'_>, opinion_id: i64, from: State, to: State) -> Result<()> {
     if from == to {
         return Ok(());
@@ -331,7 +319,7 @@ fn opinion_state(conn: &rusqlite::Connection, opinion_id: i64) -> Result<State> 
 /// Writes the list columns and search keys of an opinion from its current content.
 fn index_opinion(tx: &Transaction<'_>, opinion_id: i64, op: &Opinion, keys: bool) -> Result<()> {
     let a = &op.applicant;
-    let day = written_day(op).map(|d| d.to_string());
+    let day = date_of(op, form(op.form_version)?, ids::WRITTEN_DATE).map(|d| d.to_string());
     let due = op
         .request
         .as_ref()
@@ -489,7 +477,7 @@ impl Store {
                 "INSERT INTO opinions (state, day, created_day, physician_id, renewal_of, created_at,
                                        updated_at)
                  VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?5)",
-                params![state.id(), today_jst().to_string(), physician_id, renewal_of, at],
+                params![state.id(), Context::today_in_japan().today.to_string(), physician_id, renewal_of, at],
             )?;
             let opinion_id = tx.last_insert_rowid();
             let (version_id, hash) = insert_version(tx, opinion_id, 1, op, session)?;
