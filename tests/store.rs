@@ -196,10 +196,16 @@ fn other_files_are_refused_untouched() {
         .unwrap()
         .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
         .unwrap();
+    let before = file_bytes(&other);
     assert!(matches!(
         Store::open(&other),
         Err(StoreError::NotADatabase { .. })
     ));
+    assert_eq!(
+        file_bytes(&other),
+        before,
+        "another program's database is left as it was"
+    );
 
     let c = setup();
     let path = c.path();

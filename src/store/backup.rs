@@ -8,7 +8,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use super::audit::{self, Actor, Event};
 use super::users::{Role, Roles, password_matches};
-use super::{Action, Result, Session, Store, StoreError, check_file, schema};
+use super::{Action, Result, Session, Store, StoreError, check_file, check_writer};
 
 fn io(path: &Path, e: &std::io::Error) -> StoreError {
     StoreError::Io {
@@ -21,11 +21,9 @@ fn io(path: &Path, e: &std::io::Error) -> StoreError {
 fn copy(src: &Connection, dst: &mut Connection) -> Result<()> {
     let b = Backup::new(src, dst)?;
     loop {
+        // Anything but Done (busy, locked) means: wait for the other connection, try again.
         match b.step(-1)? {
             StepResult::Done => return Ok(()),
-            StepResult::More | StepResult::Busy | StepResult::Locked => {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
             _ => std::thread::sleep(std::time::Duration::from_millis(20)),
         }
     }
@@ -80,20 +78,7 @@ impl Store {
     pub fn restore(live: &Path, from: &Path, login: &str, password: &str) -> Result<Restored> {
         check_file(from)?;
         let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let app_id: i32 = src.pragma_query_value(None, "application_id", |r| r.get(0))?;
-        let version: i64 = src.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if app_id != schema::APPLICATION_ID {
-            return Err(StoreError::NotADatabase {
-                path: from.to_path_buf(),
-            });
-        }
-        if version > schema::latest() {
-            return Err(StoreError::TooNew {
-                path: from.to_path_buf(),
-                found: version,
-                known: schema::latest(),
-            });
-        }
+        check_writer(&src, from)?;
         let user: Option<(i64, String, String)> = src
             .query_row(
                 "SELECT id, roles, password_hash FROM users WHERE login = ?1 AND active",
@@ -112,32 +97,31 @@ impl Store {
             });
         }
         let previous = sibling(live, &format!(".before-restore-{}", stamp()));
-        let live_exists = std::fs::metadata(live).is_ok_and(|m| m.len() > 0);
-        let kept = if !live_exists {
-            None
-        } else if check_file(live).is_ok() {
-            let current = Connection::open(live)?;
+        let exists = std::fs::metadata(live).is_ok_and(|m| m.len() > 0);
+        let kept = if exists && check_file(live).is_ok() {
+            // Keep a copy, then restore into the live file under SQLite's locks, so that open
+            // connections see the restored content.
+            let mut current = Connection::open(live)?;
             let mut keep = Connection::open(&previous)?;
             copy(&current, &mut keep)?;
             keep.pragma_update(None, "journal_mode", "DELETE")?;
-            let mut dst = current;
-            copy(&src, &mut dst)?;
+            copy(&src, &mut current)?;
             Some(previous)
         } else {
-            // Damaged: move it (and its WAL files) aside untouched, then copy the backup in.
-            std::fs::rename(live, &previous).map_err(|e| io(live, &e))?;
-            for ext in ["-wal", "-shm"] {
-                let side = sibling(live, ext);
-                if side.exists() {
-                    let _ = std::fs::rename(&side, sibling(&previous, ext));
+            if exists {
+                // Damaged: move it (and its WAL files) aside untouched.
+                std::fs::rename(live, &previous).map_err(|e| io(live, &e))?;
+                for ext in ["-wal", "-shm"] {
+                    let side = sibling(live, ext);
+                    if side.exists() {
+                        let _ = std::fs::rename(&side, sibling(&previous, ext));
+                    }
                 }
             }
-            Some(previous)
+            let mut fresh = Connection::open(live)?;
+            copy(&src, &mut fresh)?;
+            exists.then_some(previous)
         };
-        if !live_exists || !std::fs::metadata(live).is_ok_and(|m| m.len() > 0) {
-            let mut dst = Connection::open(live)?;
-            copy(&src, &mut dst)?;
-        }
         let mut store = Store::open(live)?;
         let actor = Actor {
             user_id: Some(user_id),

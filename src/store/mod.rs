@@ -258,24 +258,9 @@ impl Store {
         )
         .map_err(|e| open_error(path, &e))?;
         configure(&conn, durability).map_err(|e| open_error(path, &e))?;
-        let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if app_id != schema::APPLICATION_ID {
-            let tables: i64 =
-                conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
-            if tables > 0 || version > 0 || app_id != 0 {
-                return Err(StoreError::NotADatabase {
-                    path: path.to_path_buf(),
-                });
-            }
+        // A new, empty file becomes ours (an existing one was checked by `check_file`).
+        if is_blank(&conn)? {
             conn.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
-        }
-        if version > schema::latest() {
-            return Err(StoreError::TooNew {
-                path: path.to_path_buf(),
-                found: version,
-                known: schema::latest(),
-            });
         }
         schema::migrations()
             .to_latest(&mut conn)
@@ -302,6 +287,36 @@ impl Store {
     }
 }
 
+/// Whether the database has no tables and no application id or schema version yet.
+fn is_blank(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM sqlite_schema)
+                AND (SELECT application_id FROM pragma_application_id()) = 0
+                AND (SELECT user_version FROM pragma_user_version()) = 0",
+        [],
+        |r| r.get(0),
+    )
+}
+
+/// Refuses a file that is not ikensho's, or that a newer ikensho wrote.
+fn check_writer(conn: &Connection, path: &Path) -> Result<()> {
+    let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    if app_id != schema::APPLICATION_ID {
+        return Err(StoreError::NotADatabase {
+            path: path.to_path_buf(),
+        });
+    }
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > schema::latest() {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known: schema::latest(),
+        });
+    }
+    Ok(())
+}
+
 fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
@@ -320,7 +335,8 @@ fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<()> 
     Ok(())
 }
 
-/// Opens `path` read-only and runs `PRAGMA integrity_check`. Nothing is written to the file.
+/// Opens `path` read-only, runs `PRAGMA integrity_check` and refuses a file that is not ikensho's
+/// (unless blank) or is from a newer ikensho. Nothing is written to the file.
 fn check_file(path: &Path) -> Result<()> {
     let conn = Connection::open_with_flags(
         path,
@@ -331,7 +347,13 @@ fn check_file(path: &Path) -> Result<()> {
         .prepare("PRAGMA integrity_check(20)")
         .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect());
     match rows {
-        Ok(rows) if rows.len() == 1 && rows[0] == "ok" => Ok(()),
+        Ok(rows) if rows.len() == 1 && rows[0] == "ok" => {
+            if is_blank(&conn).map_err(|e| open_error(path, &e))? {
+                Ok(())
+            } else {
+                check_writer(&conn, path)
+            }
+        }
         Ok(rows) => Err(StoreError::Damaged {
             path: path.to_path_buf(),
             detail: rows.join("; "),
@@ -358,13 +380,7 @@ fn open_error(path: &Path, e: &rusqlite::Error) -> StoreError {
 
 /// SHA-256 of `bytes`, lower-case hex.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        s.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
-        s.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
-    }
-    s
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 /// Now, as stored: RFC 3339 in UTC.

@@ -213,11 +213,17 @@ pub(crate) const INFO_COLUMNS: &str = "o.id, o.state, o.name, o.kana, o.insurer_
     o.insured_number, o.request_id, o.day, o.due_date, o.updated_at, o.note, o.version_id, \
     o.version_number";
 
+/// A state column: the schema's CHECK allows only known ids, so anything else is a damaged row.
+impl rusqlite::types::FromSql for State {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<State> {
+        State::parse(v.as_str()?).ok_or(rusqlite::types::FromSqlError::InvalidType)
+    }
+}
+
 pub(crate) fn info_from_row(r: &Row<'_>) -> rusqlite::Result<OpinionInfo> {
-    let state: String = r.get(1)?;
     Ok(OpinionInfo {
         id: r.get(0)?,
-        state: State::parse(&state).unwrap_or(State::ClerkEntry),
+        state: r.get(1)?,
         name: r.get(2)?,
         kana: r.get(3)?,
         insurer_number: r.get(4)?,
@@ -251,7 +257,6 @@ fn version_row(tx: &rusqlite::Connection, version_id: i64) -> Result<VersionRow>
          FROM versions v JOIN opinions o ON o.id = v.opinion_id WHERE v.id = ?1",
     )?
     .query_row([version_id], |r| {
-        let state: String = r.get(6)?;
         Ok(VersionRow {
             opinion_id: r.get(0)?,
             number: r.get(1)?,
@@ -259,7 +264,7 @@ fn version_row(tx: &rusqlite::Connection, version_id: i64) -> Result<VersionRow>
             body_hash: r.get(3)?,
             revision: r.get(4)?,
             frozen: r.get(5)?,
-            state: State::parse(&state).unwrap_or(State::ClerkEntry),
+            state: r.get(6)?,
             current: r.get(7)?,
         })
     })
@@ -308,12 +313,10 @@ fn set_state(tx: &Transaction<'_>, opinion_id: i64, from: State, to: State) -> R
 }
 
 fn opinion_state(conn: &rusqlite::Connection, opinion_id: i64) -> Result<State> {
-    let s: String = conn
-        .prepare_cached("SELECT state FROM opinions WHERE id = ?1")?
+    conn.prepare_cached("SELECT state FROM opinions WHERE id = ?1")?
         .query_row([opinion_id], |r| r.get(0))
         .optional()?
-        .ok_or(StoreError::NotFound("opinion"))?;
-    Ok(State::parse(&s).unwrap_or(State::ClerkEntry))
+        .ok_or(StoreError::NotFound("opinion"))
 }
 
 /// Writes the list columns and search keys of an opinion from its current content.
@@ -586,17 +589,6 @@ impl Store {
             version: version_info(&self.conn, version_id)?,
             opinion: parse_body(&row.body)?,
             marks: marks_of(&self.conn, version_id)?,
-        })
-    }
-
-    /// The draft of an opened opinion, for the editor: `None` when the current version is frozen
-    /// (then [`Store::reopen`] makes a new one).
-    pub fn draft_of(opened: &OpenedOpinion) -> Option<Draft> {
-        opened.version.frozen.is_none().then(|| Draft {
-            opinion_id: opened.info.id,
-            version_id: opened.version.id,
-            revision: opened.version.revision,
-            opinion: opened.opinion.clone(),
         })
     }
 

@@ -103,8 +103,9 @@ impl Store {
             sql.push_str(
                 " AND o.id IN (SELECT opinion_id FROM search_keys WHERE key >= ? AND key < ?)",
             );
-            args.push(Box::new(prefix_end(&key)));
-            args.insert(args.len() - 1, Box::new(key));
+            let end = prefix_end(&key);
+            args.push(Box::new(key));
+            args.push(Box::new(end));
         }
         if !q.states.is_empty() {
             let marks = vec!["?"; q.states.len()].join(",");

@@ -306,24 +306,26 @@ impl Store {
     /// Signs a person in. A wrong password and an unknown login give the same error, and both are
     /// recorded in the audit trail.
     pub fn sign_in(&mut self, login: &str, password: &str) -> Result<Session> {
-        let row: Option<(i64, String, String, String, bool)> = self
+        let row: Option<(i64, String, String, String, bool, String)> = self
             .conn
             .query_row(
-                "SELECT id, login, display_name, roles, active FROM users WHERE login = ?1",
+                "SELECT id, login, display_name, roles, active, password_hash
+                 FROM users WHERE login = ?1",
                 [login.trim()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
             )
             .optional()?;
-        let stored: Option<String> = match &row {
-            Some((id, ..)) => Some(self.conn.query_row(
-                "SELECT password_hash FROM users WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )?),
-            None => None,
-        };
-        let ok = match stored.as_deref() {
-            Some(hash) => password_matches(password, hash),
+        let ok = match &row {
+            Some(r) => password_matches(password, &r.5),
             None => {
                 // Same work as a real check, then a refusal.
                 let _ = password_matches(password, decoy());
@@ -331,7 +333,7 @@ impl Store {
             }
         };
         match row {
-            Some((user_id, login, name, roles, true)) if ok => {
+            Some((user_id, login, name, roles, true, _)) if ok => {
                 let session = Session {
                     user_id,
                     login,
