@@ -123,13 +123,17 @@ pub fn run() -> ExitCode {
         Command::Template { form, output } => {
             cmd_template(locales, cli.lang, form, output.as_deref())
         }
-        Command::User(cmd) => store_cmds::user(&ctx(), cmd),
-        Command::Audit(cmd) => store_cmds::audit(&ctx(), cmd),
-        Command::Backup { path, as_login } => store_cmds::backup(&ctx(), &path, &as_login),
-        Command::Restore { path, as_login } => store_cmds::restore(&ctx(), &path, &as_login),
-        Command::Clinic(c) => store_cmds::clinic(&ctx(), c),
+        Command::User(cmd) => done(store_cmds::user(&ctx(), cmd)),
+        Command::Audit(cmd) => done(store_cmds::audit(&ctx(), cmd)),
+        Command::Backup { path, as_login } => done(store_cmds::backup(&ctx(), &path, &as_login)),
+        Command::Restore { path, as_login } => done(store_cmds::restore(&ctx(), &path, &as_login)),
+        Command::Clinic(c) => done(store_cmds::clinic(&ctx(), c)),
     };
     ExitCode::from(code)
+}
+
+fn done(outcome: store_cmds::Outcome) -> u8 {
+    outcome.unwrap_or_else(|code| code)
 }
 
 pub(crate) fn args<'a>(pairs: &[(&'a str, String)]) -> FluentArgs<'a> {

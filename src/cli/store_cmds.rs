@@ -75,6 +75,9 @@ fn parse_role(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| format!("unknown role '{s}' (use physician, clerk or admin)"))
 }
 
+/// A command's exit code: `Err` when it stopped early (the message is already printed).
+pub type Outcome = Result<u8, u8>;
+
 /// What the store commands share.
 pub struct Ctx<'a> {
     pub locales: &'a Locales,
@@ -145,242 +148,227 @@ fn read_secret(prompt: &str) -> std::io::Result<Zeroizing<String>> {
     }
     let mut line = Zeroizing::new(String::new());
     std::io::stdin().lock().read_line(&mut line)?;
-    let trimmed = Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
-    Ok(trimmed)
+    let len = line.trim_end_matches(['\r', '\n']).len();
+    line.truncate(len);
+    Ok(line)
 }
 
-pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> u8 {
-    let done = (|| -> Result<_, u8> {
-        match cmd {
-            UserCmd::Add {
-                login,
-                name,
-                roles,
-                as_login,
-            } => {
-                let mut store = ctx.open_store(true)?;
-                let first = !store.has_users().map_err(|e| ctx.fail(&e))?;
-                let admin = match (&as_login, first) {
-                    (_, true) => None,
-                    (Some(a), false) => Some(ctx.sign_in(&mut store, a)?),
-                    (None, false) => {
-                        ctx.say("cli-needs-as", &[]);
-                        return Err(exit::USAGE);
-                    }
-                };
-                let password = ctx.secret("cli-new-password")?;
-                if std::io::stdin().is_terminal() {
-                    let again = ctx.secret("cli-new-password-again")?;
-                    if *again != *password {
-                        ctx.say("cli-password-mismatch", &[]);
-                        return Err(exit::FAILED);
-                    }
+pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
+    match cmd {
+        UserCmd::Add {
+            login,
+            name,
+            roles,
+            as_login,
+        } => {
+            let mut store = ctx.open_store(true)?;
+            let first = !store.has_users().map_err(|e| ctx.fail(&e))?;
+            let admin = match (&as_login, first) {
+                (_, true) => None,
+                (Some(a), false) => Some(ctx.sign_in(&mut store, a)?),
+                (None, false) => {
+                    ctx.say("cli-needs-as", &[]);
+                    return Err(exit::USAGE);
                 }
-                let new = NewUser {
-                    login: &login,
-                    name: &name,
-                    roles: &roles,
-                    password: &password,
-                };
-                let added = match &admin {
-                    None => store.add_first_admin(&new),
-                    Some(s) => store.add_user(s, &new),
-                };
-                added.map_err(|e| ctx.fail(&e))?;
-                let mut all = roles.clone();
-                if first && !all.contains(&Role::Admin) {
-                    all.push(Role::Admin);
+            };
+            let password = ctx.secret("cli-new-password")?;
+            if std::io::stdin().is_terminal() {
+                let again = ctx.secret("cli-new-password-again")?;
+                if *again != *password {
+                    ctx.say("cli-password-mismatch", &[]);
+                    return Err(exit::FAILED);
                 }
-                let labels: Vec<String> = all
-                    .iter()
-                    .map(|r| {
-                        ctx.locales
-                            .text(ctx.lang, &format!("role-{}", r.id()), None)
-                    })
-                    .collect();
-                ctx.say(
-                    "cli-user-added",
-                    &[("login", login), ("roles", labels.join(", "))],
-                );
-                Ok(())
             }
-            UserCmd::List { as_login } => {
-                let mut store = ctx.open()?;
-                let admin = ctx.sign_in(&mut store, &as_login)?;
-                let mut out = std::io::stdout().lock();
-                for u in store.users(&admin).map_err(|e| ctx.fail(&e))? {
-                    let roles: Vec<&str> = u.roles.iter().map(Role::id).collect();
-                    let active = if u.active {
-                        "cli-user-active"
-                    } else {
-                        "cli-user-inactive"
-                    };
-                    let a = args(&[
-                        ("login", u.login),
-                        ("name", u.name),
-                        ("roles", roles.join(",")),
-                        ("active", ctx.locales.text(ctx.lang, active, None)),
-                    ]);
-                    let _ = writeln!(
-                        out,
-                        "{}",
-                        ctx.locales.text(ctx.lang, "cli-user-line", Some(&a))
-                    );
-                }
-                Ok(())
+            let new = NewUser {
+                login: &login,
+                name: &name,
+                roles: &roles,
+                password: &password,
+            };
+            let added = match &admin {
+                None => store.add_first_admin(&new),
+                Some(s) => store.add_user(s, &new),
+            };
+            added.map_err(|e| ctx.fail(&e))?;
+            let mut all = roles.clone();
+            if first && !all.contains(&Role::Admin) {
+                all.push(Role::Admin);
             }
+            let labels: Vec<String> = all
+                .iter()
+                .map(|r| {
+                    ctx.locales
+                        .text(ctx.lang, &format!("role-{}", r.id()), None)
+                })
+                .collect();
+            ctx.say(
+                "cli-user-added",
+                &[("login", login), ("roles", labels.join(", "))],
+            );
+            Ok(exit::CLEAN)
         }
-    })();
-    done.map_or_else(|code| code, |()| exit::CLEAN)
+        UserCmd::List { as_login } => {
+            let mut store = ctx.open()?;
+            let admin = ctx.sign_in(&mut store, &as_login)?;
+            let mut out = std::io::stdout().lock();
+            for u in store.users(&admin).map_err(|e| ctx.fail(&e))? {
+                let roles: Vec<&str> = u.roles.iter().map(Role::id).collect();
+                let active = if u.active {
+                    "cli-user-active"
+                } else {
+                    "cli-user-inactive"
+                };
+                let a = args(&[
+                    ("login", u.login),
+                    ("name", u.name),
+                    ("roles", roles.join(",")),
+                    ("active", ctx.locales.text(ctx.lang, active, None)),
+                ]);
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    ctx.locales.text(ctx.lang, "cli-user-line", Some(&a))
+                );
+            }
+            Ok(exit::CLEAN)
+        }
+    }
 }
 
-pub fn audit(ctx: &Ctx<'_>, cmd: AuditCmd) -> u8 {
-    let done = (|| -> Result<_, u8> {
-        match cmd {
-            AuditCmd::Verify => {
-                let store = ctx.open()?;
-                let check = store.verify_audit().map_err(|e| ctx.fail(&e))?;
-                let mut out = std::io::stdout().lock();
-                for p in &check.problems {
-                    let _ = writeln!(
-                        out,
-                        "{}",
-                        store::describe::audit_problem(ctx.locales, ctx.lang, p)
-                    );
-                }
-                let entries = check.entries.to_string();
-                if check.is_intact() {
-                    let a = args(&[("entries", entries), ("head", check.head.clone())]);
-                    let _ = writeln!(
-                        out,
-                        "{}",
-                        ctx.locales.text(ctx.lang, "audit-intact", Some(&a))
-                    );
-                    Ok(exit::CLEAN)
-                } else {
-                    let a = args(&[
-                        ("count", check.problems.len().to_string()),
-                        ("entries", entries),
-                    ]);
-                    let _ = writeln!(
-                        out,
-                        "{}",
-                        ctx.locales.text(ctx.lang, "audit-tampered", Some(&a))
-                    );
-                    Ok(exit::ERRORS)
-                }
+pub fn audit(ctx: &Ctx<'_>, cmd: AuditCmd) -> Outcome {
+    match cmd {
+        AuditCmd::Verify => {
+            let store = ctx.open()?;
+            let check = store.verify_audit().map_err(|e| ctx.fail(&e))?;
+            let mut out = std::io::stdout().lock();
+            for p in &check.problems {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    store::describe::audit_problem(ctx.locales, ctx.lang, p)
+                );
             }
-            AuditCmd::Export { output, as_login } => {
-                let mut store = ctx.open()?;
-                let admin = ctx.sign_in(&mut store, &as_login)?;
-                let header = Store::audit_columns()
-                    .map(|c| ctx.locales.text(ctx.lang, &format!("audit-col-{c}"), None));
-                let (n, path) = match &output {
-                    Some(p) => {
-                        let mut file = std::fs::File::create(p).map_err(|e| {
-                            ctx.fail(&StoreError::Io {
-                                path: p.clone(),
-                                detail: e.to_string(),
-                            })
-                        })?;
-                        let n = store
-                            .export_audit(&admin, &mut file, &header)
-                            .map_err(|e| ctx.fail(&e))?;
-                        file.sync_all().map_err(|e| {
-                            ctx.fail(&StoreError::Io {
-                                path: p.clone(),
-                                detail: e.to_string(),
-                            })
-                        })?;
-                        (n, p.display().to_string())
-                    }
-                    None => {
-                        let mut out = std::io::stdout().lock();
-                        let n = store
-                            .export_audit(&admin, &mut out, &header)
-                            .map_err(|e| ctx.fail(&e))?;
-                        (n, "-".to_owned())
-                    }
-                };
-                ctx.say(
-                    "cli-audit-exported",
-                    &[("count", n.to_string()), ("path", path)],
+            let entries = check.entries.to_string();
+            if check.is_intact() {
+                let a = args(&[("entries", entries), ("head", check.head.clone())]);
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    ctx.locales.text(ctx.lang, "audit-intact", Some(&a))
                 );
                 Ok(exit::CLEAN)
+            } else {
+                let a = args(&[
+                    ("count", check.problems.len().to_string()),
+                    ("entries", entries),
+                ]);
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    ctx.locales.text(ctx.lang, "audit-tampered", Some(&a))
+                );
+                Ok(exit::ERRORS)
             }
         }
-    })();
-    done.unwrap_or_else(|code| code)
+        AuditCmd::Export { output, as_login } => {
+            let mut store = ctx.open()?;
+            let admin = ctx.sign_in(&mut store, &as_login)?;
+            let header = Store::audit_columns()
+                .map(|c| ctx.locales.text(ctx.lang, &format!("audit-col-{c}"), None));
+            let (n, path) = match &output {
+                Some(p) => {
+                    let mut file = std::fs::File::create(p).map_err(|e| {
+                        ctx.fail(&StoreError::Io {
+                            path: p.clone(),
+                            detail: e.to_string(),
+                        })
+                    })?;
+                    let n = store
+                        .export_audit(&admin, &mut file, &header)
+                        .map_err(|e| ctx.fail(&e))?;
+                    file.sync_all().map_err(|e| {
+                        ctx.fail(&StoreError::Io {
+                            path: p.clone(),
+                            detail: e.to_string(),
+                        })
+                    })?;
+                    (n, p.display().to_string())
+                }
+                None => {
+                    let mut out = std::io::stdout().lock();
+                    let n = store
+                        .export_audit(&admin, &mut out, &header)
+                        .map_err(|e| ctx.fail(&e))?;
+                    (n, "-".to_owned())
+                }
+            };
+            ctx.say(
+                "cli-audit-exported",
+                &[("count", n.to_string()), ("path", path)],
+            );
+            Ok(exit::CLEAN)
+        }
+    }
 }
 
-pub fn backup(ctx: &Ctx<'_>, path: &Path, as_login: &str) -> u8 {
-    let done = (|| -> Result<(), u8> {
-        let mut store = ctx.open()?;
-        let admin = ctx.sign_in(&mut store, as_login)?;
-        store.backup(&admin, path).map_err(|e| ctx.fail(&e))?;
-        ctx.say(
-            "cli-backup-written",
-            &[("path", path.display().to_string())],
-        );
-        Ok(())
-    })();
-    done.map_or_else(|code| code, |()| exit::CLEAN)
+pub fn backup(ctx: &Ctx<'_>, path: &Path, as_login: &str) -> Outcome {
+    let mut store = ctx.open()?;
+    let admin = ctx.sign_in(&mut store, as_login)?;
+    store.backup(&admin, path).map_err(|e| ctx.fail(&e))?;
+    ctx.say(
+        "cli-backup-written",
+        &[("path", path.display().to_string())],
+    );
+    Ok(exit::CLEAN)
 }
 
-pub fn restore(ctx: &Ctx<'_>, from: &Path, as_login: &str) -> u8 {
-    let done = (|| -> Result<(), u8> {
-        let Some(live) = ctx.db_path() else {
-            ctx.say("cli-no-data-dir", &[]);
+pub fn restore(ctx: &Ctx<'_>, from: &Path, as_login: &str) -> Outcome {
+    let Some(live) = ctx.db_path() else {
+        ctx.say("cli-no-data-dir", &[]);
+        return Err(exit::USAGE);
+    };
+    if let Some(dir) = live.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let password = ctx.secret("cli-password")?;
+    let restored = Store::restore(&live, from, as_login, &password).map_err(|e| ctx.fail(&e))?;
+    ctx.say("cli-restored", &[("path", from.display().to_string())]);
+    if let Some(p) = restored.previous {
+        ctx.say("cli-previous-kept", &[("path", p.display().to_string())]);
+    }
+    Ok(exit::CLEAN)
+}
+
+pub fn clinic(ctx: &Ctx<'_>, c: ClinicArgs) -> Outcome {
+    let mut store = ctx.open()?;
+    let mut s: ClinicSettings = store.clinic_settings().map_err(|e| ctx.fail(&e))?;
+    let changes = [
+        (c.name, &mut s.name),
+        (c.address, &mut s.address),
+        (c.phone, &mut s.phone),
+        (c.fax, &mut s.fax),
+        (c.institution_code, &mut s.institution_code),
+    ];
+    let mut changed = false;
+    for (new, field) in changes {
+        if let Some(v) = new {
+            *field = v;
+            changed = true;
+        }
+    }
+    if changed {
+        let Some(login) = c.as_login else {
+            ctx.say("cli-needs-as", &[]);
             return Err(exit::USAGE);
         };
-        if let Some(dir) = live.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let password = ctx.secret("cli-password")?;
-        let restored =
-            Store::restore(&live, from, as_login, &password).map_err(|e| ctx.fail(&e))?;
-        ctx.say("cli-restored", &[("path", from.display().to_string())]);
-        if let Some(p) = restored.previous {
-            ctx.say("cli-previous-kept", &[("path", p.display().to_string())]);
-        }
-        Ok(())
-    })();
-    done.map_or_else(|code| code, |()| exit::CLEAN)
-}
-
-pub fn clinic(ctx: &Ctx<'_>, c: ClinicArgs) -> u8 {
-    let done = (|| -> Result<(), u8> {
-        let mut store = ctx.open()?;
-        let mut s: ClinicSettings = store.clinic_settings().map_err(|e| ctx.fail(&e))?;
-        let changes = [
-            (c.name, &mut s.name),
-            (c.address, &mut s.address),
-            (c.phone, &mut s.phone),
-            (c.fax, &mut s.fax),
-            (c.institution_code, &mut s.institution_code),
-        ];
-        let mut changed = false;
-        for (new, field) in changes {
-            if let Some(v) = new {
-                *field = v;
-                changed = true;
-            }
-        }
-        if changed {
-            let Some(login) = c.as_login else {
-                ctx.say("cli-needs-as", &[]);
-                return Err(exit::USAGE);
-            };
-            let admin = ctx.sign_in(&mut store, &login)?;
-            store
-                .set_clinic_settings(&admin, &s)
-                .map_err(|e| ctx.fail(&e))?;
-            ctx.say("cli-clinic-saved", &[]);
-        } else {
-            let text = serde_json::to_string_pretty(&s).unwrap_or_default();
-            let _ = writeln!(std::io::stdout().lock(), "{text}");
-        }
-        Ok(())
-    })();
-    done.map_or_else(|code| code, |()| exit::CLEAN)
+        let admin = ctx.sign_in(&mut store, &login)?;
+        store
+            .set_clinic_settings(&admin, &s)
+            .map_err(|e| ctx.fail(&e))?;
+        ctx.say("cli-clinic-saved", &[]);
+    } else {
+        let text = serde_json::to_string_pretty(&s).unwrap_or_default();
+        let _ = writeln!(std::io::stdout().lock(), "{text}");
+    }
+    Ok(exit::CLEAN)
 }
