@@ -16,40 +16,25 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
 use ikensho::form::{Answer, Applicant, DateInput, Opinion, Request};
-use ikensho::store::{Durability, NewOpinion, NewUser, Query, Role, Session, State, Store};
+use ikensho::store::{Durability, NewOpinion, Query, Session, State, Store};
 use rusqlite::params;
 
-const PASSWORD: &str = "correct horse battery";
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::PASSWORD;
 
 fn measuring() -> bool {
     std::env::args().any(|a| a == "--bench")
 }
 
 fn example() -> Opinion {
-    Opinion::from_json(include_str!("../tests/data/valid-first-insured.json")).unwrap()
+    common::first_insured()
 }
 
 fn new_store(path: &Path, durability: Durability) -> (Store, Session, Session) {
-    let mut store = Store::open_with(path, durability).unwrap();
-    let user = |login, roles| NewUser {
-        login,
-        name: login,
-        roles,
-        password: PASSWORD,
-    };
-    store
-        .add_first_admin(&user("kanri", &[Role::Admin]))
-        .unwrap();
-    let admin = store.sign_in("kanri", PASSWORD).unwrap();
-    store
-        .add_user(&admin, &user("sato", &[Role::Physician]))
-        .unwrap();
-    store
-        .add_user(&admin, &user("suzuki", &[Role::Clerk]))
-        .unwrap();
-    let doctor = store.sign_in("sato", PASSWORD).unwrap();
-    let clerk = store.sign_in("suzuki", PASSWORD).unwrap();
-    (store, doctor, clerk)
+    let p = common::people(path, durability);
+    (p.store, p.doctor, p.clerk)
 }
 
 /// A draft holding the complete example, and a function that changes one item and saves.

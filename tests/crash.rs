@@ -11,9 +11,11 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use ikensho::form::{Answer, Applicant, Opinion};
-use ikensho::store::{NewOpinion, NewUser, Role, Store};
+use ikensho::store::{Durability, NewOpinion, Store};
 
-const PASSWORD: &str = "correct horse battery";
+mod common;
+
+use common::PASSWORD;
 const KILLS: usize = 60;
 
 /// The two items every save writes with the same counter: a torn save would show two numbers.
@@ -78,21 +80,9 @@ fn autosave_survives_kill_9_at_random_moments() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ikensho.sqlite");
     let opinion = {
-        let mut store = Store::open(&db).unwrap();
-        let user = |login, roles| NewUser {
-            login,
-            name: login,
-            roles,
-            password: PASSWORD,
-        };
-        store
-            .add_first_admin(&user("kanri", &[Role::Admin]))
-            .unwrap();
-        let admin = store.sign_in("kanri", PASSWORD).unwrap();
-        store
-            .add_user(&admin, &user("suzuki", &[Role::Clerk]))
-            .unwrap();
-        let clerk = store.sign_in("suzuki", PASSWORD).unwrap();
+        let common::People {
+            mut store, clerk, ..
+        } = common::people(&db, Durability::Full);
         let applicant = Applicant {
             name: "試験 太郎".into(),
             ..Default::default()

@@ -10,12 +10,12 @@ use std::process::Command;
 use ikensho::form::changes::Change;
 use ikensho::form::{Answer, FormVersion, Request};
 use ikensho::store::{
-    Action, AuditProblem, ClinicSettings, HubEvent, NewOpinion, NewUser, Origin, Query, Role,
-    Session, State, Store, StoreError,
+    Action, AuditProblem, ClinicSettings, Durability, HubEvent, NewOpinion, NewUser, Origin, Query,
+    Role, Session, State, Store, StoreError,
 };
 use tempfile::TempDir;
 
-const PASSWORD: &str = "correct horse battery";
+use common::PASSWORD;
 
 struct Clinic {
     dir: TempDir,
@@ -44,26 +44,13 @@ fn settings() -> ClinicSettings {
 
 fn setup() -> Clinic {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("ikensho.sqlite")).unwrap();
-    let user = |login: &'static str, name: &'static str, roles: &'static [Role]| NewUser {
-        login,
-        name,
-        roles,
-        password: PASSWORD,
-    };
-    store
-        .add_first_admin(&user("kanri", "管理 者", &[Role::Admin]))
-        .unwrap();
-    let admin = store.sign_in("kanri", PASSWORD).unwrap();
-    store
-        .add_user(&admin, &user("sato", "佐藤 一郎", &[Role::Physician]))
-        .unwrap();
-    store
-        .add_user(&admin, &user("suzuki", "鈴木 事務", &[Role::Clerk]))
-        .unwrap();
+    let common::People {
+        mut store,
+        admin,
+        doctor,
+        clerk,
+    } = common::people(&dir.path().join("ikensho.sqlite"), Durability::Full);
     store.set_clinic_settings(&admin, &settings()).unwrap();
-    let doctor = store.sign_in("sato", PASSWORD).unwrap();
-    let clerk = store.sign_in("suzuki", PASSWORD).unwrap();
     Clinic {
         dir,
         store,
@@ -759,7 +746,7 @@ fn audit_verify_names_entries_changed_deleted_or_reordered_in_the_sqlite3_shell(
     };
 
     fresh(&backup);
-    let p = verify("UPDATE audit SET login = 'sato' WHERE seq = 5;");
+    let p = verify("UPDATE audit SET login = 'mallory' WHERE seq = 5;");
     assert_eq!(p, [AuditProblem::Altered { seq: 5 }]);
 
     fresh(&backup);

@@ -1,7 +1,10 @@
 //! Fixtures shared by the integration tests: the example opinions and a fixed "today".
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // test code
 
+use std::path::Path;
+
 use ikensho::form::{Answer, Context, DateInput, FormDef, FormVersion, Opinion};
+use ikensho::store::{Durability, NewUser, Role, Session, Store};
 
 /// The day the examples are checked on, so the tests do not depend on the clock.
 pub fn today() -> Context {
@@ -49,4 +52,44 @@ pub fn r3_first_insured() -> Opinion {
 
 pub fn answer_date(era: &str, y: &str, m: &str, d: &str) -> Answer {
     Answer::Date(DateInput::new(era, y, m, d))
+}
+
+/// Every test account's password.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A store with one person of each role: 管理 者 (`kanri`), 佐藤 一郎 (`sato`, physician),
+/// 鈴木 事務 (`suzuki`, clerk), all signed in.
+pub struct People {
+    pub store: Store,
+    pub admin: Session,
+    pub doctor: Session,
+    pub clerk: Session,
+}
+
+pub fn people(path: &Path, durability: Durability) -> People {
+    let mut store = Store::open_with(path, durability).unwrap();
+    let user = |login: &'static str, name: &'static str, roles: &'static [Role]| NewUser {
+        login,
+        name,
+        roles,
+        password: PASSWORD,
+    };
+    store
+        .add_first_admin(&user("kanri", "管理 者", &[Role::Admin]))
+        .unwrap();
+    let admin = store.sign_in("kanri", PASSWORD).unwrap();
+    store
+        .add_user(&admin, &user("sato", "佐藤 一郎", &[Role::Physician]))
+        .unwrap();
+    store
+        .add_user(&admin, &user("suzuki", "鈴木 事務", &[Role::Clerk]))
+        .unwrap();
+    let doctor = store.sign_in("sato", PASSWORD).unwrap();
+    let clerk = store.sign_in("suzuki", PASSWORD).unwrap();
+    People {
+        store,
+        admin,
+        doctor,
+        clerk,
+    }
 }
