@@ -264,6 +264,10 @@ fn a_clerk_is_refused_every_physician_action() {
     c.store
         .record_signature(&c.doctor, version, b"doc", b"sig")
         .unwrap();
+    assert_eq!(
+        c.store.signature(version).unwrap(),
+        Some((b"doc".to_vec(), b"sig".to_vec()))
+    );
     c.store
         .queue_for_sending(&c.doctor, opinion, false)
         .unwrap();
@@ -335,9 +339,36 @@ fn roles_are_checked_when_people_are_added() {
         .collect();
     assert_eq!(logins, ["sato", "(unknown)", "(unknown)"]);
     let sato = c.store.physicians().unwrap();
+    // Passwords: one's own, or anyone's for an administrator.
+    let doctor_id = c.doctor.user_id();
+    refused(
+        c.store
+            .set_password(&c.clerk, doctor_id, "another password"),
+        Action::ManageUsers,
+    );
+    c.store
+        .set_password(&c.clerk, c.clerk.user_id(), "a new clerk password")
+        .unwrap();
+    assert!(matches!(
+        c.store.sign_in("suzuki", PASSWORD),
+        Err(StoreError::SignIn)
+    ));
+    c.store.sign_in("suzuki", "a new clerk password").unwrap();
+    c.store
+        .set_password(&c.admin, doctor_id, "a new doctor password")
+        .unwrap();
+    c.store.sign_in("sato", "a new doctor password").unwrap();
+    assert!(matches!(
+        c.store.set_password(&c.admin, 9999, "whatever password"),
+        Err(StoreError::NotFound("user"))
+    ));
+    assert!(matches!(
+        c.store.set_active(&c.admin, 9999, false),
+        Err(StoreError::NotFound("user"))
+    ));
     c.store.set_active(&c.admin, sato[0].id, false).unwrap();
     assert!(matches!(
-        c.store.sign_in("sato", PASSWORD),
+        c.store.sign_in("sato", "a new doctor password"),
         Err(StoreError::SignIn)
     ));
 }

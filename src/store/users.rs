@@ -263,43 +263,41 @@ impl Store {
             session.require(Action::ManageUsers)?;
         }
         let hash = hash_password(password)?;
-        self.write(|tx| {
-            let n = tx.execute(
-                "UPDATE users SET password_hash = ?1 WHERE id = ?2",
-                params![hash, user_id],
-            )?;
-            if n == 0 {
-                return Err(StoreError::NotFound("user"));
-            }
-            let detail = format!("user {user_id}");
-            audit::append(
-                tx,
-                &session.actor(),
-                &Event::new("password").detail(&detail),
-            )?;
-            Ok(())
-        })
+        let detail = format!("user {user_id}");
+        self.update_user(
+            session,
+            user_id,
+            "password_hash",
+            &hash,
+            "password",
+            &detail,
+        )
     }
 
     /// Turns an account off or on again (administrators only). Accounts are never deleted: the
     /// audit trail names them.
     pub fn set_active(&mut self, session: &Session, user_id: i64, active: bool) -> Result<()> {
         session.require(Action::ManageUsers)?;
+        let detail = format!("user {user_id} active={active}");
+        self.update_user(session, user_id, "active", &active, "user-active", &detail)
+    }
+
+    /// Sets one column of a person's row, audited; the column name is one of ours, never input.
+    fn update_user(
+        &mut self,
+        session: &Session,
+        user_id: i64,
+        column: &'static str,
+        value: &dyn rusqlite::ToSql,
+        action: &str,
+        detail: &str,
+    ) -> Result<()> {
         self.write(|tx| {
-            let n = tx.execute(
-                "UPDATE users SET active = ?1 WHERE id = ?2",
-                params![active, user_id],
-            )?;
-            if n == 0 {
+            let sql = format!("UPDATE users SET {column} = ?1 WHERE id = ?2");
+            if tx.execute(&sql, params![value, user_id])? == 0 {
                 return Err(StoreError::NotFound("user"));
             }
-            let detail = format!("user {user_id} active={active}");
-            audit::append(
-                tx,
-                &session.actor(),
-                &Event::new("user-active").detail(&detail),
-            )?;
-            Ok(())
+            audit::append(tx, &session.actor(), &Event::new(action).detail(detail))
         })
     }
 
