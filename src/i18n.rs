@@ -44,7 +44,7 @@ impl Lang {
 }
 
 /// The Fluent source files of one language, as built into the program: (file name, text).
-pub fn sources(lang: Lang) -> [(&'static str, &'static str); 4] {
+pub fn sources(lang: Lang) -> [(&'static str, &'static str); 5] {
     match lang {
         Lang::Ja => [
             ("form.ftl", include_str!("../locales/ja-JP/form.ftl")),
@@ -54,6 +54,7 @@ pub fn sources(lang: Lang) -> [(&'static str, &'static str); 4] {
                 include_str!("../locales/ja-JP/messages.ftl"),
             ),
             ("store.ftl", include_str!("../locales/ja-JP/store.ftl")),
+            ("print.ftl", include_str!("../locales/ja-JP/print.ftl")),
         ],
         Lang::En => [
             ("form.ftl", include_str!("../locales/en-US/form.ftl")),
@@ -63,6 +64,7 @@ pub fn sources(lang: Lang) -> [(&'static str, &'static str); 4] {
                 include_str!("../locales/en-US/messages.ftl"),
             ),
             ("store.ftl", include_str!("../locales/en-US/store.ftl")),
+            ("print.ftl", include_str!("../locales/en-US/print.ftl")),
         ],
     }
 }

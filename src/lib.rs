@@ -4,4 +4,5 @@
 pub mod cli;
 pub mod form;
 pub mod i18n;
+pub mod pdf;
 pub mod store;

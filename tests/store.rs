@@ -39,6 +39,7 @@ fn settings() -> ClinicSettings {
         phone: c.phone,
         fax: c.fax,
         institution_code: c.institution_code,
+        print_physician_name: false,
     }
 }
 
@@ -225,11 +226,11 @@ fn a_clerk_is_refused_every_physician_action() {
         Action::Send,
     );
     refused(
-        c.store.record_print(&c.clerk, version, true),
+        c.store.record_print(&c.clerk, version, true, ""),
         Action::PrintFinal,
     );
     // A draft print is allowed, and recorded.
-    c.store.record_print(&c.clerk, version, false).unwrap();
+    c.store.record_print(&c.clerk, version, false, "").unwrap();
     // Administration is not theirs either.
     let new = NewUser {
         login: "x",
@@ -550,7 +551,7 @@ fn the_states_follow_the_way_of_an_opinion() {
         .finalise(&c.doctor, opinion, &common::today())
         .unwrap();
     c.store
-        .record_print(&c.doctor, draft.version_id, true)
+        .record_print(&c.doctor, draft.version_id, true, "")
         .unwrap();
     assert_eq!(state(&mut c), State::Paper);
     assert!(matches!(
@@ -566,7 +567,9 @@ fn the_states_follow_the_way_of_an_opinion() {
 fn copy_forward_starts_the_renewal_from_the_last_final_opinion() {
     let mut c = setup();
     let (old_opinion, old_version) = finalised(&mut c);
-    c.store.record_print(&c.doctor, old_version, true).unwrap();
+    c.store
+        .record_print(&c.doctor, old_version, true, "")
+        .unwrap();
     let example = common::first_insured();
     let next_year = jiff::civil::date(2027, 11, 20);
     let request = Request {

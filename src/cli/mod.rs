@@ -11,6 +11,7 @@ use crate::form::describe::{Describer, read_error};
 use crate::form::{Context, FormDef, FormVersion, Opinion, Severity, validate};
 use crate::i18n::{Lang, Locales};
 
+mod pdf_cmd;
 mod store_cmds;
 
 /// Exit codes of `validate`: clean, warnings only, errors, unreadable input.
@@ -85,6 +86,9 @@ enum Command {
     },
     /// Show the clinic settings, or change them (administrators).
     Clinic(store_cmds::ClinicArgs),
+    /// The opinion on the official two-page A4 form as a PDF. Exit 0 written, 1 written with
+    /// warnings (text over its box, characters the font lacks), 3 unreadable, 4 refused.
+    Pdf(pdf_cmd::PdfArgs),
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -128,6 +132,7 @@ pub fn run() -> ExitCode {
         Command::Backup { path, as_login } => done(store_cmds::backup(&ctx(), &path, &as_login)),
         Command::Restore { path, as_login } => done(store_cmds::restore(&ctx(), &path, &as_login)),
         Command::Clinic(c) => done(store_cmds::clinic(&ctx(), c)),
+        Command::Pdf(a) => done(pdf_cmd::pdf(&ctx(), a)),
     };
     ExitCode::from(code)
 }

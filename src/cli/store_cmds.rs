@@ -66,6 +66,9 @@ pub struct ClinicArgs {
     /// 医療機関コード (10 digits)
     #[arg(long)]
     institution_code: Option<String>,
+    /// Print 医師氏名 on paper (記名) instead of leaving it blank for 自署: true or false.
+    #[arg(long)]
+    print_physician_name: Option<bool>,
     /// The administrator doing it (needed to change).
     #[arg(long = "as")]
     as_login: Option<String>,
@@ -86,11 +89,11 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn say(&self, key: &str, pairs: &[(&str, String)]) {
+    pub(crate) fn say(&self, key: &str, pairs: &[(&str, String)]) {
         eprintln!("{}", self.locales.text(self.lang, key, Some(&args(pairs))));
     }
 
-    fn fail(&self, e: &StoreError) -> u8 {
+    pub(crate) fn fail(&self, e: &StoreError) -> u8 {
         eprintln!("{}", store::describe::error(self.locales, self.lang, e));
         match e {
             StoreError::Open { .. }
@@ -124,7 +127,7 @@ impl Ctx<'_> {
         opened.map_err(|e| self.fail(&e))
     }
 
-    fn open(&self) -> Result<Store, u8> {
+    pub(crate) fn open(&self) -> Result<Store, u8> {
         self.open_store(false)
     }
 
@@ -135,7 +138,7 @@ impl Ctx<'_> {
         })
     }
 
-    fn sign_in(&self, store: &mut Store, login: &str) -> Result<Session, u8> {
+    pub(crate) fn sign_in(&self, store: &mut Store, login: &str) -> Result<Session, u8> {
         let password = self.secret("cli-password")?;
         store.sign_in(login, &password).map_err(|e| self.fail(&e))
     }
@@ -350,6 +353,10 @@ pub fn clinic(ctx: &Ctx<'_>, c: ClinicArgs) -> Outcome {
         (c.institution_code, &mut s.institution_code),
     ];
     let mut changed = false;
+    if let Some(p) = c.print_physician_name {
+        s.print_physician_name = p;
+        changed = true;
+    }
     for (new, field) in changes {
         if let Some(v) = new {
             *field = v;

@@ -379,7 +379,7 @@ fn open_error(path: &Path, e: &rusqlite::Error) -> StoreError {
 }
 
 /// SHA-256 of `bytes`, lower-case hex.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+pub fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 

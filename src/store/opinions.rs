@@ -930,13 +930,15 @@ impl Store {
         })
     }
 
-    /// Records a print. A final print (for the paper route) needs a physician and a finalised
-    /// version, and moves the opinion to 紙で提出; a draft print is only recorded.
+    /// Records a print with the SHA-256 of the PDF. A final print (for the paper route) needs a
+    /// physician and a finalised version, and moves the opinion to 紙で提出 (printing it again
+    /// later is recorded as another final print); a draft print is only recorded.
     pub fn record_print(
         &mut self,
         session: &Session,
         version_id: i64,
         final_print: bool,
+        pdf_sha256: &str,
     ) -> Result<()> {
         session.require(if final_print {
             Action::PrintFinal
@@ -946,14 +948,20 @@ impl Store {
         self.write(|tx| {
             let row = version_row(tx, version_id)?;
             if final_print {
-                if !row.frozen || !row.current || !row.state.may_become(State::Paper) {
+                // A reprint of the paper copy is allowed (and audited); anything else must be a
+                // frozen current version on its way to paper.
+                let reprint = row.state == State::Paper;
+                if !row.frozen || !row.current || !(reprint || row.state.may_become(State::Paper)) {
                     return Err(StoreError::Transition {
                         from: row.state,
                         to: State::Paper,
                     });
                 }
-                set_state(tx, row.opinion_id, row.state, State::Paper)?;
+                if !reprint {
+                    set_state(tx, row.opinion_id, row.state, State::Paper)?;
+                }
             }
+            let detail = format!("pdf-sha256={pdf_sha256}");
             audit::append(
                 tx,
                 &session.actor(),
@@ -964,6 +972,7 @@ impl Store {
                 })
                 .opinion(row.opinion_id)
                 .version(version_id)
+                .detail(&detail)
                 .same(&row.body_hash),
             )
         })

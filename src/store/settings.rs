@@ -23,6 +23,9 @@ pub struct ClinicSettings {
     pub fax: String,
     /// 医療機関コード (10 digits with its check digit)
     pub institution_code: String,
+    /// Print 医師氏名 on paper (記名, for municipalities that still accept 記名押印) instead of
+    /// leaving it blank for the physician's own signature (自署, the R8 rule). Off by default.
+    pub print_physician_name: bool,
 }
 
 impl ClinicSettings {

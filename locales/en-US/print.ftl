@@ -1,0 +1,7 @@
+## The paper form (PDF): warnings before printing and print messages
+
+print-overflow = { $item }: does not fit its box ({ $over } characters over even at the smallest size). The whole text is printed on a continuation sheet (別紙) and the box ends with "→別紙". Shorten the text to fit the box.
+print-missing-glyph = { $item }: the print font has no glyph for { $chars }; the paper shows 〓 instead. Replace these characters.
+print-error-font = The print font (BIZ UDGothic) cannot be read; the program may be damaged. Reinstall it.
+print-error-locales = The printed wording cannot be read; the program may be damaged. Reinstall it.
+cli-pdf-written = Wrote { $path } ({ $pages } pages).

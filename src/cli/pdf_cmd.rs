@@ -1,0 +1,178 @@
+//! `ikensho pdf`: the opinion on the official form as a PDF, from a file (a draft copy) or from
+//! the store (a draft copy, or the final copy by a physician).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::form::describe::{Describer, read_error};
+use crate::form::{Context, FormDef, Opinion, Severity};
+use crate::pdf::stored::{Copy, PrintError, print_stored};
+use crate::pdf::{PrintOptions, Printed, render};
+
+use super::store_cmds::{Ctx, Outcome};
+use super::{args, exit, load_form};
+
+#[derive(clap::Args, Debug)]
+pub struct PdfArgs {
+    /// The opinion file (JSON). A file is printed as a draft copy, marked 下書き.
+    #[arg(required_unless_present = "opinion", conflicts_with = "opinion")]
+    file: Option<PathBuf>,
+    /// An opinion kept in the store, by its number (with --as).
+    #[arg(long, requires = "as_login")]
+    opinion: Option<i64>,
+    /// Who prints it (asks for the password).
+    #[arg(long = "as")]
+    as_login: Option<String>,
+    /// The final copy for the municipality (physicians only): finalises a draft first, moves the
+    /// opinion to 紙で提出, and is recorded in the audit trail.
+    #[arg(long = "final", requires = "opinion")]
+    final_copy: bool,
+    /// Print 医師氏名 (記名) instead of leaving it blank for 自署: true or false
+    /// (default: the clinic setting; blank for a file).
+    #[arg(long)]
+    print_physician_name: Option<bool>,
+    /// Check dates as if today were this date (YYYY-MM-DD) when finalising.
+    #[arg(long)]
+    today: Option<jiff::civil::Date>,
+    /// Where to write the PDF.
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+pub fn pdf(ctx: &Ctx<'_>, a: PdfArgs) -> Outcome {
+    let (printed, form) = match (&a.file, a.opinion) {
+        (Some(file), _) => from_file(ctx, file, a.print_physician_name.unwrap_or(false))?,
+        (None, Some(id)) => from_store(ctx, &a, id)?,
+        (None, None) => return Err(exit::USAGE),
+    };
+    write_atomically(ctx, &a.output, &printed.bytes)?;
+    ctx.say(
+        "cli-pdf-written",
+        &[
+            ("path", a.output.display().to_string()),
+            ("pages", printed.pages.to_string()),
+        ],
+    );
+    let d = Describer {
+        locales: ctx.locales,
+        lang: ctx.lang,
+        form,
+    };
+    let mut out = std::io::stdout().lock();
+    for f in &printed.findings {
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}",
+            d.severity(f.severity),
+            d.item_path(&f.item),
+            d.finding(f)
+        );
+    }
+    Ok(
+        if printed
+            .findings
+            .iter()
+            .any(|f| f.severity >= Severity::Warning)
+        {
+            exit::WARNINGS
+        } else {
+            exit::CLEAN
+        },
+    )
+}
+
+fn from_file(
+    ctx: &Ctx<'_>,
+    file: &Path,
+    print_physician_name: bool,
+) -> Result<(Printed, &'static FormDef), u8> {
+    let path = file.display().to_string();
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        ctx.say(
+            "err-io",
+            &[("path", path.clone()), ("detail", e.to_string())],
+        );
+        exit::UNREADABLE
+    })?;
+    let opinion = Opinion::from_json(&text).map_err(|e| {
+        eprintln!("{path}: {}", read_error(ctx.locales, ctx.lang, &e));
+        exit::UNREADABLE
+    })?;
+    let form = load_form(ctx.locales, ctx.lang, opinion.form_version)?;
+    opinion.check_shape(form).map_err(|e| {
+        eprintln!("{path}: {}", read_error(ctx.locales, ctx.lang, &e));
+        exit::UNREADABLE
+    })?;
+    let printed = render(
+        form,
+        &opinion,
+        PrintOptions {
+            print_physician_name,
+            draft: true,
+        },
+    )
+    .map_err(|e| {
+        ctx.say(e.key(), &[]);
+        exit::UNREADABLE
+    })?;
+    Ok((printed, form))
+}
+
+fn from_store(ctx: &Ctx<'_>, a: &PdfArgs, id: i64) -> Result<(Printed, &'static FormDef), u8> {
+    let mut store = ctx.open()?;
+    let login = a.as_login.as_deref().unwrap_or_default();
+    let session = ctx.sign_in(&mut store, login)?;
+    let today = a.today.map_or_else(Context::today_in_japan, Context::new);
+    let copy = if a.final_copy {
+        Copy::Final
+    } else {
+        Copy::Draft
+    };
+    let printed = print_stored(
+        &mut store,
+        &session,
+        id,
+        copy,
+        a.print_physician_name,
+        &today,
+    )
+    .map_err(|e| match e {
+        PrintError::Store(e) => ctx.fail(&e),
+        PrintError::Pdf(e) => {
+            ctx.say(e.key(), &[]);
+            exit::UNREADABLE
+        }
+    })?;
+    let version = store
+        .open_opinion(&session, id)
+        .map_err(|e| ctx.fail(&e))?
+        .opinion
+        .form_version;
+    let form = load_form(ctx.locales, ctx.lang, version)?;
+    Ok((printed, form))
+}
+
+/// Writes beside the destination, then renames: a PDF is there whole or not at all.
+fn write_atomically(ctx: &Ctx<'_>, path: &Path, bytes: &[u8]) -> Result<(), u8> {
+    let mut part = path.as_os_str().to_owned();
+    part.push(".part");
+    let part = PathBuf::from(part);
+    let result = (|| {
+        let mut f = std::fs::File::create(&part)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&part, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&part);
+        let a = args(&[
+            ("path", path.display().to_string()),
+            ("detail", e.to_string()),
+        ]);
+        eprintln!(
+            "{}",
+            ctx.locales.text(ctx.lang, "cli-cannot-write", Some(&a))
+        );
+        exit::UNREADABLE
+    })
+}

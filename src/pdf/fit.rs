@@ -1,0 +1,206 @@
+//! Fitting text into a box of the form: wrap by the Japanese line-breaking rules (禁則), then
+//! shrink the size step by step down to a readable minimum. What still does not fit is counted,
+//! never dropped silently: the caller turns it into a warning and prints it on a continuation sheet.
+
+use std::collections::VecDeque;
+
+use super::font::Font;
+
+/// Points per millimetre.
+pub const PT_PER_MM: f32 = 72.0 / 25.4;
+/// Line height as a multiple of the font size.
+pub const LEADING: f32 = 1.25;
+/// Shrinking goes down in steps of this many points.
+const STEP_PT: f32 = 0.25;
+
+/// Characters that may not begin a line (行頭禁則): closing brackets, punctuation, small kana,
+/// the prolonged sound mark and iteration marks.
+const NO_LINE_START: &str = "、。，．,.・：；:;？！?!ー－‐〜～…‥）」』】〕〉》］｝)]}〙〗＞ゝゞヽヾ々〻ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ％%℃゛゜";
+/// Characters that may not end a line (行末禁則): opening brackets.
+const NO_LINE_END: &str = "（「『【〔〈《［｛([{〘〖＜";
+
+/// The mark that ends a box whose text goes on in the continuation sheet.
+pub const CONTINUED: &str = "→別紙";
+
+/// A box to fill, in millimetres and points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FitBox {
+    pub width_mm: f32,
+    pub height_mm: f32,
+    /// The size text is printed at when it fits.
+    pub max_pt: f32,
+    /// The smallest size it may shrink to.
+    pub min_pt: f32,
+}
+
+/// Text fitted into a box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fitted {
+    pub size_pt: f32,
+    /// The lines printed in the box (ending with [`CONTINUED`] when text is left over).
+    pub lines: Vec<String>,
+    /// How many characters did not fit (0 when everything is in the box).
+    pub over: usize,
+}
+
+impl Fitted {
+    pub fn line_height_mm(&self) -> f32 {
+        self.size_pt * LEADING / PT_PER_MM
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '\'' | '-' | '.' | ',' | '/' | ':' | '%' | '(' | ')')
+}
+
+/// Splits a paragraph into unbreakable pieces: runs of Latin letters and digits stay together,
+/// every other character (kana, kanji, punctuation, a space) is a piece of its own.
+fn pieces(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if is_word_char(c) {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            out.push(&text[s..i]);
+        }
+        out.push(&text[i..i + c.len_utf8()]);
+    }
+    if let Some(s) = start {
+        out.push(&text[s..]);
+    }
+    out
+}
+
+fn starts_forbidden(piece: &str) -> bool {
+    piece
+        .chars()
+        .next()
+        .is_some_and(|c| NO_LINE_START.contains(c))
+}
+
+fn ends_forbidden(piece: &str) -> bool {
+    piece
+        .chars()
+        .last()
+        .is_some_and(|c| NO_LINE_END.contains(c))
+}
+
+/// Wraps `text` into lines no wider than `width_em`, keeping the line-start and line-end rules:
+/// a piece that may not start a line pulls the piece before it onto the new line (追い出し), and
+/// an opening bracket never ends a line. Explicit line breaks are kept; spaces at a break vanish.
+pub fn wrap(font: &Font, text: &str, width_em: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let paragraph = paragraph.trim_end_matches('\r');
+        let mut queue: VecDeque<String> =
+            pieces(paragraph).into_iter().map(str::to_owned).collect();
+        let mut line: Vec<String> = Vec::new();
+        let mut width = 0.0;
+        let mut broken = false;
+        while let Some(piece) = queue.pop_front() {
+            if broken && line.is_empty() && piece.trim().is_empty() {
+                continue;
+            }
+            let w = font.width(&piece);
+            if width + w <= width_em + 1e-4 {
+                line.push(piece);
+                width += w;
+                continue;
+            }
+            broken = true;
+            if line.is_empty() {
+                // A word wider than the box: break it between characters.
+                let (head, tail) = split_to_width(font, &piece, width_em);
+                lines.push(head);
+                if !tail.is_empty() {
+                    queue.push_front(tail);
+                }
+                continue;
+            }
+            // Break before `piece`, moving pieces down while the rules forbid the break. At least
+            // one piece stays, so every break makes progress.
+            let mut carried = vec![piece];
+            while line.len() > 1
+                && carried.len() < 4
+                && (starts_forbidden(&carried[0]) || line.last().is_some_and(|p| ends_forbidden(p)))
+            {
+                if let Some(p) = line.pop() {
+                    carried.insert(0, p);
+                }
+            }
+            lines.push(join_trimmed(&line));
+            line.clear();
+            width = 0.0;
+            for p in carried.into_iter().rev() {
+                queue.push_front(p);
+            }
+        }
+        lines.push(join_trimmed(&line));
+    }
+    lines
+}
+
+/// The longest start of `word` that fits `width_em` (at least one character), and the rest.
+fn split_to_width(font: &Font, word: &str, width_em: f32) -> (String, String) {
+    let mut w = 0.0;
+    for (i, c) in word.char_indices() {
+        w += font.advance_or_mark(c);
+        if w > width_em + 1e-4 && i > 0 {
+            return (word[..i].to_owned(), word[i..].to_owned());
+        }
+    }
+    (word.to_owned(), String::new())
+}
+
+fn join_trimmed(line: &[String]) -> String {
+    line.concat().trim_end().to_owned()
+}
+
+/// Fits `text` into `b`: the largest size from `max_pt` down to `min_pt` at which the wrapped
+/// lines fit the height. At the minimum size, lines that do not fit are left out, the last line
+/// shown ends with [`CONTINUED`], and `over` counts the characters left out.
+pub fn fit(font: &Font, text: &str, b: FitBox) -> Fitted {
+    let text = text.trim_end();
+    let mut size = b.max_pt;
+    loop {
+        let width_em = b.width_mm * PT_PER_MM / size;
+        let lines = wrap(font, text, width_em);
+        let line_mm = size * LEADING / PT_PER_MM;
+        // One line always fits a box at least as tall as the text itself.
+        let capacity = ((b.height_mm + 0.05) / line_mm).floor().max(1.0) as usize;
+        if lines.len() <= capacity {
+            return Fitted {
+                size_pt: size,
+                lines,
+                over: 0,
+            };
+        }
+        if size - STEP_PT < b.min_pt - 1e-4 {
+            return cut(font, lines, capacity, width_em, size);
+        }
+        size -= STEP_PT;
+    }
+}
+
+fn cut(font: &Font, mut lines: Vec<String>, capacity: usize, width_em: f32, size: f32) -> Fitted {
+    let count = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
+    let mut over: usize = lines[capacity..].iter().map(|l| count(l)).sum();
+    lines.truncate(capacity);
+    let mark_w = font.width(CONTINUED);
+    if let Some(last) = lines.last_mut() {
+        while !last.is_empty() && font.width(last) + mark_w > width_em {
+            if last.pop().is_some_and(|c| !c.is_whitespace()) {
+                over += 1;
+            }
+        }
+        last.push_str(CONTINUED);
+    }
+    Fitted {
+        size_pt: size,
+        lines,
+        over,
+    }
+}

@@ -1,0 +1,67 @@
+//! Printing an opinion kept in the store, under the store's rules: anyone who may open an opinion
+//! may print a draft copy (marked 下書き); only a physician prints the final one, which freezes the
+//! version first (確定, with its checks) when it is still a draft, moves the opinion to 紙で提出,
+//! and is audited with the SHA-256 of the PDF.
+
+use crate::form::{Context, FormDef};
+use crate::store::{Action, Session, Store, StoreError};
+
+use super::{PdfError, PrintOptions, Printed, render};
+
+/// Which copy to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Copy {
+    /// For reading or checking: 下書き on every page; any role that may open the opinion.
+    Draft,
+    /// The copy that goes to the municipality: physicians only.
+    Final,
+}
+
+/// Why a stored opinion was not printed.
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Pdf(#[from] PdfError),
+}
+
+/// Prints the current version of opinion `opinion_id`. `print_physician_name` prints 医師氏名
+/// (記名) for municipalities that still accept it; `None` follows the clinic setting, which
+/// leaves it blank for the 自署 unless an administrator turned it on.
+pub fn print_stored(
+    store: &mut Store,
+    session: &Session,
+    opinion_id: i64,
+    copy: Copy,
+    print_physician_name: Option<bool>,
+    ctx: &Context,
+) -> Result<Printed, PrintError> {
+    let final_copy = copy == Copy::Final;
+    if final_copy {
+        // Refuse a clerk before anything happens, even before the version is finalised.
+        session.require(Action::PrintFinal)?;
+    }
+    let mut opened = store.open_opinion(session, opinion_id)?;
+    if final_copy && opened.version.frozen.is_none() {
+        store.finalise(session, opinion_id, ctx)?;
+        opened = store.open_opinion(session, opinion_id)?;
+    }
+    let form = FormDef::builtin(opened.opinion.form_version)
+        .map_err(|e| StoreError::Form(e.to_string()))?;
+    let print_physician_name = match print_physician_name {
+        Some(p) => p,
+        None => store.clinic_settings()?.print_physician_name,
+    };
+    let printed = render(
+        form,
+        &opened.opinion,
+        PrintOptions {
+            print_physician_name,
+            draft: !final_copy,
+        },
+    )?;
+    let hash = crate::store::sha256_hex(&printed.bytes);
+    store.record_print(session, opened.version.id, final_copy, &hash)?;
+    Ok(printed)
+}
