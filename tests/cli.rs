@@ -2,6 +2,8 @@
 //! template.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -491,4 +493,116 @@ fn people_audit_backup_and_restore_from_the_command_line() {
         })
         .count();
     assert_eq!(kept, 1);
+}
+
+#[test]
+fn pdf_from_a_file_is_a_draft_and_warns_about_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("draft.pdf");
+    let o = bin()
+        .args([
+            "pdf",
+            data("valid-first-insured.json").to_str().unwrap(),
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("2ページ"), "{}", stderr(&o));
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(!dir.path().join("draft.pdf.part").exists());
+
+    // 特記すべき事項 far beyond its box: written (3 pages), exit 1, the warning on stdout.
+    let text = std::fs::read_to_string(data("valid-first-insured.json")).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["answers"]["special-notes"] = "夜間の徘徊があり、家族が見守りを続けている。"
+        .repeat(200)
+        .into();
+    let long = dir.path().join("long.json");
+    std::fs::write(&long, json.to_string()).unwrap();
+    let o = bin()
+        .args(["--lang", "en", "pdf", long.to_str().unwrap(), "-o"])
+        .arg(dir.path().join("long.pdf"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("does not fit its box"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("Special notes"), "{}", stdout(&o));
+
+    // An unreadable file: exit 3, nothing written.
+    let o = bin()
+        .args(["pdf", "/nonexistent.json", "-o"])
+        .arg(dir.path().join("x.pdf"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    assert!(!dir.path().join("x.pdf").exists());
+}
+
+#[test]
+fn final_pdf_from_the_store_only_for_a_physician() {
+    use ikensho::store::{Durability, NewOpinion};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ikensho.sqlite");
+    let id = {
+        let mut c = common::people(&db, Durability::Full);
+        let example = common::first_insured();
+        let draft = c
+            .store
+            .create_opinion(
+                &c.doctor,
+                NewOpinion {
+                    applicant: example.applicant.clone(),
+                    request: example.request.clone(),
+                    physician: None,
+                },
+                jiff::civil::date(2026, 11, 20),
+            )
+            .unwrap();
+        c.store
+            .autosave(&c.doctor, draft.version_id, draft.revision, &example)
+            .unwrap();
+        draft.opinion_id
+    };
+    let id = id.to_string();
+    let pw = format!("{}\n", common::PASSWORD);
+    let out = dir.path().join("final.pdf");
+    let args = |login: &'static str| {
+        vec![
+            "pdf".to_owned(),
+            "--opinion".into(),
+            id.clone(),
+            "--as".into(),
+            login.into(),
+            "--final".into(),
+            "--today".into(),
+            "2026-11-21".into(),
+            "-o".into(),
+            out.to_str().unwrap().into(),
+        ]
+    };
+    let clerk: Vec<String> = args("suzuki");
+    let o = store_cmd(
+        dir.path(),
+        &clerk.iter().map(String::as_str).collect::<Vec<_>>(),
+        &pw,
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(!out.exists());
+    let doctor: Vec<String> = args("sato");
+    let o = store_cmd(
+        dir.path(),
+        &doctor.iter().map(String::as_str).collect::<Vec<_>>(),
+        &pw,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF-"));
+    let store = ikensho::store::Store::open_existing(&db).unwrap();
+    assert!(store.verify_audit().unwrap().problems.is_empty());
 }

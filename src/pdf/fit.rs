@@ -204,3 +204,74 @@ fn cut(font: &Font, mut lines: Vec<String>, capacity: usize, width_em: f32, size
         over,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn font() -> &'static Font {
+        Font::builtin().unwrap()
+    }
+
+    #[test]
+    fn no_line_starts_with_closing_punctuation() {
+        // Ten full-width characters per line: the 、 and 。 and 」 fall at line starts unless
+        // the rules push the character before them down.
+        let text = "あいうえおかきくけこ、さしすせそたちつてと。なにぬねのはひふへほ」まみむめも";
+        let lines = wrap(font(), text, 10.0);
+        assert!(lines.len() >= 4, "{lines:?}");
+        for l in &lines {
+            let first = l.chars().next().unwrap();
+            assert!(!NO_LINE_START.contains(first), "{lines:?}");
+            assert!(font().width(l) <= 10.0 + 1e-4, "{l}");
+        }
+        assert_eq!(lines.concat(), text, "nothing lost");
+    }
+
+    #[test]
+    fn no_line_ends_with_an_opening_bracket() {
+        let text = "あいうえおかきくけ「こさしすせ」";
+        let lines = wrap(font(), text, 10.0);
+        assert!(lines[0].ends_with('け'), "{lines:?}");
+        assert!(lines[1].starts_with('「'), "{lines:?}");
+    }
+
+    #[test]
+    fn latin_words_and_numbers_stay_whole() {
+        let lines = wrap(font(), "血圧 135/80 mmHg を目標", 6.0);
+        assert!(lines.iter().any(|l| l.contains("135/80")), "{lines:?}");
+        assert!(lines.iter().any(|l| l.contains("mmHg")), "{lines:?}");
+        assert!(lines.iter().all(|l| !l.starts_with(' ')), "{lines:?}");
+    }
+
+    #[test]
+    fn explicit_line_breaks_are_kept() {
+        let lines = wrap(font(), "一行目\n二行目\n\n四行目", 40.0);
+        assert_eq!(lines, ["一行目", "二行目", "", "四行目"]);
+    }
+
+    #[test]
+    fn fit_shrinks_before_it_cuts_and_counts_what_is_cut() {
+        let b = FitBox {
+            width_mm: 30.0,
+            height_mm: 4.5,
+            max_pt: 9.0,
+            min_pt: 6.0,
+        };
+        let short = fit(font(), "高血圧症", b);
+        assert_eq!((short.size_pt, short.over), (9.0, 0));
+        // 12 characters: too wide at 9 pt (about 38 mm), fits smaller.
+        let longer = fit(font(), "慢性閉塞性肺疾患急性増悪後", b);
+        assert!(longer.size_pt < 9.0 && longer.size_pt >= 6.0);
+        assert_eq!(longer.over, 0);
+        assert_eq!(longer.lines.len(), 1);
+        // 40 characters cannot fit one line even at 6 pt (about 85 mm).
+        let text = "あ".repeat(40);
+        let cut = fit(font(), &text, b);
+        assert_eq!(cut.size_pt, 6.0);
+        assert!(cut.lines[0].ends_with(CONTINUED));
+        let shown = cut.lines[0].trim_end_matches(CONTINUED).chars().count();
+        assert_eq!(shown + cut.over, 40);
+    }
+}
