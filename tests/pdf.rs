@@ -635,3 +635,15 @@ fn only_a_physician_prints_the_final_copy_which_freezes_and_is_audited() {
     )));
     assert!(c.store.verify_audit().unwrap().problems.is_empty());
 }
+
+#[test]
+fn a_pdf_stays_well_under_200_kb() {
+    for op in [common::first_insured(), common::second_insured()] {
+        let printed = render(form_of(&op), &op, draft_copy()).unwrap();
+        assert!(
+            printed.bytes.len() < 200 * 1024,
+            "{} bytes",
+            printed.bytes.len()
+        );
+    }
+}

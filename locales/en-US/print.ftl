@@ -5,3 +5,7 @@ print-missing-glyph = { $item }: the print font has no glyph for { $chars }; the
 print-error-font = The print font (BIZ UDGothic) cannot be read; the program may be damaged. Reinstall it.
 print-error-locales = The printed wording cannot be read; the program may be damaged. Reinstall it.
 cli-pdf-written = Wrote { $path } ({ $pages } pages).
+
+## Audit trail action names (printing)
+print-draft = Draft copy printed
+print-final = Final copy printed

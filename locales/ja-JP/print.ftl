@@ -5,3 +5,7 @@ print-missing-glyph = { $item }: 印刷用の字体にない文字がありま�
 print-error-font = 印刷用の字体（BIZ UDゴシック）を読み込めません。プログラムが壊れている可能性があります。入れ直してください。
 print-error-locales = 印刷用の文言を読み込めません。プログラムが壊れている可能性があります。入れ直してください。
 cli-pdf-written = { $path } に書き出しました（{ $pages }ページ）。
+
+## 監査記録の操作名（印刷）
+print-draft = 下書きの印刷
+print-final = 提出用の印刷
