@@ -547,29 +547,10 @@ fn pdf_from_a_file_is_a_draft_and_warns_about_overflow() {
 
 #[test]
 fn final_pdf_from_the_store_only_for_a_physician() {
-    use ikensho::store::{Durability, NewOpinion};
+    use ikensho::store::Durability;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ikensho.sqlite");
-    let id = {
-        let mut c = common::people(&db, Durability::Full);
-        let example = common::first_insured();
-        let draft = c
-            .store
-            .create_opinion(
-                &c.doctor,
-                NewOpinion {
-                    applicant: example.applicant.clone(),
-                    request: example.request.clone(),
-                    physician: None,
-                },
-                jiff::civil::date(2026, 11, 20),
-            )
-            .unwrap();
-        c.store
-            .autosave(&c.doctor, draft.version_id, draft.revision, &example)
-            .unwrap();
-        draft.opinion_id
-    };
+    let (id, _) = common::store_example(&mut common::people(&db, Durability::Full), false);
     let id = id.to_string();
     let pw = format!("{}\n", common::PASSWORD);
     let out = dir.path().join("final.pdf");

@@ -561,23 +561,8 @@ fn only_a_physician_prints_the_final_copy_which_freezes_and_is_audited() {
     let db = dir.path().join("ikensho.sqlite");
     let mut c = common::people(&db, Durability::Normal);
     let example = common::first_insured();
-    let draft = c
-        .store
-        .create_opinion(
-            &c.clerk,
-            ikensho::store::NewOpinion {
-                applicant: example.applicant.clone(),
-                request: example.request.clone(),
-                physician: None,
-            },
-            jiff::civil::date(2026, 11, 20),
-        )
-        .unwrap();
-    c.store
-        .autosave(&c.clerk, draft.version_id, draft.revision, &example)
-        .unwrap();
+    let (id, version_id) = common::store_example(&mut c, true);
     let today = common::today();
-    let id = draft.opinion_id;
 
     // A clerk: a draft copy yes (recorded), the final copy no, and nothing changes.
     let copy = print_stored(&mut c.store, &c.clerk, id, Copy::Draft, None, &today).unwrap();
@@ -593,9 +578,7 @@ fn only_a_physician_prints_the_final_copy_which_freezes_and_is_audited() {
     assert!(info.version.frozen.is_none());
 
     // The physician reviews the clerk's items, then prints the final copy: 確定 and 紙で提出.
-    c.store
-        .review_items(&c.doctor, draft.version_id, &[])
-        .unwrap();
+    c.store.review_items(&c.doctor, version_id, &[]).unwrap();
     let fin = print_stored(&mut c.store, &c.doctor, id, Copy::Final, None, &today).unwrap();
     let text = Pdf::write(&fin.bytes).text(0);
     assert!(!text.contains("下書き"));

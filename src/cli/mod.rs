@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use fluent_bundle::FluentArgs;
 
 use crate::form::describe::{Describer, read_error};
-use crate::form::{Context, FormDef, FormVersion, Opinion, Severity, validate};
+use crate::form::{Context, Finding, FormDef, FormVersion, Opinion, Severity, validate};
 use crate::i18n::{Lang, Locales};
 
 mod pdf_cmd;
@@ -224,20 +224,7 @@ fn cmd_validate(
         });
         let _ = writeln!(out, "{doc:#}");
     } else {
-        for f in &report.findings {
-            let fix = if f.fix.is_some() {
-                format!(" {}", locales.text(lang, "cli-fix-offered", None))
-            } else {
-                String::new()
-            };
-            let _ = writeln!(
-                out,
-                "{}\t{}\t{}{fix}",
-                d.severity(f.severity),
-                d.item_path(&f.item),
-                d.finding(f)
-            );
-        }
+        write_findings(&mut out, &d, &report.findings);
         if report.findings.is_empty() {
             let _ = writeln!(out, "{}", locales.text(lang, "cli-clean", None));
         } else {
@@ -252,6 +239,24 @@ fn cmd_validate(
         None => exit::CLEAN,
         Some(Severity::Warning) => exit::WARNINGS,
         Some(Severity::Error) => exit::ERRORS,
+    }
+}
+
+/// One line per finding: severity, section › item, message (and the offer of a fix).
+pub(crate) fn write_findings(out: &mut impl Write, d: &Describer<'_>, findings: &[Finding]) {
+    for f in findings {
+        let fix = if f.fix.is_some() {
+            format!(" {}", d.locales.text(d.lang, "cli-fix-offered", None))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}{fix}",
+            d.severity(f.severity),
+            d.item_path(&f.item),
+            d.finding(f)
+        );
     }
 }
 

@@ -5,12 +5,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::form::describe::{Describer, read_error};
-use crate::form::{Context, FormDef, Opinion, Severity};
+use crate::form::{Context, FormDef, Opinion};
 use crate::pdf::stored::{Copy, PrintError, print_stored};
 use crate::pdf::{PrintOptions, Printed, render};
 
 use super::store_cmds::{Ctx, Outcome};
-use super::{args, exit, load_form};
+use super::{args, exit, load_form, write_findings};
 
 #[derive(clap::Args, Debug)]
 pub struct PdfArgs {
@@ -58,27 +58,13 @@ pub fn pdf(ctx: &Ctx<'_>, a: PdfArgs) -> Outcome {
         lang: ctx.lang,
         form,
     };
-    let mut out = std::io::stdout().lock();
-    for f in &printed.findings {
-        let _ = writeln!(
-            out,
-            "{}\t{}\t{}",
-            d.severity(f.severity),
-            d.item_path(&f.item),
-            d.finding(f)
-        );
-    }
-    Ok(
-        if printed
-            .findings
-            .iter()
-            .any(|f| f.severity >= Severity::Warning)
-        {
-            exit::WARNINGS
-        } else {
-            exit::CLEAN
-        },
-    )
+    write_findings(&mut std::io::stdout().lock(), &d, &printed.findings);
+    // Print findings are warnings: the PDF is written, and nothing in it is lost.
+    Ok(if printed.findings.is_empty() {
+        exit::CLEAN
+    } else {
+        exit::WARNINGS
+    })
 }
 
 fn from_file(

@@ -216,11 +216,9 @@ impl<'a> Builder<'a> {
         f.label_sized("（ふりがな）", 7.0);
         let w = f.right - f.x;
         f.slot("applicant-kana", w, &v.text("applicant-kana"));
-        let name = v.text("applicant-name");
-        let fitted = place_text(
-            &mut self.pages[0],
-            self.font,
-            &name,
+        self.place_item(
+            0,
+            "applicant-name",
             c1 + 3.0,
             r2 + 1.0,
             FitBox {
@@ -231,12 +229,6 @@ impl<'a> Builder<'a> {
             },
             true,
         );
-        self.placed.push(Placed {
-            item: "applicant-name".into(),
-            page: 0,
-            fitted,
-            text: name,
-        });
 
         // 生年月日 and age.
         let mut f = self.flow(0, c1 + 1.0, c2 - 1.0, r3 + 2.2);
@@ -287,11 +279,9 @@ impl<'a> Builder<'a> {
             22.0,
             &v.text("applicant-postal-code"),
         );
-        let address = v.text("applicant-address");
-        let fitted = place_text(
-            &mut self.pages[0],
-            self.font,
-            &address,
+        self.place_item(
+            0,
+            "applicant-address",
             c3 + 1.5,
             r2 - 0.2,
             FitBox {
@@ -302,12 +292,6 @@ impl<'a> Builder<'a> {
             },
             false,
         );
-        self.placed.push(Placed {
-            item: "applicant-address".into(),
-            page: 0,
-            fitted,
-            text: address,
-        });
         let mut f = self.flow(0, c3 + 1.0, RIGHT - 1.0, r3 + 3.5);
         f.label("連絡先（");
         let w = f.right - f.x - 4.0;
@@ -431,7 +415,6 @@ impl<'a> Builder<'a> {
     }
 
     fn disease_section(&mut self, top: f32) -> f32 {
-        let font = self.font;
         let bottom_of_text = self.section(0, top, "1．傷病に関する意見", |f, v| {
             f.paragraph(
                 "(1) 診断名（特定疾病または生活機能低下の直接の原因となっている傷病名については1．に記入）及び発症年月日",
@@ -474,16 +457,26 @@ impl<'a> Builder<'a> {
             f.newline();
         });
         // The box of (3), under the section's text.
-        let height = 44.0;
+        self.boxed_text(0, "course-treatment", top, bottom_of_text, 44.0)
+    }
+
+    /// A full-width box for a long text under a section's printed text, the section's frame
+    /// extended around it. Returns the section's new bottom.
+    fn boxed_text(
+        &mut self,
+        page: usize,
+        item: &str,
+        section_top: f32,
+        text_bottom: f32,
+        height: f32,
+    ) -> f32 {
         let x = LEFT + 2.5;
         let w = RIGHT - LEFT - 5.0;
-        let top_box = bottom_of_text - 0.8;
-        self.pages[0].rect(x, top_box, w, height, style::THIN);
-        let text = self.v.text("course-treatment");
-        let fitted = place_text(
-            &mut self.pages[0],
-            font,
-            &text,
+        let top_box = text_bottom - 0.8;
+        self.pages[page].rect(x, top_box, w, height, style::THIN);
+        self.place_item(
+            page,
+            item,
             x + 1.2,
             top_box + 0.8,
             FitBox {
@@ -494,16 +487,21 @@ impl<'a> Builder<'a> {
             },
             false,
         );
+        let bottom = top_box + height + 1.5;
+        self.extend_frame(page, section_top, bottom);
+        bottom
+    }
+
+    /// Writes an item's text fitted into a box and records where it went.
+    fn place_item(&mut self, page: usize, item: &str, x: f32, y: f32, b: FitBox, centre: bool) {
+        let text = self.v.text(item);
+        let fitted = place_text(&mut self.pages[page], self.font, &text, x, y, b, centre);
         self.placed.push(Placed {
-            item: "course-treatment".into(),
-            page: 0,
+            item: item.to_owned(),
+            page,
             fitted,
             text,
         });
-        let bottom = top_box + height + 1.5;
-        // Extend the section frame around the box: redraw it to the new bottom.
-        self.extend_frame(0, top, bottom);
-        bottom
     }
 
     /// Replaces the last frame drawn for the section starting at `top` with one reaching `bottom`.
@@ -727,36 +725,24 @@ impl<'a> Builder<'a> {
             f.label("）");
             f.indent = f.left;
             f.newline();
-            f.label("(4) サービス利用による生活機能の維持・改善の見通し");
-            f.newline();
-            f.x = f.left + 3.0;
-            choices(f, v, "improvement-outlook", &[]);
-            f.newline();
-            f.paragraph(
-                "(5) 医学的管理の必要性（特に必要性の高いものには下線を引いて下さい。予防給付により提供されるサービスを含みます。）",
-                style::LABEL_PT,
-            );
-            f.newline();
-            f.indent = f.left + 3.0;
-            f.x = f.indent;
-            choices(
+            headed_choices(
                 f,
                 v,
+                "(4) サービス利用による生活機能の維持・改善の見通し",
+                "improvement-outlook",
+                &[],
+            );
+            headed_choices(
+                f,
+                v,
+                "(5) 医学的管理の必要性（特に必要性の高いものには下線を引いて下さい。予防給付により提供されるサービスを含みます。）",
                 "medical-services",
                 &[attach("other", "medical-services-other", 40.0)],
             );
-            f.indent = f.left;
-            f.newline();
-            f.paragraph(
-                "(6) サービス提供時における医学的観点からの留意事項（該当するものを選択するとともに、具体的に記載）",
-                style::LABEL_PT,
-            );
-            f.newline();
-            f.indent = f.left + 3.0;
-            f.x = f.indent;
-            choices(
+            headed_choices(
                 f,
                 v,
+                "(6) サービス提供時における医学的観点からの留意事項（該当するものを選択するとともに、具体的に記載）",
                 "care-notes",
                 &[
                     attach("blood-pressure", "care-note-blood-pressure", 43.0),
@@ -767,12 +753,13 @@ impl<'a> Builder<'a> {
                     attach("other", "care-note-other", 100.0),
                 ],
             );
-            f.indent = f.left;
-            f.newline();
-            f.label("(7) 感染症の有無（有の場合は具体的に記入して下さい）");
-            f.newline();
-            f.x = f.left + 3.0;
-            choices(f, v, "infection", &[attach("yes", "infection-detail", 80.0)]);
+            headed_choices(
+                f,
+                v,
+                "(7) 感染症の有無（有の場合は具体的に記入して下さい）",
+                "infection",
+                &[attach("yes", "infection-detail", 80.0)],
+            );
         })
     }
 
@@ -791,34 +778,7 @@ impl<'a> Builder<'a> {
             }
         });
         let height = PAGE_BOTTOM - bottom_of_text - 2.5;
-        let x = LEFT + 2.5;
-        let w = RIGHT - LEFT - 5.0;
-        let top_box = bottom_of_text - 0.8;
-        self.pages[1].rect(x, top_box, w, height, style::THIN);
-        let text = v.text("special-notes");
-        let fitted = place_text(
-            &mut self.pages[1],
-            self.font,
-            &text,
-            x + 1.2,
-            top_box + 0.8,
-            FitBox {
-                width_mm: w - 2.4,
-                height_mm: height - 1.6,
-                max_pt: style::VALUE_PT,
-                min_pt: style::MIN_PT,
-            },
-            false,
-        );
-        self.placed.push(Placed {
-            item: "special-notes".into(),
-            page: 1,
-            fitted,
-            text,
-        });
-        let bottom = top_box + height + 1.5;
-        self.extend_frame(1, top, bottom);
-        bottom
+        self.boxed_text(1, "special-notes", top, bottom_of_text, height)
     }
 
     /// The continuation sheet (別紙): the whole text of every item that did not fit its box,
@@ -940,6 +900,23 @@ fn choices(f: &mut Flow<'_>, v: &Values<'_>, id: &str, attached: &[Attach<'_>]) 
         }
     }
     f.mark_placed(id);
+}
+
+/// A numbered heading on its rows, then the item's choices indented under it, then a new row.
+fn headed_choices(
+    f: &mut Flow<'_>,
+    v: &Values<'_>,
+    heading: &str,
+    id: &str,
+    attached: &[Attach<'_>],
+) {
+    f.paragraph(heading, style::LABEL_PT);
+    f.newline();
+    f.indent = f.left + 3.0;
+    f.x = f.indent;
+    choices(f, v, id, attached);
+    f.indent = f.left;
+    f.newline();
 }
 
 /// A label in a column of `col` millimetres, then the item's choices, then a new row.

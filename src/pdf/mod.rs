@@ -75,43 +75,27 @@ pub fn check(form: &FormDef, op: &Opinion, opts: PrintOptions) -> Result<Vec<Fin
 
 fn findings(form: &FormDef, sheet: &Sheet, font: &font::Font) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
-    let warn = |item: &str, message, args| Finding {
-        severity: Severity::Warning,
-        item: item.to_owned(),
-        message,
-        args,
-        fix: None,
+    // One finding per item and kind, however many places show the item (the page-2 header
+    // repeats the name).
+    let mut warn = |item: &str, message, detail: (&'static str, Arg)| {
+        if !out.iter().any(|f| f.item == item && f.message == message) {
+            out.push(Finding {
+                severity: Severity::Warning,
+                item: item.to_owned(),
+                message,
+                args: vec![("item", Arg::Item(item.to_owned())), detail],
+                fix: None,
+            });
+        }
     };
     for p in &sheet.placed {
         let over = p.fitted.as_ref().map_or(0, |f| f.over);
-        if over > 0
-            && !out
-                .iter()
-                .any(|f| f.item == p.item && f.message == msg::OVERFLOW)
-        {
-            out.push(warn(
-                &p.item,
-                msg::OVERFLOW,
-                vec![
-                    ("item", Arg::Item(p.item.clone())),
-                    ("over", Arg::Number(over as f64)),
-                ],
-            ));
+        if over > 0 {
+            warn(&p.item, msg::OVERFLOW, ("over", Arg::Number(over as f64)));
         }
         let missing = font.missing(&p.text);
-        if !missing.is_empty()
-            && !out
-                .iter()
-                .any(|f| f.item == p.item && f.message == msg::MISSING_GLYPH)
-        {
-            out.push(warn(
-                &p.item,
-                msg::MISSING_GLYPH,
-                vec![
-                    ("item", Arg::Item(p.item.clone())),
-                    ("chars", Arg::Text(missing)),
-                ],
-            ));
+        if !missing.is_empty() {
+            warn(&p.item, msg::MISSING_GLYPH, ("chars", Arg::Text(missing)));
         }
     }
     // In printed order of the items, like the validation report.

@@ -93,3 +93,26 @@ pub fn people(path: &Path, durability: Durability) -> People {
         clerk,
     }
 }
+
+/// Stores the 第1号 example as a new opinion written on 2026-11-20, prepared by the clerk or by
+/// the physician. Returns (opinion id, version id).
+pub fn store_example(p: &mut People, by_clerk: bool) -> (i64, i64) {
+    let session = if by_clerk { &p.clerk } else { &p.doctor };
+    let example = first_insured();
+    let draft = p
+        .store
+        .create_opinion(
+            session,
+            ikensho::store::NewOpinion {
+                applicant: example.applicant.clone(),
+                request: example.request.clone(),
+                physician: None,
+            },
+            jiff::civil::date(2026, 11, 20),
+        )
+        .unwrap();
+    p.store
+        .autosave(session, draft.version_id, draft.revision, &example)
+        .unwrap();
+    (draft.opinion_id, draft.version_id)
+}
