@@ -1,0 +1,176 @@
+//! The PC/SC transport (pcscd on Linux, WinSCard on Windows) through the `pcsc` crate: list the
+//! readers, wait for a card, and run each command sequence in one exclusive transaction. A card
+//! pulled out or a reader unplugged mid-sequence is reported as such.
+
+use std::ffi::CString;
+use std::time::{Duration, Instant};
+
+use pcsc::{Card, Context, Protocols, ReaderState, Scope, ShareMode, State};
+
+use super::{CardAccess, CardError, Result, Transport};
+
+fn map(e: pcsc::Error) -> CardError {
+    use pcsc::Error as E;
+    match e {
+        E::NoService | E::ServiceStopped => CardError::NoService,
+        E::NoReadersAvailable => CardError::NoReader,
+        E::NoSmartcard => CardError::NoCard,
+        E::RemovedCard
+        | E::ResetCard
+        | E::NotTransacted
+        | E::UnpoweredCard
+        | E::UnresponsiveCard => CardError::Removed,
+        E::ReaderUnavailable | E::UnknownReader => CardError::ReaderGone,
+        other => CardError::Transport(other.to_string()),
+    }
+}
+
+/// The names of the connected readers.
+pub fn readers() -> Result<Vec<String>> {
+    let ctx = Context::establish(Scope::User).map_err(map)?;
+    list(&ctx)
+}
+
+fn list(ctx: &Context) -> Result<Vec<String>> {
+    let len = match ctx.list_readers_len() {
+        Ok(n) => n,
+        Err(pcsc::Error::NoReadersAvailable) => return Ok(Vec::new()),
+        Err(e) => return Err(map(e)),
+    };
+    let mut buf = vec![0u8; len];
+    match ctx.list_readers(&mut buf) {
+        Ok(names) => Ok(names.map(|n| n.to_string_lossy().into_owned()).collect()),
+        Err(pcsc::Error::NoReadersAvailable) => Ok(Vec::new()),
+        Err(e) => Err(map(e)),
+    }
+}
+
+/// A card reader through PC/SC.
+pub struct PcscReader {
+    ctx: Context,
+    reader: CString,
+    card: Option<Card>,
+}
+
+impl PcscReader {
+    /// The reader named `name`, or the only reader when `name` is `None`.
+    pub fn open(name: Option<&str>) -> Result<PcscReader> {
+        let ctx = Context::establish(Scope::User).map_err(map)?;
+        let names = list(&ctx)?;
+        let chosen = match name {
+            Some(n) => names
+                .iter()
+                .find(|r| r.as_str() == n)
+                .ok_or_else(|| CardError::UnknownReader(n.to_owned()))?,
+            None => match names.as_slice() {
+                [] => return Err(CardError::NoReader),
+                [only] => only,
+                _ => names.first().ok_or(CardError::NoReader)?,
+            },
+        };
+        let reader = CString::new(chosen.as_str()).map_err(|_| CardError::NoReader)?;
+        Ok(PcscReader {
+            ctx,
+            reader,
+            card: None,
+        })
+    }
+
+    pub fn name(&self) -> String {
+        self.reader.to_string_lossy().into_owned()
+    }
+
+    /// Waits up to `timeout` for a card in the reader.
+    pub fn wait_for_card(&self, timeout: Duration) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        let mut states = [ReaderState::new(self.reader.as_c_str(), State::UNAWARE)];
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self
+                .ctx
+                .get_status_change(Some(left.min(Duration::from_millis(500))), &mut states)
+            {
+                Ok(()) | Err(pcsc::Error::Timeout) => {}
+                Err(e) => return Err(map(e)),
+            }
+            let state = states[0].event_state();
+            if state.contains(State::UNKNOWN) || state.contains(State::UNAVAILABLE) {
+                return Err(CardError::ReaderGone);
+            }
+            if state.contains(State::PRESENT) && !state.contains(State::MUTE) {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(CardError::NoCard);
+            }
+            states[0].sync_current_state();
+        }
+    }
+
+    /// Waits up to `timeout` for the reader to be empty (after a card was taken out).
+    pub fn wait_for_empty(&self, timeout: Duration) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        let mut states = [ReaderState::new(self.reader.as_c_str(), State::UNAWARE)];
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self
+                .ctx
+                .get_status_change(Some(left.min(Duration::from_millis(500))), &mut states)
+            {
+                Ok(()) | Err(pcsc::Error::Timeout) => {}
+                Err(e) => return Err(map(e)),
+            }
+            if states[0].event_state().contains(State::EMPTY) {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(CardError::Transport(
+                    "the card is still in the reader".into(),
+                ));
+            }
+            states[0].sync_current_state();
+        }
+    }
+
+    fn connect(&mut self) -> Result<&mut Card> {
+        if self.card.is_none() {
+            let card = self
+                .ctx
+                .connect(&self.reader, ShareMode::Shared, Protocols::ANY)
+                .map_err(map)?;
+            self.card = Some(card);
+        }
+        self.card.as_mut().ok_or(CardError::NoCard)
+    }
+}
+
+struct InTransaction<'a, 'c> {
+    tx: &'a pcsc::Transaction<'c>,
+}
+
+impl Transport for InTransaction<'_, '_> {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>> {
+        let mut buf = zeroize::Zeroizing::new(vec![0u8; pcsc::MAX_BUFFER_SIZE_EXTENDED]);
+        let answer = self.tx.transmit(command, &mut buf).map_err(map)?;
+        Ok(answer.to_vec())
+    }
+}
+
+impl CardAccess for PcscReader {
+    fn session<R>(&mut self, f: &mut dyn FnMut(&mut dyn Transport) -> Result<R>) -> Result<R> {
+        let result = {
+            let card = self.connect()?;
+            let tx = card.transaction().map_err(map)?;
+            let mut t = InTransaction { tx: &tx };
+            let r = f(&mut t);
+            // Ending the transaction fails when the card is gone; the sequence's own error wins.
+            let _ = tx.end(pcsc::Disposition::LeaveCard);
+            r
+        };
+        if matches!(result, Err(CardError::Removed | CardError::ReaderGone)) {
+            // Reconnect next time.
+            self.card = None;
+        }
+        result
+    }
+}

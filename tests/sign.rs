@@ -1,0 +1,290 @@
+//! Signing with the virtual HPKI card in process, and verifying with our verifier and with
+//! `openssl cms -verify`. The same through the real pcscd is in `tests/pcsc.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use ikensho::card::hpki::{HpkiCard, PinStatus, Variant};
+use ikensho::card::virt::{Behaviour, Variants, VirtualCard};
+use ikensho::card::{CardAccess, CardError, Pin, Result as CardResult, Transport};
+use ikensho::sign::cms::{VerifyError, load_trust_anchors, sign_document, verify};
+use ikensho::sign::pki::TestPki;
+use zeroize::Zeroizing;
+
+const PIN: &str = "1234";
+
+/// One test PKI per test run (three RSA keys take a moment), written to a folder for openssl.
+fn pki() -> &'static (TestPki, PathBuf) {
+    static CELL: OnceLock<(TestPki, PathBuf)> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let pki = TestPki::generate("佐藤 一郎").unwrap();
+        let dir =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("pki-{}", std::process::id()));
+        pki.write(&dir).unwrap();
+        (pki, dir)
+    })
+}
+
+fn card(behaviour: Behaviour) -> (tempfile::TempDir, VirtualCard) {
+    let (pki, _) = pki();
+    let dir = tempfile::tempdir().unwrap();
+    let card = VirtualCard::create(
+        dir.path(),
+        &pki.physician.key,
+        &pki.physician.der(),
+        PIN,
+        behaviour,
+    )
+    .unwrap();
+    (dir, card)
+}
+
+fn pin(s: &str) -> Pin {
+    Pin::new(Zeroizing::new(s.to_owned())).unwrap()
+}
+
+/// Records the instruction bytes sent to the card (never the data).
+struct Recording<'a> {
+    card: &'a mut VirtualCard,
+    sent: Vec<(u8, u8)>,
+}
+
+impl Transport for Recording<'_> {
+    fn transmit(&mut self, command: &[u8]) -> CardResult<Vec<u8>> {
+        self.sent.push((command[0], command[1]));
+        self.card.transmit(command)
+    }
+}
+
+impl CardAccess for Recording<'_> {
+    fn session<R>(
+        &mut self,
+        f: &mut dyn FnMut(&mut dyn Transport) -> CardResult<R>,
+    ) -> CardResult<R> {
+        f(self)
+    }
+}
+
+fn doc() -> Vec<u8> {
+    br#"{"resourceType":"Bundle","type":"document","note":"\u4e3b\u6cbb\u533b"}"#.to_vec()
+}
+
+fn chain() -> Vec<Vec<u8>> {
+    vec![pki().0.ca.der()]
+}
+
+fn openssl_verify(doc: &[u8], sig: &[u8]) -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc"), doc).unwrap();
+    std::fs::write(dir.path().join("sig.p7s"), sig).unwrap();
+    let out = Command::new("openssl")
+        .args([
+            "cms", "-verify", "-binary", "-inform", "DER", "-purpose", "any",
+        ])
+        .arg("-in")
+        .arg(dir.path().join("sig.p7s"))
+        .arg("-content")
+        .arg(dir.path().join("doc"))
+        .arg("-CAfile")
+        .arg(pki().1.join("root.pem"))
+        .args(["-out", "/dev/null"])
+        .output()
+        .expect("openssl is installed (apt-get install openssl)");
+    out.status.success()
+}
+
+fn anchors() -> Vec<x509_cert::Certificate> {
+    load_trust_anchors(&std::fs::read(pki().1.join("root.pem")).unwrap()).unwrap()
+}
+
+#[test]
+fn a_signature_verifies_with_ours_and_openssl_and_a_changed_byte_fails_both() {
+    let (_d, mut vc) = card(Behaviour::default());
+    let mut card = HpkiCard::new(&mut vc);
+    let cert = card.certificate().unwrap();
+    assert_eq!(cert, pki().0.physician.der(), "certificate read in blocks");
+    assert_eq!(card.pin_status().unwrap(), PinStatus::TriesLeft(15));
+    let document = doc();
+    let (sig, variant) = sign_document(&mut card, &pin(PIN), &cert, &chain(), &document).unwrap();
+    assert_eq!(variant, Variant::A);
+    let v = verify(&document, &sig, &anchors()).unwrap();
+    assert!(v.signer.contains("佐藤"), "{}", v.signer);
+    assert_eq!(v.path_len, 3);
+    assert!(openssl_verify(&document, &sig), "openssl cms -verify");
+
+    let mut changed = document.clone();
+    changed[10] ^= 0x01;
+    assert_eq!(
+        verify(&changed, &sig, &anchors()),
+        Err(VerifyError::DigestMismatch)
+    );
+    assert!(!openssl_verify(&changed, &sig));
+    // Another root is not trusted.
+    let other = TestPki::generate("x").unwrap();
+    assert_eq!(
+        verify(&document, &sig, std::slice::from_ref(&other.root.cert)),
+        Err(VerifyError::Untrusted)
+    );
+}
+
+#[test]
+fn the_signing_ca_marks_certificate_policies_critical_and_we_accept_it() {
+    let ca = &pki().0.ca.cert;
+    let critical: Vec<String> = ca
+        .tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .filter(|e| e.critical)
+        .map(|e| e.extn_id.to_string())
+        .collect();
+    assert!(critical.contains(&"2.5.29.32".to_owned()), "{critical:?}");
+}
+
+#[test]
+fn a_wrong_pin_says_how_many_tries_remain_and_is_not_retried() {
+    let (_d, mut vc) = card(Behaviour::default());
+    let cert = pki().0.physician.der();
+    let mut rec = Recording {
+        card: &mut vc,
+        sent: Vec::new(),
+    };
+    let mut card = HpkiCard::new(&mut rec);
+    let err = sign_document(&mut card, &pin("9999"), &cert, &chain(), &doc()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ikensho::sign::cms::SignError::Card(CardError::WrongPin { tries_left: 14 })
+        ),
+        "{err:?}"
+    );
+    let verifies = rec
+        .sent
+        .iter()
+        .filter(|(cla, ins)| *cla == 0 && *ins == 0x20)
+        .count();
+    assert_eq!(verifies, 2, "one tries query and one VERIFY, no retry");
+    assert!(
+        !rec.sent.iter().any(|(_, ins)| *ins == 0x2A),
+        "no signature attempted"
+    );
+    assert_eq!(vc.tries_left(), 14);
+    // The counter is kept on disk: a reopened card remembers.
+    // A right PIN resets it.
+    let mut card = HpkiCard::new(&mut vc);
+    sign_document(&mut card, &pin(PIN), &cert, &chain(), &doc()).unwrap();
+    assert_eq!(vc.tries_left(), 15);
+}
+
+#[test]
+fn a_blocked_card_says_so_and_gets_no_verify() {
+    let (dir, mut vc) = card(Behaviour::default());
+    vc.set_tries_left(1).unwrap();
+    let cert = pki().0.physician.der();
+    {
+        let mut card = HpkiCard::new(&mut vc);
+        assert_eq!(card.pin_status().unwrap(), PinStatus::TriesLeft(1));
+        let err = card.sign(&pin("0000"), &cert, b"x").unwrap_err();
+        assert_eq!(err, CardError::Blocked, "the last wrong try blocks");
+    }
+    // Reopened from its folder: still blocked; the right PIN is not even sent.
+    let mut vc = VirtualCard::open(dir.path()).unwrap();
+    assert_eq!(vc.tries_left(), 0);
+    let mut rec = Recording {
+        card: &mut vc,
+        sent: Vec::new(),
+    };
+    let mut card = HpkiCard::new(&mut rec);
+    assert_eq!(card.pin_status().unwrap(), PinStatus::Blocked);
+    assert_eq!(
+        card.sign(&pin(PIN), &cert, b"x").unwrap_err(),
+        CardError::Blocked
+    );
+    let with_data = rec.sent.iter().filter(|(_, ins)| *ins == 0x20).count();
+    assert_eq!(with_data, 2, "two tries queries, no VERIFY with a PIN");
+}
+
+#[test]
+fn variant_b_no_extended_apdus_and_both_together() {
+    let cert = pki().0.physician.der();
+    for (behaviour, want) in [
+        (
+            Behaviour {
+                variants: Variants::BOnly,
+                ..Behaviour::default()
+            },
+            Variant::B,
+        ),
+        (
+            Behaviour {
+                no_extended: true,
+                variants: Variants::AOnly,
+                ..Behaviour::default()
+            },
+            Variant::A,
+        ),
+        (
+            Behaviour {
+                no_extended: true,
+                variants: Variants::BOnly,
+                ..Behaviour::default()
+            },
+            Variant::B,
+        ),
+    ] {
+        let (_d, mut vc) = card(behaviour);
+        let mut rec = Recording {
+            card: &mut vc,
+            sent: Vec::new(),
+        };
+        let mut card = HpkiCard::new(&mut rec);
+        let (sig, variant) = sign_document(&mut card, &pin(PIN), &cert, &chain(), &doc()).unwrap();
+        assert_eq!(variant, want, "{behaviour:?}");
+        verify(&doc(), &sig, &anchors()).unwrap();
+        if behaviour.no_extended && want == Variant::A {
+            assert!(rec.sent.contains(&(0x10, 0x2A)), "chained PSO");
+        }
+    }
+}
+
+#[test]
+fn removal_not_hpki_and_a_signature_that_does_not_match() {
+    let cert = pki().0.physician.der();
+    let (_d, mut vc) = card(Behaviour {
+        remove_after_verify: true,
+        ..Behaviour::default()
+    });
+    let err = HpkiCard::new(&mut vc)
+        .sign(&pin(PIN), &cert, b"x")
+        .unwrap_err();
+    assert_eq!(err, CardError::Removed);
+
+    let (_d, mut vc) = card(Behaviour {
+        not_hpki: true,
+        ..Behaviour::default()
+    });
+    assert_eq!(
+        HpkiCard::new(&mut vc).certificate().unwrap_err(),
+        CardError::NotHpki
+    );
+
+    let (_d, mut vc) = card(Behaviour {
+        wrong_key: true,
+        ..Behaviour::default()
+    });
+    let err = HpkiCard::new(&mut vc)
+        .sign(&pin(PIN), &cert, b"x")
+        .unwrap_err();
+    assert_eq!(err, CardError::BadSignature);
+}
+
+#[test]
+fn pin_shape_is_checked_and_never_printed() {
+    assert!(Pin::new(Zeroizing::new("12".into())).is_err());
+    assert!(Pin::new(Zeroizing::new("12345678901234567".into())).is_err());
+    assert!(Pin::new(Zeroizing::new("12 4".into())).is_err());
+    let p = pin("5678");
+    assert!(!format!("{p:?}").contains("5678"));
+}
