@@ -102,3 +102,7 @@ cli-backup-written = Backup written to { $path }
 cli-restored = Restored from { $path }.
 cli-previous-kept = The data as it was before the restore is kept at { $path }
 cli-clinic-saved = Clinic settings saved.
+
+## Audit trail action names (sign-in)
+sign-in = Sign-in
+sign-in-failed = Failed sign-in

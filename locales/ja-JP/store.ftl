@@ -102,3 +102,7 @@ cli-backup-written = バックアップを書き出しました：{ $path }
 cli-restored = { $path } から復元しました。
 cli-previous-kept = 復元前のデータは残してあります：{ $path }
 cli-clinic-saved = 医療機関の設定を保存しました。
+
+## 監査記録の操作名（サインイン）
+sign-in = サインイン
+sign-in-failed = サインインの失敗

@@ -114,8 +114,19 @@ fn follow(t: &mut dyn Transport, c: &Command, mut resp: Response) -> Result<Resp
 
 fn raw(t: &mut dyn Transport, c: &Command) -> Result<Response> {
     let bytes = zeroize::Zeroizing::new(c.to_bytes());
-    let answer = t.transmit(&bytes)?;
-    Response::parse(&answer).ok_or(CardError::Malformed("response"))
+    // The command's Debug shows its header and length, never its data (a VERIFY carries the PIN).
+    tracing::trace!(command = ?c, "to card");
+    let answer = t.transmit(&bytes);
+    let answer = match answer {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::debug!(error = %e, "card transport");
+            return Err(e);
+        }
+    };
+    let r = Response::parse(&answer).ok_or(CardError::Malformed("response"))?;
+    tracing::trace!(sw = format_args!("{:04X}", r.sw), len = r.data.len(), "from card");
+    Ok(r)
 }
 
 fn expect_ok(r: Response, step: &'static str) -> Result<Vec<u8>> {

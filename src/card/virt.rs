@@ -302,24 +302,30 @@ impl VirtualCard {
         self.removed
     }
 
-    /// Serves vpcd at `addr` (normally 127.0.0.1:35963) until vpcd closes the connection or the
-    /// card is removed. Closing the socket is what pcscd sees as the card being taken out.
-    pub fn serve_vpcd(&mut self, addr: &str) -> Result<()> {
-        let mut s = TcpStream::connect(addr).map_err(io)?;
+    /// Connects to vpcd at `addr` (normally 127.0.0.1:35963): the card is inserted.
+    pub fn connect_vpcd(addr: &str) -> Result<TcpStream> {
+        let s = TcpStream::connect(addr).map_err(|e| {
+            CardError::Transport(format!("vpcd at {addr}: {e} (is pcscd with vsmartcard-vpcd running?)"))
+        })?;
         let _ = s.set_nodelay(true);
+        Ok(s)
+    }
+
+    /// Answers vpcd on `s` until vpcd closes the connection, the connection is shut down from
+    /// outside, or the card is removed (remove-after-VERIFY). Closing the socket is what pcscd
+    /// sees as the card being taken out.
+    pub fn serve_vpcd(&mut self, mut s: TcpStream) -> Result<()> {
         loop {
             let mut len = [0u8; 2];
             if s.read_exact(&mut len).is_err() {
                 return Ok(());
             }
             let mut msg = zeroize::Zeroizing::new(vec![0u8; u16::from_be_bytes(len) as usize]);
-            s.read_exact(&mut msg).map_err(io)?;
+            if s.read_exact(&mut msg).is_err() {
+                return Ok(());
+            }
             let reply = match msg.as_slice() {
-                [0x00] | [0x01] => {
-                    self.reset();
-                    continue;
-                }
-                [0x02] => {
+                [0x00 | 0x01 | 0x02] => {
                     self.reset();
                     continue;
                 }
@@ -329,8 +335,11 @@ impl VirtualCard {
             };
             let mut out = (reply.len() as u16).to_be_bytes().to_vec();
             out.extend_from_slice(&reply);
-            s.write_all(&out).map_err(io)?;
+            if s.write_all(&out).is_err() {
+                return Ok(());
+            }
             if self.removed {
+                let _ = s.shutdown(std::net::Shutdown::Both);
                 return Ok(());
             }
         }

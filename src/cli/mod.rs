@@ -11,6 +11,7 @@ use crate::form::describe::{Describer, read_error};
 use crate::form::{Context, Finding, FormDef, FormVersion, Opinion, Severity, validate};
 use crate::i18n::{Lang, Locales};
 
+mod card_cmds;
 mod pdf_cmd;
 mod store_cmds;
 
@@ -39,6 +40,10 @@ struct Cli {
     /// The data folder (default: $IKENSHO_DATA_DIR, or the platform's data folder).
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
+    /// Log what the program does to standard error (-v debug, -vv every card command). Logs never
+    /// contain a PIN, a password or patient data.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -89,6 +94,22 @@ enum Command {
     /// The opinion on the official two-page A4 form as a PDF. Exit 0 written, 1 written with
     /// warnings (text over its box, characters the font lacks), 3 unreadable, 4 refused.
     Pdf(pdf_cmd::PdfArgs),
+    /// List the card readers.
+    Readers,
+    /// Sign a document with the HPKI card: writes DOC.p7s (detached CMS). Shows the PIN tries
+    /// left first, asks for the PIN (hidden, or one line of standard input), never retries it.
+    Sign(card_cmds::SignArgs),
+    /// Verify a detached CMS signature against trust anchors. Exit 0 valid, 2 not valid.
+    Verify(card_cmds::VerifyArgs),
+    /// Write a test PKI like HPKI (root, signing CA, physician) into DIR: for tests and the demo.
+    TestPki {
+        dir: PathBuf,
+        /// The physician's name in the certificate.
+        #[arg(long, default_value = "テスト 医師")]
+        name: String,
+    },
+    /// Run the virtual HPKI card as a vpcd client (tests and the demo).
+    Vcard(card_cmds::VcardArgs),
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -108,6 +129,17 @@ pub fn run() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { exit::USAGE } else { 0 });
         }
     };
+    if cli.verbose > 0 {
+        let level = if cli.verbose > 1 {
+            tracing::Level::TRACE
+        } else {
+            tracing::Level::DEBUG
+        };
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(level)
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
     let locales = match Locales::builtin() {
         Ok(l) => l,
         Err(e) => {
@@ -133,6 +165,11 @@ pub fn run() -> ExitCode {
         Command::Restore { path, as_login } => done(store_cmds::restore(&ctx(), &path, &as_login)),
         Command::Clinic(c) => done(store_cmds::clinic(&ctx(), c)),
         Command::Pdf(a) => done(pdf_cmd::pdf(&ctx(), a)),
+        Command::Readers => done(card_cmds::list_readers(&ctx())),
+        Command::Sign(a) => done(card_cmds::sign(&ctx(), a)),
+        Command::Verify(a) => done(card_cmds::verify_cmd(&ctx(), a)),
+        Command::TestPki { dir, name } => done(card_cmds::test_pki(&ctx(), &dir, &name)),
+        Command::Vcard(a) => done(card_cmds::vcard(&ctx(), a)),
     };
     ExitCode::from(code)
 }

@@ -145,7 +145,7 @@ impl Ctx<'_> {
 }
 
 /// Reads a password: hidden from a terminal, or one line of standard input.
-fn read_secret(prompt: &str) -> std::io::Result<Zeroizing<String>> {
+pub(crate) fn read_secret(prompt: &str) -> std::io::Result<Zeroizing<String>> {
     if std::io::stdin().is_terminal() {
         return rpassword::prompt_password(prompt).map(Zeroizing::new);
     }
