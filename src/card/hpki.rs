@@ -125,7 +125,11 @@ fn raw(t: &mut dyn Transport, c: &Command) -> Result<Response> {
         }
     };
     let r = Response::parse(&answer).ok_or(CardError::Malformed("response"))?;
-    tracing::trace!(sw = format_args!("{:04X}", r.sw), len = r.data.len(), "from card");
+    tracing::trace!(
+        sw = format_args!("{:04X}", r.sw),
+        len = r.data.len(),
+        "from card"
+    );
     Ok(r)
 }
 

@@ -305,7 +305,9 @@ impl VirtualCard {
     /// Connects to vpcd at `addr` (normally 127.0.0.1:35963): the card is inserted.
     pub fn connect_vpcd(addr: &str) -> Result<TcpStream> {
         let s = TcpStream::connect(addr).map_err(|e| {
-            CardError::Transport(format!("vpcd at {addr}: {e} (is pcscd with vsmartcard-vpcd running?)"))
+            CardError::Transport(format!(
+                "vpcd at {addr}: {e} (is pcscd with vsmartcard-vpcd running?)"
+            ))
         })?;
         let _ = s.set_nodelay(true);
         Ok(s)

@@ -173,13 +173,14 @@ pub fn sign(ctx: &Ctx<'_>, a: SignArgs) -> Outcome {
         exit::UNREADABLE
     })?;
     let pin = Pin::new(typed).map_err(fail)?;
-    let (sig, _) = sign_document(&mut card, &pin, &cert, &chain, &document).map_err(|e| match e {
-        crate::sign::cms::SignError::Card(c) => fail(c),
-        other => {
-            ctx.say(other.key(), &[("detail", other.to_string())]);
-            exit::FAILED
-        }
-    })?;
+    let (sig, _) =
+        sign_document(&mut card, &pin, &cert, &chain, &document).map_err(|e| match e {
+            crate::sign::cms::SignError::Card(c) => fail(c),
+            other => {
+                ctx.say(other.key(), &[("detail", other.to_string())]);
+                exit::FAILED
+            }
+        })?;
     drop(pin);
     let out = a.output.unwrap_or_else(|| {
         let mut p = a.doc.clone().into_os_string();
@@ -189,7 +190,10 @@ pub fn sign(ctx: &Ctx<'_>, a: SignArgs) -> Outcome {
     std::fs::write(&out, sig).map_err(|e| {
         ctx.say(
             "cli-cannot-write",
-            &[("path", out.display().to_string()), ("detail", e.to_string())],
+            &[
+                ("path", out.display().to_string()),
+                ("detail", e.to_string()),
+            ],
         );
         exit::UNREADABLE
     })?;
@@ -214,7 +218,11 @@ pub fn verify_cmd(ctx: &Ctx<'_>, a: VerifyArgs) -> Outcome {
                     (
                         "time",
                         jiff::Timestamp::from_second(v.signing_time as i64)
-                            .map(|t| t.to_zoned(crate::form::wareki::japan()).to_string())
+                            .map(|t| {
+                                t.to_zoned(crate::form::wareki::japan())
+                                    .strftime("%Y-%m-%d %H:%M:%S JST")
+                                    .to_string()
+                            })
                             .unwrap_or_default(),
                     ),
                 ],
@@ -237,7 +245,10 @@ pub fn test_pki(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Outcome {
         ctx.say("cli-test-pki-failed", &[("detail", e.to_string())]);
         exit::UNREADABLE
     })?;
-    ctx.say("cli-test-pki-written", &[("path", dir.display().to_string())]);
+    ctx.say(
+        "cli-test-pki-written",
+        &[("path", dir.display().to_string())],
+    );
     Ok(exit::CLEAN)
 }
 
@@ -249,7 +260,10 @@ pub fn vcard(ctx: &Ctx<'_>, a: VcardArgs) -> Outcome {
             let key_pem = std::fs::read_to_string(pki.join("physician.key.pem")).map_err(|e| {
                 ctx.say(
                     "err-io",
-                    &[("path", pki.display().to_string()), ("detail", e.to_string())],
+                    &[
+                        ("path", pki.display().to_string()),
+                        ("detail", e.to_string()),
+                    ],
                 );
                 exit::UNREADABLE
             })?;
