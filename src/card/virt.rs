@@ -327,7 +327,8 @@ impl VirtualCard {
                 return Ok(());
             }
             let reply = match msg.as_slice() {
-                [0x00 | 0x01 | 0x02] => {
+                // 00 power off, 01 power on, 02 reset: no reply.
+                [0x00..=0x02] => {
                     self.reset();
                     continue;
                 }
