@@ -288,3 +288,37 @@ fn pin_shape_is_checked_and_never_printed() {
     let p = pin("5678");
     assert!(!format!("{p:?}").contains("5678"));
 }
+
+/// The real MEDIS signing CA (certificatePolicies critical) chains to the MHLW HPKI Root CA V2
+/// under our verifier. The public certificates are read from `../shared/data/hpki-public-certs`
+/// (not committed); where that folder is absent the check cannot run and says so.
+#[test]
+fn the_real_medis_signing_ca_chains_to_the_mhlw_root_despite_critical_policies() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/hpki-public-certs");
+    if !dir.exists() {
+        eprintln!(
+            "{} is absent: the public HPKI certificates are not on this machine",
+            dir.display()
+        );
+        return;
+    }
+    let read = |n: &str| {
+        load_trust_anchors(&std::fs::read(dir.join(n)).unwrap())
+            .unwrap()
+            .remove(0)
+    };
+    let root = read("mhlw_hpki_root_ca_v2.pem");
+    let sign_ca = read("medis_sign_ca.pem");
+    let critical: Vec<String> = sign_ca
+        .tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .filter(|e| e.critical)
+        .map(|e| e.extn_id.to_string())
+        .collect();
+    assert!(critical.contains(&"2.5.29.32".to_owned()), "{critical:?}");
+    ikensho::sign::cms::check_ca_link(&sign_ca, &root).unwrap();
+    // And not to our test root.
+    assert!(ikensho::sign::cms::check_ca_link(&sign_ca, &pki().0.root.cert).is_err());
+}

@@ -355,6 +355,22 @@ fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
     }
 }
 
+/// Checks one link of a path: `issuer` signed `cert`, is a CA, and neither carries a critical
+/// extension this verifier does not understand (certificatePolicies, critical on real HPKI CAs,
+/// is understood).
+pub fn check_ca_link(cert: &Certificate, issuer: &Certificate) -> Result<(), VerifyError> {
+    check_extensions(cert)?;
+    check_extensions(issuer)?;
+    if !extension::<BasicConstraints>(issuer).is_some_and(|b| b.ca) {
+        return Err(VerifyError::NotCa);
+    }
+    if issued_by(cert, issuer) {
+        Ok(())
+    } else {
+        Err(VerifyError::Untrusted)
+    }
+}
+
 /// Verifies a detached CMS signature over `document` against the trust anchors: the digest, the
 /// signature value, signingCertificateV2, keyUsage, and a path from the signer to an anchor whose
 /// certificates were valid at the signing time.
