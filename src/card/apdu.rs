@@ -236,7 +236,7 @@ mod tests {
             Command::new(0, 0xA4, 4, 0).data(&[1; 16]).le(0),
             Command::new(0, 0x20, 0, 0x88),
             Command::new(0, 0xB0, 0, 0).le(4),
-            Command::new(0, 0x2A, 0x9E, 0x9A).data(&[7; 256]).le(0),
+            Command::new(0, 0x2A, 0x9E, 0x9A).data(&[7; 256]).le(256),
         ];
         let bytes: Vec<Vec<u8>> = cases.iter().map(Command::to_bytes).collect();
         assert_eq!(bytes[1], [0, 0x20, 0, 0x88]);
