@@ -4,6 +4,8 @@
 //! time: the tests take a lock.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
+mod common;
+
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -105,24 +107,7 @@ impl Inserted {
 }
 
 fn openssl_verify(doc: &[u8], sig: &[u8]) -> bool {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("doc"), doc).unwrap();
-    std::fs::write(dir.path().join("sig"), sig).unwrap();
-    Command::new("openssl")
-        .args([
-            "cms", "-verify", "-binary", "-inform", "DER", "-purpose", "any",
-        ])
-        .arg("-in")
-        .arg(dir.path().join("sig"))
-        .arg("-content")
-        .arg(dir.path().join("doc"))
-        .arg("-CAfile")
-        .arg(pki().1.join("root.pem"))
-        .args(["-out", "/dev/null"])
-        .output()
-        .expect("openssl is installed")
-        .status
-        .success()
+    common::openssl_verify(doc, sig, &pki().1.join("root.pem"))
 }
 
 fn anchors() -> Vec<x509_cert::Certificate> {

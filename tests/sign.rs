@@ -2,8 +2,9 @@
 //! `openssl cms -verify`. The same through the real pcscd is in `tests/pcsc.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use ikensho::card::hpki::{HpkiCard, PinStatus, Variant};
@@ -76,23 +77,7 @@ fn chain() -> Vec<Vec<u8>> {
 }
 
 fn openssl_verify(doc: &[u8], sig: &[u8]) -> bool {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("doc"), doc).unwrap();
-    std::fs::write(dir.path().join("sig.p7s"), sig).unwrap();
-    let out = Command::new("openssl")
-        .args([
-            "cms", "-verify", "-binary", "-inform", "DER", "-purpose", "any",
-        ])
-        .arg("-in")
-        .arg(dir.path().join("sig.p7s"))
-        .arg("-content")
-        .arg(dir.path().join("doc"))
-        .arg("-CAfile")
-        .arg(pki().1.join("root.pem"))
-        .args(["-out", "/dev/null"])
-        .output()
-        .expect("openssl is installed (apt-get install openssl)");
-    out.status.success()
+    common::openssl_verify(doc, sig, &pki().1.join("root.pem"))
 }
 
 fn anchors() -> Vec<x509_cert::Certificate> {

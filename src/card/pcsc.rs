@@ -82,33 +82,29 @@ impl PcscReader {
 
     /// Waits up to `timeout` for a card in the reader.
     pub fn wait_for_card(&self, timeout: Duration) -> Result<()> {
-        let deadline = Instant::now() + timeout;
-        let mut states = [ReaderState::new(self.reader.as_c_str(), State::UNAWARE)];
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self
-                .ctx
-                .get_status_change(Some(left.min(Duration::from_millis(500))), &mut states)
-            {
-                Ok(()) | Err(pcsc::Error::Timeout) => {}
-                Err(e) => return Err(map(e)),
-            }
-            let state = states[0].event_state();
+        self.wait_until(timeout, CardError::NoCard, |state| {
             if state.contains(State::UNKNOWN) || state.contains(State::UNAVAILABLE) {
-                return Err(CardError::ReaderGone);
+                return Some(Err(CardError::ReaderGone));
             }
-            if state.contains(State::PRESENT) && !state.contains(State::MUTE) {
-                return Ok(());
-            }
-            if Instant::now() >= deadline {
-                return Err(CardError::NoCard);
-            }
-            states[0].sync_current_state();
-        }
+            (state.contains(State::PRESENT) && !state.contains(State::MUTE)).then_some(Ok(()))
+        })
     }
 
     /// Waits up to `timeout` for the reader to be empty (after a card was taken out).
     pub fn wait_for_empty(&self, timeout: Duration) -> Result<()> {
+        let still = CardError::Transport("the card is still in the reader".into());
+        self.wait_until(timeout, still, |state| {
+            state.contains(State::EMPTY).then_some(Ok(()))
+        })
+    }
+
+    /// Follows the reader's state until `done` decides, or `timeout` passes (then `late`).
+    fn wait_until(
+        &self,
+        timeout: Duration,
+        late: CardError,
+        done: impl Fn(State) -> Option<Result<()>>,
+    ) -> Result<()> {
         let deadline = Instant::now() + timeout;
         let mut states = [ReaderState::new(self.reader.as_c_str(), State::UNAWARE)];
         loop {
@@ -120,13 +116,11 @@ impl PcscReader {
                 Ok(()) | Err(pcsc::Error::Timeout) => {}
                 Err(e) => return Err(map(e)),
             }
-            if states[0].event_state().contains(State::EMPTY) {
-                return Ok(());
+            if let Some(result) = done(states[0].event_state()) {
+                return result;
             }
             if Instant::now() >= deadline {
-                return Err(CardError::Transport(
-                    "the card is still in the reader".into(),
-                ));
+                return Err(late);
             }
             states[0].sync_current_state();
         }

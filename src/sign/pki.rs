@@ -7,7 +7,6 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use const_oid::ObjectIdentifier;
-use const_oid::db::rfc5280::ID_CE_CERTIFICATE_POLICIES;
 use der::referenced::OwnedToRef;
 use der::{Decode, Encode, EncodePem};
 use rsa::RsaPrivateKey;
@@ -39,15 +38,16 @@ fn err(e: impl std::fmt::Display) -> PkiError {
     PkiError(e.to_string())
 }
 
-/// certificatePolicies marked critical.
+/// An extension marked critical whatever its type's default: certificatePolicies (as on the MEDIS
+/// CAs) and keyUsage.
 #[derive(Clone, Debug)]
-struct CriticalPolicies(CertificatePolicies);
+struct Critical<T>(T);
 
-impl const_oid::AssociatedOid for CriticalPolicies {
-    const OID: ObjectIdentifier = ID_CE_CERTIFICATE_POLICIES;
+impl<T: const_oid::AssociatedOid> const_oid::AssociatedOid for Critical<T> {
+    const OID: ObjectIdentifier = T::OID;
 }
 
-impl Encode for CriticalPolicies {
+impl<T: Encode> Encode for Critical<T> {
     fn encoded_len(&self) -> der::Result<der::Length> {
         self.0.encoded_len()
     }
@@ -56,30 +56,7 @@ impl Encode for CriticalPolicies {
     }
 }
 
-impl AsExtension for CriticalPolicies {
-    fn critical(&self, _: &Name, _: &[Extension]) -> bool {
-        true
-    }
-}
-
-/// keyUsage marked critical with the bits given.
-#[derive(Clone, Debug)]
-struct CriticalKeyUsage(KeyUsage);
-
-impl const_oid::AssociatedOid for CriticalKeyUsage {
-    const OID: ObjectIdentifier = const_oid::db::rfc5280::ID_CE_KEY_USAGE;
-}
-
-impl Encode for CriticalKeyUsage {
-    fn encoded_len(&self) -> der::Result<der::Length> {
-        self.0.encoded_len()
-    }
-    fn encode(&self, w: &mut impl der::Writer) -> der::Result<()> {
-        self.0.encode(w)
-    }
-}
-
-impl AsExtension for CriticalKeyUsage {
+impl<T: const_oid::AssociatedOid + Encode> AsExtension for Critical<T> {
     fn critical(&self, _: &Name, _: &[Extension]) -> bool {
         true
     }
@@ -117,13 +94,11 @@ fn serial() -> Result<SerialNumber, PkiError> {
     SerialNumber::new(&bytes).map_err(err)
 }
 
-fn policies() -> Result<CriticalPolicies, PkiError> {
-    Ok(CriticalPolicies(CertificatePolicies(vec![
-        PolicyInformation {
-            policy_identifier: ObjectIdentifier::from_str(TEST_POLICY).map_err(err)?,
-            policy_qualifiers: None,
-        },
-    ])))
+fn policies() -> Result<Critical<CertificatePolicies>, PkiError> {
+    Ok(Critical(CertificatePolicies(vec![PolicyInformation {
+        policy_identifier: ObjectIdentifier::from_str(TEST_POLICY).map_err(err)?,
+        policy_qualifiers: None,
+    }])))
 }
 
 fn years(n: u64) -> Result<Validity, PkiError> {
@@ -217,9 +192,7 @@ impl TestPki {
             })
             .map_err(err)?;
         builder
-            .add_extension(&CriticalKeyUsage(KeyUsage(
-                KeyUsages::NonRepudiation.into(),
-            )))
+            .add_extension(&Critical(KeyUsage(KeyUsages::NonRepudiation.into())))
             .map_err(err)?;
         builder.add_extension(&policies()?).map_err(err)?;
         let physician = Issued {

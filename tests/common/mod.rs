@@ -116,3 +116,26 @@ pub fn store_example(p: &mut People, by_clerk: bool) -> (i64, i64) {
         .unwrap();
     (draft.opinion_id, draft.version_id)
 }
+
+/// Whether `openssl cms -verify` (an independent verifier) accepts the detached DER signature
+/// `sig` over `doc` with the trust anchor in `root_pem`.
+pub fn openssl_verify(doc: &[u8], sig: &[u8], root_pem: &Path) -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc"), doc).unwrap();
+    std::fs::write(dir.path().join("sig.p7s"), sig).unwrap();
+    std::process::Command::new("openssl")
+        .args([
+            "cms", "-verify", "-binary", "-inform", "DER", "-purpose", "any",
+        ])
+        .arg("-in")
+        .arg(dir.path().join("sig.p7s"))
+        .arg("-content")
+        .arg(dir.path().join("doc"))
+        .arg("-CAfile")
+        .arg(root_pem)
+        .args(["-out", "/dev/null"])
+        .output()
+        .expect("openssl is installed (apt-get install openssl)")
+        .status
+        .success()
+}
