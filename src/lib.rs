@@ -4,6 +4,7 @@
 pub mod card;
 pub mod cli;
 pub mod form;
+pub mod hub;
 pub mod i18n;
 pub mod pdf;
 pub mod sign;

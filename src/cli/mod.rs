@@ -110,6 +110,27 @@ enum Command {
     },
     /// Run the virtual HPKI card as a vpcd client (tests and the demo).
     Vcard(card_cmds::VcardArgs),
+    /// FHIR exports: the form as a Questionnaire, or an opinion file as the document Bundle that
+    /// would be sent to the hub.
+    #[command(subcommand)]
+    Export(ExportCmd),
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportCmd {
+    /// The form definition as a FHIR R4 Questionnaire (linkIds = item ids).
+    Questionnaire {
+        #[arg(long, default_value = "R8", value_parser = parse_form)]
+        form: FormVersion,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// An opinion file as a FHIR R4 document Bundle.
+    Document {
+        file: PathBuf,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -170,6 +191,7 @@ pub fn run() -> ExitCode {
         Command::Verify(a) => done(card_cmds::verify_cmd(&ctx(), a)),
         Command::TestPki { dir, name } => done(card_cmds::test_pki(&ctx(), &dir, &name)),
         Command::Vcard(a) => done(card_cmds::vcard(&ctx(), a)),
+        Command::Export(e) => cmd_export(locales, cli.lang, e),
     };
     ExitCode::from(code)
 }
@@ -294,6 +316,60 @@ pub(crate) fn write_findings(out: &mut impl Write, d: &Describer<'_>, findings: 
             d.item_path(&f.item),
             d.finding(f)
         );
+    }
+}
+
+fn cmd_export(locales: &Locales, lang: Lang, e: ExportCmd) -> u8 {
+    let (value, output) = match e {
+        ExportCmd::Questionnaire { form, output } => {
+            let form = match load_form(locales, lang, form) {
+                Ok(f) => f,
+                Err(code) => return code,
+            };
+            (crate::hub::fhir::questionnaire(form, locales), output)
+        }
+        ExportCmd::Document { file, output } => {
+            let path = file.display().to_string();
+            let text = match std::fs::read_to_string(&file) {
+                Ok(t) => t,
+                Err(err) => {
+                    let a = args(&[("path", path), ("detail", err.to_string())]);
+                    eprintln!("{}", locales.text(lang, "err-io", Some(&a)));
+                    return exit::UNREADABLE;
+                }
+            };
+            let op = match Opinion::from_json(&text) {
+                Ok(o) => o,
+                Err(err) => {
+                    eprintln!("{path}: {}", read_error(locales, lang, &err));
+                    return exit::UNREADABLE;
+                }
+            };
+            let form = match load_form(locales, lang, op.form_version) {
+                Ok(f) => f,
+                Err(code) => return code,
+            };
+            let ids = crate::hub::fhir::DocumentIds::new_now();
+            (crate::hub::fhir::document(form, &op, &ids, locales), output)
+        }
+    };
+    let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    match output {
+        None => {
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
+            exit::CLEAN
+        }
+        Some(p) => match std::fs::write(&p, text) {
+            Ok(()) => exit::CLEAN,
+            Err(err) => {
+                let a = args(&[
+                    ("path", p.display().to_string()),
+                    ("detail", err.to_string()),
+                ]);
+                eprintln!("{}", locales.text(lang, "cli-cannot-write", Some(&a)));
+                exit::UNREADABLE
+            }
+        },
     }
 }
 
