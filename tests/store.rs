@@ -133,7 +133,7 @@ fn a_new_store_is_a_wal_file_with_the_latest_schema() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 1);
+    assert_eq!(version, 2, "V1 (people, opinions, audit) and V2 (outbox)");
     let app: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .unwrap();
@@ -203,7 +203,7 @@ fn other_files_are_refused_untouched() {
         .execute_batch("PRAGMA user_version = 99")
         .unwrap();
     match Store::open(&path) {
-        Err(StoreError::TooNew { found, known, .. }) => assert_eq!((found, known), (99, 1)),
+        Err(StoreError::TooNew { found, known, .. }) => assert_eq!((found, known), (99, 2)),
         other => panic!("expected TooNew, got {:?}", other.err()),
     }
 }
@@ -222,7 +222,7 @@ fn a_clerk_is_refused_every_physician_action() {
         Action::Sign,
     );
     refused(
-        c.store.queue_for_sending(&c.clerk, opinion, true),
+        c.store.queue_for_sending(&c.clerk, opinion, Some(b"doc")),
         Action::Send,
     );
     refused(
@@ -269,9 +269,7 @@ fn a_clerk_is_refused_every_physician_action() {
         c.store.signature(version).unwrap(),
         Some((b"doc".to_vec(), b"sig".to_vec()))
     );
-    c.store
-        .queue_for_sending(&c.doctor, opinion, false)
-        .unwrap();
+    c.store.queue_for_sending(&c.doctor, opinion, None).unwrap();
 }
 
 #[test]
@@ -509,10 +507,12 @@ fn the_states_follow_the_way_of_an_opinion() {
     let (opinion, _) = finalised(&mut c);
     let state = |c: &mut Clinic| c.store.open_opinion(&c.doctor, opinion).unwrap().info.state;
     assert!(matches!(
-        c.store.queue_for_sending(&c.doctor, opinion, false),
+        c.store.queue_for_sending(&c.doctor, opinion, None),
         Err(StoreError::Unsigned)
     ));
-    c.store.queue_for_sending(&c.doctor, opinion, true).unwrap();
+    c.store
+        .queue_for_sending(&c.doctor, opinion, Some(b"doc"))
+        .unwrap();
     assert_eq!(state(&mut c), State::Queued);
     assert!(matches!(
         c.store.hub_event(opinion, &HubEvent::Accepted),

@@ -3,3 +3,4 @@
 //! the simulator come next (issue 6).
 
 pub mod fhir;
+pub mod outbox;

@@ -10,6 +10,7 @@ mod audit;
 mod backup;
 pub mod describe;
 mod opinions;
+pub mod outbox;
 mod schema;
 mod search;
 mod settings;

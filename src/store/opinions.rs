@@ -84,7 +84,7 @@ impl State {
                 | (ClerkEntry, AwaitingPhysician | Finalised)
                 | (AwaitingPhysician, ClerkEntry | Finalised)
                 | (Finalised, Queued | Paper | ClerkEntry | AwaitingPhysician)
-                | (Queued, Sent)
+                | (Queued, Sent | Finalised)
                 | (Sent, Accepted | Returned)
                 | (Returned, ClerkEntry | AwaitingPhysician)
         )
@@ -300,7 +300,12 @@ fn serialise(op: &Opinion) -> Result<(String, String)> {
     Ok((body, hash))
 }
 
-fn set_state(tx: &Transaction<'_>, opinion_id: i64, from: State, to: State) -> Result<()> {
+pub(crate) fn set_state(
+    tx: &Transaction<'_>,
+    opinion_id: i64,
+    from: State,
+    to: State,
+) -> Result<()> {
     if from == to {
         return Ok(());
     }
@@ -312,7 +317,7 @@ fn set_state(tx: &Transaction<'_>, opinion_id: i64, from: State, to: State) -> R
     Ok(())
 }
 
-fn opinion_state(conn: &rusqlite::Connection, opinion_id: i64) -> Result<State> {
+pub(crate) fn opinion_state(conn: &rusqlite::Connection, opinion_id: i64) -> Result<State> {
     conn.prepare_cached("SELECT state FROM opinions WHERE id = ?1")?
         .query_row([opinion_id], |r| r.get(0))
         .optional()?
@@ -891,14 +896,16 @@ impl Store {
             .optional()?)
     }
 
-    /// Queues the finalised version for sending (送信待ち). Physicians only; a signature is needed
-    /// unless `unsigned_allowed` (an insurer that accepts unsigned opinions).
+    /// Queues the finalised version for sending (送信待ち): one outbox row with the exact bytes to
+    /// send and a new idempotency key, in the same transaction. Physicians only. A signed version
+    /// sends the signed document and its signature; an unsigned one (an insurer that accepts it)
+    /// needs `unsigned_document`, else it is refused as unsigned.
     pub fn queue_for_sending(
         &mut self,
         session: &Session,
         opinion_id: i64,
-        unsigned_allowed: bool,
-    ) -> Result<()> {
+        unsigned_document: Option<&[u8]>,
+    ) -> Result<super::outbox::Queued> {
         session.require(Action::Send)?;
         self.write(|tx| {
             let version_id = current_version(tx, opinion_id)?;
@@ -909,24 +916,36 @@ impl Store {
                     to: State::Queued,
                 });
             }
-            let signed: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM signatures WHERE version_id = ?1)",
-                [version_id],
-                |r| r.get(0),
-            )?;
-            if !signed && !unsigned_allowed {
-                return Err(StoreError::Unsigned);
-            }
+            let signed: Option<(Vec<u8>, Vec<u8>)> = tx
+                .query_row(
+                    "SELECT document, cms FROM signatures WHERE version_id = ?1
+                     ORDER BY id DESC LIMIT 1",
+                    [version_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let (document, signature) = match (signed, unsigned_document) {
+                (Some((doc, cms)), _) => (doc, Some(cms)),
+                (None, Some(doc)) => (doc.to_vec(), None),
+                (None, None) => return Err(StoreError::Unsigned),
+            };
             set_state(tx, opinion_id, row.state, State::Queued)?;
+            let queued =
+                super::outbox::insert(tx, opinion_id, version_id, &document, signature.as_deref())?;
             audit::append(
                 tx,
                 &session.actor(),
                 &Event::new("send")
                     .opinion(opinion_id)
                     .version(version_id)
-                    .detail(if signed { "signed" } else { "unsigned" })
+                    .detail(if signature.is_some() {
+                        "signed"
+                    } else {
+                        "unsigned"
+                    })
                     .same(&row.body_hash),
-            )
+            )?;
+            Ok(queued)
         })
     }
 
@@ -980,29 +999,7 @@ impl Store {
 
     /// Records what the hub said about a sent opinion (by the program, not a person).
     pub fn hub_event(&mut self, opinion_id: i64, event: &HubEvent) -> Result<()> {
-        self.write(|tx| {
-            let from = opinion_state(tx, opinion_id)?;
-            let (to, detail, note) = match event {
-                HubEvent::Received { receipt } => (State::Sent, format!("receipt {receipt}"), None),
-                HubEvent::Accepted => (State::Accepted, String::new(), None),
-                HubEvent::Returned { reason } => (State::Returned, String::new(), Some(reason)),
-            };
-            if !from.may_become(to) {
-                return Err(StoreError::Transition { from, to });
-            }
-            set_state(tx, opinion_id, from, to)?;
-            if let Some(reason) = note {
-                tx.execute(
-                    "UPDATE opinions SET note = ?1 WHERE id = ?2",
-                    params![reason, opinion_id],
-                )?;
-            }
-            audit::append(
-                tx,
-                &Actor::SYSTEM,
-                &Event::new(to.id()).opinion(opinion_id).detail(&detail),
-            )
-        })
+        self.write(|tx| hub_event_tx(tx, opinion_id, event))
     }
 
     /// The versions of an opinion, oldest first.
@@ -1072,4 +1069,33 @@ fn pending(conn: &rusqlite::Connection, version_id: i64) -> Result<Vec<String>> 
     )?;
     let rows = st.query_map([version_id], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Records a hub event inside a transaction (the outbox records a receipt in its own).
+pub(crate) fn hub_event_tx(
+    tx: &rusqlite::Transaction<'_>,
+    opinion_id: i64,
+    event: &HubEvent,
+) -> Result<()> {
+    let from = opinion_state(tx, opinion_id)?;
+    let (to, detail, note) = match event {
+        HubEvent::Received { receipt } => (State::Sent, format!("receipt {receipt}"), None),
+        HubEvent::Accepted => (State::Accepted, String::new(), None),
+        HubEvent::Returned { reason } => (State::Returned, String::new(), Some(reason)),
+    };
+    if !from.may_become(to) {
+        return Err(StoreError::Transition { from, to });
+    }
+    set_state(tx, opinion_id, from, to)?;
+    if let Some(reason) = note {
+        tx.execute(
+            "UPDATE opinions SET note = ?1 WHERE id = ?2",
+            params![reason, opinion_id],
+        )?;
+    }
+    audit::append(
+        tx,
+        &Actor::SYSTEM,
+        &Event::new(to.id()).opinion(opinion_id).detail(&detail),
+    )
 }

@@ -129,7 +129,39 @@ CREATE TABLE settings (
 ) STRICT;
 "#;
 
-const LIST: &[M<'static>] = &[M::up(V1).comment("users, opinions, versions, marks, audit")];
+/// The outbox: one row per version queued for the hub, with its exact bytes (never changed once
+/// queued), its idempotency key, and the state of its delivery.
+const V2: &str = r#"
+CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY,
+    opinion_id      INTEGER NOT NULL REFERENCES opinions (id),
+    version_id      INTEGER NOT NULL UNIQUE REFERENCES versions (id),
+    idempotency_key TEXT NOT NULL UNIQUE,
+    request_id      TEXT,
+    document        BLOB NOT NULL,
+    signature       BLOB,
+    state           TEXT NOT NULL DEFAULT 'waiting'
+                    CHECK (state IN ('waiting', 'sending', 'received', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error      TEXT,
+    receipt_id      TEXT,
+    received_at     TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+) STRICT;
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+CREATE TRIGGER outbox_bytes_fixed
+BEFORE UPDATE OF opinion_id, version_id, idempotency_key, request_id, document, signature ON outbox
+BEGIN SELECT RAISE(ABORT, 'ikensho: queued bytes never change'); END;
+CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox
+BEGIN SELECT RAISE(ABORT, 'ikensho: outbox rows are kept'); END;
+"#;
+
+const LIST: &[M<'static>] = &[
+    M::up(V1).comment("users, opinions, versions, marks, audit"),
+    M::up(V2).comment("outbox"),
+];
 
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {
