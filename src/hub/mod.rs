@@ -1,6 +1,10 @@
 //! The route to the 介護情報基盤 hub (`../shared/specs/hub-api.md`): the FHIR document an opinion
-//! travels as, and the form definition as a FHIR Questionnaire. The mTLS client, the outbox and
-//! the simulator come next (issue 6).
+//! travels as and the form as a Questionnaire, the wire types, the outbox delivery, the hub's test
+//! PKI. The mTLS client and the simulator are being built (issue 6).
 
+pub mod client;
 pub mod fhir;
 pub mod outbox;
+pub mod pki;
+pub mod sim;
+pub mod wire;

@@ -34,14 +34,14 @@ pub const TEST_POLICY: &str = "1.2.392.200119.99.1.1";
 #[error("test PKI: {0}")]
 pub struct PkiError(pub String);
 
-fn err(e: impl std::fmt::Display) -> PkiError {
+pub(crate) fn err(e: impl std::fmt::Display) -> PkiError {
     PkiError(e.to_string())
 }
 
 /// An extension marked critical whatever its type's default: certificatePolicies (as on the MEDIS
 /// CAs) and keyUsage.
 #[derive(Clone, Debug)]
-struct Critical<T>(T);
+pub(crate) struct Critical<T>(pub(crate) T);
 
 impl<T: const_oid::AssociatedOid> const_oid::AssociatedOid for Critical<T> {
     const OID: ObjectIdentifier = T::OID;
@@ -81,12 +81,12 @@ pub struct TestPki {
     pub physician: Issued,
 }
 
-fn spki_of(key: &RsaPrivateKey) -> Result<SubjectPublicKeyInfoOwned, PkiError> {
+pub(crate) fn spki_of(key: &RsaPrivateKey) -> Result<SubjectPublicKeyInfoOwned, PkiError> {
     let der = key.to_public_key().to_public_key_der().map_err(err)?;
     SubjectPublicKeyInfoOwned::from_der(der.as_bytes()).map_err(err)
 }
 
-fn serial() -> Result<SerialNumber, PkiError> {
+pub(crate) fn serial() -> Result<SerialNumber, PkiError> {
     let mut bytes = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
     bytes[0] &= 0x7F;
@@ -101,11 +101,11 @@ fn policies() -> Result<Critical<CertificatePolicies>, PkiError> {
     }])))
 }
 
-fn years(n: u64) -> Result<Validity, PkiError> {
+pub(crate) fn years(n: u64) -> Result<Validity, PkiError> {
     Validity::from_now(Duration::from_secs(n * 365 * 24 * 3600)).map_err(err)
 }
 
-fn new_key() -> Result<RsaPrivateKey, PkiError> {
+pub(crate) fn new_key() -> Result<RsaPrivateKey, PkiError> {
     RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).map_err(err)
 }
 

@@ -1,0 +1,301 @@
+//! The hub client: HTTPS with TLS 1.3 only, trusting only the configured hub CA (no system roots),
+//! presenting the terminal certificate from the clinic's `.p12`. Errors are told apart for the
+//! user: no network, the hub refused the terminal certificate, the hub's certificate is not
+//! trusted, the hub is down, the document was rejected (with the items).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use zeroize::Zeroizing;
+
+use super::outbox::{Answer, Submit, classify};
+use super::wire::{
+    Insurer, OpenRequest, OpenRequests, OpinionStatus, Problem, Receipt, Submission,
+};
+use crate::store::outbox::OutboxRow;
+
+/// Why a call to the hub did not succeed. None carries patient data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HubError {
+    #[error("the terminal certificate file could not be read (wrong password or not a .p12)")]
+    Terminal,
+    #[error("the hub CA file could not be read")]
+    HubCa,
+    #[error("no network connection to the hub")]
+    NoNetwork,
+    #[error("the hub's certificate is not trusted")]
+    UntrustedHub,
+    #[error("the hub refused the terminal certificate")]
+    TerminalRefused,
+    #[error("the hub is not answering (status {0})")]
+    HubDown(u16),
+    #[error("the hub rejected the document ({status})")]
+    Rejected {
+        status: u16,
+        problem: Option<Problem>,
+    },
+    #[error("the hub's answer could not be read")]
+    BadAnswer,
+    #[error("{0}")]
+    Other(String),
+}
+
+impl HubError {
+    pub fn key(&self) -> &'static str {
+        match self {
+            HubError::Terminal => "hub-terminal",
+            HubError::HubCa => "hub-ca",
+            HubError::NoNetwork => "hub-no-network",
+            HubError::UntrustedHub => "hub-untrusted",
+            HubError::TerminalRefused => "hub-terminal-refused",
+            HubError::HubDown(_) => "hub-down",
+            HubError::Rejected { .. } => "hub-rejected",
+            HubError::BadAnswer => "hub-bad-answer",
+            HubError::Other(_) => "hub-other",
+        }
+    }
+
+    /// A short code for the outbox (`last_error`).
+    pub fn code(&self) -> String {
+        match self {
+            HubError::HubDown(s) | HubError::Rejected { status: s, .. } => s.to_string(),
+            other => other.key().trim_start_matches("hub-").to_owned(),
+        }
+    }
+}
+
+/// The terminal's client certificate and key.
+pub struct Terminal {
+    pub chain: Vec<CertificateDer<'static>>,
+    pub key: PrivateKeyDer<'static>,
+}
+
+impl Terminal {
+    /// Reads a PKCS#12 file (the form clinics receive it in).
+    pub fn from_p12(der: &[u8], password: &Zeroizing<String>) -> Result<Terminal, HubError> {
+        let ks = p12_keystore::KeyStore::from_pkcs12(
+            der,
+            password,
+            p12_keystore::Pkcs12ImportPolicy::Strict,
+        )
+        .map_err(|_| HubError::Terminal)?;
+        let (_, chain) = ks.private_key_chain().ok_or(HubError::Terminal)?;
+        let certs = chain
+            .certs()
+            .iter()
+            .map(|c| CertificateDer::from(c.as_der().to_vec()))
+            .collect::<Vec<_>>();
+        if certs.is_empty() {
+            return Err(HubError::Terminal);
+        }
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(chain.key().as_der().to_vec()));
+        Ok(Terminal { chain: certs, key })
+    }
+
+    /// From a DER certificate chain and a PKCS#8 DER key.
+    pub fn from_der(chain: Vec<Vec<u8>>, pkcs8_key: Vec<u8>) -> Terminal {
+        Terminal {
+            chain: chain.into_iter().map(CertificateDer::from).collect(),
+            key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pkcs8_key)),
+        }
+    }
+}
+
+/// A client of one hub.
+pub struct HubClient {
+    http: reqwest::blocking::Client,
+    base: String,
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+fn tls_error(tls: &rustls::Error) -> HubError {
+    match tls {
+        rustls::Error::InvalidCertificate(_) => HubError::UntrustedHub,
+        // The hub's alert after our certificate: it refused the terminal certificate.
+        rustls::Error::AlertReceived(_) => HubError::TerminalRefused,
+        other => HubError::Other(other.to_string()),
+    }
+}
+
+/// Walks an error's sources — and the errors wrapped inside `io::Error`s, which `source()` skips —
+/// looking for what went wrong in TLS or on the network.
+fn explain(e: &reqwest::Error) -> HubError {
+    let mut stack: Vec<&(dyn std::error::Error + 'static)> = vec![e];
+    let mut text = String::new();
+    while let Some(s) = stack.pop() {
+        tracing::debug!(error = %s, "hub error");
+        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
+            return tls_error(tls);
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::NetworkUnreachable
+            ) {
+                return HubError::NoNetwork;
+            }
+            if let Some(inner) = io.get_ref() {
+                stack.push(inner);
+            }
+        }
+        if let Some(next) = s.source() {
+            stack.push(next);
+        }
+        text = s.to_string();
+    }
+    if e.is_connect() {
+        return HubError::NoNetwork;
+    }
+    // With TLS 1.3 a refused client certificate may show only after the handshake, as a closed
+    // connection or a reset.
+    if text.contains("connection closed") || text.contains("reset") || text.contains("close_notify")
+    {
+        return HubError::TerminalRefused;
+    }
+    HubError::Other(text)
+}
+
+impl HubClient {
+    /// A client of the hub at `base` (e.g. `https://hub.example:443`), trusting only the CA
+    /// certificates in `hub_ca_pem`.
+    pub fn new(base: &str, hub_ca_pem: &[u8], terminal: Terminal) -> Result<HubClient, HubError> {
+        let mut roots = rustls::RootCertStore::empty();
+        let cas =
+            x509_cert::Certificate::load_pem_chain(hub_ca_pem).map_err(|_| HubError::HubCa)?;
+        for c in cas {
+            let der = der::Encode::to_der(&c).map_err(|_| HubError::HubCa)?;
+            roots
+                .add(CertificateDer::from(der))
+                .map_err(|_| HubError::HubCa)?;
+        }
+        let config = rustls::ClientConfig::builder_with_provider(provider())
+            .with_protocol_versions(&[&rustls::version::TLS13])
+            .map_err(|e| HubError::Other(e.to_string()))?
+            .with_root_certificates(roots)
+            .with_client_auth_cert(terminal.chain, terminal.key)
+            .map_err(|_| HubError::Terminal)?;
+        let http = reqwest::blocking::Client::builder()
+            .tls_backend_preconfigured(config)
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| HubError::Other(e.to_string()))?;
+        Ok(HubClient {
+            http,
+            base: base.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, HubError> {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .map_err(|e| explain(&e))?;
+        let status = r.status().as_u16();
+        if !r.status().is_success() {
+            return Err(match status {
+                403 => HubError::TerminalRefused,
+                s if s >= 500 || s == 429 => HubError::HubDown(s),
+                s => HubError::Rejected {
+                    status: s,
+                    problem: r.json().ok(),
+                },
+            });
+        }
+        r.json().map_err(|_| HubError::BadAnswer)
+    }
+
+    pub fn health(&self) -> Result<(), HubError> {
+        let r = self
+            .http
+            .get(format!("{}/v1/health", self.base))
+            .send()
+            .map_err(|e| explain(&e))?;
+        if r.status().is_success() {
+            Ok(())
+        } else {
+            Err(HubError::HubDown(r.status().as_u16()))
+        }
+    }
+
+    /// The open 作成依頼 addressed to this institution.
+    pub fn open_requests(&self) -> Result<Vec<OpenRequest>, HubError> {
+        self.get::<OpenRequests>("/v1/requests?status=open")
+            .map(|r| r.requests)
+    }
+
+    /// Which municipalities take electronic opinions, from when.
+    pub fn insurers(&self) -> Result<Vec<Insurer>, HubError> {
+        self.get("/v1/insurers")
+    }
+
+    pub fn status(&self, receipt_id: &str) -> Result<OpinionStatus, HubError> {
+        self.get(&format!("/v1/opinions/{receipt_id}"))
+    }
+
+    /// Submits the exact bytes under `key`; the answer as the outbox needs it.
+    pub fn submit_bytes(
+        &self,
+        key: &str,
+        request_id: &str,
+        document: &[u8],
+        signature: Option<&[u8]>,
+    ) -> Result<Answer, HubError> {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let body = Submission {
+            request_id: request_id.to_owned(),
+            media_type: "application/fhir+json".into(),
+            document: b64.encode(document),
+            signature: signature.map(|s| b64.encode(s)),
+        };
+        let r = self
+            .http
+            .post(format!("{}/v1/opinions", self.base))
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .map_err(|e| explain(&e))?;
+        let status = r.status().as_u16();
+        let retry_after = r
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        match classify(status, retry_after) {
+            None => {
+                let receipt: Receipt = r.json().map_err(|_| HubError::BadAnswer)?;
+                Ok(Answer::Received {
+                    receipt_id: receipt.receipt_id,
+                    received_at: receipt.received_at,
+                })
+            }
+            Some(a) => Ok(a),
+        }
+    }
+}
+
+impl Submit for HubClient {
+    fn submit(&mut self, row: &OutboxRow) -> Answer {
+        let request = row.request_id.as_deref().unwrap_or_default();
+        match self.submit_bytes(
+            &row.idempotency_key,
+            request,
+            &row.document,
+            row.signature.as_deref(),
+        ) {
+            Ok(a) => a,
+            // No answer (network, TLS, a dropped connection): try again later.
+            Err(e) => Answer::Later {
+                retry_after: None,
+                code: e.code(),
+            },
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The hub's test PKI, for the simulator, the tests and the demo: a hub CA, the simulator's server
+//! certificate (localhost, 127.0.0.1) and a terminal certificate whose subject carries the
+//! institution (`O=<医療機関コード>`, `CN=<terminal id>`), as the hub expects.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::str::FromStr;
+
+use der::Encode;
+use rsa::pkcs1v15::SigningKey;
+use rsa::pkcs8::EncodePrivateKey;
+use sha2::Sha256;
+use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{ExtendedKeyUsage, SubjectAltName};
+use x509_cert::name::Name;
+
+use crate::sign::pki::{Issued, PkiError, err, new_key, serial, spki_of, years};
+
+/// The three certificates of the hub's test PKI.
+pub struct HubPki {
+    pub ca: Issued,
+    pub server: Issued,
+    pub terminal: Issued,
+}
+
+fn leaf(ca: &Issued, subject: &str, server: bool) -> Result<Issued, PkiError> {
+    let key = new_key()?;
+    let signer = SigningKey::<Sha256>::new(ca.key.clone());
+    let mut b = CertificateBuilder::new(
+        Profile::Leaf {
+            issuer: ca.cert.tbs_certificate.subject.clone(),
+            enable_key_agreement: false,
+            enable_key_encipherment: true,
+            include_subject_key_identifier: true,
+        },
+        serial()?,
+        years(3)?,
+        Name::from_str(subject).map_err(err)?,
+        spki_of(&key)?,
+        &signer,
+    )
+    .map_err(err)?;
+    let eku = if server {
+        const_oid::db::rfc5280::ID_KP_SERVER_AUTH
+    } else {
+        const_oid::db::rfc5280::ID_KP_CLIENT_AUTH
+    };
+    b.add_extension(&ExtendedKeyUsage(vec![eku])).map_err(err)?;
+    if server {
+        b.add_extension(&SubjectAltName(vec![
+            GeneralName::DnsName(der::asn1::Ia5String::new("localhost").map_err(err)?),
+            GeneralName::IpAddress(
+                der::asn1::OctetString::new(match IpAddr::V4(Ipv4Addr::LOCALHOST) {
+                    IpAddr::V4(v4) => v4.octets().to_vec(),
+                    IpAddr::V6(v6) => v6.octets().to_vec(),
+                })
+                .map_err(err)?,
+            ),
+        ]))
+        .map_err(err)?;
+    }
+    Ok(Issued {
+        cert: b.build::<rsa::pkcs1v15::Signature>().map_err(err)?,
+        key,
+    })
+}
+
+impl HubPki {
+    /// A hub CA, a server certificate for the simulator on loopback, and one terminal certificate
+    /// of the institution `institution_code`.
+    pub fn generate(institution_code: &str, terminal_id: &str) -> Result<HubPki, PkiError> {
+        let key = new_key()?;
+        let name = Name::from_str("CN=ikensho TEST hub CA,O=ikensho test,C=JP").map_err(err)?;
+        let signer = SigningKey::<Sha256>::new(key.clone());
+        let b = CertificateBuilder::new(
+            Profile::Root,
+            serial()?,
+            years(10)?,
+            name,
+            spki_of(&key)?,
+            &signer,
+        )
+        .map_err(err)?;
+        let ca = Issued {
+            cert: b.build::<rsa::pkcs1v15::Signature>().map_err(err)?,
+            key,
+        };
+        let server = leaf(&ca, "CN=localhost,O=ikensho hub simulator,C=JP", true)?;
+        let clean = |s: &str| s.replace([',', '+', '=', '"', '\\', '<', '>', ';'], " ");
+        let terminal = leaf(
+            &ca,
+            &format!(
+                "CN={},O={},C=JP",
+                clean(terminal_id),
+                clean(institution_code)
+            ),
+            false,
+        )?;
+        Ok(HubPki {
+            ca,
+            server,
+            terminal,
+        })
+    }
+}
+
+/// The certificate in DER and its key in PKCS#8 DER, as rustls takes them.
+pub fn der_pair(i: &Issued) -> Result<(Vec<u8>, Vec<u8>), PkiError> {
+    let cert = i.cert.to_der().map_err(err)?;
+    let key = i.key.to_pkcs8_der().map_err(err)?.as_bytes().to_vec();
+    Ok((cert, key))
+}

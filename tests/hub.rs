@@ -1,0 +1,328 @@
+//! The hub route end to end on loopback: the real TLS 1.3 simulator with mandatory client
+//! certificates, the real client, the store's outbox, the FHIR document signed with the virtual
+//! HPKI card; and the refusals a clinic can meet (no client certificate, another CA, an
+//! untrusted hub). `curl` calls the simulator as an independent client.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use der::EncodePem;
+use ikensho::card::Pin;
+use ikensho::card::hpki::HpkiCard;
+use ikensho::card::virt::{Behaviour, VirtualCard};
+use ikensho::hub::client::{HubClient, HubError, Terminal};
+use ikensho::hub::fhir::{DocumentIds, document_bytes};
+use ikensho::hub::outbox::{Answer, Backoff, deliver_due};
+use ikensho::hub::pki::{HubPki, der_pair};
+use ikensho::hub::sim::{Faults, Simulator};
+use ikensho::hub::wire::{Applicant, Insurer, OpenRequest};
+use ikensho::i18n::Locales;
+use ikensho::sign::cms::sign_document;
+use ikensho::sign::pki::TestPki;
+use ikensho::store::{Durability, HubEvent, State};
+use rsa::pkcs8::{EncodePrivateKey, LineEnding};
+use zeroize::Zeroizing;
+
+const INSTITUTION: &str = "1310123458";
+
+struct World {
+    _dir: tempfile::TempDir,
+    dir: std::path::PathBuf,
+    hub: HubPki,
+    hpki: TestPki,
+    sim: Simulator,
+}
+
+fn pem(c: &x509_cert::Certificate) -> String {
+    c.to_pem(LineEnding::LF).unwrap()
+}
+
+fn world() -> World {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_owned();
+    let hub = HubPki::generate(INSTITUTION, "T-0001").unwrap();
+    let hpki = TestPki::generate("佐藤 一郎").unwrap();
+    let sim = Simulator::start(
+        &dir.join("sim"),
+        0,
+        &hub,
+        vec![hpki.root.cert.clone()],
+        Faults::default(),
+    )
+    .unwrap();
+    sim.add_insurer(&Insurer {
+        insurer_number: "131011".into(),
+        name: "千代田区".into(),
+        prefecture: "東京都".into(),
+        kiban_start_date: "2026-04-01".into(),
+        signature: "optional".into(),
+    })
+    .unwrap();
+    sim.add_request(INSTITUTION, &request("REQ-2026-000123"))
+        .unwrap();
+    // Files for curl and for the client.
+    std::fs::write(dir.join("hub-ca.pem"), pem(&hub.ca.cert)).unwrap();
+    std::fs::write(dir.join("terminal.pem"), pem(&hub.terminal.cert)).unwrap();
+    std::fs::write(
+        dir.join("terminal.key"),
+        hub.terminal
+            .key
+            .to_pkcs8_pem(LineEnding::LF)
+            .unwrap()
+            .as_bytes(),
+    )
+    .unwrap();
+    World {
+        _dir: tmp,
+        dir,
+        hub,
+        hpki,
+        sim,
+    }
+}
+
+fn request(id: &str) -> OpenRequest {
+    OpenRequest {
+        request_id: id.into(),
+        insurer_number: "131011".into(),
+        insurer_name: "千代田区".into(),
+        insured_number: "0000012345".into(),
+        applicant: Applicant {
+            name: "山田 花子".into(),
+            kana: "やまだ はなこ".into(),
+            sex: "female".into(),
+            birth_date: "1941-05-03".into(),
+            postal_code: "100-0001".into(),
+            address: "東京都千代田区千代田1-1".into(),
+            phone: "03-0000-0000".into(),
+        },
+        application_kind: "new".into(),
+        application_date: "2026-11-01".into(),
+        requested_at: "2026-11-02T09:00:00+09:00".into(),
+        due_date: "2026-11-16".into(),
+        physician_name: "佐藤 一郎".into(),
+    }
+}
+
+fn terminal(issued: &ikensho::sign::pki::Issued) -> Terminal {
+    let (cert, key) = der_pair(issued).unwrap();
+    Terminal::from_der(vec![cert], key)
+}
+
+fn client(w: &World) -> HubClient {
+    HubClient::new(
+        &w.sim.url(),
+        pem(&w.hub.ca.cert).as_bytes(),
+        terminal(&w.hub.terminal),
+    )
+    .unwrap()
+}
+
+#[test]
+fn request_to_signed_submission_to_receipt_to_accepted() {
+    let w = world();
+    let mut hub = client(&w);
+    hub.health().unwrap();
+    let open = hub.open_requests().unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].request_id, "REQ-2026-000123");
+    assert_eq!(hub.insurers().unwrap()[0].insurer_number, "131011");
+
+    // The physician's opinion: finalised, the FHIR bytes signed with the (virtual) card, queued.
+    let mut p = common::people(&w.dir.join("ikensho.sqlite"), Durability::Normal);
+    let (opinion, version) = common::store_example(&mut p, false);
+    p.store
+        .finalise(&p.doctor, opinion, &common::today())
+        .unwrap();
+    let op = p.store.open_opinion(&p.doctor, opinion).unwrap().opinion;
+    let form = common::form(op.form_version);
+    let doc = document_bytes(
+        form,
+        &op,
+        &DocumentIds::new_now(),
+        Locales::builtin().unwrap(),
+    );
+    let mut vc = VirtualCard::create(
+        &w.dir.join("card"),
+        &w.hpki.physician.key,
+        &w.hpki.physician.der(),
+        "1234",
+        Behaviour::default(),
+    )
+    .unwrap();
+    let mut card = HpkiCard::new(&mut vc);
+    let pin = Pin::new(Zeroizing::new("1234".into())).unwrap();
+    let (cms, _) = sign_document(
+        &mut card,
+        &pin,
+        &w.hpki.physician.der(),
+        &[w.hpki.ca.der()],
+        &doc,
+    )
+    .unwrap();
+    p.store
+        .record_signature(&p.doctor, version, &doc, &cms)
+        .unwrap();
+    let queued = p.store.queue_for_sending(&p.doctor, opinion, None).unwrap();
+
+    let pass = deliver_due(
+        &mut p.store,
+        &mut hub,
+        jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1),
+        Duration::from_secs(60),
+        10,
+        Backoff::default(),
+        &mut || 0.5,
+    )
+    .unwrap();
+    assert_eq!(pass.delivered, 1, "{pass:?}");
+    let row = p.store.outbox_row(queued.outbox_id).unwrap();
+    let receipt = row.receipt_id.clone().unwrap();
+    assert_eq!(
+        p.store.open_opinion(&p.doctor, opinion).unwrap().info.state,
+        State::Sent
+    );
+    assert_eq!(w.sim.receipts().len(), 1);
+    // The request is answered: no longer open.
+    assert!(hub.open_requests().unwrap().is_empty());
+
+    // A retry of the same key and bytes gets the same receipt, never a second copy.
+    let again = hub
+        .submit_bytes(&queued.idempotency_key, "REQ-2026-000123", &doc, Some(&cms))
+        .unwrap();
+    assert!(matches!(again, Answer::Received { ref receipt_id, .. } if *receipt_id == receipt));
+    // Other bytes under the same key: 409, final.
+    let other = hub
+        .submit_bytes(&queued.idempotency_key, "REQ-2026-000123", b"{}", None)
+        .unwrap();
+    assert!(matches!(other, Answer::Refused { ref code } if code == "409"));
+    assert_eq!(w.sim.receipts().len(), 1);
+
+    // The municipality accepts it; the status call says so.
+    assert_eq!(hub.status(&receipt).unwrap().status, "received");
+    w.sim.decide(&receipt, None).unwrap();
+    assert_eq!(hub.status(&receipt).unwrap().status, "accepted");
+    p.store.hub_event(opinion, &HubEvent::Accepted).unwrap();
+    assert_eq!(
+        p.store.open_opinion(&p.doctor, opinion).unwrap().info.state,
+        State::Accepted
+    );
+}
+
+#[test]
+fn a_bad_signature_or_document_is_refused_with_the_items() {
+    let w = world();
+    let hub = client(&w);
+    let a = hub
+        .submit_bytes(
+            "k-1",
+            "REQ-2026-000123",
+            b"{\"resourceType\":\"Bundle\"}",
+            None,
+        )
+        .unwrap();
+    assert!(
+        matches!(a, Answer::Refused { ref code } if code == "422"),
+        "{a:?}"
+    );
+    let op = common::first_insured();
+    let doc = document_bytes(
+        common::form(op.form_version),
+        &op,
+        &DocumentIds::new_now(),
+        Locales::builtin().unwrap(),
+    );
+    let a = hub
+        .submit_bytes("k-2", "REQ-2026-000123", &doc, Some(b"not a signature"))
+        .unwrap();
+    assert!(
+        matches!(a, Answer::Refused { ref code } if code == "422"),
+        "{a:?}"
+    );
+    // Another institution's request.
+    w.sim
+        .add_request("9999999999", &request("REQ-OTHER"))
+        .unwrap();
+    let a = hub.submit_bytes("k-3", "REQ-OTHER", &doc, None).unwrap();
+    assert!(
+        matches!(a, Answer::Refused { ref code } if code == "403"),
+        "{a:?}"
+    );
+    assert!(w.sim.receipts().is_empty());
+}
+
+#[test]
+fn refusals_no_client_certificate_another_ca_untrusted_hub_no_network() {
+    let w = world();
+    // A terminal certificate from another CA.
+    let stranger = HubPki::generate(INSTITUTION, "T-9").unwrap();
+    let c = HubClient::new(
+        &w.sim.url(),
+        pem(&w.hub.ca.cert).as_bytes(),
+        terminal(&stranger.terminal),
+    )
+    .unwrap();
+    assert_eq!(c.health().unwrap_err(), HubError::TerminalRefused);
+    // A hub whose certificate is not from the CA the clinic configured.
+    let c = HubClient::new(
+        &w.sim.url(),
+        pem(&stranger.ca.cert).as_bytes(),
+        terminal(&w.hub.terminal),
+    )
+    .unwrap();
+    assert_eq!(c.health().unwrap_err(), HubError::UntrustedHub);
+    // Nothing listening.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let c = HubClient::new(
+        &format!("https://127.0.0.1:{port}"),
+        pem(&w.hub.ca.cert).as_bytes(),
+        terminal(&w.hub.terminal),
+    )
+    .unwrap();
+    assert_eq!(c.health().unwrap_err(), HubError::NoNetwork);
+    // curl: with the terminal certificate it gets in; without one it does not.
+    let url = format!("{}/v1/health", w.sim.url());
+    let with = curl(
+        &w.dir,
+        &["--cert", "terminal.pem", "--key", "terminal.key", &url],
+    );
+    assert!(
+        with.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&with.stdout), "ok");
+    let without = curl(&w.dir, &[&url]);
+    assert!(!without.status.success());
+    // A TLS 1.2-only client is refused.
+    let old = curl(
+        &w.dir,
+        &[
+            "--tls-max",
+            "1.2",
+            "--cert",
+            "terminal.pem",
+            "--key",
+            "terminal.key",
+            &url,
+        ],
+    );
+    assert!(!old.status.success());
+}
+
+fn curl(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("curl")
+        .current_dir(dir)
+        .args(["-sS", "--max-time", "10", "--cacert", "hub-ca.pem"])
+        .args(args)
+        .output()
+        .expect("curl is installed (apt-get install curl)")
+}
