@@ -1,0 +1,254 @@
+//! Exactly-once delivery under faults: 300 opinions sent while the simulator fails 30% of the
+//! submissions (500, 503 and 429 with Retry-After, and connections dropped right after storing);
+//! every opinion ends with exactly one receipt. Then the same while the sending process is killed
+//! with SIGKILL midway and started again.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ikensho::form::Request;
+use ikensho::hub::client::{HubClient, Terminal};
+use ikensho::hub::fhir::{DocumentIds, document_bytes};
+use ikensho::hub::outbox::{Backoff, deliver_due};
+use ikensho::hub::pki::{HubPki, der_pair};
+use ikensho::hub::sim::{Faults, Simulator};
+use ikensho::hub::wire::{Applicant, Insurer, OpenRequest};
+use ikensho::i18n::Locales;
+use ikensho::store::outbox::Delivery;
+use ikensho::store::{Durability, NewOpinion, Store};
+
+const INSTITUTION: &str = "1310123458";
+const N: usize = 300;
+const FAULTS: Faults = Faults {
+    fail_share: 0.2,
+    drop_after_store_share: 0.125,
+    delay: Duration::ZERO,
+};
+const BACKOFF: Backoff = Backoff {
+    base: Duration::from_millis(100),
+    cap: Duration::from_secs(2),
+};
+
+fn request(id: &str) -> OpenRequest {
+    OpenRequest {
+        request_id: id.into(),
+        insurer_number: "131011".into(),
+        insurer_name: "千代田区".into(),
+        insured_number: "0000012345".into(),
+        applicant: Applicant {
+            name: "山田 花子".into(),
+            kana: "やまだ はなこ".into(),
+            sex: "female".into(),
+            birth_date: "1941-05-03".into(),
+            postal_code: "100-0001".into(),
+            address: "東京都千代田区千代田1-1".into(),
+            phone: "03-0000-0000".into(),
+        },
+        application_kind: "new".into(),
+        application_date: "2026-11-01".into(),
+        requested_at: "2026-11-02T09:00:00+09:00".into(),
+        due_date: "2026-11-16".into(),
+        physician_name: "佐藤 一郎".into(),
+    }
+}
+
+/// A simulator with N open requests, and a store with N finalised opinions answering them, each
+/// queued (unsigned: the insurer accepts that).
+fn setup(dir: &Path, faults: Faults) -> (HubPki, Simulator) {
+    let hub = HubPki::generate(INSTITUTION, "T-0001").unwrap();
+    let sim = Simulator::start(&dir.join("sim"), 0, &hub, Vec::new(), Faults::default()).unwrap();
+    sim.add_insurer(&Insurer {
+        insurer_number: "131011".into(),
+        name: "千代田区".into(),
+        prefecture: "東京都".into(),
+        kiban_start_date: "2026-04-01".into(),
+        signature: "optional".into(),
+    })
+    .unwrap();
+    let mut p = common::people(&dir.join("ikensho.sqlite"), Durability::Normal);
+    let example = common::first_insured();
+    let form = common::form(example.form_version);
+    let locales = Locales::builtin().unwrap();
+    for i in 0..N {
+        let id = format!("REQ-F-{i:04}");
+        sim.add_request(INSTITUTION, &request(&id)).unwrap();
+        let req = Request {
+            request_id: id,
+            ..example.request.clone().unwrap()
+        };
+        let draft = p
+            .store
+            .create_opinion(
+                &p.doctor,
+                NewOpinion {
+                    applicant: example.applicant.clone(),
+                    request: Some(req.clone()),
+                    physician: None,
+                },
+                jiff::civil::date(2026, 11, 20),
+            )
+            .unwrap();
+        let mut op = example.clone();
+        op.request = Some(req);
+        p.store
+            .autosave(&p.doctor, draft.version_id, draft.revision, &op)
+            .unwrap();
+        p.store
+            .finalise(&p.doctor, draft.opinion_id, &common::today())
+            .unwrap();
+        let doc = document_bytes(form, &op, &DocumentIds::new_now(), locales);
+        p.store
+            .queue_for_sending(&p.doctor, draft.opinion_id, Some(&doc))
+            .unwrap();
+    }
+    // Write what a separate sending process needs.
+    let (cert, key) = der_pair(&hub.terminal).unwrap();
+    std::fs::write(dir.join("terminal.der"), cert).unwrap();
+    std::fs::write(dir.join("terminal.key.der"), key).unwrap();
+    let ca = der::EncodePem::to_pem(&hub.ca.cert, rsa::pkcs8::LineEnding::LF).unwrap();
+    std::fs::write(dir.join("hub-ca.pem"), ca).unwrap();
+    sim.set_faults(faults);
+    (hub, sim)
+}
+
+fn client(dir: &Path, url: &str) -> HubClient {
+    let terminal = Terminal::from_der(
+        vec![std::fs::read(dir.join("terminal.der")).unwrap()],
+        std::fs::read(dir.join("terminal.key.der")).unwrap(),
+    );
+    HubClient::new(
+        url,
+        &std::fs::read(dir.join("hub-ca.pem")).unwrap(),
+        terminal,
+    )
+    .unwrap()
+}
+
+/// Delivers until nothing is left or `limit` passes. Returns whether everything was received.
+fn deliver_all(store: &mut Store, hub: &mut HubClient, limit: Duration) -> bool {
+    let start = Instant::now();
+    let mut rng = fastrand::Rng::with_seed(7);
+    while start.elapsed() < limit {
+        let rows = store.outbox().unwrap();
+        if rows.iter().all(|r| r.state == Delivery::Received) {
+            return true;
+        }
+        assert!(
+            rows.iter().all(|r| r.state != Delivery::Failed),
+            "a row failed for good: {:?}",
+            rows.iter()
+                .find(|r| r.state == Delivery::Failed)
+                .map(|r| &r.last_error)
+        );
+        deliver_due(
+            store,
+            hub,
+            jiff::Timestamp::now(),
+            Duration::from_secs(5),
+            64,
+            BACKOFF,
+            &mut || rng.f64(),
+        )
+        .unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+/// Exactly one receipt per opinion, and each outbox row holds the receipt the hub gave its key.
+fn check_exactly_once(dir: &Path, sim: &Simulator) {
+    let receipts = sim.receipts();
+    assert_eq!(receipts.len(), N, "one stored submission per opinion");
+    let requests: BTreeSet<&String> = receipts.iter().map(|r| &r.2).collect();
+    assert_eq!(requests.len(), N, "no request answered twice");
+    let store = Store::open(&dir.join("ikensho.sqlite")).unwrap();
+    let rows = store.outbox().unwrap();
+    assert_eq!(rows.len(), N);
+    for row in rows {
+        let (_, receipt, _) = receipts
+            .iter()
+            .find(|r| r.0 == row.idempotency_key)
+            .expect("the hub stored this key");
+        assert_eq!(row.state, Delivery::Received);
+        assert_eq!(row.receipt_id.as_ref(), Some(receipt));
+    }
+    assert!(store.verify_audit().unwrap().problems.is_empty());
+}
+
+#[test]
+fn three_hundred_opinions_through_thirty_percent_faults_each_received_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_hub, sim) = setup(dir.path(), FAULTS);
+    let mut store = Store::open(&dir.path().join("ikensho.sqlite")).unwrap();
+    let mut hub = client(dir.path(), &sim.url());
+    assert!(deliver_all(&mut store, &mut hub, Duration::from_secs(180)));
+    let retried = store
+        .outbox()
+        .unwrap()
+        .iter()
+        .filter(|r| r.attempts > 1)
+        .count();
+    assert!(retried > N / 10, "faults were met ({retried} rows retried)");
+    check_exactly_once(dir.path(), &sim);
+}
+
+/// The sending process of the kill test: delivers until told to stop by being killed.
+#[test]
+#[ignore = "the child of delivery_survives_kill_9"]
+fn delivery_child() {
+    let (Some(dir), Some(url)) = (
+        std::env::var_os("IKENSHO_DELIVERY_DIR"),
+        std::env::var("IKENSHO_DELIVERY_URL").ok(),
+    ) else {
+        return;
+    };
+    let dir = Path::new(&dir);
+    let mut store = Store::open(&dir.join("ikensho.sqlite")).unwrap();
+    let mut hub = client(dir, &url);
+    deliver_all(&mut store, &mut hub, Duration::from_secs(300));
+    println!("done");
+}
+
+#[test]
+fn delivery_survives_kill_9_and_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_hub, sim) = setup(dir.path(), FAULTS);
+    let exe = std::env::current_exe().unwrap();
+    let spawn = || {
+        Command::new(&exe)
+            .args([
+                "delivery_child",
+                "--exact",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("IKENSHO_DELIVERY_DIR", dir.path())
+            .env("IKENSHO_DELIVERY_URL", sim.url())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // Kill the first sender once about a third is through.
+    let mut first = spawn();
+    let start = Instant::now();
+    while sim.receipts().len() < N / 3 {
+        assert!(start.elapsed() < Duration::from_secs(120), "no progress");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    first.kill().unwrap(); // SIGKILL, mid-send
+    first.wait().unwrap();
+    let at_kill = sim.receipts().len();
+    assert!(at_kill < N, "killed midway ({at_kill})");
+    // A new sender finishes the job.
+    let mut second = spawn();
+    let status = second.wait().unwrap();
+    assert!(status.success());
+    check_exactly_once(dir.path(), &sim);
+}
