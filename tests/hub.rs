@@ -326,3 +326,149 @@ fn curl(dir: &Path, args: &[&str]) -> std::process::Output {
         .output()
         .expect("curl is installed (apt-get install curl)")
 }
+
+#[test]
+fn requests_become_drafts_routes_follow_readiness_and_a_return_opens_a_new_version() {
+    use ikensho::hub::flow::{Route, drafts_from_requests, poll_statuses, route};
+    let w = world();
+    let mut hub = client(&w);
+    let mut p = common::people(&w.dir.join("ikensho.sqlite"), Durability::Normal);
+    // 作成依頼 → a draft with the applicant filled in; asking again makes no second one.
+    let requests = hub.open_requests().unwrap();
+    let made = drafts_from_requests(
+        &mut p.store,
+        &p.clerk,
+        &requests,
+        jiff::civil::date(2026, 11, 20),
+    )
+    .unwrap();
+    assert_eq!(made.len(), 1);
+    assert!(
+        drafts_from_requests(
+            &mut p.store,
+            &p.clerk,
+            &requests,
+            jiff::civil::date(2026, 11, 20)
+        )
+        .unwrap()
+        .is_empty()
+    );
+    let opinion = made[0];
+    let opened = p.store.open_opinion(&p.doctor, opinion).unwrap();
+    assert_eq!(opened.opinion.applicant.name, "山田 花子");
+    assert_eq!(opened.opinion.applicant.birth_date.era, "showa");
+    assert_eq!(
+        opened.opinion.request.as_ref().unwrap().request_id,
+        "REQ-2026-000123"
+    );
+
+    // Readiness: on the hub from 2026-04-01; a municipality joining later goes on paper until then.
+    let insurers = hub.insurers().unwrap();
+    assert_eq!(
+        route(&insurers, "131011", jiff::civil::date(2026, 11, 20)),
+        Route::Electronic {
+            signature_required: false
+        }
+    );
+    assert_eq!(
+        route(&insurers, "131011", jiff::civil::date(2026, 3, 31)),
+        Route::Paper {
+            from: Some(jiff::civil::date(2026, 4, 1))
+        }
+    );
+    assert_eq!(
+        route(&insurers, "272000", jiff::civil::date(2026, 11, 20)),
+        Route::Paper { from: None }
+    );
+
+    // The physician completes it (the example's answers), finalises and sends it unsigned.
+    let mut op = common::first_insured();
+    op.request = opened.opinion.request.clone();
+    let saved = p
+        .store
+        .autosave(&p.doctor, opened.version.id, opened.version.revision, &op)
+        .unwrap();
+    let _ = saved;
+    p.store
+        .finalise(&p.doctor, opinion, &common::today())
+        .unwrap();
+    let form = common::form(op.form_version);
+    let send = |p: &mut common::People, hub: &mut HubClient, op: &ikensho::form::Opinion| {
+        let doc = document_bytes(
+            form,
+            op,
+            &DocumentIds::new_now(),
+            Locales::builtin().unwrap(),
+        );
+        p.store
+            .queue_for_sending(&p.doctor, opinion, Some(&doc))
+            .unwrap();
+        let pass = deliver_due(
+            &mut p.store,
+            hub,
+            jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1),
+            Duration::from_secs(60),
+            10,
+            Backoff::default(),
+            &mut || 0.5,
+        )
+        .unwrap();
+        let last = p.store.outbox().unwrap()[0].last_error.clone();
+        assert_eq!(pass.delivered, 1, "{pass:?} {last:?}");
+    };
+    send(&mut p, &mut hub, &op);
+    assert_eq!(p.store.state_of(opinion).unwrap(), State::Sent);
+    // Nothing decided yet.
+    assert_eq!(
+        poll_statuses(&mut p.store, &p.doctor, &hub)
+            .unwrap()
+            .unchanged,
+        1
+    );
+
+    // 差し戻し: the reason is kept and a new version opens.
+    let first_receipt = w.sim.receipts()[0].1.clone();
+    w.sim
+        .decide(&first_receipt, Some("診断名の記載が不足しています"))
+        .unwrap();
+    let polled = poll_statuses(&mut p.store, &p.doctor, &hub).unwrap();
+    assert_eq!(polled.returned, 1);
+    let reopened = p.store.open_opinion(&p.doctor, opinion).unwrap();
+    assert_eq!(reopened.info.state, State::AwaitingPhysician);
+    assert_eq!(
+        reopened.info.note.as_deref(),
+        Some("診断名の記載が不足しています")
+    );
+    assert_eq!(reopened.version.number, 2);
+
+    // Corrected and sent again: a second receipt, then 受理.
+    let mut fixed = reopened.opinion.clone();
+    fixed.answers.insert(
+        "diagnosis-2",
+        ikensho::form::Answer::Text("高血圧症（内服加療中）".into()),
+    );
+    p.store
+        .autosave(
+            &p.doctor,
+            reopened.version.id,
+            reopened.version.revision,
+            &fixed,
+        )
+        .unwrap();
+    p.store
+        .finalise(&p.doctor, opinion, &common::today())
+        .unwrap();
+    // The returned request is open again for the corrected version.
+    assert_eq!(hub.open_requests().unwrap().len(), 1);
+    send(&mut p, &mut hub, &fixed);
+    let receipts = w.sim.receipts();
+    assert_eq!(receipts.len(), 2);
+    w.sim.decide(&receipts[1].1, None).unwrap();
+    assert_eq!(
+        poll_statuses(&mut p.store, &p.doctor, &hub)
+            .unwrap()
+            .accepted,
+        1
+    );
+    assert_eq!(p.store.state_of(opinion).unwrap(), State::Accepted);
+}

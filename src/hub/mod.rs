@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod fhir;
+pub mod flow;
 pub mod outbox;
 pub mod pki;
 pub mod sim;

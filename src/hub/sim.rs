@@ -368,7 +368,9 @@ async fn open_requests(
     }
     let db = inner.db.lock().unwrap_or_else(|e| e.into_inner());
     let Ok(mut st) = db.prepare(
-        "SELECT body FROM requests WHERE institution = ?1 AND answered_by IS NULL ORDER BY request_id",
+        "SELECT body FROM requests r WHERE institution = ?1 AND (answered_by IS NULL OR EXISTS
+           (SELECT 1 FROM submissions s WHERE s.idempotency_key = r.answered_by
+            AND s.status = 'returned')) ORDER BY request_id",
     ) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
@@ -631,7 +633,18 @@ async fn submit(
         }
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    if answered.is_some_and(|k| k != key) {
+    // A request answered by another opinion is closed, unless the municipality returned that one
+    // (差し戻し): then the corrected version answers it.
+    let returned = |k: &str| {
+        let db = inner.db.lock().unwrap_or_else(|e| e.into_inner());
+        db.query_row(
+            "SELECT status = 'returned' FROM submissions WHERE idempotency_key = ?1",
+            [k],
+            |r| r.get::<_, bool>(0),
+        )
+        .unwrap_or(false)
+    };
+    if answered.is_some_and(|k| k != key && !returned(&k)) {
         return problem(
             StatusCode::CONFLICT,
             "the request was already answered",

@@ -118,6 +118,20 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
 }
 
 impl Store {
+    /// The state of an opinion (not audited: it shows nothing about the applicant).
+    pub fn state_of(&self, opinion_id: i64) -> Result<State> {
+        opinion_state(&self.conn, opinion_id)
+    }
+
+    /// Whether an opinion already answers the hub request `request_id`.
+    pub fn has_request(&self, request_id: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM opinions WHERE request_id = ?1)",
+            [request_id],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Every outbox row, newest first (the 送信状況 screen).
     pub fn outbox(&self) -> Result<Vec<OutboxRow>> {
         let mut st = self
