@@ -44,7 +44,7 @@ impl Lang {
 }
 
 /// The Fluent source files of one language, as built into the program: (file name, text).
-pub fn sources(lang: Lang) -> [(&'static str, &'static str); 6] {
+pub fn sources(lang: Lang) -> [(&'static str, &'static str); 7] {
     match lang {
         Lang::Ja => [
             ("form.ftl", include_str!("../locales/ja-JP/form.ftl")),
@@ -56,6 +56,7 @@ pub fn sources(lang: Lang) -> [(&'static str, &'static str); 6] {
             ("store.ftl", include_str!("../locales/ja-JP/store.ftl")),
             ("print.ftl", include_str!("../locales/ja-JP/print.ftl")),
             ("card.ftl", include_str!("../locales/ja-JP/card.ftl")),
+            ("hub.ftl", include_str!("../locales/ja-JP/hub.ftl")),
         ],
         Lang::En => [
             ("form.ftl", include_str!("../locales/en-US/form.ftl")),
@@ -67,6 +68,7 @@ pub fn sources(lang: Lang) -> [(&'static str, &'static str); 6] {
             ("store.ftl", include_str!("../locales/en-US/store.ftl")),
             ("print.ftl", include_str!("../locales/en-US/print.ftl")),
             ("card.ftl", include_str!("../locales/en-US/card.ftl")),
+            ("hub.ftl", include_str!("../locales/en-US/hub.ftl")),
         ],
     }
 }

@@ -472,3 +472,86 @@ fn requests_become_drafts_routes_follow_readiness_and_a_return_opens_a_new_versi
     );
     assert_eq!(p.store.state_of(opinion).unwrap(), State::Accepted);
 }
+
+/// The client against an independent TLS server: `openssl s_server -tls1_3 -Verify 1` (a client
+/// certificate required), with the terminal loaded from a .p12 made by `openssl pkcs12`.
+#[test]
+fn the_client_works_against_openssl_s_server_with_a_p12_terminal() {
+    let w = world();
+    let d = &w.dir;
+    std::fs::write(d.join("server.pem"), pem(&w.hub.server.cert)).unwrap();
+    std::fs::write(
+        d.join("server.key"),
+        w.hub
+            .server
+            .key
+            .to_pkcs8_pem(LineEnding::LF)
+            .unwrap()
+            .as_bytes(),
+    )
+    .unwrap();
+    let p12 = Command::new("openssl")
+        .current_dir(d)
+        .args([
+            "pkcs12",
+            "-export",
+            "-in",
+            "terminal.pem",
+            "-inkey",
+            "terminal.key",
+            "-out",
+            "terminal.p12",
+            "-passout",
+            "pass:terminal-pw",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        p12.status.success(),
+        "{}",
+        String::from_utf8_lossy(&p12.stderr)
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new("openssl")
+        .current_dir(d)
+        .args(["s_server", "-quiet", "-www", "-tls1_3", "-Verify", "1"])
+        .args([
+            "-accept",
+            &port.to_string(),
+            "-cert",
+            "server.pem",
+            "-key",
+            "server.key",
+        ])
+        .args(["-CAfile", "hub-ca.pem"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until it listens.
+    let start = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "s_server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let p12 = std::fs::read(d.join("terminal.p12")).unwrap();
+    assert!(Terminal::from_p12(&p12, &Zeroizing::new("wrong".into())).is_err());
+    let terminal = Terminal::from_p12(&p12, &Zeroizing::new("terminal-pw".into())).unwrap();
+    let c = HubClient::new(
+        &format!("https://127.0.0.1:{port}"),
+        pem(&w.hub.ca.cert).as_bytes(),
+        terminal,
+    )
+    .unwrap();
+    let result = c.health();
+    let _ = server.kill();
+    let _ = server.wait();
+    result.unwrap();
+}

@@ -6,7 +6,7 @@
 //! storing a submission.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -729,9 +729,4 @@ async fn submit(
         tokio::time::sleep(Duration::from_secs(5)).await;
     }
     (StatusCode::CREATED, Json(receipt)).into_response()
-}
-
-/// Where a simulator keeps its data by default (tests pass their own folder).
-pub fn default_dir(base: &Path) -> PathBuf {
-    base.join("hub-sim")
 }
