@@ -555,3 +555,64 @@ fn the_client_works_against_openssl_s_server_with_a_p12_terminal() {
     let _ = server.wait();
     result.unwrap();
 }
+
+/// `ikensho hub-sim DIR`: makes its PKI and demo requests on first run, keeps them on restart, and
+/// answers curl with the terminal certificate it made.
+#[test]
+fn the_hub_sim_command_serves_demo_requests_and_keeps_its_pki() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ikensho"))
+            .args(["--lang", "en", "hub-sim"])
+            .arg(dir.path())
+            .args(["--port", "0"])
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stderr.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("https://"))
+            .unwrap_or_else(|| panic!("{line}"))
+            .to_owned();
+        (child, url)
+    };
+    let (mut child, url) = run();
+    let pki = dir.path().join("pki");
+    let ca_before = std::fs::read(pki.join("hub-ca.pem")).unwrap();
+    let out = Command::new("curl")
+        .current_dir(&pki)
+        .args(["-sS", "--max-time", "10", "--cacert", "hub-ca.pem"])
+        .args(["--cert", "terminal.pem", "--key", "terminal.key"])
+        .arg(format!("{url}/v1/requests?status=open"))
+        .output()
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["requests"].as_array().unwrap().len(), 3);
+    // A restart keeps the PKI and the store (no second set of demo requests).
+    let (mut child, url) = run();
+    let out = Command::new("curl")
+        .current_dir(&pki)
+        .args(["-sS", "--max-time", "10", "--cacert", "hub-ca.pem"])
+        .args(["--cert", "terminal.pem", "--key", "terminal.key"])
+        .arg(format!("{url}/v1/requests?status=open"))
+        .output()
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(std::fs::read(pki.join("hub-ca.pem")).unwrap(), ca_before);
+    let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["requests"].as_array().unwrap().len(), 3);
+}

@@ -9,3 +9,5 @@ hub-down = The hub is not answering ({ $detail }). Sending will be retried autom
 hub-rejected = The hub did not accept the opinion ({ $detail }). Correct the items and send a new version.
 hub-bad-answer = The hub's answer could not be read.
 hub-other = Error talking to the hub ({ $detail }).
+cli-hub-sim-running = The hub simulator is running at { $url } (test certificates: { $pki }). Stop it with Ctrl+C.
+cli-hub-sim-failed = The hub simulator could not start ({ $detail }).

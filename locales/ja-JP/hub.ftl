@@ -9,3 +9,5 @@ hub-down = ハブが応答していません（{ $detail }）。送信は自動�
 hub-rejected = ハブが意見書を受け付けませんでした（{ $detail }）。該当する項目を直して新しい版を送ってください。
 hub-bad-answer = ハブの応答を読み取れません。
 hub-other = ハブとの通信でエラーが起きました（{ $detail }）。
+cli-hub-sim-running = ハブのシミュレーターが { $url } で動いています（テスト用の証明書: { $pki }）。止めるには Ctrl+C。
+cli-hub-sim-failed = ハブのシミュレーターを起動できません（{ $detail }）。

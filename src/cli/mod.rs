@@ -12,6 +12,7 @@ use crate::form::{Context, Finding, FormDef, FormVersion, Opinion, Severity, val
 use crate::i18n::{Lang, Locales};
 
 mod card_cmds;
+mod hub_cmds;
 mod pdf_cmd;
 mod store_cmds;
 
@@ -110,6 +111,9 @@ enum Command {
     },
     /// Run the virtual HPKI card as a vpcd client (tests and the demo).
     Vcard(card_cmds::VcardArgs),
+    /// The hub simulator on loopback (TLS 1.3, client certificates from its own test PKI, made on
+    /// first run in DIR/pki), with demo requests; runs until stopped.
+    HubSim(hub_cmds::HubSimArgs),
     /// FHIR exports: the form as a Questionnaire, or an opinion file as the document Bundle that
     /// would be sent to the hub.
     #[command(subcommand)]
@@ -192,6 +196,7 @@ pub fn run() -> ExitCode {
         Command::TestPki { dir, name } => done(card_cmds::test_pki(&ctx(), &dir, &name)),
         Command::Vcard(a) => done(card_cmds::vcard(&ctx(), a)),
         Command::Export(e) => cmd_export(locales, cli.lang, e),
+        Command::HubSim(a) => done(hub_cmds::hub_sim(&ctx(), a)),
     };
     ExitCode::from(code)
 }

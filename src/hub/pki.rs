@@ -110,3 +110,48 @@ pub fn der_pair(i: &Issued) -> Result<(Vec<u8>, Vec<u8>), PkiError> {
     let key = i.key.to_pkcs8_der().map_err(err)?.as_bytes().to_vec();
     Ok((cert, key))
 }
+
+impl HubPki {
+    /// Writes the PKI into `dir` as PEM: `hub-ca.pem`, `hub-ca.key`, `server.pem`, `server.key`,
+    /// `terminal.pem`, `terminal.key` (keys PKCS#8). Test material: never for a real hub.
+    pub fn write(&self, dir: &std::path::Path) -> Result<(), PkiError> {
+        use der::EncodePem;
+        use rsa::pkcs8::LineEnding;
+        std::fs::create_dir_all(dir).map_err(err)?;
+        for (name, i) in [
+            ("hub-ca", &self.ca),
+            ("server", &self.server),
+            ("terminal", &self.terminal),
+        ] {
+            std::fs::write(
+                dir.join(format!("{name}.pem")),
+                i.cert.to_pem(LineEnding::LF).map_err(err)?,
+            )
+            .map_err(err)?;
+            let key = i.key.to_pkcs8_pem(LineEnding::LF).map_err(err)?;
+            std::fs::write(dir.join(format!("{name}.key")), key.as_bytes()).map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// Reads a PKI written by [`HubPki::write`].
+    pub fn load(dir: &std::path::Path) -> Result<HubPki, PkiError> {
+        use rsa::pkcs8::DecodePrivateKey;
+        let read = |name: &str| -> Result<Issued, PkiError> {
+            let pem = std::fs::read(dir.join(format!("{name}.pem"))).map_err(err)?;
+            let cert = x509_cert::Certificate::load_pem_chain(&pem)
+                .map_err(err)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| PkiError(format!("{name}.pem is empty")))?;
+            let key = std::fs::read_to_string(dir.join(format!("{name}.key"))).map_err(err)?;
+            let key = rsa::RsaPrivateKey::from_pkcs8_pem(&key).map_err(err)?;
+            Ok(Issued { cert, key })
+        };
+        Ok(HubPki {
+            ca: read("hub-ca")?,
+            server: read("server")?,
+            terminal: read("terminal")?,
+        })
+    }
+}
