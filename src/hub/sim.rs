@@ -194,6 +194,21 @@ impl Simulator {
         Ok(())
     }
 
+    /// Adds many open requests in one transaction.
+    pub fn add_requests(&self, institution: &str, list: &[OpenRequest]) -> Result<(), SimError> {
+        let mut db = self.db();
+        let tx = db.transaction().map_err(sim_err)?;
+        for r in list {
+            let body = serde_json::to_string(r).map_err(sim_err)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO requests (request_id, institution, body) VALUES (?1, ?2, ?3)",
+                params![r.request_id, institution, body],
+            )
+            .map_err(sim_err)?;
+        }
+        tx.commit().map_err(sim_err)
+    }
+
     pub fn add_insurer(&self, i: &Insurer) -> Result<(), SimError> {
         let body = serde_json::to_string(i).map_err(sim_err)?;
         self.db()

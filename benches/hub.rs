@@ -1,0 +1,235 @@
+//! The hub route's speed. (1) One submission over mTLS — a new TLS 1.3 connection with the
+//! terminal certificate and the POST — against `curl` posting the same bytes with the same
+//! certificate, measured in the same run (target: under 1.5× curl). (2) 1,000 queued opinions
+//! delivered to the simulator (target: under 15 s); 50 when run as a test (`cargo test --benches`).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use criterion::{Criterion, criterion_group, criterion_main};
+use der::EncodePem;
+use ikensho::form::Request;
+use ikensho::hub::client::{HubClient, Terminal};
+use ikensho::hub::fhir::{DocumentIds, document_bytes};
+use ikensho::hub::outbox::{Answer, Backoff, deliver_due};
+use ikensho::hub::pki::{HubPki, der_pair};
+use ikensho::hub::sim::{Faults, Simulator};
+use ikensho::hub::wire::{Applicant, Insurer, OpenRequest, Submission};
+use ikensho::i18n::Locales;
+use ikensho::store::outbox::Delivery;
+use ikensho::store::{Durability, NewOpinion, Store};
+use rsa::pkcs8::LineEnding;
+
+const INSTITUTION: &str = "1310123458";
+
+fn request(id: &str) -> OpenRequest {
+    OpenRequest {
+        request_id: id.into(),
+        insurer_number: "131011".into(),
+        insurer_name: "千代田区".into(),
+        insured_number: "0000012345".into(),
+        applicant: Applicant {
+            name: "山田 花子".into(),
+            kana: "やまだ はなこ".into(),
+            sex: "female".into(),
+            birth_date: "1941-05-03".into(),
+            postal_code: "100-0001".into(),
+            address: "東京都千代田区千代田1-1".into(),
+            phone: "03-0000-0000".into(),
+        },
+        application_kind: "new".into(),
+        application_date: "2026-11-01".into(),
+        requested_at: "2026-11-02T09:00:00+09:00".into(),
+        due_date: "2026-11-16".into(),
+        physician_name: "佐藤 一郎".into(),
+    }
+}
+
+fn start_sim(dir: &Path, pki: &HubPki) -> Simulator {
+    let sim = Simulator::start(dir, 0, pki, Vec::new(), Faults::default()).unwrap();
+    sim.add_insurer(&Insurer {
+        insurer_number: "131011".into(),
+        name: "千代田区".into(),
+        prefecture: "東京都".into(),
+        kiban_start_date: "2026-04-01".into(),
+        signature: "optional".into(),
+    })
+    .unwrap();
+    sim
+}
+
+fn client(pki: &HubPki, url: &str) -> HubClient {
+    let (cert, key) = der_pair(&pki.terminal).unwrap();
+    let ca = pki.ca.cert.to_pem(LineEnding::LF).unwrap();
+    HubClient::new(url, ca.as_bytes(), Terminal::from_der(vec![cert], key)).unwrap()
+}
+
+/// A store with `n` finalised opinions queued (unsigned), answering requests REQ-B-0000….
+fn queued_store(path: &Path, n: usize) {
+    let mut p = common::people(path, Durability::Normal);
+    let example = common::first_insured();
+    let form = common::form(example.form_version);
+    for i in 0..n {
+        let req = Request {
+            request_id: format!("REQ-B-{i:04}"),
+            ..example.request.clone().unwrap()
+        };
+        let draft = p
+            .store
+            .create_opinion(
+                &p.doctor,
+                NewOpinion {
+                    applicant: example.applicant.clone(),
+                    request: Some(req.clone()),
+                    physician: None,
+                },
+                jiff::civil::date(2026, 11, 20),
+            )
+            .unwrap();
+        let mut op = example.clone();
+        op.request = Some(req);
+        p.store
+            .autosave(&p.doctor, draft.version_id, draft.revision, &op)
+            .unwrap();
+        p.store
+            .finalise(&p.doctor, draft.opinion_id, &common::today())
+            .unwrap();
+        let doc = document_bytes(
+            form,
+            &op,
+            &DocumentIds::new_now(),
+            Locales::builtin().unwrap(),
+        );
+        p.store
+            .queue_for_sending(&p.doctor, draft.opinion_id, Some(&doc))
+            .unwrap();
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let full = std::env::args().any(|a| a == "--bench");
+    let dir = tempfile::tempdir().unwrap();
+    let pki = HubPki::generate(INSTITUTION, "T-BENCH").unwrap();
+    pki.write(&dir.path().join("pki")).unwrap();
+    let sim = start_sim(&dir.path().join("sim"), &pki);
+    sim.add_request(INSTITUTION, &request("REQ-ONE")).unwrap();
+    let op = common::first_insured();
+    let doc = document_bytes(
+        common::form(op.form_version),
+        &op,
+        &DocumentIds::new_now(),
+        Locales::builtin().unwrap(),
+    );
+    // The first submission stores it; both clients then post the same key and bytes (200).
+    let key = "bench-key-1";
+    let first = client(&pki, &sim.url())
+        .submit_bytes(key, "REQ-ONE", &doc, None)
+        .unwrap();
+    assert!(matches!(first, Answer::Received { .. }), "{first:?}");
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let body = serde_json::to_vec(&Submission {
+        request_id: "REQ-ONE".into(),
+        media_type: "application/fhir+json".into(),
+        document: b64.encode(&doc),
+        signature: None,
+    })
+    .unwrap();
+    std::fs::write(dir.path().join("body.json"), &body).unwrap();
+    let url = format!("{}/v1/opinions", sim.url());
+
+    let mut g = c.benchmark_group("hub");
+    g.sample_size(20).measurement_time(Duration::from_secs(10));
+    g.bench_function("curl_submit (baseline)", |b| {
+        b.iter(|| {
+            let out = Command::new("curl")
+                .current_dir(dir.path().join("pki"))
+                .args([
+                    "-sS",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code}",
+                    "--cacert",
+                    "hub-ca.pem",
+                ])
+                .args(["--cert", "terminal.pem", "--key", "terminal.key"])
+                .args(["-H", "Content-Type: application/json"])
+                .args(["-H", &format!("Idempotency-Key: {key}")])
+                .arg("--data-binary")
+                .arg(format!("@{}", dir.path().join("body.json").display()))
+                .arg(&url)
+                .output()
+                .unwrap();
+            assert_eq!(String::from_utf8_lossy(&out.stdout), "200");
+        })
+    });
+    g.bench_function("client_submit_new_connection", |b| {
+        b.iter(|| {
+            let a = client(&pki, &sim.url())
+                .submit_bytes(key, "REQ-ONE", &doc, None)
+                .unwrap();
+            assert!(matches!(a, Answer::Received { .. }));
+        })
+    });
+    g.finish();
+
+    // 1,000 queued opinions delivered: a prepared store copied for each run, a fresh simulator.
+    let n = if full { 1000 } else { 50 };
+    let template = dir.path().join("template.sqlite");
+    queued_store(&template, n);
+    let requests: Vec<OpenRequest> = (0..n).map(|i| request(&format!("REQ-B-{i:04}"))).collect();
+    let mut g = c.benchmark_group("outbox");
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(if full { 60 } else { 5 }));
+    g.bench_function(format!("deliver_{n}_queued"), |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for run in 0..iters {
+                let run_dir = dir.path().join(format!("run-{run}-{}", fastrand::u64(..)));
+                std::fs::create_dir_all(&run_dir).unwrap();
+                let db = run_dir.join("ikensho.sqlite");
+                std::fs::copy(&template, &db).unwrap();
+                let sim = start_sim(&run_dir.join("sim"), &pki);
+                sim.add_requests(INSTITUTION, &requests).unwrap();
+                let mut store = Store::open_with(&db, Durability::Full).unwrap();
+                let mut hub = client(&pki, &sim.url());
+                let start = Instant::now();
+                loop {
+                    let pass = deliver_due(
+                        &mut store,
+                        &mut hub,
+                        jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1),
+                        Duration::from_secs(60),
+                        256,
+                        Backoff::default(),
+                        &mut || 0.5,
+                    )
+                    .unwrap();
+                    if pass.delivered == 0 {
+                        break;
+                    }
+                }
+                total += start.elapsed();
+                assert!(
+                    store
+                        .outbox()
+                        .unwrap()
+                        .iter()
+                        .all(|r| r.state == Delivery::Received)
+                );
+                assert_eq!(sim.receipts().len(), n);
+            }
+            total
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
