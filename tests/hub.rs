@@ -616,3 +616,69 @@ fn the_hub_sim_command_serves_demo_requests_and_keeps_its_pki() {
     let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(body["requests"].as_array().unwrap().len(), 3);
 }
+
+/// The terminal .p12 goes into the data folder (owner-only) and its password into the OS keyring,
+/// never into the database; without a keyring the password is asked for.
+#[test]
+fn the_terminal_p12_is_kept_and_its_password_never_in_the_database() {
+    use ikensho::hub::terminal::{forget_password, import_p12, load_terminal};
+    let w = world();
+    let d = &w.dir;
+    let out = Command::new("openssl")
+        .current_dir(d)
+        .args([
+            "pkcs12",
+            "-export",
+            "-in",
+            "terminal.pem",
+            "-inkey",
+            "terminal.key",
+            "-out",
+            "given.p12",
+            "-passout",
+            "pass:Tm-Secret-8451",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let data = d.join("data");
+    let p = common::people(&data.join("ikensho.sqlite"), Durability::Full);
+    drop(p);
+    let account = format!("test-{}", std::process::id());
+    let p12 = std::fs::read(d.join("given.p12")).unwrap();
+    assert!(import_p12(&data, &account, &p12, &Zeroizing::new("wrong".into())).is_err());
+    let imported = import_p12(
+        &data,
+        &account,
+        &p12,
+        &Zeroizing::new("Tm-Secret-8451".into()),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&imported.path)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    eprintln!("password in the OS keyring: {}", imported.in_keyring);
+    // No file in the data folder holds the password.
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!bytes.windows(14).any(|w| w == b"Tm-Secret-8451"));
+    }
+    // With a keyring the terminal loads without asking; without one, the answer to the question.
+    let asked = std::cell::Cell::new(false);
+    let t = load_terminal(&data, &account, || {
+        asked.set(true);
+        Some(Zeroizing::new("Tm-Secret-8451".into()))
+    })
+    .unwrap();
+    assert_eq!(asked.get(), !imported.in_keyring);
+    let c = HubClient::new(&w.sim.url(), pem(&w.hub.ca.cert).as_bytes(), t).unwrap();
+    c.health().unwrap();
+    forget_password(&account);
+    assert!(load_terminal(&data, &account, || None).is_err());
+}

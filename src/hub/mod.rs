@@ -8,4 +8,5 @@ pub mod flow;
 pub mod outbox;
 pub mod pki;
 pub mod sim;
+pub mod terminal;
 pub mod wire;
