@@ -14,53 +14,22 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use criterion::{Criterion, criterion_group, criterion_main};
 use der::EncodePem;
-use ikensho::form::Request;
 use ikensho::hub::client::{HubClient, Terminal};
 use ikensho::hub::fhir::{DocumentIds, document_bytes};
 use ikensho::hub::outbox::{Answer, Backoff, deliver_due};
 use ikensho::hub::pki::{HubPki, der_pair};
 use ikensho::hub::sim::{Faults, Simulator};
-use ikensho::hub::wire::{Applicant, Insurer, OpenRequest, Submission};
+use ikensho::hub::wire::{OpenRequest, Submission};
 use ikensho::i18n::Locales;
 use ikensho::store::outbox::Delivery;
-use ikensho::store::{Durability, NewOpinion, Store};
+use ikensho::store::{Durability, Store};
 use rsa::pkcs8::LineEnding;
 
 const INSTITUTION: &str = "1310123458";
 
-fn request(id: &str) -> OpenRequest {
-    OpenRequest {
-        request_id: id.into(),
-        insurer_number: "131011".into(),
-        insurer_name: "千代田区".into(),
-        insured_number: "0000012345".into(),
-        applicant: Applicant {
-            name: "山田 花子".into(),
-            kana: "やまだ はなこ".into(),
-            sex: "female".into(),
-            birth_date: "1941-05-03".into(),
-            postal_code: "100-0001".into(),
-            address: "東京都千代田区千代田1-1".into(),
-            phone: "03-0000-0000".into(),
-        },
-        application_kind: "new".into(),
-        application_date: "2026-11-01".into(),
-        requested_at: "2026-11-02T09:00:00+09:00".into(),
-        due_date: "2026-11-16".into(),
-        physician_name: "佐藤 一郎".into(),
-    }
-}
-
 fn start_sim(dir: &Path, pki: &HubPki) -> Simulator {
     let sim = Simulator::start(dir, 0, pki, Vec::new(), Faults::default()).unwrap();
-    sim.add_insurer(&Insurer {
-        insurer_number: "131011".into(),
-        name: "千代田区".into(),
-        prefecture: "東京都".into(),
-        kiban_start_date: "2026-04-01".into(),
-        signature: "optional".into(),
-    })
-    .unwrap();
+    sim.add_insurer(&ikensho::hub::sim::demo_insurer()).unwrap();
     sim
 }
 
@@ -70,55 +39,14 @@ fn client(pki: &HubPki, url: &str) -> HubClient {
     HubClient::new(url, ca.as_bytes(), Terminal::from_der(vec![cert], key)).unwrap()
 }
 
-/// A store with `n` finalised opinions queued (unsigned), answering requests REQ-B-0000….
-fn queued_store(path: &Path, n: usize) {
-    let mut p = common::people(path, Durability::Normal);
-    let example = common::first_insured();
-    let form = common::form(example.form_version);
-    for i in 0..n {
-        let req = Request {
-            request_id: format!("REQ-B-{i:04}"),
-            ..example.request.clone().unwrap()
-        };
-        let draft = p
-            .store
-            .create_opinion(
-                &p.doctor,
-                NewOpinion {
-                    applicant: example.applicant.clone(),
-                    request: Some(req.clone()),
-                    physician: None,
-                },
-                jiff::civil::date(2026, 11, 20),
-            )
-            .unwrap();
-        let mut op = example.clone();
-        op.request = Some(req);
-        p.store
-            .autosave(&p.doctor, draft.version_id, draft.revision, &op)
-            .unwrap();
-        p.store
-            .finalise(&p.doctor, draft.opinion_id, &common::today())
-            .unwrap();
-        let doc = document_bytes(
-            form,
-            &op,
-            &DocumentIds::new_now(),
-            Locales::builtin().unwrap(),
-        );
-        p.store
-            .queue_for_sending(&p.doctor, draft.opinion_id, Some(&doc))
-            .unwrap();
-    }
-}
-
 fn bench(c: &mut Criterion) {
     let full = std::env::args().any(|a| a == "--bench");
     let dir = tempfile::tempdir().unwrap();
     let pki = HubPki::generate(INSTITUTION, "T-BENCH").unwrap();
     pki.write(&dir.path().join("pki")).unwrap();
     let sim = start_sim(&dir.path().join("sim"), &pki);
-    sim.add_request(INSTITUTION, &request("REQ-ONE")).unwrap();
+    sim.add_request(INSTITUTION, &common::open_request("REQ-ONE"))
+        .unwrap();
     let op = common::first_insured();
     let doc = document_bytes(
         common::form(op.form_version),
@@ -182,8 +110,14 @@ fn bench(c: &mut Criterion) {
     // 1,000 queued opinions delivered: a prepared store copied for each run, a fresh simulator.
     let n = if full { 1000 } else { 50 };
     let template = dir.path().join("template.sqlite");
-    queued_store(&template, n);
-    let requests: Vec<OpenRequest> = (0..n).map(|i| request(&format!("REQ-B-{i:04}"))).collect();
+    common::queue_many(
+        &mut common::people(&template, Durability::Normal),
+        n,
+        "REQ-B-",
+    );
+    let requests: Vec<OpenRequest> = (0..n)
+        .map(|i| common::open_request(&format!("REQ-B-{i:04}")))
+        .collect();
     let mut g = c.benchmark_group("outbox");
     g.sample_size(10)
         .measurement_time(Duration::from_secs(if full { 60 } else { 5 }));

@@ -11,16 +11,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ikensho::form::Request;
 use ikensho::hub::client::{HubClient, Terminal};
-use ikensho::hub::fhir::{DocumentIds, document_bytes};
 use ikensho::hub::outbox::{Backoff, deliver_due};
 use ikensho::hub::pki::{HubPki, der_pair};
 use ikensho::hub::sim::{Faults, Simulator};
-use ikensho::hub::wire::{Applicant, Insurer, OpenRequest};
-use ikensho::i18n::Locales;
 use ikensho::store::outbox::Delivery;
-use ikensho::store::{Durability, NewOpinion, Store};
+use ikensho::store::{Durability, Store};
 
 const INSTITUTION: &str = "1310123458";
 const N: usize = 300;
@@ -34,78 +30,18 @@ const BACKOFF: Backoff = Backoff {
     cap: Duration::from_secs(2),
 };
 
-fn request(id: &str) -> OpenRequest {
-    OpenRequest {
-        request_id: id.into(),
-        insurer_number: "131011".into(),
-        insurer_name: "千代田区".into(),
-        insured_number: "0000012345".into(),
-        applicant: Applicant {
-            name: "山田 花子".into(),
-            kana: "やまだ はなこ".into(),
-            sex: "female".into(),
-            birth_date: "1941-05-03".into(),
-            postal_code: "100-0001".into(),
-            address: "東京都千代田区千代田1-1".into(),
-            phone: "03-0000-0000".into(),
-        },
-        application_kind: "new".into(),
-        application_date: "2026-11-01".into(),
-        requested_at: "2026-11-02T09:00:00+09:00".into(),
-        due_date: "2026-11-16".into(),
-        physician_name: "佐藤 一郎".into(),
-    }
-}
-
 /// A simulator with N open requests, and a store with N finalised opinions answering them, each
 /// queued (unsigned: the insurer accepts that).
 fn setup(dir: &Path, faults: Faults) -> (HubPki, Simulator) {
     let hub = HubPki::generate(INSTITUTION, "T-0001").unwrap();
     let sim = Simulator::start(&dir.join("sim"), 0, &hub, Vec::new(), Faults::default()).unwrap();
-    sim.add_insurer(&Insurer {
-        insurer_number: "131011".into(),
-        name: "千代田区".into(),
-        prefecture: "東京都".into(),
-        kiban_start_date: "2026-04-01".into(),
-        signature: "optional".into(),
-    })
-    .unwrap();
+    sim.add_insurer(&ikensho::hub::sim::demo_insurer()).unwrap();
     let mut p = common::people(&dir.join("ikensho.sqlite"), Durability::Normal);
-    let example = common::first_insured();
-    let form = common::form(example.form_version);
-    let locales = Locales::builtin().unwrap();
-    for i in 0..N {
-        let id = format!("REQ-F-{i:04}");
-        sim.add_request(INSTITUTION, &request(&id)).unwrap();
-        let req = Request {
-            request_id: id,
-            ..example.request.clone().unwrap()
-        };
-        let draft = p
-            .store
-            .create_opinion(
-                &p.doctor,
-                NewOpinion {
-                    applicant: example.applicant.clone(),
-                    request: Some(req.clone()),
-                    physician: None,
-                },
-                jiff::civil::date(2026, 11, 20),
-            )
-            .unwrap();
-        let mut op = example.clone();
-        op.request = Some(req);
-        p.store
-            .autosave(&p.doctor, draft.version_id, draft.revision, &op)
-            .unwrap();
-        p.store
-            .finalise(&p.doctor, draft.opinion_id, &common::today())
-            .unwrap();
-        let doc = document_bytes(form, &op, &DocumentIds::new_now(), locales);
-        p.store
-            .queue_for_sending(&p.doctor, draft.opinion_id, Some(&doc))
-            .unwrap();
-    }
+    let requests: Vec<_> = (0..N)
+        .map(|i| common::open_request(&format!("REQ-F-{i:04}")))
+        .collect();
+    sim.add_requests(INSTITUTION, &requests).unwrap();
+    common::queue_many(&mut p, N, "REQ-F-");
     // Write what a separate sending process needs.
     let (cert, key) = der_pair(&hub.terminal).unwrap();
     std::fs::write(dir.join("terminal.der"), cert).unwrap();

@@ -19,7 +19,6 @@ use ikensho::hub::fhir::{DocumentIds, document_bytes};
 use ikensho::hub::outbox::{Answer, Backoff, deliver_due};
 use ikensho::hub::pki::{HubPki, der_pair};
 use ikensho::hub::sim::{Faults, Simulator};
-use ikensho::hub::wire::{Applicant, Insurer, OpenRequest};
 use ikensho::i18n::Locales;
 use ikensho::sign::cms::sign_document;
 use ikensho::sign::pki::TestPki;
@@ -54,15 +53,8 @@ fn world() -> World {
         Faults::default(),
     )
     .unwrap();
-    sim.add_insurer(&Insurer {
-        insurer_number: "131011".into(),
-        name: "千代田区".into(),
-        prefecture: "東京都".into(),
-        kiban_start_date: "2026-04-01".into(),
-        signature: "optional".into(),
-    })
-    .unwrap();
-    sim.add_request(INSTITUTION, &request("REQ-2026-000123"))
+    sim.add_insurer(&ikensho::hub::sim::demo_insurer()).unwrap();
+    sim.add_request(INSTITUTION, &common::open_request("REQ-2026-000123"))
         .unwrap();
     // Files for curl and for the client.
     std::fs::write(dir.join("hub-ca.pem"), pem(&hub.ca.cert)).unwrap();
@@ -82,29 +74,6 @@ fn world() -> World {
         hub,
         hpki,
         sim,
-    }
-}
-
-fn request(id: &str) -> OpenRequest {
-    OpenRequest {
-        request_id: id.into(),
-        insurer_number: "131011".into(),
-        insurer_name: "千代田区".into(),
-        insured_number: "0000012345".into(),
-        applicant: Applicant {
-            name: "山田 花子".into(),
-            kana: "やまだ はなこ".into(),
-            sex: "female".into(),
-            birth_date: "1941-05-03".into(),
-            postal_code: "100-0001".into(),
-            address: "東京都千代田区千代田1-1".into(),
-            phone: "03-0000-0000".into(),
-        },
-        application_kind: "new".into(),
-        application_date: "2026-11-01".into(),
-        requested_at: "2026-11-02T09:00:00+09:00".into(),
-        due_date: "2026-11-16".into(),
-        physician_name: "佐藤 一郎".into(),
     }
 }
 
@@ -245,7 +214,7 @@ fn a_bad_signature_or_document_is_refused_with_the_items() {
     );
     // Another institution's request.
     w.sim
-        .add_request("9999999999", &request("REQ-OTHER"))
+        .add_request("9999999999", &common::open_request("REQ-OTHER"))
         .unwrap();
     let a = hub.submit_bytes("k-3", "REQ-OTHER", &doc, None).unwrap();
     assert!(

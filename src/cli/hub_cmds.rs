@@ -7,7 +7,7 @@ use super::exit;
 use super::store_cmds::{Ctx, Outcome};
 use crate::hub::pki::HubPki;
 use crate::hub::sim::{Faults, Simulator};
-use crate::hub::wire::{Applicant, Insurer, OpenRequest};
+use crate::hub::wire::{Applicant, OpenRequest};
 
 #[derive(clap::Args, Debug)]
 pub struct HubSimArgs {
@@ -107,14 +107,8 @@ pub fn hub_sim(ctx: &Ctx<'_>, a: HubSimArgs) -> Outcome {
     let sim = Simulator::start(&a.dir.join("store"), a.port, &pki, anchors, faults)
         .map_err(|e| fail(&e))?;
     if fresh {
-        sim.add_insurer(&Insurer {
-            insurer_number: "131011".into(),
-            name: "千代田区".into(),
-            prefecture: "東京都".into(),
-            kiban_start_date: "2026-04-01".into(),
-            signature: "optional".into(),
-        })
-        .map_err(|e| fail(&e))?;
+        sim.add_insurer(&crate::hub::sim::demo_insurer())
+            .map_err(|e| fail(&e))?;
         for r in demo_requests() {
             sim.add_request(&a.institution, &r).map_err(|e| fail(&e))?;
         }

@@ -38,6 +38,18 @@ pub struct Faults {
     pub delay: Duration,
 }
 
+/// 千代田区 (131011), on the hub since 2026-04-01, signature optional: the insurer of the demo
+/// and the tests.
+pub fn demo_insurer() -> Insurer {
+    Insurer {
+        insurer_number: "131011".into(),
+        name: "千代田区".into(),
+        prefecture: "東京都".into(),
+        kiban_start_date: "2026-04-01".into(),
+        signature: "optional".into(),
+    }
+}
+
 /// Why the simulator did not start.
 #[derive(Debug, thiserror::Error)]
 #[error("hub simulator: {0}")]

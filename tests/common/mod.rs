@@ -139,3 +139,66 @@ pub fn openssl_verify(doc: &[u8], sig: &[u8], root_pem: &Path) -> bool {
         .status
         .success()
 }
+
+/// An open 作成依頼 of the hub for the 第1号 example's applicant.
+pub fn open_request(id: &str) -> ikensho::hub::wire::OpenRequest {
+    ikensho::hub::wire::OpenRequest {
+        request_id: id.into(),
+        insurer_number: "131011".into(),
+        insurer_name: "千代田区".into(),
+        insured_number: "0000012345".into(),
+        applicant: ikensho::hub::wire::Applicant {
+            name: "山田 花子".into(),
+            kana: "やまだ はなこ".into(),
+            sex: "female".into(),
+            birth_date: "1941-05-03".into(),
+            postal_code: "100-0001".into(),
+            address: "東京都千代田区千代田1-1".into(),
+            phone: "03-0000-0000".into(),
+        },
+        application_kind: "new".into(),
+        application_date: "2026-11-01".into(),
+        requested_at: "2026-11-02T09:00:00+09:00".into(),
+        due_date: "2026-11-16".into(),
+        physician_name: "佐藤 一郎".into(),
+    }
+}
+
+/// `n` finalised copies of the 第1号 example, each answering request `<prefix>NNNN` and queued
+/// unsigned with its FHIR document.
+pub fn queue_many(p: &mut People, n: usize, prefix: &str) {
+    use ikensho::hub::fhir::{DocumentIds, document_bytes};
+    let example = first_insured();
+    let form = form(example.form_version);
+    let locales = ikensho::i18n::Locales::builtin().unwrap();
+    for i in 0..n {
+        let req = ikensho::form::Request {
+            request_id: format!("{prefix}{i:04}"),
+            ..example.request.clone().unwrap()
+        };
+        let draft = p
+            .store
+            .create_opinion(
+                &p.doctor,
+                ikensho::store::NewOpinion {
+                    applicant: example.applicant.clone(),
+                    request: Some(req.clone()),
+                    physician: None,
+                },
+                jiff::civil::date(2026, 11, 20),
+            )
+            .unwrap();
+        let mut op = example.clone();
+        op.request = Some(req);
+        p.store
+            .autosave(&p.doctor, draft.version_id, draft.revision, &op)
+            .unwrap();
+        p.store
+            .finalise(&p.doctor, draft.opinion_id, &today())
+            .unwrap();
+        let doc = document_bytes(form, &op, &DocumentIds::new_now(), locales);
+        p.store
+            .queue_for_sending(&p.doctor, draft.opinion_id, Some(&doc))
+            .unwrap();
+    }
+}
