@@ -44,7 +44,7 @@ impl Lang {
 }
 
 /// The Fluent source files of one language, as built into the program: (file name, text).
-pub fn sources(lang: Lang) -> [(&'static str, &'static str); 7] {
+pub fn sources(lang: Lang) -> [(&'static str, &'static str); 8] {
     match lang {
         Lang::Ja => [
             ("form.ftl", include_str!("../locales/ja-JP/form.ftl")),
@@ -57,6 +57,7 @@ pub fn sources(lang: Lang) -> [(&'static str, &'static str); 7] {
             ("print.ftl", include_str!("../locales/ja-JP/print.ftl")),
             ("card.ftl", include_str!("../locales/ja-JP/card.ftl")),
             ("hub.ftl", include_str!("../locales/ja-JP/hub.ftl")),
+            ("app.ftl", include_str!("../locales/ja-JP/app.ftl")),
         ],
         Lang::En => [
             ("form.ftl", include_str!("../locales/en-US/form.ftl")),
@@ -69,6 +70,7 @@ pub fn sources(lang: Lang) -> [(&'static str, &'static str); 7] {
             ("print.ftl", include_str!("../locales/en-US/print.ftl")),
             ("card.ftl", include_str!("../locales/en-US/card.ftl")),
             ("hub.ftl", include_str!("../locales/en-US/hub.ftl")),
+            ("app.ftl", include_str!("../locales/en-US/app.ftl")),
         ],
     }
 }

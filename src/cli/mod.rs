@@ -12,6 +12,7 @@ use crate::form::{Context, Finding, FormDef, FormVersion, Opinion, Severity, val
 use crate::i18n::{Lang, Locales};
 
 mod card_cmds;
+mod demo;
 mod hub_cmds;
 mod pdf_cmd;
 mod store_cmds;
@@ -111,6 +112,11 @@ enum Command {
     },
     /// Run the virtual HPKI card as a vpcd client (tests and the demo).
     Vcard(card_cmds::VcardArgs),
+    /// The demo: people, clinic, test PKI, virtual HPKI card and the hub simulator with open
+    /// requests, all on this machine; then the window.
+    Demo(demo::DemoArgs),
+    /// Open the window on the data folder.
+    Gui,
     /// The hub simulator on loopback (TLS 1.3, client certificates from its own test PKI, made on
     /// first run in DIR/pki), with demo requests; runs until stopped.
     HubSim(hub_cmds::HubSimArgs),
@@ -197,6 +203,8 @@ pub fn run() -> ExitCode {
         Command::Vcard(a) => done(card_cmds::vcard(&ctx(), a)),
         Command::Export(e) => cmd_export(locales, cli.lang, e),
         Command::HubSim(a) => done(hub_cmds::hub_sim(&ctx(), a)),
+        Command::Demo(a) => done(demo::demo(&ctx(), a)),
+        Command::Gui => done(store_cmds::gui(&ctx())),
     };
     ExitCode::from(code)
 }

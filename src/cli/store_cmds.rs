@@ -379,3 +379,13 @@ pub fn clinic(ctx: &Ctx<'_>, c: ClinicArgs) -> Outcome {
     }
     Ok(exit::CLEAN)
 }
+
+/// Opens the window on the data folder's store.
+pub fn gui(ctx: &Ctx<'_>) -> Outcome {
+    let store = ctx.open()?;
+    crate::app::run(store, ctx.lang).map_err(|e| {
+        ctx.say("cli-demo-failed", &[("detail", e)]);
+        exit::FAILED
+    })?;
+    Ok(exit::CLEAN)
+}

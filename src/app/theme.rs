@@ -1,0 +1,72 @@
+//! Colours, sizes and spacing of the program in one place: screens never hard-code them. The
+//! default text is large (many physicians are older); `zoom` scales everything.
+
+use egui::{Color32, FontFamily, FontId, TextStyle};
+
+pub const ACCENT: Color32 = Color32::from_rgb(0x1F, 0x5F, 0x99);
+pub const ERROR: Color32 = Color32::from_rgb(0xB0, 0x1E, 0x1E);
+pub const WARNING: Color32 = Color32::from_rgb(0x9A, 0x5B, 0x00);
+pub const OK: Color32 = Color32::from_rgb(0x1E, 0x7A, 0x3C);
+pub const MUTED: Color32 = Color32::from_rgb(0x55, 0x5B, 0x66);
+
+pub const BODY_PT: f32 = 17.0;
+pub const HEADING_PT: f32 = 23.0;
+pub const SMALL_PT: f32 = 14.0;
+pub const GAP: f32 = 10.0;
+pub const FIELD_WIDTH: f32 = 320.0;
+
+/// Applies the text sizes and spacing (light theme, readable sizes).
+pub fn apply(ctx: &egui::Context, zoom: f32) {
+    ctx.set_theme(egui::Theme::Light);
+    ctx.set_zoom_factor(zoom);
+    ctx.all_styles_mut(|s| {
+        s.text_styles = [
+            (
+                TextStyle::Heading,
+                FontId::new(HEADING_PT, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Body,
+                FontId::new(BODY_PT, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Button,
+                FontId::new(BODY_PT, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Small,
+                FontId::new(SMALL_PT, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Monospace,
+                FontId::new(BODY_PT, FontFamily::Monospace),
+            ),
+        ]
+        .into();
+        s.spacing.item_spacing = egui::vec2(GAP, GAP * 0.8);
+        s.spacing.button_padding = egui::vec2(12.0, 6.0);
+        s.spacing.interact_size.y = 32.0;
+    });
+}
+
+/// BIZ UDGothic first in both families, hinting off (egui hides "-" at some sizes with it on).
+pub fn fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "biz-ud-gothic".to_owned(),
+        std::sync::Arc::new(
+            egui::FontData::from_static(crate::pdf::font::FONT_BYTES).tweak(egui::FontTweak {
+                hinting: Some(false),
+                ..Default::default()
+            }),
+        ),
+    );
+    for family in [FontFamily::Proportional, FontFamily::Monospace] {
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .insert(0, "biz-ud-gothic".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
