@@ -13,17 +13,14 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use criterion::{Criterion, criterion_group, criterion_main};
-use der::EncodePem;
-use ikensho::hub::client::{HubClient, Terminal};
 use ikensho::hub::fhir::{DocumentIds, document_bytes};
 use ikensho::hub::outbox::{Answer, Backoff, deliver_due};
-use ikensho::hub::pki::{HubPki, der_pair};
+use ikensho::hub::pki::HubPki;
 use ikensho::hub::sim::{Faults, Simulator};
 use ikensho::hub::wire::{OpenRequest, Submission};
 use ikensho::i18n::Locales;
 use ikensho::store::outbox::Delivery;
 use ikensho::store::{Durability, Store};
-use rsa::pkcs8::LineEnding;
 
 const INSTITUTION: &str = "1310123458";
 
@@ -31,12 +28,6 @@ fn start_sim(dir: &Path, pki: &HubPki) -> Simulator {
     let sim = Simulator::start(dir, 0, pki, Vec::new(), Faults::default()).unwrap();
     sim.add_insurer(&ikensho::hub::sim::demo_insurer()).unwrap();
     sim
-}
-
-fn client(pki: &HubPki, url: &str) -> HubClient {
-    let (cert, key) = der_pair(&pki.terminal).unwrap();
-    let ca = pki.ca.cert.to_pem(LineEnding::LF).unwrap();
-    HubClient::new(url, ca.as_bytes(), Terminal::from_der(vec![cert], key)).unwrap()
 }
 
 fn bench(c: &mut Criterion) {
@@ -56,7 +47,7 @@ fn bench(c: &mut Criterion) {
     );
     // The first submission stores it; both clients then post the same key and bytes (200).
     let key = "bench-key-1";
-    let first = client(&pki, &sim.url())
+    let first = common::hub_client(&pki, &sim.url())
         .submit_bytes(key, "REQ-ONE", &doc, None)
         .unwrap();
     assert!(matches!(first, Answer::Received { .. }), "{first:?}");
@@ -99,7 +90,7 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("client_submit_new_connection", |b| {
         b.iter(|| {
-            let a = client(&pki, &sim.url())
+            let a = common::hub_client(&pki, &sim.url())
                 .submit_bytes(key, "REQ-ONE", &doc, None)
                 .unwrap();
             assert!(matches!(a, Answer::Received { .. }));
@@ -132,7 +123,7 @@ fn bench(c: &mut Criterion) {
                 let sim = start_sim(&run_dir.join("sim"), &pki);
                 sim.add_requests(INSTITUTION, &requests).unwrap();
                 let mut store = Store::open_with(&db, Durability::Full).unwrap();
-                let mut hub = client(&pki, &sim.url());
+                let mut hub = common::hub_client(&pki, &sim.url());
                 let start = Instant::now();
                 loop {
                     let pass = deliver_due(

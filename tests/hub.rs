@@ -83,12 +83,32 @@ fn terminal(issued: &ikensho::sign::pki::Issued) -> Terminal {
 }
 
 fn client(w: &World) -> HubClient {
-    HubClient::new(
-        &w.sim.url(),
-        pem(&w.hub.ca.cert).as_bytes(),
-        terminal(&w.hub.terminal),
-    )
-    .unwrap()
+    common::hub_client(&w.hub, &w.sim.url())
+}
+
+/// `openssl pkcs12 -export` of the world's terminal certificate and key into `out`.
+fn openssl_p12(dir: &Path, out: &str, password: &str) {
+    let made = Command::new("openssl")
+        .current_dir(dir)
+        .args([
+            "pkcs12",
+            "-export",
+            "-in",
+            "terminal.pem",
+            "-inkey",
+            "terminal.key",
+            "-out",
+            out,
+        ])
+        .arg("-passout")
+        .arg(format!("pass:{password}"))
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
 }
 
 #[test]
@@ -459,27 +479,7 @@ fn the_client_works_against_openssl_s_server_with_a_p12_terminal() {
             .as_bytes(),
     )
     .unwrap();
-    let p12 = Command::new("openssl")
-        .current_dir(d)
-        .args([
-            "pkcs12",
-            "-export",
-            "-in",
-            "terminal.pem",
-            "-inkey",
-            "terminal.key",
-            "-out",
-            "terminal.p12",
-            "-passout",
-            "pass:terminal-pw",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        p12.status.success(),
-        "{}",
-        String::from_utf8_lossy(&p12.stderr)
-    );
+    openssl_p12(d, "terminal.p12", "terminal-pw");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -593,23 +593,7 @@ fn the_terminal_p12_is_kept_and_its_password_never_in_the_database() {
     use ikensho::hub::terminal::{forget_password, import_p12, load_terminal};
     let w = world();
     let d = &w.dir;
-    let out = Command::new("openssl")
-        .current_dir(d)
-        .args([
-            "pkcs12",
-            "-export",
-            "-in",
-            "terminal.pem",
-            "-inkey",
-            "terminal.key",
-            "-out",
-            "given.p12",
-            "-passout",
-            "pass:Tm-Secret-8451",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    openssl_p12(d, "given.p12", "Tm-Secret-8451");
     let data = d.join("data");
     let p = common::people(&data.join("ikensho.sqlite"), Durability::Full);
     drop(p);

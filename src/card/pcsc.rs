@@ -53,7 +53,7 @@ pub struct PcscReader {
 }
 
 impl PcscReader {
-    /// The reader named `name`, or the only reader when `name` is `None`.
+    /// The reader named `name`, or the first reader when `name` is `None`.
     pub fn open(name: Option<&str>) -> Result<PcscReader> {
         let ctx = Context::establish(Scope::User).map_err(map)?;
         let names = list(&ctx)?;
@@ -62,11 +62,7 @@ impl PcscReader {
                 .iter()
                 .find(|r| r.as_str() == n)
                 .ok_or_else(|| CardError::UnknownReader(n.to_owned()))?,
-            None => match names.as_slice() {
-                [] => return Err(CardError::NoReader),
-                [only] => only,
-                _ => names.first().ok_or(CardError::NoReader)?,
-            },
+            None => names.first().ok_or(CardError::NoReader)?,
         };
         let reader = CString::new(chosen.as_str()).map_err(|_| CardError::NoReader)?;
         Ok(PcscReader {

@@ -11,8 +11,8 @@ use super::exit;
 use super::store_cmds::{Ctx, Outcome};
 use crate::card::virt::{Behaviour, VirtualCard};
 use crate::hub::client::{HubClient, Terminal};
-use crate::hub::pki::{HubPki, der_pair};
-use crate::hub::sim::{Faults, Simulator, demo_insurer};
+use crate::hub::pki::der_pair;
+use crate::hub::sim::Faults;
 use crate::sign::pki::TestPki;
 use crate::store::{ClinicSettings, NewUser, Role, Store};
 
@@ -77,10 +77,8 @@ fn first_run(dir: &Path) -> Result<(), String> {
         DEMO_PIN,
         Behaviour::default(),
     )
-    .map_err(|e| e.to_string())?;
-    let hub = HubPki::generate(INSTITUTION, "DEMO-TERMINAL-1").map_err(|e| e.to_string())?;
-    hub.write(&dir.join("hub").join("pki"))
-        .map_err(|e| e.to_string())
+    .map(drop)
+    .map_err(|e| e.to_string())
 }
 
 pub fn demo(ctx: &Ctx<'_>, a: DemoArgs) -> Outcome {
@@ -97,25 +95,13 @@ pub fn demo(ctx: &Ctx<'_>, a: DemoArgs) -> Outcome {
         std::fs::create_dir_all(&dir).map_err(|e| fail(e.to_string()))?;
         first_run(&dir).map_err(fail)?;
     }
-    let hub = HubPki::load(&dir.join("hub").join("pki")).map_err(|e| fail(e.to_string()))?;
     let anchors = std::fs::read(dir.join("hpki").join("root.pem"))
         .ok()
         .and_then(|pem| crate::sign::cms::load_trust_anchors(&pem).ok())
         .unwrap_or_default();
-    let sim = Simulator::start(
-        &dir.join("hub").join("store"),
-        0,
-        &hub,
-        anchors,
-        Faults::default(),
-    )
-    .map_err(|e| fail(e.to_string()))?;
-    if fresh {
-        sim.add_insurer(&demo_insurer())
-            .map_err(|e| fail(e.to_string()))?;
-        sim.add_requests(INSTITUTION, &super::hub_cmds::demo_requests())
-            .map_err(|e| fail(e.to_string()))?;
-    }
+    let (sim, hub) =
+        super::hub_cmds::demo_sim(&dir.join("hub"), INSTITUTION, 0, anchors, Faults::default())
+            .map_err(fail)?;
     // Take the open requests in as drafts, as the clerk.
     let (cert, key) = der_pair(&hub.terminal).map_err(|e| fail(e.to_string()))?;
     let ca = der::EncodePem::to_pem(&hub.ca.cert, rsa::pkcs8::LineEnding::LF)

@@ -1,6 +1,6 @@
 //! `ikensho hub-sim`: the hub simulator on loopback, for the demo and for trying the client.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::exit;
@@ -78,19 +78,39 @@ pub fn demo_requests() -> Vec<OpenRequest> {
     ]
 }
 
+/// The simulator of a demo folder `dir`: its PKI in `dir/pki` (made on first run, then kept), its
+/// store in `dir/store`, and on first run the demo insurer and requests for `institution`.
+pub fn demo_sim(
+    dir: &Path,
+    institution: &str,
+    port: u16,
+    anchors: Vec<x509_cert::Certificate>,
+    faults: Faults,
+) -> Result<(Simulator, HubPki), String> {
+    let pki_dir = dir.join("pki");
+    let fresh = !pki_dir.join("hub-ca.pem").exists();
+    let pki = if fresh {
+        let pki = HubPki::generate(institution, "DEMO-TERMINAL-1").map_err(|e| e.to_string())?;
+        pki.write(&pki_dir).map_err(|e| e.to_string())?;
+        pki
+    } else {
+        HubPki::load(&pki_dir).map_err(|e| e.to_string())?
+    };
+    let sim = Simulator::start(&dir.join("store"), port, &pki, anchors, faults)
+        .map_err(|e| e.to_string())?;
+    if fresh {
+        sim.add_insurer(&crate::hub::sim::demo_insurer())
+            .map_err(|e| e.to_string())?;
+        sim.add_requests(institution, &demo_requests())
+            .map_err(|e| e.to_string())?;
+    }
+    Ok((sim, pki))
+}
+
 pub fn hub_sim(ctx: &Ctx<'_>, a: HubSimArgs) -> Outcome {
     let fail = |e: &dyn std::fmt::Display| {
         ctx.say("cli-hub-sim-failed", &[("detail", e.to_string())]);
         exit::FAILED
-    };
-    let pki_dir = a.dir.join("pki");
-    let fresh = !pki_dir.join("hub-ca.pem").exists();
-    let pki = if fresh {
-        let pki = HubPki::generate(&a.institution, "DEMO-TERMINAL-1").map_err(|e| fail(&e))?;
-        pki.write(&pki_dir).map_err(|e| fail(&e))?;
-        pki
-    } else {
-        HubPki::load(&pki_dir).map_err(|e| fail(&e))?
     };
     let anchors = match &a.hpki_trust {
         Some(p) => {
@@ -104,18 +124,14 @@ pub fn hub_sim(ctx: &Ctx<'_>, a: HubSimArgs) -> Outcome {
         drop_after_store_share: a.drop_share,
         delay: Duration::from_millis(a.delay_ms),
     };
-    let sim = Simulator::start(&a.dir.join("store"), a.port, &pki, anchors, faults)
-        .map_err(|e| fail(&e))?;
-    if fresh {
-        sim.add_insurer(&crate::hub::sim::demo_insurer())
-            .map_err(|e| fail(&e))?;
-        for r in demo_requests() {
-            sim.add_request(&a.institution, &r).map_err(|e| fail(&e))?;
-        }
-    }
+    let (sim, _) =
+        demo_sim(&a.dir, &a.institution, a.port, anchors, faults).map_err(|e| fail(&e))?;
     ctx.say(
         "cli-hub-sim-running",
-        &[("url", sim.url()), ("pki", pki_dir.display().to_string())],
+        &[
+            ("url", sim.url()),
+            ("pki", a.dir.join("pki").display().to_string()),
+        ],
     );
     loop {
         std::thread::sleep(Duration::from_secs(3600));

@@ -18,7 +18,6 @@ pub enum Mark {
         y: f32,
         size: f32,
         text: String,
-        grey: bool,
     },
     /// A stroked rectangle.
     Rect {
@@ -70,7 +69,6 @@ impl Page {
             y,
             size,
             text: text.into(),
-            grey: false,
         });
     }
 
@@ -96,14 +94,6 @@ impl Page {
             y2,
             line,
         });
-    }
-
-    /// Every text run, in the order drawn (for tests and the continuation check).
-    pub fn texts(&self) -> impl Iterator<Item = &str> {
-        self.marks.iter().filter_map(|m| match m {
-            Mark::Text { text, .. } => Some(text.as_str()),
-            _ => None,
-        })
     }
 }
 

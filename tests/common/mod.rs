@@ -202,3 +202,15 @@ pub fn queue_many(p: &mut People, n: usize, prefix: &str) {
             .unwrap();
     }
 }
+
+/// A hub client for `url` trusting `pki`'s CA and presenting its terminal certificate.
+pub fn hub_client(pki: &ikensho::hub::pki::HubPki, url: &str) -> ikensho::hub::client::HubClient {
+    let (cert, key) = ikensho::hub::pki::der_pair(&pki.terminal).unwrap();
+    let ca = der::EncodePem::to_pem(&pki.ca.cert, rsa::pkcs8::LineEnding::LF).unwrap();
+    ikensho::hub::client::HubClient::new(
+        url,
+        ca.as_bytes(),
+        ikensho::hub::client::Terminal::from_der(vec![cert], key),
+    )
+    .unwrap()
+}
