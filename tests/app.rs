@@ -1,43 +1,43 @@
-//! The desktop program driven by kittest (no display): the real app on a real store made by
-//! `ikensho demo --no-window`, found through its accessibility labels.
+//! The desktop program driven by kittest (no display): the real app on a real demo folder — its
+//! SQLite store, the hub simulator on loopback with client certificates, the virtual HPKI card —
+//! found through its accessibility labels, as a clerk and a physician would use it.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-use std::process::Command;
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use ikensho::app::{IkenshoApp, Screen};
+use ikensho::cli::demo::{Demo, prepare};
+use ikensho::form::opinion::Answer;
+use ikensho::form::{DateInput, FormDef, FormVersion};
 use ikensho::i18n::Lang;
-use ikensho::store::Store;
+use ikensho::store::outbox::Delivery;
+use ikensho::store::{Action, State, Store};
 
-fn demo_store(dir: &std::path::Path) -> Store {
-    let out = Command::new(env!("CARGO_BIN_EXE_ikensho"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["demo", "--no-window"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("3 件"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Store::open(&dir.join("ikensho.sqlite")).unwrap()
+type H = Harness<'static, IkenshoApp>;
+
+/// A demo folder in `dir` with its simulator running; the harness owns the store.
+fn open(dir: &Path) -> (H, ikensho::hub::sim::Simulator) {
+    let Demo {
+        sim,
+        store,
+        services,
+        made,
+    } = prepare(dir).unwrap();
+    assert_eq!(made.len(), 3, "the three demo requests become drafts");
+    let h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 860.0))
+        .with_max_steps(40)
+        .build_eframe(move |cc| IkenshoApp::new(&cc.egui_ctx, store, Lang::Ja, services));
+    (h, sim)
 }
 
-fn harness(store: Store) -> Harness<'static, IkenshoApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1100.0, 760.0))
-        .build_eframe(move |cc| IkenshoApp::new(&cc.egui_ctx, store, Lang::Ja))
-}
-
-fn sign_in(h: &mut Harness<'static, IkenshoApp>, login: &str, password: &str) {
+fn sign_in(h: &mut H, login: &str) {
     h.get_by_role_and_label(Role::TextInput, "ログインID")
         .focus();
     h.step();
@@ -47,25 +47,83 @@ fn sign_in(h: &mut Harness<'static, IkenshoApp>, login: &str, password: &str) {
         .focus();
     h.step();
     h.get_by_role_and_label(Role::PasswordInput, "パスワード")
-        .type_text(password);
+        .type_text("ikensho-demo");
     h.step();
     h.get_by_label("サインイン").click();
     h.run();
 }
 
-#[test]
-fn the_demo_takes_in_the_hub_requests_and_a_clerk_signs_in_to_the_list() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = demo_store(dir.path());
-    let mut h = harness(store);
+fn sign_out(h: &mut H) {
+    h.get_by_label("サインアウト").click();
     h.run();
     assert_eq!(h.state().screen, Screen::SignIn);
-    sign_in(&mut h, "suzuki", "ikensho-demo");
+}
+
+/// Steps until `cond` holds (background work: the card, the hub), or fails after 20 s.
+fn wait_until(h: &mut H, what: &str, cond: impl Fn(&IkenshoApp) -> bool) {
+    for _ in 0..1000 {
+        h.step();
+        if cond(h.state()) {
+            h.run_steps(3);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Opens the opinion of `name` from the list.
+fn open_opinion(h: &mut H, name: &str) {
+    let i = h.state().rows.iter().position(|r| r.name == name).unwrap();
+    h.get_all_by_label("開く").nth(i).unwrap().click();
+    h.run();
+    assert_eq!(h.state().screen, Screen::Editor);
+    assert_eq!(
+        h.state().editor.as_ref().unwrap().opinion.applicant.name,
+        name
+    );
+}
+
+fn today() -> jiff::civil::Date {
+    ikensho::form::Context::today_in_japan().today
+}
+
+fn open_store(dir: &Path) -> Store {
+    Store::open(&dir.join("ikensho.sqlite")).unwrap()
+}
+
+#[test]
+fn the_list_shows_the_hub_requests_the_renewal_copied_forward_and_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    assert_eq!(h.state().screen, Screen::SignIn);
+    sign_in(&mut h, "suzuki");
     assert_eq!(h.state().screen, Screen::List);
-    assert_eq!(h.state().rows.len(), 3);
+    // Three drafts from the hub and the renewal applicant's earlier opinion (on paper).
+    assert_eq!(h.state().rows.len(), 4);
     h.get_by_label("山田 花子");
     h.get_by_label("REQ-DEMO-0003");
     h.get_by_label("鈴木 花子 さん");
+    h.get_by_label("紙で提出");
+    // The 更新 request started from the earlier opinion: its items are marked as carried over.
+    open_opinion(&mut h, "田中 一郎");
+    let ed = h.state().editor.as_ref().unwrap();
+    assert!(ed.previous.is_some());
+    assert!(
+        ed.marks
+            .iter()
+            .filter(|m| m.origin == Some(ikensho::store::Origin::Carried))
+            .count()
+            > 20
+    );
+    assert_eq!(
+        ed.opinion.request.as_ref().unwrap().request_id,
+        "REQ-DEMO-0002"
+    );
+    h.get_all_by_label("前回から引き継ぎ").next().unwrap();
+    h.get_by_label("一覧に戻る").click();
+    h.run();
     // Search narrows the list.
     h.get_by_role_and_label(Role::TextInput, "検索（氏名・かな・被保険者番号）")
         .focus();
@@ -73,22 +131,348 @@ fn the_demo_takes_in_the_hub_requests_and_a_clerk_signs_in_to_the_list() {
     h.get_by_role_and_label(Role::TextInput, "検索（氏名・かな・被保険者番号）")
         .type_text("たなか");
     h.run();
-    assert_eq!(h.state().rows.len(), 1);
-    assert_eq!(h.state().rows[0].name, "田中 一郎");
-    // Signing out returns to the sign-in screen.
-    h.get_by_label("サインアウト").click();
-    h.run();
-    assert_eq!(h.state().screen, Screen::SignIn);
+    assert_eq!(h.state().rows.len(), 2);
+    assert!(h.state().rows.iter().all(|r| r.name == "田中 一郎"));
+    sign_out(&mut h);
     assert!(h.state().session.is_none());
 }
 
 #[test]
 fn a_wrong_password_is_refused_with_a_message_and_no_session() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(demo_store(dir.path()));
+    let (mut h, _sim) = open(dir.path());
     h.run();
-    sign_in(&mut h, "sato", "not-the-password");
+    h.get_by_role_and_label(Role::TextInput, "ログインID")
+        .focus();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "ログインID")
+        .type_text("sato");
+    h.get_by_role_and_label(Role::PasswordInput, "パスワード")
+        .focus();
+    h.step();
+    h.get_by_role_and_label(Role::PasswordInput, "パスワード")
+        .type_text("not-the-password");
+    h.get_by_label("サインイン").click();
+    h.run();
     assert_eq!(h.state().screen, Screen::SignIn);
     assert!(h.state().session.is_none());
     assert!(h.state().message.is_some());
+}
+
+/// The example's answers on the 山田 draft, as the clerk had typed them — all but 診断名 1.
+fn clerk_prepares_the_rest(dir: &Path, opinion_id: i64) {
+    let mut store = open_store(dir);
+    let clerk = store.sign_in("suzuki", "ikensho-demo").unwrap();
+    let opened = store.open_opinion(&clerk, opinion_id).unwrap();
+    let mut op = opened.opinion.clone();
+    let example = common::first_insured();
+    for (id, answer) in example.answers.iter() {
+        op.answers.insert(id.clone(), answer.clone());
+    }
+    // Typed earlier on the screen; today as the date written and examined.
+    let d = DateInput::from_date(today()).unwrap();
+    op.answers.insert("written-date", Answer::Date(d.clone()));
+    op.answers.insert("last-exam-date", Answer::Date(d));
+    op.answers.remove("diagnosis-1");
+    store
+        .autosave(&clerk, opened.version.id, opened.version.revision, &op)
+        .unwrap();
+}
+
+#[test]
+fn a_clerk_prepares_a_physician_fixes_signs_with_the_card_and_the_receipt_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+
+    // ── The clerk ──
+    sign_in(&mut h, "suzuki");
+    assert!(!h.state().may(Action::Sign));
+    open_opinion(&mut h, "山田 花子");
+    let opinion_id = h.state().editor.as_ref().unwrap().opinion_id;
+    // No signing for a clerk: the screen offers handing over, not review and signature.
+    assert!(h.query_by_label("確認・署名へ").is_none());
+    assert!(h.query_by_label("確定して署名・送信").is_none());
+    h.get_by_label("医師に回す");
+    // 記入日 typed with full-width digits, normalised when the field is left; the 西暦 beside it.
+    let t = today();
+    let parts = [
+        (t.year() - 2018).to_string(),
+        t.month().to_string(),
+        t.day().to_string(),
+    ];
+    for (k, part) in parts.iter().enumerate() {
+        let wide: String = part
+            .chars()
+            .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap())
+            .collect();
+        let node = h
+            .get_all_by_role_and_label(Role::TextInput, "記入日")
+            .nth(k)
+            .unwrap();
+        node.focus();
+        h.step();
+        h.get_all_by_role_and_label(Role::TextInput, "記入日")
+            .nth(k)
+            .unwrap()
+            .type_text(&wide);
+        h.step();
+    }
+    h.key_press(egui::Key::Tab);
+    h.run();
+    let written = match h
+        .state()
+        .editor
+        .as_ref()
+        .unwrap()
+        .opinion
+        .answers
+        .get("written-date")
+    {
+        Some(Answer::Date(d)) => d.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(written.year, parts[0]);
+    assert_eq!(written.month, parts[1]);
+    assert_eq!(written.day, parts[2], "full-width digits normalised");
+    h.get_by_label(&format!("西暦 {t}"));
+    // Autosaved: another connection reads the typed date.
+    {
+        let mut store = open_store(dir.path());
+        let clerk = store.sign_in("suzuki", "ikensho-demo").unwrap();
+        let saved = store.open_opinion(&clerk, opinion_id).unwrap();
+        assert_eq!(
+            saved.opinion.answers.get("written-date"),
+            Some(&Answer::Date(written))
+        );
+    }
+    // The rest of the draft, as the clerk typed it before; then hand it to the physician.
+    h.get_by_label("一覧に戻る").click();
+    h.run();
+    clerk_prepares_the_rest(dir.path(), opinion_id);
+    open_opinion(&mut h, "山田 花子");
+    h.get_by_label("医師に回す").click();
+    h.run();
+    assert_eq!(h.state().screen, Screen::List);
+    assert_eq!(
+        open_store(dir.path()).state_of(opinion_id).unwrap(),
+        State::AwaitingPhysician
+    );
+    sign_out(&mut h);
+
+    // ── The physician ──
+    sign_in(&mut h, "sato");
+    assert!(h.state().may(Action::Sign));
+    open_opinion(&mut h, "山田 花子");
+    // The findings panel names the missing 診断名.
+    h.get_by_label("要確認");
+    let ed = h.state().editor.as_ref().unwrap();
+    assert!(ed.report.has_errors());
+    assert!(ed.report.findings.iter().any(|f| f.item == "diagnosis-1"));
+    assert_eq!(ed.section, 0);
+    // F8 jumps to the next item that needs attention until it reaches 診断名 1.
+    for _ in 0..40 {
+        h.key_press(egui::Key::F8);
+        h.run();
+        if h.state().editor.as_ref().unwrap().current.as_deref() == Some("diagnosis-1") {
+            break;
+        }
+    }
+    let form = FormDef::builtin(FormVersion::R8).unwrap();
+    let disease = form.item("diagnosis-1").unwrap().section;
+    let ed = h.state().editor.as_ref().unwrap();
+    assert_eq!(ed.current.as_deref(), Some("diagnosis-1"));
+    assert_eq!(ed.section, disease);
+    let field = h.get_by_role_and_label(Role::TextInput, "診断名 1.");
+    assert!(
+        field.is_focused(),
+        "the jump gives the field the keyboard focus"
+    );
+    // Japanese through the IME: preedit, Enter while composing, then the commit.
+    h.event(egui::Event::Ime(egui::ImeEvent::Preedit {
+        text: "あるつはいまーがたにんちしょう".into(),
+        active_range_chars: None,
+    }));
+    h.step();
+    h.key_press(egui::Key::Enter);
+    h.step();
+    assert!(
+        h.get_by_role_and_label(Role::TextInput, "診断名 1.")
+            .is_focused(),
+        "Enter during composition does not move the focus"
+    );
+    assert_eq!(h.state().screen, Screen::Editor);
+    h.event(egui::Event::Ime(egui::ImeEvent::Commit(
+        "アルツハイマー型認知症".into(),
+    )));
+    h.run();
+    assert_eq!(
+        h.state()
+            .editor
+            .as_ref()
+            .unwrap()
+            .opinion
+            .answers
+            .get("diagnosis-1"),
+        Some(&Answer::Text("アルツハイマー型認知症".into()))
+    );
+    assert!(
+        h.get_by_role_and_label(Role::TextInput, "診断名 1.")
+            .is_focused()
+    );
+    assert!(!h.state().editor.as_ref().unwrap().report.has_errors());
+    // The clerk's entries are reviewed, then on to review and signature.
+    h.get_by_label("事務の入力を確認済みにする").click();
+    h.run();
+    h.get_by_label("確認・署名へ").click();
+    h.run_steps(3);
+    assert_eq!(h.state().screen, Screen::Review);
+    wait_until(&mut h, "the route from the hub", |a| {
+        a.review.route.is_some()
+    });
+    h.get_by_label_contains("電子で提出します");
+    h.get_by_label("確定して署名・送信").click();
+    h.run_steps(3);
+    // The PIN dialog: the virtual card's reader and its tries left, then the masked PIN.
+    wait_until(&mut h, "the card status", |a| a.review.card.is_some());
+    h.get_by_label("PINの残り回数：15 回");
+    h.get_by_role_and_label(Role::PasswordInput, "PIN").focus();
+    h.step();
+    h.get_by_role_and_label(Role::PasswordInput, "PIN")
+        .type_text("1234");
+    h.step();
+    h.get_by_label("署名して送信").click();
+    h.step();
+    wait_until(&mut h, "the signature and the receipt", |a| {
+        a.screen == Screen::Outbox
+            && a.outbox
+                .iter()
+                .any(|l| l.row.opinion_id == opinion_id && l.row.state == Delivery::Received)
+    });
+    let line = h
+        .state()
+        .outbox
+        .iter()
+        .find(|l| l.row.opinion_id == opinion_id)
+        .unwrap()
+        .clone();
+    let receipt = line.row.receipt_id.clone().unwrap();
+    h.get_by_label(&receipt);
+    h.get_by_label("受信済み");
+    // What was sent is signed: openssl verifies it against the test root.
+    let store = open_store(dir.path());
+    let (doc, cms) = store.signature(line.row.version_id).unwrap().unwrap();
+    assert!(common::openssl_verify(
+        &doc,
+        &cms,
+        &dir.path().join("hpki").join("root.pem")
+    ));
+    assert_eq!(store.state_of(opinion_id).unwrap(), State::Sent);
+}
+
+#[test]
+fn a_wrong_pin_shows_the_tries_left_and_is_never_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    // A complete draft of 鈴木 次郎 (第2号) made by the physician.
+    let id = {
+        let mut store = open_store(dir.path());
+        let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
+        let rows = store
+            .search(&doctor, &ikensho::store::Query::default())
+            .unwrap();
+        let row = rows.iter().find(|r| r.name == "鈴木 次郎").unwrap();
+        let opened = store.open_opinion(&doctor, row.id).unwrap();
+        let mut op = common::second_insured();
+        op.applicant = opened.opinion.applicant.clone();
+        op.request = opened.opinion.request.clone();
+        let d = DateInput::from_date(today()).unwrap();
+        op.answers.insert("written-date", Answer::Date(d.clone()));
+        op.answers.insert("last-exam-date", Answer::Date(d));
+        store
+            .autosave(&doctor, opened.version.id, opened.version.revision, &op)
+            .unwrap();
+        row.id
+    };
+    sign_in(&mut h, "sato");
+    open_opinion(&mut h, "鈴木 次郎");
+    let ed = h.state().editor.as_ref().unwrap();
+    assert!(!ed.report.has_errors(), "{:?}", ed.report);
+    h.get_by_label("確認・署名へ").click();
+    h.run_steps(3);
+    wait_until(&mut h, "the route", |a| a.review.route.is_some());
+    h.get_by_label("確定して署名・送信").click();
+    h.run_steps(3);
+    wait_until(&mut h, "the card status", |a| a.review.card.is_some());
+    h.get_by_role_and_label(Role::PasswordInput, "PIN").focus();
+    h.step();
+    h.get_by_role_and_label(Role::PasswordInput, "PIN")
+        .type_text("9999");
+    h.get_by_label("署名して送信").click();
+    h.step();
+    wait_until(&mut h, "the card's answer", |a| {
+        !a.review.signing && a.review.error.is_some() && !a.review.checking
+    });
+    h.get_by_label_contains("PINが違います。残りは14回です");
+    h.get_by_label("PINの残り回数：14 回");
+    // Still in the dialog with an empty PIN; nothing was queued and the card counted one try.
+    assert!(h.state().review.pin_open);
+    assert!(h.state().review.pin.is_empty());
+    let card = ikensho::card::virt::VirtualCard::open(&dir.path().join("card")).unwrap();
+    assert_eq!(card.tries_left(), 14);
+    let store = open_store(dir.path());
+    assert_eq!(store.state_of(id).unwrap(), State::Finalised);
+    assert!(store.outbox().unwrap().iter().all(|r| r.opinion_id != id));
+    h.get_by_label("キャンセル").click();
+    h.run();
+    assert!(!h.state().review.pin_open);
+}
+
+#[test]
+fn ime_composition_in_the_notes_keeps_enter_out_of_the_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    sign_in(&mut h, "sato");
+    open_opinion(&mut h, "山田 花子");
+    let form = FormDef::builtin(FormVersion::R8).unwrap();
+    h.state_mut()
+        .editor
+        .as_mut()
+        .unwrap()
+        .jump_to("special-notes");
+    h.run();
+    assert_eq!(
+        h.state().editor.as_ref().unwrap().section,
+        form.item("special-notes").unwrap().section
+    );
+    let notes = h.get_by_role_and_label(Role::MultilineTextInput, "特記すべき事項");
+    assert!(notes.is_focused());
+    h.event(egui::Event::Ime(egui::ImeEvent::Preedit {
+        text: "ひとりぐらし".into(),
+        active_range_chars: None,
+    }));
+    h.step();
+    // Composing text is not saved yet.
+    assert!(h.state().composing);
+    h.key_press(egui::Key::Enter);
+    h.step();
+    h.event(egui::Event::Ime(egui::ImeEvent::Commit("独居".into())));
+    h.run();
+    assert!(!h.state().composing);
+    let ed = h.state().editor.as_ref().unwrap();
+    assert_eq!(
+        ed.opinion.answers.get("special-notes"),
+        Some(&Answer::Text("独居".into())),
+        "no newline from the Enter that confirmed the composition"
+    );
+    assert!(!ed.dirty, "saved once committed");
+    let mut store = open_store(dir.path());
+    let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
+    let saved = store.open_opinion(&doctor, ed.opinion_id).unwrap();
+    assert_eq!(
+        saved.opinion.answers.get("special-notes"),
+        Some(&Answer::Text("独居".into()))
+    );
 }

@@ -35,6 +35,10 @@ setting-phone = phone number
 setting-fax = fax number
 setting-login = login and name
 setting-clinic = clinic settings
+setting-hub_url = the hub address (it must start with https://)
+setting-hub_ca_pem = the hub's CA certificate (not PEM)
+setting-signing_chain_pem = the signing CA certificates (not PEM)
+setting-trust_anchors_pem = the trusted root certificates (not PEM)
 
 store-open = Cannot open the data file { $path }: { $detail }
 store-missing = There is no data file at { $path }. Adding the first person creates it (ikensho user add).

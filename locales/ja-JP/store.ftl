@@ -35,6 +35,10 @@ setting-phone = 電話番号
 setting-fax = FAX番号
 setting-login = ログイン名と氏名
 setting-clinic = 医療機関の設定
+setting-hub_url = 介護情報基盤のアドレス（https:// で始めてください）
+setting-hub_ca_pem = 介護情報基盤のCA証明書（PEM形式ではありません）
+setting-signing_chain_pem = 署名用CA証明書（PEM形式ではありません）
+setting-trust_anchors_pem = 信頼するルート証明書（PEM形式ではありません）
 
 store-open = データファイル { $path } を開けません：{ $detail }
 store-missing = データファイル { $path } がありません。最初の利用者を登録すると作られます（ikensho user add）。

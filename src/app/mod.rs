@@ -1,24 +1,48 @@
 //! The desktop program (eframe/egui). One state, intents, screens: screens read the state and
 //! push intents; `apply` carries them out through the same library calls the CLI uses, so the
-//! store's role rules hold here too (the screens only hide what a role may not do).
-//!
-//! Built so far: fonts and theme, sign-in per person, and the list of opinions with search.
-//! The editor, review and signature, 送信状況, paper and settings screens follow (issue 7).
+//! store's role rules hold here too (the screens only hide what a role may not do). Card, network
+//! and PDF work runs on threads (`work`), never on the UI thread.
 
+pub mod editor;
+pub mod paper;
+pub mod review;
+pub mod screens;
+pub mod settings;
 pub mod theme;
+pub mod work;
 
 use fluent_bundle::FluentArgs;
 use zeroize::Zeroizing;
 
+use crate::form::FormDef;
 use crate::i18n::{Lang, Locales};
-use crate::store::{OpinionInfo, Query, Session, Store};
+use crate::store::outbox::OutboxRow;
+use crate::store::{Action, DisplaySettings, OpinionInfo, Query, Session, State, Store};
+use editor::{Editor, EditorIntent};
+use work::{Done, Worker};
+
+pub use work::{CardSetup, Services};
 
 /// What a screen asks for; applied once per frame, after the screens are drawn.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Intent {
     SignIn,
     SignOut,
     Search,
+    Show(Screen),
+    /// Open an opinion in the editor.
+    Open(i64),
+    /// Start a renewal from this opinion's latest final version (copy-forward).
+    Renew(i64),
+    Editor(EditorIntent),
+    /// A clerk hands the draft to the physician.
+    HandOver,
+    /// The physician goes on to review and sign.
+    Review,
+    /// Reopen a finalised or returned opinion as a new version.
+    Reopen(i64),
+    Zoom(f32),
+    ToggleLang,
 }
 
 /// Which screen is shown.
@@ -26,6 +50,20 @@ pub enum Intent {
 pub enum Screen {
     SignIn,
     List,
+    Editor,
+    Review,
+    Outbox,
+    Paper,
+    Settings,
+}
+
+/// One line of 送信状況.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxLine {
+    pub row: OutboxRow,
+    pub name: String,
+    pub opinion_state: Option<State>,
+    pub note: Option<String>,
 }
 
 /// The whole state of the program.
@@ -36,17 +74,31 @@ pub struct IkenshoApp {
     pub session: Option<Session>,
     pub login: String,
     password: Zeroizing<String>,
-    /// A message for the user on the current screen (an error after a failed sign-in).
+    /// A problem to show on the current screen.
     pub message: Option<String>,
+    /// Something that went well (saved, sent…).
+    pub notice: Option<String>,
     pub search: String,
     pub rows: Vec<OpinionInfo>,
     intents: Vec<Intent>,
+    pub editor: Option<Editor>,
+    pub review: review::Review,
+    pub outbox: Vec<OutboxLine>,
+    pub paper: paper::Paper,
+    pub settings: settings::SettingsForm,
+    pub worker: Worker,
+    pub zoom: f32,
+    zoom_changed: bool,
+    /// An IME composition is under way (preedit shown, not committed).
+    pub composing: bool,
 }
 
 impl IkenshoApp {
-    pub fn new(ctx: &egui::Context, store: Store, lang: Lang) -> IkenshoApp {
+    pub fn new(ctx: &egui::Context, store: Store, lang: Lang, services: Services) -> IkenshoApp {
         theme::fonts(ctx);
-        theme::apply(ctx, 1.0);
+        let zoom = store.display_settings().map(|d| d.zoom).unwrap_or(1.0);
+        theme::apply(ctx, zoom);
+        let worker = Worker::new(services, lang, ctx.clone());
         IkenshoApp {
             store,
             lang,
@@ -55,182 +107,442 @@ impl IkenshoApp {
             login: String::new(),
             password: Zeroizing::new(String::new()),
             message: None,
+            notice: None,
             search: String::new(),
             rows: Vec::new(),
             intents: Vec::new(),
+            editor: None,
+            review: review::Review::default(),
+            outbox: Vec::new(),
+            paper: paper::Paper::default(),
+            settings: settings::SettingsForm::default(),
+            worker,
+            zoom,
+            zoom_changed: false,
+            composing: false,
         }
     }
 
-    fn t(&self, key: &str) -> String {
+    pub(crate) fn t(&self, key: &str) -> String {
+        tr(self.lang, key)
+    }
+
+    pub(crate) fn t_args(&self, key: &str, pairs: &[(&str, String)]) -> String {
+        let mut a = FluentArgs::new();
+        for (k, v) in pairs {
+            a.set(*k, v.clone());
+        }
         Locales::builtin()
-            .map(|l| l.text(self.lang, key, None))
+            .map(|l| l.text(self.lang, key, Some(&a)))
             .unwrap_or_else(|_| key.to_owned())
     }
 
-    fn t_args(&self, key: &str, args: &FluentArgs<'_>) -> String {
-        Locales::builtin()
-            .map(|l| l.text(self.lang, key, Some(args)))
-            .unwrap_or_else(|_| key.to_owned())
+    pub(crate) fn push(&mut self, intent: Intent) {
+        self.intents.push(intent);
+    }
+
+    /// Whether the person signed in may do `action` (screens hide the rest).
+    pub fn may(&self, action: Action) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| s.roles().allow(action))
+    }
+
+    pub(crate) fn store_error(&mut self, e: &crate::store::StoreError) {
+        self.message = Some(work::store_text(self.lang, e));
+    }
+
+    /// Whether background work is still running (the tests wait for it).
+    pub fn busy(&self) -> bool {
+        self.worker.busy()
     }
 
     /// Carries out the intents of this frame.
     pub fn apply(&mut self) {
-        for intent in std::mem::take(&mut self.intents) {
-            match intent {
-                Intent::SignIn => {
-                    let password = std::mem::take(&mut *self.password);
-                    let password = Zeroizing::new(password);
-                    match self.store.sign_in(self.login.trim(), &password) {
-                        Ok(s) => {
-                            self.session = Some(s);
-                            self.message = None;
-                            self.screen = Screen::List;
-                            self.intents.push(Intent::Search);
-                            self.apply();
-                        }
-                        Err(e) => {
-                            self.message = Locales::builtin()
-                                .ok()
-                                .map(|l| crate::store::describe::error(l, self.lang, &e));
-                        }
-                    }
-                }
-                Intent::SignOut => {
-                    self.session = None;
-                    self.rows.clear();
-                    self.screen = Screen::SignIn;
-                }
-                Intent::Search => {
-                    if let Some(s) = &self.session {
-                        let q = Query {
-                            text: self.search.clone(),
-                            ..Query::default()
-                        };
-                        match self.store.search(s, &q) {
-                            Ok(rows) => self.rows = rows,
-                            Err(e) => {
-                                self.message = Locales::builtin()
-                                    .ok()
-                                    .map(|l| crate::store::describe::error(l, self.lang, &e));
-                            }
-                        }
-                    }
-                }
+        while !self.intents.is_empty() {
+            for intent in std::mem::take(&mut self.intents) {
+                self.apply_one(intent);
             }
         }
     }
 
-    fn sign_in_screen(&mut self, ui: &mut egui::Ui) {
-        ui.vertical_centered(|ui| {
-            ui.add_space(60.0);
-            ui.heading(self.t("app-title"));
-            ui.add_space(theme::GAP * 2.0);
-            let login_label = ui.label(self.t("app-login"));
-            ui.add(egui::TextEdit::singleline(&mut self.login).desired_width(theme::FIELD_WIDTH))
-                .labelled_by(login_label.id);
-            let pw_label = ui.label(self.t("app-password"));
-            let pw = ui
-                .add(
-                    egui::TextEdit::singleline(&mut *self.password)
-                        .password(true)
-                        .desired_width(theme::FIELD_WIDTH),
-                )
-                .labelled_by(pw_label.id);
-            let enter = pw.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            ui.add_space(theme::GAP);
-            if ui.button(self.t("app-sign-in")).clicked() || enter {
-                self.intents.push(Intent::SignIn);
+    fn apply_one(&mut self, intent: Intent) {
+        match intent {
+            Intent::SignIn => self.sign_in(),
+            Intent::SignOut => {
+                self.save_editor();
+                self.worker.stop_delivery();
+                self.session = None;
+                self.login.clear();
+                self.search.clear();
+                self.rows.clear();
+                self.outbox.clear();
+                self.editor = None;
+                self.review = review::Review::default();
+                self.paper = paper::Paper::default();
+                self.settings = settings::SettingsForm::default();
+                self.message = None;
+                self.notice = None;
+                self.screen = Screen::SignIn;
             }
-            if let Some(m) = &self.message {
-                ui.colored_label(theme::ERROR, m);
+            Intent::Search => self.refresh_list(),
+            Intent::Show(screen) => self.show(screen),
+            Intent::Open(id) => self.open(id),
+            Intent::Renew(id) => self.renew(id),
+            Intent::Editor(e) => self.editor_intent(e),
+            Intent::HandOver => self.hand_over(),
+            Intent::Review => self.start_review(),
+            Intent::Reopen(id) => self.reopen(id),
+            Intent::Zoom(z) => self.set_zoom(z),
+            Intent::ToggleLang => {
+                self.lang = match self.lang {
+                    Lang::Ja => Lang::En,
+                    Lang::En => Lang::Ja,
+                };
+                self.worker.set_lang(self.lang);
             }
-        });
+        }
     }
 
-    fn list_screen(&mut self, ui: &mut egui::Ui) {
-        let who = self
-            .session
-            .as_ref()
-            .map(|s| s.name().to_owned())
-            .unwrap_or_default();
-        ui.horizontal(|ui| {
-            ui.heading(self.t("app-list-title"));
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button(self.t("app-sign-out")).clicked() {
-                    self.intents.push(Intent::SignOut);
-                }
-                let mut a = FluentArgs::new();
-                a.set("name", who.clone());
-                ui.label(self.t_args("app-signed-in-as", &a));
-            });
-        });
-        ui.separator();
-        ui.horizontal(|ui| {
-            let label = ui.label(self.t("app-search"));
-            let r = ui
-                .add(egui::TextEdit::singleline(&mut self.search).desired_width(theme::FIELD_WIDTH))
-                .labelled_by(label.id);
-            if r.changed() {
-                self.intents.push(Intent::Search);
+    fn sign_in(&mut self) {
+        let password = Zeroizing::new(std::mem::take(&mut *self.password));
+        match self.store.sign_in(self.login.trim(), &password) {
+            Ok(s) => {
+                self.worker.start_delivery(&s);
+                self.session = Some(s);
+                self.message = None;
+                self.screen = Screen::List;
+                self.refresh_list();
             }
-        });
-        ui.add_space(theme::GAP);
-        if self.rows.is_empty() {
-            ui.colored_label(theme::MUTED, self.t("app-empty"));
+            Err(e) => self.store_error(&e),
+        }
+    }
+
+    fn show(&mut self, screen: Screen) {
+        self.save_editor();
+        self.message = None;
+        match screen {
+            Screen::List => self.refresh_list(),
+            Screen::Outbox => self.refresh_outbox(),
+            Screen::Settings => self.load_settings(),
+            Screen::Paper => self.prepare_preview(),
+            _ => {}
+        }
+        self.screen = screen;
+    }
+
+    pub(crate) fn refresh_list(&mut self) {
+        let Some(s) = &self.session else {
+            return;
+        };
+        let q = Query {
+            text: self.search.clone(),
+            ..Query::default()
+        };
+        match self.store.search(s, &q) {
+            Ok(rows) => self.rows = rows,
+            Err(e) => self.store_error(&e),
+        }
+    }
+
+    pub(crate) fn refresh_outbox(&mut self) {
+        let Some(s) = &self.session else {
+            return;
+        };
+        let all = match self.store.search(s, &Query::default()) {
+            Ok(rows) => rows,
+            Err(e) => return self.store_error(&e),
+        };
+        match self.store.outbox() {
+            Ok(rows) => {
+                self.outbox = rows
+                    .into_iter()
+                    .map(|row| {
+                        let info = all.iter().find(|o| o.id == row.opinion_id);
+                        OutboxLine {
+                            name: info.map(|o| o.name.clone()).unwrap_or_default(),
+                            opinion_state: info.map(|o| o.state),
+                            note: info.and_then(|o| o.note.clone()),
+                            row,
+                        }
+                    })
+                    .collect();
+            }
+            Err(e) => self.store_error(&e),
+        }
+    }
+
+    fn open(&mut self, opinion_id: i64) {
+        self.save_editor();
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        let opened = match self.store.open_opinion(&s, opinion_id) {
+            Ok(o) => o,
+            Err(e) => return self.store_error(&e),
+        };
+        let form = match FormDef::builtin(opened.opinion.form_version) {
+            Ok(f) => f,
+            Err(e) => {
+                self.message = Some(e.to_string());
+                return;
+            }
+        };
+        let editable = opened.info.state.is_draft() && s.roles().allow(Action::Edit);
+        let mut editor = Editor::new(
+            opinion_id,
+            opened.version.id,
+            opened.version.revision,
+            opened.version.number,
+            opened.info.state,
+            opened.opinion,
+            form,
+            editable,
+            opened.marks,
+        );
+        editor.note = opened.info.note.clone();
+        // What the last opinion said, for the items that changed since (copy-forward).
+        if let Ok(Some(from_version)) = self.store.renewed_from(opinion_id)
+            && let Ok(prev) = self.store.open_version(&s, from_version)
+        {
+            editor.previous = Some(prev.opinion);
+        }
+        self.editor = Some(editor);
+        self.message = None;
+        self.notice = None;
+        self.screen = Screen::Editor;
+    }
+
+    fn renew(&mut self, opinion_id: i64) {
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        let Some(row) = self.rows.iter().find(|r| r.id == opinion_id).cloned() else {
+            return;
+        };
+        let today = crate::form::Context::today_in_japan().today;
+        match self
+            .store
+            .renew(&s, &row.insurer_number, &row.insured_number, None, today)
+        {
+            Ok(draft) => self.open(draft.opinion_id),
+            Err(e) => self.store_error(&e),
+        }
+    }
+
+    fn reopen(&mut self, opinion_id: i64) {
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        match self.store.reopen(&s, opinion_id) {
+            Ok(_) => self.open(opinion_id),
+            Err(e) => self.store_error(&e),
+        }
+    }
+
+    /// Saves the editor's opinion when it changed (autosave: after every frame with an edit).
+    pub fn save_editor(&mut self) {
+        let (Some(s), Some(ed)) = (&self.session, &mut self.editor) else {
+            return;
+        };
+        // A composition in progress is not text yet: it is saved once committed.
+        if !ed.dirty || !ed.editable || self.composing {
             return;
         }
-        let locales = Locales::builtin().ok();
-        egui::Grid::new("opinions")
-            .striped(true)
-            .spacing(egui::vec2(theme::GAP * 2.0, theme::GAP))
-            .show(ui, |ui| {
-                for key in [
-                    "app-col-state",
-                    "app-col-name",
-                    "app-col-day",
-                    "app-col-due",
-                    "app-col-request",
-                ] {
-                    ui.strong(self.t(key));
+        match self
+            .store
+            .autosave(s, ed.version_id, ed.revision, &ed.opinion)
+        {
+            Ok(saved) => {
+                ed.revision = saved.revision;
+                ed.dirty = false;
+                ed.save_error = None;
+                if !saved.changed.is_empty()
+                    && let Ok(m) = self.store.marks(s, ed.version_id)
+                {
+                    ed.marks = m;
                 }
-                ui.end_row();
-                for row in &self.rows {
-                    let state = locales
-                        .map(|l| l.text(self.lang, &format!("state-{}", row.state.id()), None))
-                        .unwrap_or_default();
-                    ui.label(state);
-                    ui.label(&row.name);
-                    ui.label(&row.day);
-                    ui.label(row.due_date.as_deref().unwrap_or("—"));
-                    ui.label(row.request_id.as_deref().unwrap_or("—"));
-                    ui.end_row();
+            }
+            Err(e) => {
+                // The edit stays in memory and is saved again at the next frame.
+                ed.save_error = Some(work::store_text(self.lang, &e));
+            }
+        }
+    }
+
+    fn editor_intent(&mut self, intent: EditorIntent) {
+        self.save_editor();
+        let (Some(s), Some(ed)) = (&self.session, &mut self.editor) else {
+            return;
+        };
+        let result = match &intent {
+            EditorIntent::Confirm(items) => self.store.confirm_items(s, ed.version_id, items),
+            EditorIntent::ReviewClerkItems => self.store.review_items(s, ed.version_id, &[]),
+        };
+        match result.and_then(|()| self.store.marks(s, ed.version_id)) {
+            Ok(m) => ed.marks = m,
+            Err(e) => self.store_error(&e),
+        }
+    }
+
+    fn hand_over(&mut self) {
+        self.save_editor();
+        let (Some(s), Some(ed)) = (&self.session, &self.editor) else {
+            return;
+        };
+        match self
+            .store
+            .hand_over(s, ed.opinion_id, State::AwaitingPhysician)
+        {
+            Ok(()) => {
+                self.notice = Some(self.t("app-handed-over"));
+                self.editor = None;
+                self.show(Screen::List);
+            }
+            Err(e) => self.store_error(&e),
+        }
+    }
+
+    fn set_zoom(&mut self, zoom: f32) {
+        self.zoom = zoom.clamp(0.75, 2.0);
+        if let Some(s) = &self.session {
+            let _ = self
+                .store
+                .set_display_settings(s, &DisplaySettings { zoom: self.zoom });
+        }
+        self.zoom_changed = true;
+    }
+
+    /// Takes in what the threads finished.
+    fn take_work(&mut self) {
+        for done in self.worker.take() {
+            match done {
+                Done::Delivery(Ok(_)) => {
+                    if self.screen == Screen::Outbox {
+                        self.refresh_outbox();
+                    } else if self.screen == Screen::List {
+                        self.refresh_list();
+                    }
                 }
+                Done::Delivery(Err(m)) => self.message = Some(m),
+                Done::Readers(r) => self.review.readers_done(r),
+                Done::CardStatus(r) => self.review.card_done(r),
+                Done::Route(r) => self.review.route_done(r),
+                Done::Signed {
+                    opinion_id,
+                    result,
+                    pin_wrong,
+                } => self.signed(opinion_id, result, pin_wrong),
+                Done::Printed(r) => self.printed(r),
+            }
+        }
+    }
+
+    /// While an IME composes, Enter confirms the composition: it must not reach the widgets as
+    /// "submit" or "move on".
+    fn filter_ime(&mut self, ctx: &egui::Context) {
+        ctx.input_mut(|i| {
+            let mut composing = self.composing;
+            i.events.retain(|e| match e {
+                egui::Event::Ime(egui::ImeEvent::Preedit { text, .. }) => {
+                    composing = !text.is_empty();
+                    true
+                }
+                egui::Event::Ime(egui::ImeEvent::Commit(_)) => {
+                    composing = false;
+                    true
+                }
+                egui::Event::Key {
+                    key: egui::Key::Enter,
+                    ..
+                } => !composing,
+                _ => true,
             });
+            self.composing = composing;
+        });
     }
 }
 
 impl eframe::App for IkenshoApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::CentralPanel::default().show(ui, |ui| match self.screen {
-            Screen::SignIn => self.sign_in_screen(ui),
-            Screen::List => self.list_screen(ui),
-        });
+        let ctx = ui.ctx().clone();
+        if std::mem::take(&mut self.zoom_changed) {
+            ctx.set_zoom_factor(self.zoom);
+        }
+        self.take_work();
+        self.filter_ime(&ctx);
+        if self.screen == Screen::Editor
+            && ctx.input(|i| i.key_pressed(egui::Key::F8))
+            && let Some(ed) = &mut self.editor
+        {
+            let physician = self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.roles().allow(Action::Sign));
+            ed.jump_next(physician);
+        }
+        if self.session.is_some() {
+            self.top_bar(ui);
+        }
+        match self.screen {
+            Screen::SignIn => {
+                egui::CentralPanel::default().show(ui, |ui| self.sign_in_screen(ui));
+            }
+            Screen::List => {
+                egui::CentralPanel::default().show(ui, |ui| self.list_screen(ui));
+            }
+            Screen::Editor => self.editor_screen(ui),
+            Screen::Review => {
+                egui::CentralPanel::default().show(ui, |ui| self.review_screen(ui));
+            }
+            Screen::Outbox => {
+                egui::CentralPanel::default().show(ui, |ui| self.outbox_screen(ui));
+            }
+            Screen::Paper => {
+                egui::CentralPanel::default().show(ui, |ui| self.paper_screen(ui));
+            }
+            Screen::Settings => {
+                egui::CentralPanel::default().show(ui, |ui| self.settings_screen(ui));
+            }
+        }
+        self.pin_dialog(&ctx);
         self.apply();
+        self.save_editor();
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // Closing the window loses nothing: the last edit is saved.
+        self.save_editor();
     }
 }
 
+/// The text of `key` in `lang` (the key itself when the built-in locales are missing).
+pub(crate) fn tr(lang: Lang, key: &str) -> String {
+    Locales::builtin()
+        .map(|l| l.text(lang, key, None))
+        .unwrap_or_else(|_| key.to_owned())
+}
+
 /// Opens the window on `store` (blocks until it is closed).
-pub fn run(store: Store, lang: Lang) -> Result<(), String> {
+pub fn run(store: Store, lang: Lang, services: Services) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_inner_size([1100.0, 760.0])
+            .with_inner_size([1280.0, 860.0])
+            .with_min_inner_size([900.0, 600.0])
             .with_title("ikensho — 主治医意見書"),
         ..Default::default()
     };
     eframe::run_native(
         "ikensho",
         options,
-        Box::new(move |cc| Ok(Box::new(IkenshoApp::new(&cc.egui_ctx, store, lang)))),
+        Box::new(move |cc| {
+            Ok(Box::new(IkenshoApp::new(
+                &cc.egui_ctx,
+                store,
+                lang,
+                services,
+            )))
+        }),
     )
     .map_err(|e| e.to_string())
 }

@@ -8,12 +8,25 @@ pub const ERROR: Color32 = Color32::from_rgb(0xB0, 0x1E, 0x1E);
 pub const WARNING: Color32 = Color32::from_rgb(0x9A, 0x5B, 0x00);
 pub const OK: Color32 = Color32::from_rgb(0x1E, 0x7A, 0x3C);
 pub const MUTED: Color32 = Color32::from_rgb(0x55, 0x5B, 0x66);
+pub const TEXT: Color32 = Color32::from_rgb(0x1A, 0x1A, 0x1A);
+/// Behind an open help text.
+pub const HELP_FILL: Color32 = Color32::from_rgb(0xEE, 0xF4, 0xFA);
+/// The paper of the print preview and its ink.
+pub const PAPER: Color32 = Color32::WHITE;
+pub const INK: Color32 = Color32::BLACK;
+pub const STAMP: Color32 = Color32::from_rgb(0xB0, 0xB0, 0xB0);
 
 pub const BODY_PT: f32 = 17.0;
 pub const HEADING_PT: f32 = 23.0;
 pub const SMALL_PT: f32 = 14.0;
 pub const GAP: f32 = 10.0;
 pub const FIELD_WIDTH: f32 = 320.0;
+/// A year, month or day box.
+pub const NUMBER_WIDTH: f32 = 56.0;
+/// The side panels of the editor.
+pub const SIDE_WIDTH: f32 = 260.0;
+/// Zoom steps offered in the top bar.
+pub const ZOOM_STEP: f32 = 0.125;
 
 /// Applies the text sizes and spacing (light theme, readable sizes).
 pub fn apply(ctx: &egui::Context, zoom: f32) {

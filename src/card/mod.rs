@@ -72,6 +72,18 @@ impl CardError {
             CardError::Transport(_) => "card-transport",
         }
     }
+
+    /// The arguments of the message (`key`): never a PIN, only counts, names and status words.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            CardError::WrongPin { tries_left } => vec![("tries", tries_left.to_string())],
+            CardError::UnknownReader(name) => vec![("reader", name.clone())],
+            CardError::Status { step, sw } => {
+                vec![("step", (*step).to_owned()), ("sw", format!("{sw:04X}"))]
+            }
+            other => vec![("detail", other.to_string())],
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, CardError>;

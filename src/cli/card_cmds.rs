@@ -84,15 +84,7 @@ fn parse_variants(s: &str) -> Result<Variants, String> {
 }
 
 fn card_fail(ctx: &Ctx<'_>, e: &CardError) -> u8 {
-    let pairs: Vec<(&str, String)> = match e {
-        CardError::WrongPin { tries_left } => vec![("tries", tries_left.to_string())],
-        CardError::UnknownReader(name) => vec![("reader", name.clone())],
-        CardError::Status { step, sw } => {
-            vec![("step", (*step).to_owned()), ("sw", format!("{sw:04X}"))]
-        }
-        other => vec![("detail", other.to_string())],
-    };
-    ctx.say(e.key(), &pairs);
+    ctx.say(e.key(), &e.args());
     match e {
         CardError::NoService
         | CardError::NoReader

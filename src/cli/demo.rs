@@ -9,17 +9,22 @@ use zeroize::Zeroizing;
 
 use super::exit;
 use super::store_cmds::{Ctx, Outcome};
+use crate::app::work::pem_chain;
+use crate::app::{CardSetup, Services};
 use crate::card::virt::{Behaviour, VirtualCard};
 use crate::hub::client::{HubClient, Terminal};
 use crate::hub::pki::der_pair;
 use crate::hub::sim::Faults;
 use crate::sign::pki::TestPki;
-use crate::store::{ClinicSettings, NewUser, Role, Store};
+use crate::store::{ClinicSettings, ConnectionSettings, NewOpinion, NewUser, Role, Store};
 
 /// The demo people's password and the virtual card's PIN (demo data only).
 pub const DEMO_PASSWORD: &str = "ikensho-demo";
 pub const DEMO_PIN: &str = "1234";
 const INSTITUTION: &str = "1310123458";
+/// The opinion written for the renewal applicant half a year ago (on paper), which the demo's
+/// 更新 request copies forward.
+const PREVIOUS: &str = include_str!("../../assets/demo/previous-opinion.json");
 
 #[derive(clap::Args, Debug)]
 pub struct DemoArgs {
@@ -68,6 +73,7 @@ fn first_run(dir: &Path) -> Result<(), String> {
             },
         )
         .map_err(|e| e.to_string())?;
+    previous_opinion(&mut store).map_err(|e| e.to_string())?;
     let hpki = TestPki::generate("佐藤 一郎").map_err(|e| e.to_string())?;
     hpki.write(&dir.join("hpki")).map_err(|e| e.to_string())?;
     VirtualCard::create(
@@ -81,6 +87,116 @@ fn first_run(dir: &Path) -> Result<(), String> {
     .map_err(|e| e.to_string())
 }
 
+/// The renewal applicant's last opinion: written by the physician, finalised and printed for the
+/// paper route, as if half a year ago.
+fn previous_opinion(store: &mut Store) -> Result<(), Box<dyn std::error::Error>> {
+    let doctor = store.sign_in("sato", DEMO_PASSWORD)?;
+    let op = crate::form::Opinion::from_json(PREVIOUS)?;
+    let today = jiff::Timestamp::now()
+        .to_zoned(crate::form::wareki::japan())
+        .date();
+    let draft = store.create_opinion(
+        &doctor,
+        NewOpinion {
+            applicant: op.applicant.clone(),
+            request: None,
+            physician: None,
+        },
+        today,
+    )?;
+    store.autosave(&doctor, draft.version_id, draft.revision, &op)?;
+    crate::pdf::stored::print_stored(
+        store,
+        &doctor,
+        draft.opinion_id,
+        crate::pdf::stored::Copy::Final,
+        None,
+        &crate::form::Context::new(today),
+    )?;
+    Ok(())
+}
+
+/// Points the settings at this run's simulator (its port changes with every run).
+fn connect(store: &mut Store, url: &str, hub_ca_pem: &str, hpki_dir: &Path) -> Result<(), String> {
+    let admin = store
+        .sign_in("kanri", DEMO_PASSWORD)
+        .map_err(|e| e.to_string())?;
+    let read = |name: &str| std::fs::read_to_string(hpki_dir.join(name)).unwrap_or_default();
+    store
+        .set_connection_settings(
+            &admin,
+            &ConnectionSettings {
+                hub_url: url.to_owned(),
+                hub_ca_pem: hub_ca_pem.to_owned(),
+                reader: String::new(),
+                signing_chain_pem: read("ca.pem"),
+                trust_anchors_pem: read("root.pem"),
+            },
+        )
+        .map_err(|e| e.to_string())
+}
+
+/// A demo folder ready to open: its simulator running, its store, and the services of the window.
+pub struct Demo {
+    pub sim: crate::hub::sim::Simulator,
+    pub store: Store,
+    pub services: Services,
+    /// The drafts made from the hub's open requests on this run.
+    pub made: Vec<i64>,
+}
+
+/// Makes the demo folder `dir` on first run, starts its simulator on loopback, points the
+/// settings at it and takes the hub's open requests in as drafts (as the clerk).
+pub fn prepare(dir: &Path) -> Result<Demo, String> {
+    if !dir.join("ikensho.sqlite").exists() {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        first_run(dir)?;
+    }
+    let anchors = std::fs::read(dir.join("hpki").join("root.pem"))
+        .ok()
+        .and_then(|pem| crate::sign::cms::load_trust_anchors(&pem).ok())
+        .unwrap_or_default();
+    let (sim, hub) =
+        super::hub_cmds::demo_sim(&dir.join("hub"), INSTITUTION, 0, anchors, Faults::default())?;
+    let (cert, key) = der_pair(&hub.terminal).map_err(|e| e.to_string())?;
+    let ca = der::EncodePem::to_pem(&hub.ca.cert, rsa::pkcs8::LineEnding::LF)
+        .map_err(|e| e.to_string())?;
+    let client = HubClient::new(
+        &sim.url(),
+        ca.as_bytes(),
+        Terminal::from_der(vec![cert], key),
+    )
+    .map_err(|e| e.to_string())?;
+    let mut store = Store::open(&dir.join("ikensho.sqlite")).map_err(|e| e.to_string())?;
+    connect(&mut store, &sim.url(), &ca, &dir.join("hpki"))?;
+    let password = Zeroizing::new(DEMO_PASSWORD.to_owned());
+    let clerk = store
+        .sign_in("suzuki", &password)
+        .map_err(|e| e.to_string())?;
+    let requests = client.open_requests().map_err(|e| e.to_string())?;
+    let today = jiff::Timestamp::now()
+        .to_zoned(crate::form::wareki::japan())
+        .date();
+    let made = crate::hub::flow::drafts_from_requests(&mut store, &clerk, &requests, today)
+        .map_err(|e| e.to_string())?;
+    let chain = std::fs::read_to_string(dir.join("hpki").join("ca.pem")).unwrap_or_default();
+    let services = Services {
+        db: dir.join("ikensho.sqlite"),
+        data_dir: dir.to_path_buf(),
+        hub: Some(client),
+        hub_problem: None,
+        card: CardSetup::Virtual(dir.join("card")),
+        chain: pem_chain(&chain),
+        poll: std::time::Duration::from_secs(2),
+    };
+    Ok(Demo {
+        sim,
+        store,
+        services,
+        made,
+    })
+}
+
 pub fn demo(ctx: &Ctx<'_>, a: DemoArgs) -> Outcome {
     let fail = |e: String| {
         ctx.say("cli-demo-failed", &[("detail", e)]);
@@ -90,53 +206,27 @@ pub fn demo(ctx: &Ctx<'_>, a: DemoArgs) -> Outcome {
         ctx.say("cli-no-data-dir", &[]);
         return Err(exit::USAGE);
     };
-    let fresh = !dir.join("ikensho.sqlite").exists();
-    if fresh {
-        std::fs::create_dir_all(&dir).map_err(|e| fail(e.to_string()))?;
-        first_run(&dir).map_err(fail)?;
-    }
-    let anchors = std::fs::read(dir.join("hpki").join("root.pem"))
-        .ok()
-        .and_then(|pem| crate::sign::cms::load_trust_anchors(&pem).ok())
-        .unwrap_or_default();
-    let (sim, hub) =
-        super::hub_cmds::demo_sim(&dir.join("hub"), INSTITUTION, 0, anchors, Faults::default())
-            .map_err(fail)?;
-    // Take the open requests in as drafts, as the clerk.
-    let (cert, key) = der_pair(&hub.terminal).map_err(|e| fail(e.to_string()))?;
-    let ca = der::EncodePem::to_pem(&hub.ca.cert, rsa::pkcs8::LineEnding::LF)
-        .map_err(|e| fail(e.to_string()))?;
-    let client = HubClient::new(
-        &sim.url(),
-        ca.as_bytes(),
-        Terminal::from_der(vec![cert], key),
-    )
-    .map_err(|e| fail(e.to_string()))?;
-    let mut store = Store::open(&dir.join("ikensho.sqlite")).map_err(|e| fail(e.to_string()))?;
-    let password = Zeroizing::new(DEMO_PASSWORD.to_owned());
-    let clerk = store
-        .sign_in("suzuki", &password)
-        .map_err(|e| fail(e.to_string()))?;
-    let requests = client.open_requests().map_err(|e| fail(e.to_string()))?;
-    let today = jiff::Timestamp::now()
-        .to_zoned(crate::form::wareki::japan())
-        .date();
-    let made = crate::hub::flow::drafts_from_requests(&mut store, &clerk, &requests, today)
-        .map_err(|e| fail(e.to_string()))?;
+    let demo = prepare(&dir).map_err(fail)?;
     ctx.say(
         "cli-demo-ready",
         &[
             ("dir", dir.display().to_string()),
-            ("url", sim.url()),
+            ("url", demo.sim.url()),
             ("password", DEMO_PASSWORD.to_owned()),
             ("pin", DEMO_PIN.to_owned()),
-            ("drafts", made.len().to_string()),
+            ("drafts", demo.made.len().to_string()),
         ],
     );
     if a.no_window {
         return Ok(exit::CLEAN);
     }
-    crate::app::run(store, ctx.lang).map_err(fail)?;
+    let Demo {
+        sim,
+        store,
+        services,
+        ..
+    } = demo;
+    crate::app::run(store, ctx.lang, services).map_err(fail)?;
     drop(sim);
     Ok(exit::CLEAN)
 }

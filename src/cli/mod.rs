@@ -12,7 +12,7 @@ use crate::form::{Context, Finding, FormDef, FormVersion, Opinion, Severity, val
 use crate::i18n::{Lang, Locales};
 
 mod card_cmds;
-mod demo;
+pub mod demo;
 mod hub_cmds;
 mod pdf_cmd;
 mod store_cmds;

@@ -383,7 +383,13 @@ pub fn clinic(ctx: &Ctx<'_>, c: ClinicArgs) -> Outcome {
 /// Opens the window on the data folder's store.
 pub fn gui(ctx: &Ctx<'_>) -> Outcome {
     let store = ctx.open()?;
-    crate::app::run(store, ctx.lang).map_err(|e| {
+    let data_dir = store
+        .path()
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let services = crate::app::Services::from_store(&store, &data_dir, ctx.lang);
+    crate::app::run(store, ctx.lang, services).map_err(|e| {
         ctx.say("cli-demo-failed", &[("detail", e)]);
         exit::FAILED
     })?;

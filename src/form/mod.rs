@@ -12,6 +12,8 @@ pub mod validate;
 pub mod wareki;
 
 pub use def::{FormDef, FormLoadError, FormVersion, Item, ItemKind, Section, Severity};
-pub use opinion::{Answer, Applicant, Clinic, DateInput, Marked, Opinion, ReadError, Request};
+pub use opinion::{
+    Answer, Applicant, Clinic, DateInput, Editable, Marked, Opinion, ReadError, Request,
+};
 pub use validate::{Context, Finding, Fix, Report, apply_fix, validate};
 pub use wareki::{Era, WarekiDate, age_on};

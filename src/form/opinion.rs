@@ -138,6 +138,10 @@ impl Answers {
         self.0.shift_remove(id)
     }
 
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Answer> {
+        self.0.get_mut(id)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Answer)> {
         self.0.iter()
     }
@@ -253,6 +257,17 @@ pub struct Opinion {
     pub request: Option<Request>,
     #[serde(default)]
     pub answers: Answers,
+}
+
+/// One item's value borrowed to edit it (see [`Opinion::edit`]).
+#[derive(Debug)]
+pub enum Editable<'a> {
+    /// A bound text field of the applicant or the clinic.
+    Text(&'a mut String),
+    /// The applicant's birth date.
+    Date(&'a mut DateInput),
+    /// An answer.
+    Answer(&'a mut Answer),
 }
 
 /// A borrowed view of one item's value, whichever part of the Opinion holds it.
@@ -503,6 +518,51 @@ impl Opinion {
         match item.bind {
             Some(field) => self.field(field),
             None => self.answers.get(&item.id).map_or(ValueRef::Empty, value_of),
+        }
+    }
+
+    /// The text a bound field holds, to edit it. `None` for the birth date (a date) and for the
+    /// 作成依頼 fields, which come from the hub and are not edited.
+    pub fn field_text_mut(&mut self, field: Field) -> Option<&mut String> {
+        let a = &mut self.applicant;
+        let c = &mut self.clinic;
+        Some(match field {
+            Field::ApplicantName => &mut a.name,
+            Field::ApplicantKana => &mut a.kana,
+            Field::ApplicantSex => &mut a.sex,
+            Field::ApplicantPostalCode => &mut a.postal_code,
+            Field::ApplicantAddress => &mut a.address,
+            Field::ApplicantPhone => &mut a.phone,
+            Field::InsurerNumber => &mut a.insurer_number,
+            Field::InsuredNumber => &mut a.insured_number,
+            Field::ClinicName => &mut c.name,
+            Field::ClinicAddress => &mut c.address,
+            Field::ClinicPhone => &mut c.phone,
+            Field::ClinicFax => &mut c.fax,
+            Field::InstitutionCode => &mut c.institution_code,
+            Field::PhysicianName => &mut c.physician_name,
+            Field::ApplicantBirthDate
+            | Field::RequestId
+            | Field::ApplicationDate
+            | Field::ApplicationKind
+            | Field::RequestedDate
+            | Field::DueDate => return None,
+        })
+    }
+
+    /// The answer of `item` to edit, wherever the Opinion keeps it; an absent answer is made
+    /// empty first. `None` for notes and for fields that are not edited (see
+    /// [`Opinion::field_text_mut`]).
+    pub fn edit(&mut self, item: &Item) -> Option<Editable<'_>> {
+        match item.bind {
+            Some(Field::ApplicantBirthDate) => Some(Editable::Date(&mut self.applicant.birth_date)),
+            Some(field) => self.field_text_mut(field).map(Editable::Text),
+            None => {
+                if self.answers.get(&item.id).is_none() {
+                    self.answers.insert(item.id.clone(), empty_answer(item)?);
+                }
+                self.answers.get_mut(&item.id).map(Editable::Answer)
+            }
         }
     }
 

@@ -57,6 +57,18 @@ impl HubError {
         }
     }
 
+    /// The arguments of the message (`key`).
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        let detail = match self {
+            HubError::Rejected {
+                status,
+                problem: Some(p),
+            } => format!("{status}: {}", p.title),
+            other => other.code(),
+        };
+        vec![("detail", detail)]
+    }
+
     /// A short code for the outbox (`last_error`).
     pub fn code(&self) -> String {
         match self {
@@ -104,6 +116,7 @@ impl Terminal {
 }
 
 /// A client of one hub.
+#[derive(Clone)]
 pub struct HubClient {
     http: reqwest::blocking::Client,
     base: String,

@@ -58,6 +58,24 @@ pub fn drafts_from_requests(
             requested_date: r.requested_at.get(..10).unwrap_or_default().to_owned(),
             due_date: r.due_date.clone(),
         };
+        // A renewal starts from the applicant's last opinion when there is one (copy-forward:
+        // every carried item is marked until it is confirmed or changed).
+        if r.application_kind == "renewal" {
+            match store.renew(
+                session,
+                &r.insurer_number,
+                &r.insured_number,
+                Some(request.clone()),
+                today,
+            ) {
+                Ok(draft) => {
+                    made.push(draft.opinion_id);
+                    continue;
+                }
+                Err(StoreError::NothingToRenew) => {}
+                Err(e) => return Err(e),
+            }
+        }
         let draft = store.create_opinion(
             session,
             NewOpinion {

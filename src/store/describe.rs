@@ -30,6 +30,10 @@ fn setting_key(setting: &str) -> &'static str {
         "phone" => "setting-phone",
         "fax" => "setting-fax",
         "login" => "setting-login",
+        "hub_url" => "setting-hub_url",
+        "hub_ca_pem" => "setting-hub_ca_pem",
+        "signing_chain_pem" => "setting-signing_chain_pem",
+        "trust_anchors_pem" => "setting-trust_anchors_pem",
         _ => "setting-clinic",
     }
 }

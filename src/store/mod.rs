@@ -28,7 +28,7 @@ pub use opinions::{
     VersionInfo,
 };
 pub use search::{Query, search_key};
-pub use settings::ClinicSettings;
+pub use settings::{ClinicSettings, ConnectionSettings, DisplaySettings};
 pub use users::{MIN_PASSWORD_CHARS, NewUser, Role, Roles, Session, UserInfo};
 
 /// What a person asks the store to do, for the role check.

@@ -58,13 +58,70 @@ impl ClinicSettings {
 }
 
 const CLINIC: &str = "clinic";
+const CONNECTION: &str = "connection";
+const DISPLAY: &str = "display";
+
+/// Where the hub is, whom to trust and which card reader to use (administrators set them).
+/// Certificates are kept as PEM text: they are public. The terminal's private key is not here
+/// (`hub::terminal` keeps it in the data folder and its password in the OS keyring).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConnectionSettings {
+    /// The hub's base address (https://…).
+    pub hub_url: String,
+    /// The CA that issued the hub's server certificate (PEM).
+    pub hub_ca_pem: String,
+    /// The card reader to use; empty: the first one with a card.
+    pub reader: String,
+    /// The HPKI signing CA certificates sent with each signature (PEM).
+    pub signing_chain_pem: String,
+    /// The roots a signature is checked against (PEM): the MHLW HPKI roots in practice.
+    pub trust_anchors_pem: String,
+}
+
+/// How the window looks on this machine; anyone signed in may change it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DisplaySettings {
+    /// 1.0 is the default size; older eyes choose 1.25 or 1.5.
+    pub zoom: f32,
+}
+
+impl Default for DisplaySettings {
+    fn default() -> DisplaySettings {
+        DisplaySettings { zoom: 1.0 }
+    }
+}
+
+impl ConnectionSettings {
+    fn check(&self) -> Result<()> {
+        let url = self.hub_url.trim();
+        if !url.is_empty() && !url.starts_with("https://") {
+            return Err(StoreError::BadSetting { setting: "hub_url" });
+        }
+        for (pem, setting) in [
+            (&self.hub_ca_pem, "hub_ca_pem"),
+            (&self.signing_chain_pem, "signing_chain_pem"),
+            (&self.trust_anchors_pem, "trust_anchors_pem"),
+        ] {
+            if !pem.trim().is_empty() && !pem.contains("-----BEGIN CERTIFICATE-----") {
+                return Err(StoreError::BadSetting { setting });
+            }
+        }
+        Ok(())
+    }
+}
 
 impl Store {
     /// The clinic settings (empty until an administrator enters them).
     pub fn clinic_settings(&self) -> Result<ClinicSettings> {
+        self.setting(CLINIC)
+    }
+
+    fn setting<T: serde::de::DeserializeOwned + Default>(&self, key: &str) -> Result<T> {
         let text: Option<String> = self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [CLINIC], |r| {
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
                 r.get(0)
             })
             .optional()?;
@@ -73,20 +130,63 @@ impl Store {
             .unwrap_or_default())
     }
 
+    fn put_setting<T: Serialize>(
+        &mut self,
+        session: &Session,
+        key: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        let text =
+            serde_json::to_string(value).map_err(|_| StoreError::BadSetting { setting: key })?;
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, text],
+            )?;
+            audit::append(tx, &session.actor(), &Event::new("settings").detail(key))
+        })
+    }
+
+    /// The hub, reader and certificate settings (empty until an administrator enters them).
+    pub fn connection_settings(&self) -> Result<ConnectionSettings> {
+        self.setting(CONNECTION)
+    }
+
+    /// Saves the hub, reader and certificate settings (administrators only). An address that is
+    /// not https, or certificate text that is not PEM, is refused.
+    pub fn set_connection_settings(
+        &mut self,
+        session: &Session,
+        s: &ConnectionSettings,
+    ) -> Result<()> {
+        session.require(Action::Settings)?;
+        s.check()?;
+        self.put_setting(session, CONNECTION, s)
+    }
+
+    /// The display settings of this data folder.
+    pub fn display_settings(&self) -> Result<DisplaySettings> {
+        self.setting(DISPLAY)
+    }
+
+    /// Saves the display settings (anyone signed in). The zoom is kept between 0.75 and 2.
+    pub fn set_display_settings(&mut self, session: &Session, s: &DisplaySettings) -> Result<()> {
+        let s = DisplaySettings {
+            zoom: if s.zoom.is_finite() {
+                s.zoom.clamp(0.75, 2.0)
+            } else {
+                1.0
+            },
+        };
+        self.put_setting(session, DISPLAY, &s)
+    }
+
     /// Saves the clinic settings (administrators only). A 医療機関コード with a wrong check digit,
     /// or a phone number that is not one, is refused.
     pub fn set_clinic_settings(&mut self, session: &Session, s: &ClinicSettings) -> Result<()> {
         session.require(Action::Settings)?;
         s.check()?;
-        let text =
-            serde_json::to_string(s).map_err(|_| StoreError::BadSetting { setting: CLINIC })?;
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![CLINIC, text],
-            )?;
-            audit::append(tx, &session.actor(), &Event::new("settings").detail(CLINIC))
-        })
+        self.put_setting(session, CLINIC, s)
     }
 }

@@ -1,0 +1,379 @@
+//! Settings (administrators): the clinic profile, people, the terminal certificate (.p12 and its
+//! password, kept by `hub::terminal`), the hub address and CA, the card reader, the signing chain
+//! and trust anchors, and backup. Files are named by their path.
+
+use egui::{RichText, Ui};
+use zeroize::Zeroizing;
+
+use super::work::{Job, Services};
+use super::{IkenshoApp, theme};
+use crate::store::{ClinicSettings, ConnectionSettings, NewUser, Role, UserInfo};
+
+/// What the settings screen edits.
+#[derive(Default)]
+pub struct SettingsForm {
+    pub clinic: ClinicSettings,
+    pub connection: ConnectionSettings,
+    pub users: Vec<UserInfo>,
+    pub new_login: String,
+    pub new_name: String,
+    pub new_role: Option<Role>,
+    pub new_password: Zeroizing<String>,
+    pub p12_path: String,
+    pub p12_password: Zeroizing<String>,
+    pub hub_ca_path: String,
+    pub chain_path: String,
+    pub anchors_path: String,
+    pub backup_path: String,
+    /// The outcome of the last action on this screen.
+    pub result: Option<Result<String, String>>,
+}
+
+fn field(ui: &mut Ui, label: String, value: &mut String, password: bool) -> egui::Response {
+    ui.horizontal(|ui| {
+        let l = ui.add_sized(
+            [theme::FIELD_WIDTH * 0.8, theme::GAP * 2.0],
+            egui::Label::new(label),
+        );
+        ui.add(
+            egui::TextEdit::singleline(value)
+                .password(password)
+                .desired_width(theme::FIELD_WIDTH * 1.4),
+        )
+        .labelled_by(l.id)
+    })
+    .inner
+}
+
+impl IkenshoApp {
+    pub(crate) fn load_settings(&mut self) {
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        let mut form = SettingsForm {
+            clinic: self.store.clinic_settings().unwrap_or_default(),
+            connection: self.store.connection_settings().unwrap_or_default(),
+            ..SettingsForm::default()
+        };
+        match self.store.users(&s) {
+            Ok(u) => form.users = u,
+            Err(e) => self.store_error(&e),
+        }
+        self.settings = form;
+        self.worker.start(&s, Job::Readers);
+    }
+
+    fn settings_done(&mut self, r: Result<String, String>) {
+        self.settings.result = Some(r);
+    }
+
+    fn read_pem(&self, path: &str) -> Result<Option<String>, String> {
+        if path.trim().is_empty() {
+            return Ok(None);
+        }
+        std::fs::read_to_string(path.trim()).map(Some).map_err(|e| {
+            self.t_args(
+                "err-io",
+                &[("path", path.to_owned()), ("detail", e.to_string())],
+            )
+        })
+    }
+
+    /// Builds the hub client and card set-up again from the saved settings.
+    fn reload_services(&mut self) {
+        let data_dir = self.worker.services.data_dir.clone();
+        if matches!(self.worker.services.card, super::CardSetup::Reader(_)) {
+            let fresh = Services::from_store(&self.store, &data_dir, self.lang);
+            self.worker.services = fresh;
+            self.worker.stop_delivery();
+            if let Some(s) = self.session.clone() {
+                self.worker.start_delivery(&s);
+            }
+        }
+    }
+
+    pub(crate) fn settings_screen(&mut self, ui: &mut Ui) {
+        let Some(session) = self.session.clone() else {
+            return;
+        };
+        ui.heading(self.t("app-settings-title"));
+        match &self.settings.result {
+            Some(Ok(m)) => {
+                ui.colored_label(theme::OK, m);
+            }
+            Some(Err(m)) => {
+                ui.colored_label(theme::ERROR, m);
+            }
+            None => {}
+        }
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            // The clinic.
+            ui.add_space(theme::GAP);
+            ui.strong(self.t("app-settings-clinic"));
+            let c = &mut self.settings.clinic;
+            let labels = [
+                "app-clinic-name",
+                "app-clinic-address",
+                "app-clinic-phone",
+                "app-clinic-fax",
+                "app-clinic-code",
+            ];
+            let texts: Vec<String> = labels.iter().map(|k| super::tr(self.lang, k)).collect();
+            field(ui, texts[0].clone(), &mut c.name, false);
+            field(ui, texts[1].clone(), &mut c.address, false);
+            field(ui, texts[2].clone(), &mut c.phone, false);
+            field(ui, texts[3].clone(), &mut c.fax, false);
+            field(ui, texts[4].clone(), &mut c.institution_code, false);
+            ui.checkbox(
+                &mut c.print_physician_name,
+                super::tr(self.lang, "app-clinic-print-name"),
+            );
+            if ui.button(self.t("app-save")).clicked() {
+                let r = self
+                    .store
+                    .set_clinic_settings(&session, &self.settings.clinic)
+                    .map(|()| self.t("app-settings-saved"))
+                    .map_err(|e| super::work::store_text(self.lang, &e));
+                self.settings_done(r);
+            }
+            ui.separator();
+            // People.
+            ui.strong(self.t("app-settings-people"));
+            egui::Grid::new("people").striped(true).show(ui, |ui| {
+                for u in &self.settings.users {
+                    ui.label(&u.login);
+                    ui.label(&u.name);
+                    let roles: Vec<String> = u
+                        .roles
+                        .iter()
+                        .map(|r| super::tr(self.lang, &format!("role-{}", r.id())))
+                        .collect();
+                    ui.label(roles.join("・"));
+                    ui.label(if u.active { "" } else { "×" });
+                    ui.end_row();
+                }
+            });
+            let lang = self.lang;
+            field(
+                ui,
+                super::tr(lang, "app-login"),
+                &mut self.settings.new_login,
+                false,
+            );
+            field(
+                ui,
+                super::tr(lang, "app-person-name"),
+                &mut self.settings.new_name,
+                false,
+            );
+            ui.horizontal(|ui| {
+                for role in [Role::Physician, Role::Clerk, Role::Admin] {
+                    ui.radio_value(
+                        &mut self.settings.new_role,
+                        Some(role),
+                        super::tr(lang, &format!("role-{}", role.id())),
+                    );
+                }
+            });
+            field(
+                ui,
+                super::tr(lang, "app-password"),
+                &mut self.settings.new_password,
+                true,
+            );
+            if ui.button(self.t("app-add-person")).clicked() {
+                let roles: Vec<Role> = self.settings.new_role.into_iter().collect();
+                let r = self
+                    .store
+                    .add_user(
+                        &session,
+                        &NewUser {
+                            login: self.settings.new_login.trim(),
+                            name: self.settings.new_name.trim(),
+                            roles: &roles,
+                            password: &self.settings.new_password,
+                        },
+                    )
+                    .map(|_| self.t("app-settings-saved"))
+                    .map_err(|e| super::work::store_text(self.lang, &e));
+                if r.is_ok() {
+                    self.settings.new_login.clear();
+                    self.settings.new_name.clear();
+                    self.settings.new_password = Zeroizing::new(String::new());
+                    if let Ok(u) = self.store.users(&session) {
+                        self.settings.users = u;
+                    }
+                }
+                self.settings_done(r);
+            }
+            ui.separator();
+            // The hub and certificates.
+            ui.strong(self.t("app-settings-hub"));
+            field(
+                ui,
+                super::tr(lang, "app-hub-url"),
+                &mut self.settings.connection.hub_url,
+                false,
+            );
+            field(
+                ui,
+                super::tr(lang, "app-hub-ca"),
+                &mut self.settings.hub_ca_path,
+                false,
+            );
+            field(
+                ui,
+                super::tr(lang, "app-signing-chain"),
+                &mut self.settings.chain_path,
+                false,
+            );
+            field(
+                ui,
+                super::tr(lang, "app-trust-anchors"),
+                &mut self.settings.anchors_path,
+                false,
+            );
+            ui.horizontal(|ui| {
+                let l = ui.label(super::tr(lang, "app-pin-reader"));
+                let readers = self.review.readers.clone();
+                let shown = if self.settings.connection.reader.is_empty() {
+                    super::tr(lang, "app-reader-first")
+                } else {
+                    self.settings.connection.reader.clone()
+                };
+                egui::ComboBox::from_id_salt("settings-reader")
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(
+                            &mut self.settings.connection.reader,
+                            String::new(),
+                            super::tr(lang, "app-reader-first"),
+                        );
+                        for r in readers {
+                            ui.selectable_value(&mut self.settings.connection.reader, r.clone(), r);
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
+            });
+            for (have, key) in [
+                (&self.settings.connection.hub_ca_pem, "app-hub-ca"),
+                (
+                    &self.settings.connection.signing_chain_pem,
+                    "app-signing-chain",
+                ),
+                (
+                    &self.settings.connection.trust_anchors_pem,
+                    "app-trust-anchors",
+                ),
+            ] {
+                let state = if have.trim().is_empty() {
+                    "app-not-set"
+                } else {
+                    "app-set"
+                };
+                ui.label(
+                    RichText::new(format!(
+                        "{}: {}",
+                        super::tr(lang, key),
+                        super::tr(lang, state)
+                    ))
+                    .color(theme::MUTED),
+                );
+            }
+            if ui.button(self.t("app-save")).clicked() {
+                let mut c = self.settings.connection.clone();
+                let read = (|| -> Result<(), String> {
+                    if let Some(p) = self.read_pem(&self.settings.hub_ca_path)? {
+                        c.hub_ca_pem = p;
+                    }
+                    if let Some(p) = self.read_pem(&self.settings.chain_path)? {
+                        c.signing_chain_pem = p;
+                    }
+                    if let Some(p) = self.read_pem(&self.settings.anchors_path)? {
+                        c.trust_anchors_pem = p;
+                    }
+                    Ok(())
+                })();
+                let r = read.and_then(|()| {
+                    self.store
+                        .set_connection_settings(&session, &c)
+                        .map(|()| self.t("app-settings-saved"))
+                        .map_err(|e| super::work::store_text(self.lang, &e))
+                });
+                if r.is_ok() {
+                    self.settings.connection = c;
+                    self.reload_services();
+                }
+                self.settings_done(r);
+            }
+            ui.separator();
+            // The terminal certificate.
+            ui.strong(self.t("app-settings-terminal"));
+            field(
+                ui,
+                super::tr(lang, "app-p12-path"),
+                &mut self.settings.p12_path,
+                false,
+            );
+            field(
+                ui,
+                super::tr(lang, "app-p12-password"),
+                &mut self.settings.p12_password,
+                true,
+            );
+            if ui.button(self.t("app-import")).clicked() {
+                let r = self.import_terminal();
+                self.settings.p12_password = Zeroizing::new(String::new());
+                if r.is_ok() {
+                    self.reload_services();
+                }
+                self.settings_done(r);
+            }
+            ui.separator();
+            // Backup.
+            ui.strong(self.t("app-settings-backup"));
+            field(
+                ui,
+                super::tr(lang, "app-backup-path"),
+                &mut self.settings.backup_path,
+                false,
+            );
+            if ui.button(self.t("app-backup")).clicked() {
+                let dest = std::path::PathBuf::from(self.settings.backup_path.trim());
+                let r = self
+                    .store
+                    .backup(&session, &dest)
+                    .map(|()| {
+                        self.t_args("app-backup-done", &[("path", dest.display().to_string())])
+                    })
+                    .map_err(|e| super::work::store_text(self.lang, &e));
+                self.settings_done(r);
+            }
+        });
+    }
+
+    fn import_terminal(&mut self) -> Result<String, String> {
+        let path = self.settings.p12_path.trim().to_owned();
+        let bytes = std::fs::read(&path).map_err(|e| {
+            self.t_args(
+                "err-io",
+                &[("path", path.clone()), ("detail", e.to_string())],
+            )
+        })?;
+        let data_dir = self.worker.services.data_dir.clone();
+        let account = self.store.path().display().to_string();
+        let imported = crate::hub::terminal::import_p12(
+            &data_dir,
+            &account,
+            &bytes,
+            &self.settings.p12_password,
+        )
+        .map_err(|e| super::work::hub_text(self.lang, &e))?;
+        Ok(self.t(if imported.in_keyring {
+            "app-terminal-imported"
+        } else {
+            "app-terminal-imported-no-keyring"
+        }))
+    }
+}
