@@ -61,6 +61,8 @@ pub enum Screen {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxLine {
     pub row: OutboxRow,
+    /// The number of the version sent (v1, v2 after a 差し戻し…).
+    pub version_number: i64,
     pub name: String,
     pub opinion_state: Option<State>,
     pub note: Option<String>,
@@ -253,13 +255,22 @@ impl IkenshoApp {
             Ok(rows) => rows,
             Err(e) => return self.store_error(&e),
         };
+        let mut numbers = std::collections::HashMap::new();
         match self.store.outbox() {
             Ok(rows) => {
+                for row in &rows {
+                    if !numbers.contains_key(&row.version_id)
+                        && let Ok(versions) = self.store.versions(s, row.opinion_id)
+                    {
+                        numbers.extend(versions.iter().map(|v| (v.id, v.number)));
+                    }
+                }
                 self.outbox = rows
                     .into_iter()
                     .map(|row| {
                         let info = all.iter().find(|o| o.id == row.opinion_id);
                         OutboxLine {
+                            version_number: numbers.get(&row.version_id).copied().unwrap_or(0),
                             name: info.map(|o| o.name.clone()).unwrap_or_default(),
                             opinion_state: info.map(|o| o.state),
                             note: info.and_then(|o| o.note.clone()),

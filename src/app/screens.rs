@@ -356,7 +356,7 @@ impl IkenshoApp {
                     for line in &lines {
                         let row = &line.row;
                         ui.label(&line.name);
-                        ui.label(format!("#{}", row.version_id));
+                        ui.label(format!("v{}", line.version_number));
                         let (text, color) = match row.state {
                             Delivery::Waiting if row.attempts == 0 => {
                                 (self.t("app-delivery-waiting"), theme::MUTED)
@@ -389,7 +389,7 @@ impl IkenshoApp {
                             .map(|s| self.t(&format!("state-{}", s.id())))
                             .unwrap_or_default();
                         ui.vertical(|ui| {
-                            ui.label(state);
+                            ui.add(egui::Label::new(state).wrap_mode(egui::TextWrapMode::Extend));
                             if let Some(note) = &line.note
                                 && line.opinion_state != Some(State::Accepted)
                             {

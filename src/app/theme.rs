@@ -8,6 +8,8 @@ pub const ERROR: Color32 = Color32::from_rgb(0xB0, 0x1E, 0x1E);
 pub const WARNING: Color32 = Color32::from_rgb(0x9A, 0x5B, 0x00);
 pub const OK: Color32 = Color32::from_rgb(0x1E, 0x7A, 0x3C);
 pub const MUTED: Color32 = Color32::from_rgb(0x55, 0x5B, 0x66);
+/// The edge of fields and buttons.
+pub const EDGE: Color32 = Color32::from_rgb(0xA8, 0xAE, 0xB8);
 pub const TEXT: Color32 = Color32::from_rgb(0x1A, 0x1A, 0x1A);
 /// Behind an open help text.
 pub const HELP_FILL: Color32 = Color32::from_rgb(0xEE, 0xF4, 0xFA);
@@ -59,6 +61,8 @@ pub fn apply(ctx: &egui::Context, zoom: f32) {
         s.spacing.item_spacing = egui::vec2(GAP, GAP * 0.8);
         s.spacing.button_padding = egui::vec2(12.0, 6.0);
         s.spacing.interact_size.y = 32.0;
+        // Fields and buttons with a visible edge: white on light grey alone is hard to see.
+        s.visuals.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, EDGE);
     });
 }
 

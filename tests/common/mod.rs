@@ -1,6 +1,8 @@
 //! Fixtures shared by the integration tests: the example opinions and a fixed "today".
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // test code
 
+pub mod ui;
+
 use std::path::Path;
 
 use ikensho::form::{Answer, Context, DateInput, FormDef, FormVersion, Opinion};
