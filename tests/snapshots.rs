@@ -33,7 +33,8 @@ fn fix_dates(dir: &std::path::Path) {
         let mut op = opened.opinion.clone();
         op.answers.insert("written-date", Answer::Date(day.clone()));
         if op.answers.get("last-exam-date").is_some() {
-            op.answers.insert("last-exam-date", Answer::Date(day.clone()));
+            op.answers
+                .insert("last-exam-date", Answer::Date(day.clone()));
         }
         store
             .autosave(&doctor, opened.version.id, opened.version.revision, &op)
@@ -104,8 +105,5 @@ fn the_screens_in_japanese() {
     });
     h.run();
     // The receipt number is random: allow for its pixels and no more.
-    h.snapshot_options(
-        "outbox",
-        &SnapshotOptions::new().max_failed_pixels(6_000),
-    );
+    h.snapshot_options("outbox", &SnapshotOptions::new().max_failed_pixels(6_000));
 }

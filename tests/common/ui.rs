@@ -108,4 +108,3 @@ pub fn clerk_prepares_the_rest(dir: &Path, opinion_id: i64) {
         .autosave(&clerk, opened.version.id, opened.version.revision, &op)
         .unwrap();
 }
-
