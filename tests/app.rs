@@ -65,18 +65,7 @@ fn a_wrong_password_is_refused_with_a_message_and_no_session() {
     let dir = tempfile::tempdir().unwrap();
     let (mut h, _sim) = open(dir.path());
     h.run();
-    h.get_by_role_and_label(Role::TextInput, "ログインID")
-        .focus();
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, "ログインID")
-        .type_text("sato");
-    h.get_by_role_and_label(Role::PasswordInput, "パスワード")
-        .focus();
-    h.step();
-    h.get_by_role_and_label(Role::PasswordInput, "パスワード")
-        .type_text("not-the-password");
-    h.get_by_label("サインイン").click();
-    h.run();
+    sign_in_with(&mut h, "sato", "not-the-password");
     assert_eq!(h.state().screen, Screen::SignIn);
     assert!(h.state().session.is_none());
     assert!(h.state().message.is_some());
@@ -378,4 +367,160 @@ fn ime_composition_in_the_notes_keeps_enter_out_of_the_text() {
         saved.opinion.answers.get("special-notes"),
         Some(&Answer::Text("独居".into()))
     );
+}
+
+#[test]
+fn settings_are_for_administrators_and_zoom_and_language_apply_to_everyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    sign_in(&mut h, "suzuki");
+    assert!(
+        h.query_by_label("設定").is_none(),
+        "a clerk has no settings"
+    );
+    // A+ zooms and is remembered in the data folder.
+    h.get_by_label("A+").click();
+    h.run();
+    assert!((h.state().zoom - 1.125).abs() < 1e-6);
+    assert!((open_store(dir.path()).display_settings().unwrap().zoom - 1.125).abs() < 1e-6);
+    // English with one button, and back.
+    h.get_by_label("English").click();
+    h.run();
+    h.get_by_label("Sign out");
+    h.get_by_label("日本語").click();
+    h.run();
+    sign_out(&mut h);
+
+    sign_in(&mut h, "kanri");
+    h.get_by_label("設定").click();
+    h.run();
+    assert_eq!(h.state().screen, Screen::Settings);
+    // The demo pointed the settings at its simulator and certificates.
+    let connection = &h.state().settings.connection;
+    assert!(connection.hub_url.starts_with("https://127.0.0.1:"));
+    assert!(connection.hub_ca_pem.contains("BEGIN CERTIFICATE"));
+    assert_eq!(h.get_all_by_label_contains("設定済み").count(), 3);
+    // A wrong check digit in the 医療機関コード is refused with the reason; nothing is saved.
+    let code = h.get_by_role_and_label(Role::TextInput, "医療機関コード");
+    code.focus();
+    h.step();
+    h.key_press(egui::Key::Backspace);
+    h.get_by_role_and_label(Role::TextInput, "医療機関コード")
+        .type_text("9");
+    h.step();
+    h.get_all_by_label("保存").next().unwrap().click();
+    h.run();
+    assert!(matches!(&h.state().settings.result, Some(Err(m)) if m.contains("医療機関コード")));
+    assert_eq!(
+        open_store(dir.path())
+            .clinic_settings()
+            .unwrap()
+            .institution_code,
+        "1310123458"
+    );
+    // A person added here can sign in.
+    for (label, text) in [("ログインID", "tanaka"), ("氏名", "田中 花")] {
+        h.get_by_role_and_label(Role::TextInput, label).focus();
+        h.step();
+        h.get_by_role_and_label(Role::TextInput, label)
+            .type_text(text);
+    }
+    h.get_by_role_and_label(Role::RadioButton, "医療事務")
+        .click();
+    h.get_by_role_and_label(Role::PasswordInput, "パスワード")
+        .focus();
+    h.step();
+    h.get_by_role_and_label(Role::PasswordInput, "パスワード")
+        .type_text("tanaka-password-1");
+    h.get_by_label("利用者を追加").click();
+    h.run();
+    assert!(matches!(&h.state().settings.result, Some(Ok(_))));
+    let mut store = open_store(dir.path());
+    let s = store.sign_in("tanaka", "tanaka-password-1").unwrap();
+    assert!(s.is_clerk());
+}
+
+#[test]
+fn paper_preview_draft_pdf_and_the_final_print_for_the_paper_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    let id = {
+        let mut store = open_store(dir.path());
+        let clerk = store.sign_in("suzuki", "ikensho-demo").unwrap();
+        let rows = store
+            .search(&clerk, &ikensho::store::Query::default())
+            .unwrap();
+        rows.iter().find(|r| r.name == "山田 花子").unwrap().id
+    };
+    clerk_prepares_the_rest(dir.path(), id);
+    sign_in(&mut h, "sato");
+    open_opinion(&mut h, "山田 花子");
+    h.get_by_label("用紙で見る・印刷").click();
+    h.run();
+    assert_eq!(h.state().screen, Screen::Paper);
+    let sheet = h.state().paper.sheet.as_ref().unwrap();
+    assert!(sheet.pages.len() >= 2);
+    h.get_by_label("下書きをPDFにする").click();
+    h.step();
+    wait_until(&mut h, "the draft PDF", |a| a.paper.printed.is_some());
+    let printed = h.state().paper.printed.clone().unwrap().unwrap();
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&printed.path)
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout).to_string();
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(pages >= 2);
+    assert_eq!(pages, printed.pages);
+    let text = std::process::Command::new("pdftotext")
+        .args(["-raw"])
+        .arg(&printed.path)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("下書き"));
+    // The physician completes it and submits on paper: 確定, a final copy, 紙で提出.
+    h.get_by_label("編集に戻る").click();
+    h.run();
+    h.state_mut()
+        .editor
+        .as_mut()
+        .unwrap()
+        .jump_to("diagnosis-1");
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "診断名 1.")
+        .type_text("アルツハイマー型認知症");
+    h.run();
+    h.get_by_label("事務の入力を確認済みにする").click();
+    h.run();
+    h.get_by_label("確認・署名へ").click();
+    h.run_steps(3);
+    wait_until(&mut h, "the route", |a| a.review.route.is_some());
+    let ed = h.state().editor.as_ref().unwrap();
+    assert!(!ed.report.has_errors(), "{:?}", ed.report);
+    assert!(ed.marks.iter().all(|m| !m.clerk_pending));
+    h.get_by_label("確定して紙で提出（印刷）").click();
+    h.step();
+
+    wait_until(&mut h, "the final PDF", |a| a.paper.printed.is_some());
+    let printed = h.state().paper.printed.clone().unwrap().unwrap();
+    assert!(printed.path.to_string_lossy().ends_with("-final.pdf"));
+    let text = std::process::Command::new("pdftotext")
+        .args(["-raw"])
+        .arg(&printed.path)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("アルツハイマー型認知症"));
+    assert!(!text.contains("下書き"));
+    assert_eq!(open_store(dir.path()).state_of(id).unwrap(), State::Paper);
 }

@@ -227,7 +227,10 @@ impl IkenshoApp {
             Screen::List => self.refresh_list(),
             Screen::Outbox => self.refresh_outbox(),
             Screen::Settings => self.load_settings(),
-            Screen::Paper => self.prepare_preview(),
+            Screen::Paper => {
+                self.paper.printed = None;
+                self.prepare_preview();
+            }
             _ => {}
         }
         self.screen = screen;

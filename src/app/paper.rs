@@ -38,7 +38,6 @@ impl IkenshoApp {
             draft: ed.state.is_draft(),
         };
         self.paper.sheet = crate::pdf::sheet(ed.form, &ed.opinion, opts).ok();
-        self.paper.printed = None;
     }
 
     pub(crate) fn printed(&mut self, r: Result<PrintedFile, String>) {
@@ -69,6 +68,7 @@ impl IkenshoApp {
             {
                 let id = ed.opinion_id;
                 self.save_editor();
+                self.paper.printed = None;
                 self.worker.start(
                     &s,
                     Job::Print {

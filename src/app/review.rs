@@ -278,7 +278,10 @@ impl IkenshoApp {
                             copy: Copy::Final,
                         },
                     );
+                    // The preview and the result are of the final copy now.
                     app.paper.waiting = true;
+                    app.paper.printed = None;
+                    app.paper.sheet = None;
                     app.screen = Screen::Paper;
                 }
             });

@@ -35,6 +35,11 @@ pub fn open(dir: &Path) -> (H, ikensho::hub::sim::Simulator) {
 }
 
 pub fn sign_in(h: &mut H, login: &str) {
+    sign_in_with(h, login, "ikensho-demo");
+}
+
+/// Types the login and password and presses サインイン.
+pub fn sign_in_with(h: &mut H, login: &str, password: &str) {
     h.get_by_role_and_label(Role::TextInput, "ログインID")
         .focus();
     h.step();
@@ -44,7 +49,7 @@ pub fn sign_in(h: &mut H, login: &str) {
         .focus();
     h.step();
     h.get_by_role_and_label(Role::PasswordInput, "パスワード")
-        .type_text("ikensho-demo");
+        .type_text(password);
     h.step();
     h.get_by_label("サインイン").click();
     h.run();
