@@ -135,6 +135,20 @@ impl Locales {
         let mut errors = Vec::new();
         b.format_pattern(pattern, args, &mut errors).into_owned()
     }
+
+    /// The text of message `key` with its placeables given as name–value pairs.
+    pub fn text_with(&self, lang: Lang, key: &str, pairs: &[(&str, String)]) -> String {
+        self.text(lang, key, Some(&args(pairs)))
+    }
+}
+
+/// Fluent arguments from name–value pairs.
+pub fn args<'a>(pairs: &[(&'a str, String)]) -> FluentArgs<'a> {
+    let mut a = FluentArgs::new();
+    for (k, v) in pairs {
+        a.set(*k, v.clone());
+    }
+    a
 }
 
 fn load_bundle(lang: Lang) -> Result<Bundle, LocaleError> {

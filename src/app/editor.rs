@@ -228,8 +228,7 @@ impl Editor {
         let errors = self.report.count(Severity::Error);
         let warnings = self.report.count(Severity::Warning);
         ui.heading(text(l, lang, "app-findings"));
-        ui.label(args_text(
-            l,
+        ui.label(l.text_with(
             lang,
             "app-findings-count",
             &[
@@ -394,7 +393,7 @@ impl Editor {
                     .map(|p| value_text(l, lang, self.form, item, p.value(item)))
                     .unwrap_or_default();
                 ui.label(
-                    RichText::new(args_text(l, lang, "app-changed", &[("before", before)]))
+                    RichText::new(l.text_with(lang, "app-changed", &[("before", before)]))
                         .color(theme::WARNING),
                 );
             }
@@ -443,14 +442,6 @@ fn locales() -> &'static Locales {
 
 fn text(l: &Locales, lang: Lang, key: &str) -> String {
     l.text(lang, key, None)
-}
-
-fn args_text(l: &Locales, lang: Lang, key: &str, pairs: &[(&str, String)]) -> String {
-    let mut a = fluent_bundle::FluentArgs::new();
-    for (k, v) in pairs {
-        a.set(*k, v.clone());
-    }
-    l.text(lang, key, Some(&a))
 }
 
 /// What an item's widgets did this frame.
@@ -602,8 +593,7 @@ fn text_ui(
                 theme::MUTED
             };
             ui.label(
-                RichText::new(args_text(
-                    l,
+                RichText::new(l.text_with(
                     lang,
                     "app-chars",
                     &[("count", n.to_string()), ("fit", fit.chars.to_string())],
@@ -728,7 +718,7 @@ fn gregorian(l: &Locales, lang: Lang, item: &Item, d: &DateInput) -> RichText {
                 Precision::Month => first.strftime("%Y-%m").to_string(),
                 Precision::Year => first.year().to_string(),
             };
-            RichText::new(args_text(l, lang, "app-gregorian", &[("date", iso)])).color(theme::MUTED)
+            RichText::new(l.text_with(lang, "app-gregorian", &[("date", iso)])).color(theme::MUTED)
         }
         Err(_) => RichText::new(text(l, lang, "app-date-unreadable")).color(theme::WARNING),
     }

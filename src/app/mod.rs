@@ -11,7 +11,6 @@ pub mod settings;
 pub mod theme;
 pub mod work;
 
-use fluent_bundle::FluentArgs;
 use zeroize::Zeroizing;
 
 use crate::form::FormDef;
@@ -130,13 +129,7 @@ impl IkenshoApp {
     }
 
     pub(crate) fn t_args(&self, key: &str, pairs: &[(&str, String)]) -> String {
-        let mut a = FluentArgs::new();
-        for (k, v) in pairs {
-            a.set(*k, v.clone());
-        }
-        Locales::builtin()
-            .map(|l| l.text(self.lang, key, Some(&a)))
-            .unwrap_or_else(|_| key.to_owned())
+        tr_args(self.lang, key, pairs)
     }
 
     pub(crate) fn push(&mut self, intent: Intent) {
@@ -534,6 +527,13 @@ impl eframe::App for IkenshoApp {
 pub(crate) fn tr(lang: Lang, key: &str) -> String {
     Locales::builtin()
         .map(|l| l.text(lang, key, None))
+        .unwrap_or_else(|_| key.to_owned())
+}
+
+/// The text of `key` in `lang` with its placeables (the key itself without the built-in locales).
+pub(crate) fn tr_args(lang: Lang, key: &str, pairs: &[(&str, String)]) -> String {
+    Locales::builtin()
+        .map(|l| l.text_with(lang, key, pairs))
         .unwrap_or_else(|_| key.to_owned())
 }
 

@@ -149,15 +149,7 @@ pub enum Done {
     Delivery(Result<bool, String>),
 }
 
-fn text(lang: Lang, key: &str, pairs: &[(&str, String)]) -> String {
-    let mut args = fluent_bundle::FluentArgs::new();
-    for (k, v) in pairs {
-        args.set(*k, v.clone());
-    }
-    Locales::builtin()
-        .map(|l| l.text(lang, key, Some(&args)))
-        .unwrap_or_else(|_| key.to_owned())
-}
+use super::tr_args as text;
 
 pub(crate) fn store_text(lang: Lang, e: &StoreError) -> String {
     Locales::builtin()

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use fluent_bundle::FluentArgs;
 
 use crate::form::describe::{Describer, read_error};
 use crate::form::{Context, Finding, FormDef, FormVersion, Opinion, Severity, validate};
@@ -213,19 +212,13 @@ fn done(outcome: store_cmds::Outcome) -> u8 {
     outcome.unwrap_or_else(|code| code)
 }
 
-pub(crate) fn args<'a>(pairs: &[(&'a str, String)]) -> FluentArgs<'a> {
-    let mut a = FluentArgs::new();
-    for (k, v) in pairs {
-        a.set(*k, v.clone());
-    }
-    a
-}
+pub(crate) use crate::i18n::args;
 
 fn load_form(locales: &Locales, lang: Lang, version: FormVersion) -> Result<&'static FormDef, u8> {
     FormDef::builtin(version).map_err(|e| {
         eprintln!(
             "{}",
-            locales.text(lang, "err-form", Some(&args(&[("detail", e.to_string())])))
+            locales.text_with(lang, "err-form", &[("detail", e.to_string())])
         );
         exit::UNREADABLE
     })
@@ -403,7 +396,7 @@ fn cmd_template(locales: &Locales, lang: Lang, version: FormVersion, output: Opt
                 Ok(()) => {
                     eprintln!(
                         "{}",
-                        locales.text(lang, "cli-template-written", Some(&args(&[("path", path)])))
+                        locales.text_with(lang, "cli-template-written", &[("path", path)])
                     );
                     exit::CLEAN
                 }

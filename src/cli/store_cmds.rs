@@ -90,7 +90,7 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     pub(crate) fn say(&self, key: &str, pairs: &[(&str, String)]) {
-        eprintln!("{}", self.locales.text(self.lang, key, Some(&args(pairs))));
+        eprintln!("{}", self.locales.text_with(self.lang, key, pairs));
     }
 
     pub(crate) fn fail(&self, e: &StoreError) -> u8 {

@@ -1,19 +1,9 @@
 //! The store's errors and audit findings in the user's language.
 
-use fluent_bundle::FluentArgs;
-
 use super::{AuditProblem, MIN_PASSWORD_CHARS, StoreError};
 use crate::form::FormDef;
 use crate::form::describe::read_error;
 use crate::i18n::{Lang, Locales};
-
-fn args<'a>(pairs: Vec<(&'a str, String)>) -> FluentArgs<'a> {
-    let mut a = FluentArgs::new();
-    for (k, v) in pairs {
-        a.set(k, v);
-    }
-    a
-}
 
 fn thing_key(what: &str) -> &'static str {
     match what {
@@ -109,7 +99,7 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
         | StoreError::Hash
         | StoreError::Unsigned => vec![],
     };
-    locales.text(lang, e.key(), Some(&args(a)))
+    locales.text_with(lang, e.key(), &a)
 }
 
 /// The message for one problem of the audit trail.
@@ -129,5 +119,5 @@ pub fn audit_problem(locales: &Locales, lang: Lang, p: &AuditProblem) -> String 
             ("audit-head-mismatch", vec![("seq", seq.to_string())])
         }
     };
-    locales.text(lang, key, Some(&args(a)))
+    locales.text_with(lang, key, &a)
 }
