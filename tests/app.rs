@@ -163,13 +163,7 @@ fn a_clerk_prepares_a_physician_fixes_signs_with_the_card_and_the_receipt_comes_
     assert!(ed.report.findings.iter().any(|f| f.item == "diagnosis-1"));
     assert_eq!(ed.section, 0);
     // F8 jumps to the next item that needs attention until it reaches 診断名 1.
-    for _ in 0..40 {
-        h.key_press(egui::Key::F8);
-        h.run();
-        if h.state().editor.as_ref().unwrap().current.as_deref() == Some("diagnosis-1") {
-            break;
-        }
-    }
+    f8_to(&mut h, "diagnosis-1");
     let form = FormDef::builtin(FormVersion::R8).unwrap();
     let disease = form.item("diagnosis-1").unwrap().section;
     let ed = h.state().editor.as_ref().unwrap();
@@ -214,14 +208,7 @@ fn a_clerk_prepares_a_physician_fixes_signs_with_the_card_and_the_receipt_comes_
     );
     assert!(!h.state().editor.as_ref().unwrap().report.has_errors());
     // The clerk's entries are reviewed, then on to review and signature.
-    h.get_by_label("事務の入力を確認済みにする").click();
-    h.run();
-    h.get_by_label("確認・署名へ").click();
-    h.run_steps(3);
-    assert_eq!(h.state().screen, Screen::Review);
-    wait_until(&mut h, "the route from the hub", |a| {
-        a.review.route.is_some()
-    });
+    to_review(&mut h, true);
     h.get_by_label_contains("電子で提出します");
     h.get_by_label("確定して署名・送信").click();
     h.run_steps(3);
@@ -268,14 +255,11 @@ fn a_wrong_pin_shows_the_tries_left_and_is_never_retried() {
     let (mut h, _sim) = open(dir.path());
     h.run();
     // A complete draft of 鈴木 次郎 (第2号) made by the physician.
-    let id = {
+    let id = opinion_of(dir.path(), "鈴木 次郎");
+    {
         let mut store = open_store(dir.path());
         let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
-        let rows = store
-            .search(&doctor, &ikensho::store::Query::default())
-            .unwrap();
-        let row = rows.iter().find(|r| r.name == "鈴木 次郎").unwrap();
-        let opened = store.open_opinion(&doctor, row.id).unwrap();
+        let opened = store.open_opinion(&doctor, id).unwrap();
         let mut op = common::second_insured();
         op.applicant = opened.opinion.applicant.clone();
         op.request = opened.opinion.request.clone();
@@ -285,15 +269,12 @@ fn a_wrong_pin_shows_the_tries_left_and_is_never_retried() {
         store
             .autosave(&doctor, opened.version.id, opened.version.revision, &op)
             .unwrap();
-        row.id
-    };
+    }
     sign_in(&mut h, "sato");
     open_opinion(&mut h, "鈴木 次郎");
     let ed = h.state().editor.as_ref().unwrap();
     assert!(!ed.report.has_errors(), "{:?}", ed.report);
-    h.get_by_label("確認・署名へ").click();
-    h.run_steps(3);
-    wait_until(&mut h, "the route", |a| a.review.route.is_some());
+    to_review(&mut h, false);
     h.get_by_label("確定して署名・送信").click();
     h.run_steps(3);
     wait_until(&mut h, "the card status", |a| a.review.card.is_some());
@@ -446,14 +427,7 @@ fn paper_preview_draft_pdf_and_the_final_print_for_the_paper_route() {
     let dir = tempfile::tempdir().unwrap();
     let (mut h, _sim) = open(dir.path());
     h.run();
-    let id = {
-        let mut store = open_store(dir.path());
-        let clerk = store.sign_in("suzuki", "ikensho-demo").unwrap();
-        let rows = store
-            .search(&clerk, &ikensho::store::Query::default())
-            .unwrap();
-        rows.iter().find(|r| r.name == "山田 花子").unwrap().id
-    };
+    let id = opinion_of(dir.path(), "山田 花子");
     clerk_prepares_the_rest(dir.path(), id);
     sign_in(&mut h, "sato");
     open_opinion(&mut h, "山田 花子");
@@ -499,11 +473,7 @@ fn paper_preview_draft_pdf_and_the_final_print_for_the_paper_route() {
     h.get_by_role_and_label(Role::TextInput, "診断名 1.")
         .type_text("アルツハイマー型認知症");
     h.run();
-    h.get_by_label("事務の入力を確認済みにする").click();
-    h.run();
-    h.get_by_label("確認・署名へ").click();
-    h.run_steps(3);
-    wait_until(&mut h, "the route", |a| a.review.route.is_some());
+    to_review(&mut h, true);
     let ed = h.state().editor.as_ref().unwrap();
     assert!(!ed.report.has_errors(), "{:?}", ed.report);
     assert!(ed.marks.iter().all(|m| !m.clerk_pending));

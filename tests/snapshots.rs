@@ -48,13 +48,7 @@ fn the_screens_in_japanese() {
     let (mut h, _sim) = open(dir.path());
     h.run();
     sign_in(&mut h, "sato");
-    let id = h
-        .state()
-        .rows
-        .iter()
-        .find(|r| r.name == "山田 花子")
-        .unwrap()
-        .id;
+    let id = opinion_of(dir.path(), "山田 花子");
     clerk_prepares_the_rest(dir.path(), id);
     fix_dates(dir.path());
     h.get_by_label("一覧").click();
@@ -66,24 +60,14 @@ fn the_screens_in_japanese() {
     h.snapshot("editor");
 
     // F8 to the missing 診断名: the findings panel and the item with its error.
-    for _ in 0..40 {
-        h.key_press(egui::Key::F8);
-        h.run();
-        if h.state().editor.as_ref().unwrap().current.as_deref() == Some("diagnosis-1") {
-            break;
-        }
-    }
+    f8_to(&mut h, "diagnosis-1");
     h.snapshot("findings");
 
     h.event(egui::Event::Ime(egui::ImeEvent::Commit(
         "アルツハイマー型認知症".into(),
     )));
     h.run();
-    h.get_by_label("事務の入力を確認済みにする").click();
-    h.run();
-    h.get_by_label("確認・署名へ").click();
-    h.run_steps(3);
-    wait_until(&mut h, "the route", |a| a.review.route.is_some());
+    to_review(&mut h, true);
     h.get_by_label("確定して署名・送信").click();
     h.run_steps(3);
     wait_until(&mut h, "the card status", |a| {

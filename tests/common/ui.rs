@@ -113,3 +113,37 @@ pub fn clerk_prepares_the_rest(dir: &Path, opinion_id: i64) {
         .autosave(&clerk, opened.version.id, opened.version.revision, &op)
         .unwrap();
 }
+
+/// The id of the opinion of `name`, found in the store.
+pub fn opinion_of(dir: &Path, name: &str) -> i64 {
+    let mut store = open_store(dir);
+    let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
+    let rows = store
+        .search(&doctor, &ikensho::store::Query::default())
+        .unwrap();
+    rows.iter().find(|r| r.name == name).unwrap().id
+}
+
+/// Presses F8 until `item` has the editor's attention (at most 40 times).
+pub fn f8_to(h: &mut H, item: &str) {
+    for _ in 0..40 {
+        h.key_press(egui::Key::F8);
+        h.run();
+        if h.state().editor.as_ref().unwrap().current.as_deref() == Some(item) {
+            return;
+        }
+    }
+}
+
+/// Goes from the editor to 確認と署名 (after reviewing the clerk's entries when `clerk_entries`)
+/// and waits for the route from the hub.
+pub fn to_review(h: &mut H, clerk_entries: bool) {
+    if clerk_entries {
+        h.get_by_label("事務の入力を確認済みにする").click();
+        h.run();
+    }
+    h.get_by_label("確認・署名へ").click();
+    h.run_steps(3);
+    assert_eq!(h.state().screen, Screen::Review);
+    wait_until(h, "the route from the hub", |a| a.review.route.is_some());
+}
