@@ -317,7 +317,10 @@ impl Editor {
                 let open = self.help.as_deref() == Some(item.id.as_str());
                 let help = ui
                     .small_button(text(l, lang, "app-help"))
-                    .on_hover_text(text(l, lang, &item.help));
+                    .on_hover_ui(|ui| {
+                        // Formatted only while hovered, not in every frame.
+                        ui.label(text(l, lang, &item.help));
+                    });
                 if help.clicked() {
                     self.help = if open { None } else { Some(item.id.clone()) };
                 }

@@ -7,7 +7,22 @@ use super::{IkenshoApp, Intent, Screen, theme};
 use crate::store::outbox::Delivery;
 use crate::store::{Action, State};
 
+/// A striped table with the program's spacing.
+fn table(id: &str) -> egui::Grid {
+    egui::Grid::new(id)
+        .striped(true)
+        .spacing(egui::vec2(theme::GAP * 2.0, theme::GAP))
+}
+
 impl IkenshoApp {
+    /// The column headings of a table, then the end of the row.
+    fn header_row(&self, ui: &mut Ui, keys: &[&str]) {
+        for key in keys {
+            ui.strong(self.t(key));
+        }
+        ui.end_row();
+    }
+
     pub(crate) fn top_bar(&mut self, ui: &mut Ui) {
         egui::Panel::top("top").show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
@@ -139,53 +154,50 @@ impl IkenshoApp {
         let may_edit = self.may(Action::Edit);
         let rows = self.rows.clone();
         egui::ScrollArea::vertical().show(ui, |ui| {
-            egui::Grid::new("opinions")
-                .striped(true)
-                .spacing(egui::vec2(theme::GAP * 2.0, theme::GAP))
-                .show(ui, |ui| {
-                    for key in [
+            table("opinions").show(ui, |ui| {
+                self.header_row(
+                    ui,
+                    &[
                         "app-col-state",
                         "app-col-name",
                         "app-col-day",
                         "app-col-due",
                         "app-col-request",
                         "app-col-actions",
-                    ] {
-                        ui.strong(self.t(key));
-                    }
+                    ],
+                );
+                for row in &rows {
+                    let state = self.t(&format!("state-{}", row.state.id()));
+                    let color = match row.state {
+                        State::Returned => theme::ERROR,
+                        State::Accepted | State::Sent => theme::OK,
+                        State::AwaitingPhysician => theme::ACCENT,
+                        _ => theme::TEXT,
+                    };
+                    ui.colored_label(color, state);
+                    ui.label(&row.name);
+                    ui.label(&row.day);
+                    ui.label(row.due_date.as_deref().unwrap_or("—"));
+                    ui.label(row.request_id.as_deref().unwrap_or("—"));
+                    ui.horizontal(|ui| {
+                        let open = ui.button(self.t("app-open")).on_hover_text(&row.name);
+                        if open.clicked() {
+                            self.push(Intent::Open(row.id));
+                        }
+                        let done =
+                            matches!(row.state, State::Accepted | State::Paper | State::Sent);
+                        if may_edit && done && ui.button(self.t("app-renew")).clicked() {
+                            self.push(Intent::Renew(row.id));
+                        }
+                        if let Some(note) = &row.note
+                            && row.state == State::Returned
+                        {
+                            ui.colored_label(theme::ERROR, note);
+                        }
+                    });
                     ui.end_row();
-                    for row in &rows {
-                        let state = self.t(&format!("state-{}", row.state.id()));
-                        let color = match row.state {
-                            State::Returned => theme::ERROR,
-                            State::Accepted | State::Sent => theme::OK,
-                            State::AwaitingPhysician => theme::ACCENT,
-                            _ => theme::TEXT,
-                        };
-                        ui.colored_label(color, state);
-                        ui.label(&row.name);
-                        ui.label(&row.day);
-                        ui.label(row.due_date.as_deref().unwrap_or("—"));
-                        ui.label(row.request_id.as_deref().unwrap_or("—"));
-                        ui.horizontal(|ui| {
-                            let open = ui.button(self.t("app-open")).on_hover_text(&row.name);
-                            if open.clicked() {
-                                self.push(Intent::Open(row.id));
-                            }
-                            let done =
-                                matches!(row.state, State::Accepted | State::Paper | State::Sent);
-                            if may_edit && done && ui.button(self.t("app-renew")).clicked() {
-                                self.push(Intent::Renew(row.id));
-                            }
-                            if let Some(note) = &row.note
-                                && row.state == State::Returned
-                            {
-                                ui.colored_label(theme::ERROR, note);
-                            }
-                        });
-                        ui.end_row();
-                    }
-                });
+                }
+            });
         });
     }
 
@@ -338,79 +350,76 @@ impl IkenshoApp {
         }
         let lines = self.outbox.clone();
         egui::ScrollArea::vertical().show(ui, |ui| {
-            egui::Grid::new("outbox")
-                .striped(true)
-                .spacing(egui::vec2(theme::GAP * 2.0, theme::GAP))
-                .show(ui, |ui| {
-                    for key in [
+            table("outbox").show(ui, |ui| {
+                self.header_row(
+                    ui,
+                    &[
                         "app-col-name",
                         "app-col-version",
                         "app-col-delivery",
                         "app-col-receipt",
                         "app-col-state",
                         "app-col-actions",
-                    ] {
-                        ui.strong(self.t(key));
-                    }
+                    ],
+                );
+                for line in &lines {
+                    let row = &line.row;
+                    ui.label(&line.name);
+                    ui.label(format!("v{}", line.version_number));
+                    let (text, color) = match row.state {
+                        Delivery::Waiting if row.attempts == 0 => {
+                            (self.t("app-delivery-waiting"), theme::MUTED)
+                        }
+                        Delivery::Waiting => (
+                            self.t_args(
+                                "app-delivery-retrying",
+                                &[
+                                    ("at", local_time(&row.next_attempt_at)),
+                                    ("attempts", row.attempts.to_string()),
+                                    ("error", row.last_error.clone().unwrap_or_default()),
+                                ],
+                            ),
+                            theme::WARNING,
+                        ),
+                        Delivery::Sending => (self.t("app-delivery-sending"), theme::ACCENT),
+                        Delivery::Received => (self.t("app-delivery-received"), theme::OK),
+                        Delivery::Failed => (
+                            self.t_args(
+                                "app-delivery-failed",
+                                &[("error", row.last_error.clone().unwrap_or_default())],
+                            ),
+                            theme::ERROR,
+                        ),
+                    };
+                    ui.colored_label(color, text);
+                    ui.label(row.receipt_id.as_deref().unwrap_or("—"));
+                    let state = line
+                        .opinion_state
+                        .map(|s| self.t(&format!("state-{}", s.id())))
+                        .unwrap_or_default();
+                    ui.vertical(|ui| {
+                        ui.add(egui::Label::new(state).wrap_mode(egui::TextWrapMode::Extend));
+                        if let Some(note) = &line.note
+                            && line.opinion_state != Some(State::Accepted)
+                        {
+                            ui.colored_label(theme::ERROR, note);
+                        }
+                    });
+                    ui.horizontal(|ui| {
+                        if ui.button(self.t("app-open")).clicked() {
+                            self.push(Intent::Open(row.opinion_id));
+                        }
+                        if row.state == Delivery::Failed
+                            && line.opinion_state == Some(State::Finalised)
+                            && self.may(Action::Edit)
+                            && ui.button(self.t("app-reopen")).clicked()
+                        {
+                            self.push(Intent::Reopen(row.opinion_id));
+                        }
+                    });
                     ui.end_row();
-                    for line in &lines {
-                        let row = &line.row;
-                        ui.label(&line.name);
-                        ui.label(format!("v{}", line.version_number));
-                        let (text, color) = match row.state {
-                            Delivery::Waiting if row.attempts == 0 => {
-                                (self.t("app-delivery-waiting"), theme::MUTED)
-                            }
-                            Delivery::Waiting => (
-                                self.t_args(
-                                    "app-delivery-retrying",
-                                    &[
-                                        ("at", local_time(&row.next_attempt_at)),
-                                        ("attempts", row.attempts.to_string()),
-                                        ("error", row.last_error.clone().unwrap_or_default()),
-                                    ],
-                                ),
-                                theme::WARNING,
-                            ),
-                            Delivery::Sending => (self.t("app-delivery-sending"), theme::ACCENT),
-                            Delivery::Received => (self.t("app-delivery-received"), theme::OK),
-                            Delivery::Failed => (
-                                self.t_args(
-                                    "app-delivery-failed",
-                                    &[("error", row.last_error.clone().unwrap_or_default())],
-                                ),
-                                theme::ERROR,
-                            ),
-                        };
-                        ui.colored_label(color, text);
-                        ui.label(row.receipt_id.as_deref().unwrap_or("—"));
-                        let state = line
-                            .opinion_state
-                            .map(|s| self.t(&format!("state-{}", s.id())))
-                            .unwrap_or_default();
-                        ui.vertical(|ui| {
-                            ui.add(egui::Label::new(state).wrap_mode(egui::TextWrapMode::Extend));
-                            if let Some(note) = &line.note
-                                && line.opinion_state != Some(State::Accepted)
-                            {
-                                ui.colored_label(theme::ERROR, note);
-                            }
-                        });
-                        ui.horizontal(|ui| {
-                            if ui.button(self.t("app-open")).clicked() {
-                                self.push(Intent::Open(row.opinion_id));
-                            }
-                            if row.state == Delivery::Failed
-                                && line.opinion_state == Some(State::Finalised)
-                                && self.may(Action::Edit)
-                                && ui.button(self.t("app-reopen")).clicked()
-                            {
-                                self.push(Intent::Reopen(row.opinion_id));
-                            }
-                        });
-                        ui.end_row();
-                    }
-                });
+                }
+            });
         });
         ui.add_space(theme::GAP);
         ui.colored_label(theme::MUTED, self.t("app-outbox-help"));
