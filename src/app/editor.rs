@@ -11,8 +11,8 @@ use crate::form::def::{Field, Item, ItemKind};
 use crate::form::describe::Describer;
 use crate::form::normalize::{is_blank, nfkc_trim};
 use crate::form::opinion::{Answer, DateInput, Editable, ValueRef};
-use crate::form::validate::shown_items;
-use crate::form::{Context, Era, FormDef, Opinion, Report, Severity, WarekiDate, validate};
+use crate::form::validate::validate_shown;
+use crate::form::{Context, Era, FormDef, Opinion, Report, Severity, WarekiDate};
 use crate::i18n::{Lang, Locales};
 use crate::store::{ItemMark, Origin, State};
 
@@ -97,8 +97,8 @@ impl Editor {
 
     /// Validates again and works out which items apply (after every change).
     pub fn revalidate(&mut self) {
-        self.report = validate(&self.opinion, self.form, &Context::today_in_japan());
-        self.shown = shown_items(&self.opinion, self.form);
+        (self.report, self.shown) =
+            validate_shown(&self.opinion, self.form, &Context::today_in_japan());
     }
 
     fn mark(&self, id: &str) -> Option<&ItemMark> {

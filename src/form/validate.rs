@@ -298,6 +298,11 @@ impl Out<'_> {
 
 /// Validates an opinion against its form definition.
 pub fn validate(op: &Opinion, form: &FormDef, ctx: &Context) -> Report {
+    validate_shown(op, form, ctx).0
+}
+
+/// [`validate`], with [`shown_items`] from the same pass (the editor needs both after each edit).
+pub fn validate_shown(op: &Opinion, form: &FormDef, ctx: &Context) -> (Report, Vec<bool>) {
     let second = second_insured(op, form);
     let mut out = Out {
         findings: Vec::new(),
@@ -352,9 +357,10 @@ pub fn validate(op: &Opinion, form: &FormDef, ctx: &Context) -> Report {
     cross_rules(&mut out, op, ctx, second);
     let order = |id: &str| form.index_of(id).unwrap_or(usize::MAX);
     out.findings.sort_by_key(|f| order(&f.item));
-    Report {
+    let report = Report {
         findings: out.findings,
-    }
+    };
+    (report, shown)
 }
 
 /// Checks of one answered, shown item on its own.
