@@ -65,7 +65,7 @@ fn harness(dir: &Path) -> Harness<'static, IkenshoApp> {
     let store = Store::open(&dir.join("ikensho.sqlite")).unwrap();
     let services = services(dir);
     Harness::builder()
-        .with_size(egui::vec2(1280.0, 860.0))
+        .with_size(egui::vec2(1920.0, 1080.0))
         .with_theme(egui::Theme::Light)
         .build_eframe(move |cc| IkenshoApp::new(&cc.egui_ctx, store, Lang::Ja, services))
 }
@@ -103,7 +103,7 @@ fn bench(c: &mut Criterion) {
     assert!(!h.state().editor.as_ref().unwrap().report.has_errors());
 
     let mut blank = Harness::builder()
-        .with_size(egui::vec2(1280.0, 860.0))
+        .with_size(egui::vec2(1920.0, 1080.0))
         .build_eframe(|cc| {
             ikensho::app::theme::fonts(&cc.egui_ctx);
             Blank
@@ -113,6 +113,14 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("app");
     g.bench_function("blank_frame (baseline)", |b| b.iter(|| blank.step()));
     g.bench_function("editor_frame_complete_opinion", |b| b.iter(|| h.step()));
+    // The section with the most items (4. 生活機能: rows of choices in columns).
+    let form = h.state().editor.as_ref().unwrap().form;
+    let largest = (0..form.sections.len())
+        .max_by_key(|s| form.sections[*s].items.len())
+        .unwrap();
+    h.state_mut().editor.as_mut().unwrap().section = largest;
+    h.run();
+    g.bench_function("editor_frame_largest_section", |b| b.iter(|| h.step()));
     // A keystroke in 特記すべき事項: the edit, validation and the autosave.
     let id = "special-notes";
     h.state_mut().editor.as_mut().unwrap().jump_to(id);

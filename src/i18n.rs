@@ -142,13 +142,37 @@ impl Locales {
     }
 }
 
-/// Fluent arguments from name–value pairs.
+/// Fluent arguments from name–value pairs. A value that is a plain count (a decimal integer of
+/// up to 9 digits without a leading zero) is passed as a number, so that plural forms
+/// (`[one] 1 error *[other] { $count } errors`) select on it; it prints the same digits.
 pub fn args<'a>(pairs: &[(&'a str, String)]) -> FluentArgs<'a> {
     let mut a = FluentArgs::new();
     for (k, v) in pairs {
-        a.set(*k, v.clone());
+        let count = v.len() <= 9
+            && (v == "0" || (!v.starts_with('0') && v.bytes().all(|b| b.is_ascii_digit())))
+            && !v.is_empty();
+        match v.parse::<u32>() {
+            Ok(n) if count => a.set(*k, n),
+            _ => a.set(*k, v.clone()),
+        }
     }
     a
+}
+
+/// What went wrong with a file, in `lang`: the common cases in words, the system's own text
+/// (which is English) only for the rest.
+pub fn io_detail(locales: &Locales, lang: Lang, e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let key = match e.kind() {
+        ErrorKind::NotFound => "io-not-found",
+        ErrorKind::PermissionDenied => "io-permission-denied",
+        ErrorKind::AlreadyExists => "io-already-exists",
+        ErrorKind::StorageFull => "io-storage-full",
+        ErrorKind::IsADirectory => "io-is-a-directory",
+        ErrorKind::InvalidData => "io-invalid-data",
+        _ => return e.to_string(),
+    };
+    locales.text(lang, key, None)
 }
 
 fn load_bundle(lang: Lang) -> Result<Bundle, LocaleError> {

@@ -6,7 +6,7 @@
 mod common;
 
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use ikensho::app::Screen;
 use ikensho::form::opinion::Answer;
 use ikensho::form::{DateInput, FormDef, FormVersion};
@@ -27,7 +27,7 @@ fn the_list_shows_the_hub_requests_the_renewal_copied_forward_and_search() {
     assert_eq!(h.state().rows.len(), 4);
     h.get_by_label("山田 花子");
     h.get_by_label("REQ-DEMO-0003");
-    h.get_by_label("鈴木 花子 さん");
+    h.get_by_label("鈴木 花子 さん ▼");
     h.get_by_label("紙で提出");
     // The 更新 request started from the earlier opinion: its items are marked as carried over.
     open_opinion(&mut h, "田中 一郎");
@@ -93,17 +93,35 @@ fn a_clerk_prepares_a_physician_fixes_signs_with_the_card_and_the_receipt_comes_
         t.month().to_string(),
         t.day().to_string(),
     ];
+    // 記入日 starts as today.
+    let prefilled = match h
+        .state()
+        .editor
+        .as_ref()
+        .unwrap()
+        .opinion
+        .answers
+        .get("written-date")
+    {
+        Some(Answer::Date(d)) => d.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(prefilled, DateInput::from_date(t).unwrap());
     for (k, part) in parts.iter().enumerate() {
+        // Typed again over what was there.
+        h.get_all_by_role_and_label(Role::TextInput, "記入日")
+            .nth(k)
+            .unwrap()
+            .focus();
+        h.step();
+        for _ in 0..4 {
+            h.key_press(egui::Key::Backspace);
+        }
+        h.step();
         let wide: String = part
             .chars()
             .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap())
             .collect();
-        let node = h
-            .get_all_by_role_and_label(Role::TextInput, "記入日")
-            .nth(k)
-            .unwrap();
-        node.focus();
-        h.step();
         h.get_all_by_role_and_label(Role::TextInput, "記入日")
             .nth(k)
             .unwrap()
@@ -236,7 +254,8 @@ fn a_clerk_prepares_a_physician_fixes_signs_with_the_card_and_the_receipt_comes_
         .unwrap()
         .clone();
     let receipt = line.row.receipt_id.clone().unwrap();
-    h.get_by_label(&receipt);
+    // Shown short enough to read out; the whole number is in the store and the tooltip.
+    h.get_by_label(&ikensho::app::screens::short_receipt(&receipt));
     h.get_by_label("受信済み");
     // What was sent is signed: openssl verifies it against the test root.
     let store = open_store(dir.path());
@@ -255,21 +274,7 @@ fn a_wrong_pin_shows_the_tries_left_and_is_never_retried() {
     let (mut h, _sim) = open(dir.path());
     h.run();
     // A complete draft of 鈴木 次郎 (第2号) made by the physician.
-    let id = opinion_of(dir.path(), "鈴木 次郎");
-    {
-        let mut store = open_store(dir.path());
-        let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
-        let opened = store.open_opinion(&doctor, id).unwrap();
-        let mut op = common::second_insured();
-        op.applicant = opened.opinion.applicant.clone();
-        op.request = opened.opinion.request.clone();
-        let d = DateInput::from_date(today()).unwrap();
-        op.answers.insert("written-date", Answer::Date(d.clone()));
-        op.answers.insert("last-exam-date", Answer::Date(d));
-        store
-            .autosave(&doctor, opened.version.id, opened.version.revision, &op)
-            .unwrap();
-    }
+    let id = complete_second_insured(dir.path());
     sign_in(&mut h, "sato");
     open_opinion(&mut h, "鈴木 次郎");
     let ed = h.state().editor.as_ref().unwrap();
@@ -294,12 +299,19 @@ fn a_wrong_pin_shows_the_tries_left_and_is_never_retried() {
     assert!(h.state().review.pin.is_empty());
     let card = ikensho::card::virt::VirtualCard::open(&dir.path().join("card")).unwrap();
     assert_eq!(card.tries_left(), 14);
+    // Nothing was finalised: 確定 is recorded only with a signature.
     let store = open_store(dir.path());
-    assert_eq!(store.state_of(id).unwrap(), State::Finalised);
+    assert!(store.state_of(id).unwrap().is_draft());
     assert!(store.outbox().unwrap().iter().all(|r| r.opinion_id != id));
     h.get_by_label("キャンセル").click();
     h.run();
     assert!(!h.state().review.pin_open);
+    // Back in the editor, the draft is editable exactly as before.
+    h.get_by_label("編集に戻る").click();
+    h.run();
+    let ed = h.state().editor.as_ref().unwrap();
+    assert!(ed.editable);
+    assert!(ed.state.is_draft());
 }
 
 #[test]
@@ -368,14 +380,13 @@ fn settings_are_for_administrators_and_zoom_and_language_apply_to_everyone() {
     // English with one button, and back.
     h.get_by_label("English").click();
     h.run();
-    h.get_by_label("Sign out");
+    h.get_by_label("Sending");
     h.get_by_label("日本語").click();
     h.run();
     sign_out(&mut h);
 
+    // An administrator who writes no opinions lands on 設定.
     sign_in(&mut h, "kanri");
-    h.get_by_label("設定").click();
-    h.run();
     assert_eq!(h.state().screen, Screen::Settings);
     // The demo pointed the settings at its simulator and certificates.
     let connection = &h.state().settings.connection;
@@ -407,15 +418,13 @@ fn settings_are_for_administrators_and_zoom_and_language_apply_to_everyone() {
         h.get_by_role_and_label(Role::TextInput, label)
             .type_text(text);
     }
-    h.get_by_role_and_label(Role::RadioButton, "医療事務")
-        .click();
+    click_in_view(&mut h, Role::RadioButton, "医療事務");
     h.get_by_role_and_label(Role::PasswordInput, "パスワード")
         .focus();
     h.step();
     h.get_by_role_and_label(Role::PasswordInput, "パスワード")
         .type_text("tanaka-password-1");
-    h.get_by_label("利用者を追加").click();
-    h.run();
+    click_in_view(&mut h, Role::Button, "利用者を追加");
     assert!(matches!(&h.state().settings.result, Some(Ok(_))));
     let mut store = open_store(dir.path());
     let s = store.sign_in("tanaka", "tanaka-password-1").unwrap();
@@ -493,4 +502,263 @@ fn paper_preview_draft_pdf_and_the_final_print_for_the_paper_route() {
     assert!(text.contains("アルツハイマー型認知症"));
     assert!(!text.contains("下書き"));
     assert_eq!(open_store(dir.path()).state_of(id).unwrap(), State::Paper);
+}
+
+#[test]
+fn cancelling_the_pin_dialog_leaves_the_draft_editable_and_nothing_frozen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    let id = complete_second_insured(dir.path());
+    sign_in(&mut h, "sato");
+    open_opinion(&mut h, "鈴木 次郎");
+    to_review(&mut h, false);
+    h.get_by_label("確定して署名・送信").click();
+    h.run_steps(3);
+    wait_until(&mut h, "the card status", |a| a.review.card.is_some());
+    assert!(h.state().review.pin_open);
+    h.get_by_label("キャンセル").click();
+    h.run();
+    assert!(!h.state().review.pin_open);
+    // Nothing was finalised, signed or queued.
+    let store = open_store(dir.path());
+    assert!(store.state_of(id).unwrap().is_draft());
+    assert!(store.outbox().unwrap().iter().all(|r| r.opinion_id != id));
+    let mut store = open_store(dir.path());
+    let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
+    let versions = store.versions(&doctor, id).unwrap();
+    assert_eq!(versions.len(), 1);
+    assert!(versions[0].frozen.is_none());
+    // Back in the editor the draft is editable as before, and an edit is saved.
+    h.get_by_label("編集に戻る").click();
+    h.run();
+    let ed = h.state().editor.as_ref().unwrap();
+    assert!(ed.editable);
+    h.state_mut()
+        .editor
+        .as_mut()
+        .unwrap()
+        .jump_to("special-notes");
+    h.run();
+    h.get_by_role_and_label(Role::MultilineTextInput, "特記すべき事項")
+        .type_text("追記");
+    h.run();
+    let saved = store.open_opinion(&doctor, id).unwrap();
+    match saved.opinion.answers.get("special-notes") {
+        Some(Answer::Text(t)) => assert!(t.ends_with("追記"), "{t}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The renewal of 田中 一郎 (the demo's 更新 request, copied forward), completed by the
+/// physician but for what was carried over.
+fn renewal_ready(dir: &std::path::Path) -> i64 {
+    let mut store = open_store(dir);
+    let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
+    let id = store
+        .search(&doctor, &ikensho::store::Query::default())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == "田中 一郎" && r.state.is_draft())
+        .unwrap()
+        .id;
+    let opened = store.open_opinion(&doctor, id).unwrap();
+    let mut op = opened.opinion.clone();
+    let d = DateInput::from_date(today()).unwrap();
+    op.answers.insert("written-date", Answer::Date(d.clone()));
+    op.answers.insert("last-exam-date", Answer::Date(d));
+    store
+        .autosave(&doctor, opened.version.id, opened.version.revision, &op)
+        .unwrap();
+    store.review_items(&doctor, opened.version.id, &[]).unwrap();
+    id
+}
+
+#[test]
+fn a_renewal_lists_what_was_carried_over_and_is_finalised_only_after_an_explicit_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    let id = renewal_ready(dir.path());
+    sign_in(&mut h, "sato");
+    h.state_mut().request(ikensho::app::Intent::Open(id));
+    h.run();
+    let ed = h.state().editor.as_ref().unwrap();
+    assert!(!ed.report.has_errors(), "{:?}", ed.report);
+    let carried: usize = ed.carried_by_section().iter().map(|(_, v)| v.len()).sum();
+    assert!(carried > 20, "{carried}");
+    // One section confirmed in the editor with 「この節は前回どおり」.
+    let first = ed.carried_by_section()[0].clone();
+    h.state_mut().editor.as_mut().unwrap().section = first.0;
+    h.run();
+    h.get_by_label_contains("この節は前回どおり").click();
+    h.run();
+    let ed = h.state().editor.as_ref().unwrap();
+    assert!(ed.carried_in(first.0).is_empty());
+    let left = carried - first.1.len();
+    // The review lists the rest by section and the buttons wait for the confirmation.
+    to_review(&mut h, false);
+    h.get_by_label_contains(&format!("まだ確認していない項目が {left} 項目"));
+    let paper = h.get_by_label("確定して紙で提出（印刷）");
+    assert!(paper.accesskit_node().is_disabled());
+    h.get_by_label_contains("引き継いだ項目を確認するまで確定できません");
+    h.get_by_label(&format!("前回どおりで確定：{left} 項目"))
+        .click();
+    h.run();
+    let paper = h.get_by_label("確定して紙で提出（印刷）");
+    assert!(!paper.accesskit_node().is_disabled());
+    paper.click();
+    h.step();
+    wait_until(&mut h, "the final PDF", |a| a.paper.printed.is_some());
+    assert!(h.state().paper.printed.clone().unwrap().is_ok());
+    let mut store = open_store(dir.path());
+    assert_eq!(store.state_of(id).unwrap(), State::Paper);
+    let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
+    let v = store.open_opinion(&doctor, id).unwrap().version.id;
+    let marks = store.marks(&doctor, v).unwrap();
+    assert!(
+        marks
+            .iter()
+            .all(|m| m.origin != Some(ikensho::store::Origin::Carried))
+    );
+}
+
+#[test]
+fn f8_walks_errors_warnings_clerk_entries_then_carried_items_and_the_panel_counts_them() {
+    use ikensho::app::editor::Attention;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    // The renewal of 田中 一郎 with a clerk's change; 最終診察日 is empty (an error).
+    let id = {
+        let mut store = open_store(dir.path());
+        let clerk = store.sign_in("suzuki", "ikensho-demo").unwrap();
+        let row = store
+            .search(&clerk, &ikensho::store::Query::default())
+            .unwrap()
+            .into_iter()
+            .find(|r| r.name == "田中 一郎" && r.state.is_draft())
+            .unwrap();
+        let opened = store.open_opinion(&clerk, row.id).unwrap();
+        let mut op = opened.opinion.clone();
+        op.answers
+            .insert("special-notes", Answer::Text("長女と同居。".into()));
+        // FAX is 推奨: empty, it is a warning.
+        op.clinic.fax.clear();
+        store
+            .autosave(&clerk, opened.version.id, opened.version.revision, &op)
+            .unwrap();
+        row.id
+    };
+    sign_in(&mut h, "sato");
+    h.state_mut().request(ikensho::app::Intent::Open(id));
+    h.run();
+    let ed = h.state().editor.as_ref().unwrap();
+    let list = ed.worklist(true);
+    let counts = ed.counts(true);
+    for kind in Attention::ALL {
+        assert!(counts[&kind] > 0, "{kind:?}: {counts:?}");
+    }
+    // The panel shows each count.
+    for (kind, text) in [
+        (Attention::Error, "エラー"),
+        (Attention::Warning, "警告"),
+        (Attention::Clerk, "事務の入力"),
+    ] {
+        h.get_by_label(&format!("{text} {} 件", counts[&kind]));
+    }
+    h.get_by_label(&format!(
+        "前回から引き継いで未確認 {} 項目",
+        counts[&Attention::Carried]
+    ));
+    // F8 walks the list in its order — errors, warnings, clerk's entries, carried items — and
+    // the panel says where it is; the item gets the keyboard focus.
+    let mut seen = Vec::new();
+    for (k, entry) in list.iter().enumerate() {
+        h.key_press(egui::Key::F8);
+        h.run();
+        let ed = h.state().editor.as_ref().unwrap();
+        let at = ed.at.clone().unwrap();
+        assert_eq!(&at, entry, "step {k}");
+        assert_eq!(ed.current.as_deref(), Some(at.item.as_str()));
+        seen.push(at.kind);
+        if k == 0 {
+            h.get_by_label(&format!(
+                "いま：エラー {} 件 の 1 件目",
+                counts[&Attention::Error]
+            ));
+        }
+    }
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]));
+    // Then round again from the first.
+    h.key_press(egui::Key::F8);
+    h.run();
+    assert_eq!(h.state().editor.as_ref().unwrap().at.as_ref(), list.first());
+}
+
+#[test]
+fn a_finding_that_clears_does_not_move_the_fields_below_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    let id = opinion_of(dir.path(), "山田 花子");
+    clerk_prepares_the_rest(dir.path(), id);
+    // 最終診察日 left empty: an error under it.
+    {
+        let mut store = open_store(dir.path());
+        let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
+        let opened = store.open_opinion(&doctor, id).unwrap();
+        let mut op = opened.opinion.clone();
+        op.answers.remove("last-exam-date");
+        store
+            .autosave(&doctor, opened.version.id, opened.version.revision, &op)
+            .unwrap();
+    }
+    sign_in(&mut h, "sato");
+    open_opinion(&mut h, "山田 花子");
+    h.state_mut()
+        .editor
+        .as_mut()
+        .unwrap()
+        .jump_to("last-exam-date");
+    h.run();
+    let findings = |h: &H| {
+        h.state()
+            .editor
+            .as_ref()
+            .unwrap()
+            .report
+            .for_item("last-exam-date")
+            .count()
+    };
+    assert!(findings(&h) > 0);
+    // The next item's first choice, where a click would land.
+    let below = |h: &H| h.get_by_role_and_label(Role::RadioButton, "初回").rect();
+    let before = below(&h);
+    let t = today();
+    for (k, part) in [
+        (t.year() - 2018).to_string(),
+        t.month().to_string(),
+        t.day().to_string(),
+    ]
+    .iter()
+    .enumerate()
+    {
+        h.get_all_by_role_and_label(Role::TextInput, "(1) 最終診察日")
+            .nth(k)
+            .unwrap()
+            .focus();
+        h.step();
+        h.get_all_by_role_and_label(Role::TextInput, "(1) 最終診察日")
+            .nth(k)
+            .unwrap()
+            .type_text(part);
+        h.run();
+        let now = below(&h);
+        assert!(
+            (now.min - before.min).length() < 0.5,
+            "after typing part {k} the next item moved from {before:?} to {now:?}"
+        );
+    }
+    assert_eq!(findings(&h), 0, "the finding cleared");
 }

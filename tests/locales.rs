@@ -105,7 +105,7 @@ fn every_key_used_by_code_exists() {
         used.insert(format!("audit-col-{c}"));
     }
     // Every complete key written as a string literal in the sources.
-    let literal = regex::Regex::new(r#""((?:msg|err|cli|shape|severity|form|help|item|section|choice|era|unit|store|state|role|action|audit|thing|setting|print|card|sign|verify|hub|app)(?:-[a-z0-9]+)+)""#)
+    let literal = regex::Regex::new(r#""((?:msg|err|cli|shape|severity|form|help|item|section|choice|era|unit|store|state|role|action|audit|thing|setting|print|card|sign|verify|hub|app|io)(?:-[a-z0-9]+)+)""#)
         .expect("regex");
     let mut files = vec![std::path::PathBuf::from("src")];
     let mut scanned = 0;

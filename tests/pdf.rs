@@ -565,9 +565,9 @@ fn only_a_physician_prints_the_final_copy_which_freezes_and_is_audited() {
     let today = common::today();
 
     // A clerk: a draft copy yes (recorded), the final copy no, and nothing changes.
-    let copy = print_stored(&mut c.store, &c.clerk, id, Copy::Draft, None, &today).unwrap();
+    let copy = print_stored(&mut c.store, &c.clerk, id, Copy::Draft, None, false, &today).unwrap();
     assert!(Pdf::write(&copy.bytes).text(1).contains("下書き"));
-    match print_stored(&mut c.store, &c.clerk, id, Copy::Final, None, &today) {
+    match print_stored(&mut c.store, &c.clerk, id, Copy::Final, None, false, &today) {
         Err(ikensho::pdf::stored::PrintError::Store(StoreError::Refused { action, .. })) => {
             assert_eq!(action, Action::PrintFinal)
         }
@@ -579,7 +579,16 @@ fn only_a_physician_prints_the_final_copy_which_freezes_and_is_audited() {
 
     // The physician reviews the clerk's items, then prints the final copy: 確定 and 紙で提出.
     c.store.review_items(&c.doctor, version_id, &[]).unwrap();
-    let fin = print_stored(&mut c.store, &c.doctor, id, Copy::Final, None, &today).unwrap();
+    let fin = print_stored(
+        &mut c.store,
+        &c.doctor,
+        id,
+        Copy::Final,
+        None,
+        false,
+        &today,
+    )
+    .unwrap();
     let text = Pdf::write(&fin.bytes).text(0);
     assert!(!text.contains("下書き"));
     let opened = c.store.open_opinion(&c.doctor, id).unwrap();
@@ -597,7 +606,16 @@ fn only_a_physician_prints_the_final_copy_which_freezes_and_is_audited() {
             .is_err()
     );
     // A reprint is allowed and recorded again.
-    let again = print_stored(&mut c.store, &c.doctor, id, Copy::Final, None, &today).unwrap();
+    let again = print_stored(
+        &mut c.store,
+        &c.doctor,
+        id,
+        Copy::Final,
+        None,
+        false,
+        &today,
+    )
+    .unwrap();
     assert_eq!(again.pages, 2);
 
     // The audit trail: one draft print by the clerk, two final prints by the physician, each

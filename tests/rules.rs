@@ -443,3 +443,59 @@ fn findings_come_in_printed_order() {
     assert!(positions.windows(2).all(|w| w[0] <= w[1]), "{positions:?}");
     assert!(report.has_errors());
 }
+
+/// Leaves `item` of `op` unanswered.
+fn clear(op: &mut Opinion, item: &ikensho::form::Item) {
+    use ikensho::form::opinion::Editable;
+    match op.edit(item) {
+        Some(Editable::Text(s)) => s.clear(),
+        Some(Editable::Date(d)) => *d = DateInput::default(),
+        Some(Editable::Answer(a)) => match a {
+            Answer::Flag(b) => *b = false,
+            Answer::Text(s) => s.clear(),
+            Answer::List(l) => l.clear(),
+            Answer::Date(d) => *d = DateInput::default(),
+            Answer::Marked(m) => *m = Marked::default(),
+        },
+        None => {}
+    }
+}
+
+/// The screens mark an item 必須 or 推奨 from `Applies::required`: for every item that applies,
+/// leaving it empty must give exactly that finding — an error for 必須, a warning for 推奨,
+/// nothing for an item without a mark.
+#[test]
+fn the_required_marks_are_what_an_empty_answer_gets() {
+    use ikensho::form::validate::validate_shown;
+    use ikensho::form::{FormDef, FormVersion};
+    let ctx = today();
+    for version in [FormVersion::R8, FormVersion::R3] {
+        let form = FormDef::builtin(version).unwrap();
+        let mut op = Opinion::empty(form, false);
+        op.applicant = second_insured().applicant;
+        op.clinic = second_insured().clinic;
+        common::answer_everything(&mut op, form);
+        let (_, applies) = validate_shown(&op, form, &ctx);
+        let mut marked = (0, 0);
+        for (i, item) in form.items.iter().enumerate() {
+            if !applies.shown[i] || !item.has_value() {
+                continue;
+            }
+            let mut empty = op.clone();
+            clear(&mut empty, item);
+            let (report, _) = validate_shown(&empty, form, &ctx);
+            let got = report
+                .for_item(&item.id)
+                .filter(|f| f.message == msg::REQUIRED || f.message == msg::REQUIRED_CHOICE)
+                .map(|f| f.severity)
+                .max();
+            assert_eq!(got, applies.required[i], "{version:?} {}", item.id);
+            match applies.required[i] {
+                Some(E) => marked.0 += 1,
+                Some(W) => marked.1 += 1,
+                None => {}
+            }
+        }
+        assert!(marked.0 > 20 && marked.1 > 5, "{version:?}: {marked:?}");
+    }
+}

@@ -1,7 +1,8 @@
-//! Snapshots of the screens in Japanese, rendered by kittest with wgpu on a software renderer:
-//! the list, the editor, the findings panel after a jump, the PIN dialog and 送信状況. Behind the
-//! `snapshots` feature (`.ci/run` turns it on). Rewrite the baselines in `tests/snapshots/` with
-//! `UPDATE_SNAPSHOTS=true cargo test --features snapshots --test snapshots`, and look at them.
+//! Snapshots of every screen, rendered by kittest with wgpu on a software renderer: at a small
+//! window with the text at 150 %, a usual and a large window in Japanese, and the usual one in
+//! English. Behind the `snapshots` feature (`.ci/run` turns it on). Rewrite the baselines in
+//! `tests/snapshots/` with `UPDATE_SNAPSHOTS=true cargo test --features snapshots --test
+//! snapshots`, and look at every one of them before committing.
 #![cfg(feature = "snapshots")]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
@@ -10,9 +11,10 @@ mod common;
 use egui::accesskit::Role;
 use egui_kittest::SnapshotOptions;
 use egui_kittest::kittest::Queryable;
-use ikensho::app::Screen;
-use ikensho::form::DateInput;
+use ikensho::app::{Intent, Screen};
 use ikensho::form::opinion::Answer;
+use ikensho::form::{DateInput, FormDef, FormVersion};
+use ikensho::i18n::{Lang, Locales};
 use ikensho::store::outbox::Delivery;
 
 use common::ui::*;
@@ -42,44 +44,84 @@ fn fix_dates(dir: &std::path::Path) {
     }
 }
 
-#[test]
-fn the_screens_in_japanese() {
+fn t(lang: Lang, key: &str) -> String {
+    Locales::builtin().unwrap().text(lang, key, None)
+}
+
+/// Every screen at one window size, zoom and language.
+fn every_screen(w: f32, h: f32, zoom: f32, lang: Lang) {
+    let tag = format!(
+        "{w}x{h}-{:.0}-{}",
+        zoom * 100.0,
+        match lang {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    );
+    let shot = |h: &mut H, name: &str| h.snapshot(format!("{name}-{tag}"));
     let dir = tempfile::tempdir().unwrap();
-    let (mut h, _sim) = open(dir.path());
-    h.run();
-    sign_in(&mut h, "sato");
+    let (mut h, _sim) = open_at(dir.path(), w, h, zoom, lang);
+    let full = full_draft(dir.path(), FormVersion::R8, "見本 花子");
     let id = opinion_of(dir.path(), "山田 花子");
     clerk_prepares_the_rest(dir.path(), id);
     fix_dates(dir.path());
-    h.get_by_label("一覧").click();
     h.run();
-    h.snapshot("list");
+    shot(&mut h, "sign-in");
 
-    open_opinion(&mut h, "山田 花子");
+    sign_in_in(&mut h, "sato", lang);
+    shot(&mut h, "list");
+
+    h.state_mut().request(Intent::Open(id));
     h.run();
-    h.snapshot("editor");
+    shot(&mut h, "editor");
 
-    // F8 to the missing 診断名: the findings panel and the item with its error.
+    // F8 to the missing 診断名: the worklist and the item with its error.
     f8_to(&mut h, "diagnosis-1");
-    h.snapshot("findings");
+    shot(&mut h, "findings");
 
-    h.event(egui::Event::Ime(egui::ImeEvent::Commit(
-        "アルツハイマー型認知症".into(),
-    )));
+    // The section with the most choices, every item answered: choices in columns.
+    h.state_mut().request(Intent::Open(full));
     h.run();
-    to_review(&mut h, true);
-    h.get_by_label("確定して署名・送信").click();
+    let form = FormDef::builtin(FormVersion::R8).unwrap();
+    let largest = (0..form.sections.len())
+        .max_by_key(|s| form.sections[*s].items.len())
+        .unwrap();
+    h.state_mut().editor.as_mut().unwrap().section = largest;
+    h.run();
+    shot(&mut h, "choices");
+
+    h.state_mut().request(Intent::Open(id));
+    h.run();
+    h.state_mut()
+        .editor
+        .as_mut()
+        .unwrap()
+        .jump_to("diagnosis-1");
+    h.run();
+    h.event(egui::Event::Text("アルツハイマー型認知症".into()));
+    h.run();
+    h.state_mut().request(Intent::Editor(
+        ikensho::app::editor::EditorIntent::ReviewClerkItems,
+    ));
+    h.state_mut().request(Intent::Review);
+    h.run_steps(3);
+    wait_until(&mut h, "the route from the hub", |a| {
+        a.review.route.is_some()
+    });
+    shot(&mut h, "review");
+
+    h.get_by_label(&t(lang, "app-sign-and-send")).click();
     h.run_steps(3);
     wait_until(&mut h, "the card status", |a| {
-        a.review.card.is_some() && !a.review.readers.is_empty()
+        a.review.card.is_some() && !a.review.readers.is_empty() && !a.review.checking
     });
-    h.snapshot("pin-dialog");
+    shot(&mut h, "pin-dialog");
 
     h.get_by_role_and_label(Role::PasswordInput, "PIN").focus();
     h.step();
     h.get_by_role_and_label(Role::PasswordInput, "PIN")
         .type_text("1234");
-    h.get_by_label("署名して送信").click();
+    h.get_by_label(&t(lang, "app-pin-sign")).click();
     h.step();
     wait_until(&mut h, "the receipt", |a| {
         a.screen == Screen::Outbox
@@ -89,5 +131,39 @@ fn the_screens_in_japanese() {
     });
     h.run();
     // The receipt number is random: allow for its pixels and no more.
-    h.snapshot_options("outbox", &SnapshotOptions::new().max_failed_pixels(6_000));
+    h.snapshot_options(
+        format!("outbox-{tag}"),
+        &SnapshotOptions::new().max_failed_pixels(3_000),
+    );
+
+    h.state_mut().request(Intent::Open(id));
+    h.run();
+    h.state_mut().request(Intent::Show(Screen::Paper));
+    h.run();
+    shot(&mut h, "paper");
+
+    sign_out_in(&mut h, lang);
+    sign_in_in(&mut h, "kanri", lang);
+    assert_eq!(h.state().screen, Screen::Settings);
+    shot(&mut h, "settings");
+}
+
+#[test]
+fn every_screen_small_window_text_at_150_percent() {
+    every_screen(1024.0, 700.0, 1.5, Lang::Ja);
+}
+
+#[test]
+fn every_screen_usual_window() {
+    every_screen(1280.0, 800.0, 1.0, Lang::Ja);
+}
+
+#[test]
+fn every_screen_large_window() {
+    every_screen(1920.0, 1080.0, 1.0, Lang::Ja);
+}
+
+#[test]
+fn every_screen_usual_window_in_english() {
+    every_screen(1280.0, 800.0, 1.0, Lang::En);
 }

@@ -133,7 +133,10 @@ fn a_new_store_is_a_wal_file_with_the_latest_schema() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2, "V1 (people, opinions, audit) and V2 (outbox)");
+    assert_eq!(
+        version, 3,
+        "V1 (people, opinions, audit), V2 (outbox), V3 (申請区分 in the list)"
+    );
     let app: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .unwrap();
@@ -203,7 +206,7 @@ fn other_files_are_refused_untouched() {
         .execute_batch("PRAGMA user_version = 99")
         .unwrap();
     match Store::open(&path) {
-        Err(StoreError::TooNew { found, known, .. }) => assert_eq!((found, known), (99, 2)),
+        Err(StoreError::TooNew { found, known, .. }) => assert_eq!((found, known), (99, 3)),
         other => panic!("expected TooNew, got {:?}", other.err()),
     }
 }
@@ -1073,4 +1076,132 @@ fn a_backup_taken_while_another_connection_saves_is_consistent() {
         let o = b.open_opinion(&s, opinion).unwrap();
         assert!(o.version.revision >= revision && o.version.revision <= last);
     }
+}
+
+#[test]
+fn finishing_records_the_confirmation_the_finalisation_and_the_signature_or_print_together() {
+    use ikensho::store::Finish;
+    let mut c = setup();
+    let (_, old_version) = finalised(&mut c);
+    c.store
+        .record_print(&c.doctor, old_version, true, "")
+        .unwrap();
+    // The physician renews and completes it; only the items carried over are left to look at.
+    let next_year = jiff::civil::date(2027, 11, 20);
+    let ctx = ikensho::form::Context::new(next_year);
+    let draft = c
+        .store
+        .renew(&c.doctor, "131011", "0000012345", None, next_year)
+        .unwrap();
+    let mut op = draft.opinion.clone();
+    op.answers.insert(
+        "last-exam-date",
+        common::answer_date("reiwa", "9", "11", "10"),
+    );
+    let saved = c
+        .store
+        .autosave(&c.doctor, draft.version_id, draft.revision, &op)
+        .unwrap();
+    let id = draft.opinion_id;
+    let printed = Finish::Printed { pdf_sha256: "ab12" };
+    // Carried items not confirmed: refused, and nothing changes.
+    match c
+        .store
+        .finish(&c.doctor, id, saved.revision, false, &ctx, printed)
+    {
+        Err(StoreError::Unconfirmed { items }) => assert!(items.len() > 20, "{items:?}"),
+        other => panic!("expected Unconfirmed, got {other:?}"),
+    }
+    assert!(c.store.state_of(id).unwrap().is_draft());
+    let versions = c.store.versions(&c.doctor, id).unwrap();
+    assert!(versions.iter().all(|v| v.frozen.is_none()));
+    // From an older copy than the one stored: refused.
+    assert!(matches!(
+        c.store
+            .finish(&c.doctor, id, saved.revision - 1, true, &ctx, printed),
+        Err(StoreError::Conflict { .. })
+    ));
+    // A clerk: refused.
+    refused(
+        c.store
+            .finish(&c.clerk, id, saved.revision, true, &ctx, printed),
+        Action::Finalise,
+    );
+    // Confirmed as before, with the final print: 確定 and 紙で提出 at once, every carried item
+    // confirmed, and the confirmation in the audit trail.
+    let v = c
+        .store
+        .finish(&c.doctor, id, saved.revision, true, &ctx, printed)
+        .unwrap();
+    assert!(v.frozen.is_some());
+    assert_eq!(c.store.state_of(id).unwrap(), State::Paper);
+    let marks = c.store.marks(&c.doctor, draft.version_id).unwrap();
+    assert!(marks.iter().all(|m| m.origin != Some(Origin::Carried)));
+    assert!(
+        marks
+            .iter()
+            .filter(|m| m.origin == Some(Origin::Confirmed))
+            .count()
+            > 20
+    );
+    let conn = rusqlite::Connection::open(c.path()).unwrap();
+    let order: Vec<String> = conn
+        .prepare("SELECT action FROM audit WHERE opinion_id = ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([id], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        order.ends_with(&["confirm".into(), "finalise".into(), "print-final".into()]),
+        "{order:?}"
+    );
+
+    // A signature: 確定, the signature and the outbox row in one step.
+    let mut example = common::first_insured();
+    example.request = Some(Request {
+        request_id: "REQ-2026-000999".into(),
+        ..example.request.unwrap()
+    });
+    let draft = c
+        .store
+        .create_opinion(
+            &c.doctor,
+            NewOpinion {
+                applicant: example.applicant.clone(),
+                request: example.request.clone(),
+                physician: None,
+            },
+            today(),
+        )
+        .unwrap();
+    let (id2, v2) = (draft.opinion_id, draft.version_id);
+    let rev = c
+        .store
+        .autosave(&c.doctor, v2, draft.revision, &example)
+        .unwrap()
+        .revision;
+    // The list knows its 申請区分.
+    let info = c.store.open_opinion(&c.doctor, id2).unwrap().info;
+    let kind = example.request.as_ref().unwrap().application_kind.clone();
+    assert_eq!(info.application_kind, Some(kind));
+    let signed = Finish::Signed {
+        document: b"the document",
+        cms: b"the signature",
+    };
+    c.store
+        .finish(&c.doctor, id2, rev, false, &common::today(), signed)
+        .unwrap();
+    assert_eq!(c.store.state_of(id2).unwrap(), State::Queued);
+    assert_eq!(
+        c.store.signature(v2).unwrap(),
+        Some((b"the document".to_vec(), b"the signature".to_vec()))
+    );
+    assert!(
+        c.store
+            .outbox()
+            .unwrap()
+            .iter()
+            .any(|r| r.opinion_id == id2)
+    );
 }

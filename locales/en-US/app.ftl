@@ -32,20 +32,19 @@ app-reopen = Correct in a new version
 app-handed-over = Handed to the physician.
 app-hand-over = Hand to the physician
 app-review-clerk = Mark the clerk's entries as reviewed
-app-confirm-all = Confirm all copied items
 app-to-review = Review and sign
 app-preview = Paper and print
 app-back-to-list = Back to the list
 app-back-to-editor = Back to editing
-app-prev-section = ← Previous section
-app-next-section = Next section →
+app-prev-section = ← Previous
+app-next-section = Next →
 app-read-only = Read only
 app-saving = Saving…
 app-saved = Saved
 app-returned-reason = Returned because
 app-findings = To check
-app-findings-count = { $errors } errors, { $warnings } warnings
 app-next-attention = Next to check (F8)
+app-next-attention-short = Next (F8)
 app-required = required
 app-help = ?
 app-carried = Copied from the last opinion
@@ -53,7 +52,10 @@ app-confirm = Confirm
 app-confirmed = Confirmed
 app-changed = Changed since the last opinion (was: { $before })
 app-clerk-pending = Entered by the clerk
-app-chars = { $count } characters (about { $fit } fit on paper)
+app-chars = { $count ->
+        [one] 1 character
+       *[other] { $count } characters
+    } (about { $fit } fit on paper)
 app-emphasis = Especially needed
 app-onset-partial = Leave month or day empty when unknown (approx.)
 app-gregorian = Gregorian { $date }
@@ -61,9 +63,18 @@ app-date-unreadable = Not a date yet
 app-add = Add
 app-remove = Remove
 app-review-title = Review and sign
-app-review-errors = There are { $errors } errors. Correct them before signing.
-app-review-ok = No errors ({ $warnings } warnings).
-app-review-pending = { $count } items entered by the clerk are not reviewed yet. Review them in the editor.
+app-review-errors = There { $errors ->
+        [one] is 1 error
+       *[other] are { $errors } errors
+    }. Correct them before signing.
+app-review-ok = No errors ({ $warnings ->
+        [one] 1 warning
+       *[other] { $warnings } warnings
+    }).
+app-review-pending = { $count ->
+        [one] 1 item entered by the clerk is
+       *[other] { $count } items entered by the clerk are
+    } not reviewed yet. Review them in the editor.
 app-route = How it is submitted
 app-route-asking = Asking the hub whether the insurer is connected…
 app-route-electronic = Electronically through the hub. A signature is optional.
@@ -96,7 +107,10 @@ app-hub-not-set = The hub connection is not set up (Settings › Hub). Paper sub
 app-paper-title = Paper (the official form)
 app-print-draft = Make a draft PDF
 app-printing = Making the PDF…
-app-printed = PDF saved: { $path } ({ $pages } pages)
+app-printed = PDF saved: { $path } ({ $pages ->
+        [one] 1 page
+       *[other] { $pages } pages
+    })
 app-open-viewer = Open the PDF
 app-settings-title = Settings
 app-settings-clinic = Clinic
@@ -129,5 +143,55 @@ app-settings-backup = Backup
 app-backup-path = Backup file
 app-backup = Make a backup
 app-backup-done = Backup written: { $path }
+app-section = Section
+app-attention-error = { $count ->
+        [one] 1 error
+       *[other] { $count } errors
+    }
+app-attention-warning = { $count ->
+        [one] 1 warning
+       *[other] { $count } warnings
+    }
+app-attention-clerk = { $count ->
+        [one] 1 clerk's entry
+       *[other] { $count } clerk's entries
+    }
+app-attention-carried = { $count ->
+        [one] 1 item carried over, not confirmed
+       *[other] { $count } items carried over, not confirmed
+    }
+app-attention-at = Now at no. { $k } of { $kind }
+app-attention-none = Nothing left to check.
+app-confirm-section = This section as last time (confirm { $count ->
+        [one] 1 item
+       *[other] { $count } items
+    })
+app-recommended = recommended
+app-date-year = year
+app-date-month = month
+app-date-day = day
+app-viewer-missing = No PDF viewer was found. The PDF is saved at { $path }
+app-open-folder = Open its folder
+app-review-carried = { $count ->
+        [one] 1 item carried over from the last opinion is
+       *[other] { $count } items carried over from the last opinion are
+    } not confirmed yet. Check them:
+app-review-confirm-carried = Finalise as last time: { $count ->
+        [one] 1 item
+       *[other] { $count } items
+    }
+app-review-carried-needed = Confirm the carried-over items before finalising.
+app-review-summary = What will be signed
+app-panel-sections = Sections
+app-panel-worklist = To check
+app-menu = Menu
+app-account = { $name } ▼
+app-sign-out-unsaved = A change could not be saved. Signing out loses it.
+app-sign-out-anyway = Discard it and sign out
+app-col-kind = Application
+app-overdue = Overdue
+app-reprint = Print the final copy again
+app-receipt-full = Receipt (in full): { $receipt }
+app-zoom-value = { $percent }%
 cli-demo-ready = The demo is ready ({ $dir }). Hub simulator: { $url }. Sign in as sato (physician), suzuki (clerk) or kanri (administrator), password { $password } for each. Virtual HPKI card PIN: { $pin }. { $drafts } new requests taken in as drafts.
 cli-demo-failed = The demo could not be prepared ({ $detail }).

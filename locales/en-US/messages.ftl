@@ -73,3 +73,10 @@ shape-flag = true or false
 shape-date = {"{"}"era": ..., "year": ..., "month": ..., "day": ...{"}"}
 shape-string = a string
 err-form = The form definition cannot be read: { $detail }
+
+io-not-found = no such file or folder
+io-permission-denied = permission denied
+io-already-exists = a file of that name exists already
+io-storage-full = the disk is full
+io-is-a-directory = it is a folder, not a file
+io-invalid-data = its contents cannot be read

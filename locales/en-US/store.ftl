@@ -53,6 +53,7 @@ store-frozen = This version ({ $version }) is finalised and cannot change. Make 
 store-conflict = This draft was saved in another window meanwhile (save { $found }; this window has { $expected }). Open it again; nothing typed is lost.
 store-transition = An opinion that is “{ $from }” cannot become “{ $to }”.
 store-unreviewed = The physician has not reviewed { $count } item(s) the clerk changed: { $items }
+store-unconfirmed = { $count } item(s) carried over from the last opinion are not confirmed yet: { $items }
 store-not-valid = Cannot finalise: validation finds { $count } error(s).
 store-not-found = No such { $what }.
 store-shape = The opinion does not fit its form: { $detail }

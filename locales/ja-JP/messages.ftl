@@ -73,3 +73,10 @@ shape-flag = true か false
 shape-date = {"{"}"era": ..., "year": ..., "month": ..., "day": ...{"}"}
 shape-string = 文字列
 err-form = 様式の定義を読み込めません：{ $detail }
+
+io-not-found = ファイルまたはフォルダがありません
+io-permission-denied = 権限がありません
+io-already-exists = 同じ名前のファイルがすでにあります
+io-storage-full = ディスクがいっぱいです
+io-is-a-directory = ファイルではなくフォルダです
+io-invalid-data = 内容を読めません

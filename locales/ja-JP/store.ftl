@@ -53,6 +53,7 @@ store-frozen = この版（{ $version }）は確定済みのため変更でき�
 store-conflict = この下書きは別の画面で保存されています（版の保存回数 { $found }、この画面は { $expected }）。開き直してください。入力は失われていません。
 store-transition = 「{ $from }」の意見書を「{ $to }」にはできません。
 store-unreviewed = 医療事務が変更した{ $count }項目を医師が確認していません：{ $items }
+store-unconfirmed = 前回の意見書から引き継いだ{ $count }項目がまだ確認されていません：{ $items }
 store-not-valid = エラーが{ $count }件あるため確定できません。
 store-not-found = その{ $what }は見つかりません。
 store-shape = 意見書の形が様式に合いません：{ $detail }

@@ -4,11 +4,14 @@
 //! and PDF work runs on threads (`work`), never on the UI thread.
 
 pub mod editor;
+pub mod form_ui;
+pub mod ime;
 pub mod paper;
 pub mod review;
 pub mod screens;
 pub mod settings;
 pub mod theme;
+pub mod widgets;
 pub mod work;
 
 use zeroize::Zeroizing;
@@ -92,6 +95,14 @@ pub struct IkenshoApp {
     zoom_changed: bool,
     /// An IME composition is under way (preedit shown, not committed).
     pub composing: bool,
+    /// The editor's side panels as the person chose them.
+    pub panels: screens::Panels,
+    /// Give ログインID the keyboard focus at the next frame.
+    focus_login: bool,
+    /// Signing out was asked for while an edit could not be saved: ask first.
+    pub confirm_sign_out: bool,
+    /// The screen a notice belongs to: it goes when another screen is shown.
+    notice_on: Screen,
 }
 
 impl IkenshoApp {
@@ -99,6 +110,8 @@ impl IkenshoApp {
         theme::fonts(ctx);
         let zoom = store.display_settings().map(|d| d.zoom).unwrap_or(1.0);
         theme::apply(ctx, zoom);
+        // The IME stays on when the focus moves from one text field to the next.
+        ctx.add_plugin(ime::KeepImeAcrossFields::default());
         let worker = Worker::new(services, lang, ctx.clone());
         IkenshoApp {
             store,
@@ -119,9 +132,27 @@ impl IkenshoApp {
             settings: settings::SettingsForm::default(),
             worker,
             zoom,
-            zoom_changed: false,
+            // Applied again at the first frame: the window's own scale is known only then.
+            zoom_changed: true,
             composing: false,
+            panels: screens::Panels::default(),
+            focus_login: true,
+            confirm_sign_out: false,
+            notice_on: Screen::SignIn,
         }
+    }
+
+    /// Shows `text` as good news on `screen` (it goes when another screen is shown).
+    pub(crate) fn notify(&mut self, text: String, screen: Screen) {
+        self.notice = Some(text);
+        self.notice_on = screen;
+    }
+
+    /// Whether an edit is still unsaved (a save failed, or an IME composition is open).
+    pub fn unsaved(&self) -> bool {
+        self.editor.as_ref().is_some_and(|ed| {
+            ed.editable && ed.dirty && (ed.save_error.is_some() || self.composing)
+        })
     }
 
     pub(crate) fn t(&self, key: &str) -> String {
@@ -133,6 +164,12 @@ impl IkenshoApp {
     }
 
     pub(crate) fn push(&mut self, intent: Intent) {
+        self.intents.push(intent);
+    }
+
+    /// Asks for `intent` from outside the screens (tests, the demo): applied at the next frame,
+    /// like anything a screen asks for.
+    pub fn request(&mut self, intent: Intent) {
         self.intents.push(intent);
     }
 
@@ -152,13 +189,15 @@ impl IkenshoApp {
         self.worker.busy()
     }
 
-    /// Carries out the intents of this frame.
-    pub fn apply(&mut self) {
+    /// Carries out the intents of this frame; `true` when there were any.
+    pub fn apply(&mut self) -> bool {
+        let any = !self.intents.is_empty();
         while !self.intents.is_empty() {
             for intent in std::mem::take(&mut self.intents) {
                 self.apply_one(intent);
             }
         }
+        any
     }
 
     fn apply_one(&mut self, intent: Intent) {
@@ -166,6 +205,13 @@ impl IkenshoApp {
             Intent::SignIn => self.sign_in(),
             Intent::SignOut => {
                 self.save_editor();
+                if self.unsaved() && !self.confirm_sign_out {
+                    self.confirm_sign_out = true;
+                    return;
+                }
+                self.confirm_sign_out = false;
+                self.focus_login = true;
+                self.panels = screens::Panels::default();
                 self.worker.stop_delivery();
                 self.session = None;
                 self.login.clear();
@@ -204,10 +250,17 @@ impl IkenshoApp {
         match self.store.sign_in(self.login.trim(), &password) {
             Ok(s) => {
                 self.worker.start_delivery(&s);
+                let lists = s.roles().allow(Action::Open);
                 self.session = Some(s);
                 self.message = None;
-                self.screen = Screen::List;
-                self.refresh_list();
+                self.notice = None;
+                // An administrator who writes no opinions lands on 設定.
+                if lists {
+                    self.screen = Screen::List;
+                    self.refresh_list();
+                } else {
+                    self.show(Screen::Settings);
+                }
             }
             Err(e) => self.store_error(&e),
         }
@@ -216,6 +269,10 @@ impl IkenshoApp {
     fn show(&mut self, screen: Screen) {
         self.save_editor();
         self.message = None;
+        if screen != self.notice_on {
+            self.notice = None;
+        }
+        self.paper.viewer_error = None;
         match screen {
             Screen::List => self.refresh_list(),
             Screen::Outbox => self.refresh_outbox(),
@@ -238,7 +295,20 @@ impl IkenshoApp {
             ..Query::default()
         };
         match self.store.search(s, &q) {
-            Ok(rows) => self.rows = rows,
+            Ok(mut rows) => {
+                // Drafts past their 提出期限 first, the most overdue at the top.
+                let today = crate::form::Context::today_in_japan().today.to_string();
+                let overdue = |r: &OpinionInfo| {
+                    r.state.is_draft() && r.due_date.as_deref().is_some_and(|d| d < today.as_str())
+                };
+                rows.sort_by(|a, b| match (overdue(a), overdue(b)) {
+                    (true, true) => a.due_date.cmp(&b.due_date),
+                    (true, false) => std::cmp::Ordering::Less,
+                    (false, true) => std::cmp::Ordering::Greater,
+                    (false, false) => std::cmp::Ordering::Equal,
+                });
+                self.rows = rows;
+            }
             Err(e) => self.store_error(&e),
         }
     }
@@ -314,10 +384,12 @@ impl IkenshoApp {
         {
             editor.previous = Some(prev.opinion);
         }
+        editor.prefill(crate::form::Context::today_in_japan().today);
         self.editor = Some(editor);
         self.message = None;
         self.notice = None;
         self.screen = Screen::Editor;
+        self.save_editor();
     }
 
     fn renew(&mut self, opinion_id: i64) {
@@ -402,7 +474,7 @@ impl IkenshoApp {
             .hand_over(s, ed.opinion_id, State::AwaitingPhysician)
         {
             Ok(()) => {
-                self.notice = Some(self.t("app-handed-over"));
+                self.notify(self.t("app-handed-over"), Screen::List);
                 self.editor = None;
                 self.show(Screen::List);
             }
@@ -441,6 +513,7 @@ impl IkenshoApp {
                     pin_wrong,
                 } => self.signed(opinion_id, result, pin_wrong),
                 Done::Printed(r) => self.printed(r),
+                Done::Viewer(r) => self.paper.viewer_error = r.err(),
             }
         }
     }
@@ -499,9 +572,7 @@ impl eframe::App for IkenshoApp {
                 egui::CentralPanel::default().show(ui, |ui| self.list_screen(ui));
             }
             Screen::Editor => self.editor_screen(ui),
-            Screen::Review => {
-                egui::CentralPanel::default().show(ui, |ui| self.review_screen(ui));
-            }
+            Screen::Review => self.review_screen(ui),
             Screen::Outbox => {
                 egui::CentralPanel::default().show(ui, |ui| self.outbox_screen(ui));
             }
@@ -513,13 +584,42 @@ impl eframe::App for IkenshoApp {
             }
         }
         self.pin_dialog(&ctx);
-        self.apply();
+        self.sign_out_dialog(&ctx);
+        if self.apply() {
+            // What changed is drawn at once, not at the next event.
+            ctx.request_repaint();
+        }
         self.save_editor();
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         // Closing the window loses nothing: the last edit is saved.
         self.save_editor();
+    }
+}
+
+impl IkenshoApp {
+    /// Asks before signing out loses an edit that could not be saved.
+    fn sign_out_dialog(&mut self, ctx: &egui::Context) {
+        if !self.confirm_sign_out {
+            return;
+        }
+        let mut go = false;
+        let mut stay = false;
+        egui::Modal::new(egui::Id::unique("unsaved-at-sign-out")).show(ctx, |ui| {
+            ui.set_max_width(theme::FIELD_WIDTH * 1.5);
+            ui.label(self.t("app-sign-out-unsaved"));
+            ui.horizontal_wrapped(|ui| {
+                go = ui.button(self.t("app-sign-out-anyway")).clicked();
+                stay = ui.button(self.t("app-cancel")).clicked();
+            });
+        });
+        if stay {
+            self.confirm_sign_out = false;
+        }
+        if go {
+            self.push(Intent::SignOut);
+        }
     }
 }
 

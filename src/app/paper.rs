@@ -4,11 +4,12 @@
 
 use egui::{Pos2, Stroke, Ui, vec2};
 
-use super::work::{Job, PrintedFile, open_in_viewer};
-use super::{IkenshoApp, Screen, theme};
+use super::work::{Job, PrintedFile};
+use super::{IkenshoApp, Intent, Screen, theme, widgets};
 use crate::pdf::sheet::{Mark, PAGE_H, PAGE_W};
 use crate::pdf::stored::Copy;
 use crate::pdf::{PrintOptions, Sheet};
+use crate::store::{Action, State};
 
 /// Millimetres per point.
 const MM_PER_PT: f32 = 25.4 / 72.0;
@@ -20,6 +21,8 @@ pub struct Paper {
     /// A print is being made.
     pub waiting: bool,
     pub printed: Option<Result<PrintedFile, String>>,
+    /// The system's viewer could not open the PDF: why, in words.
+    pub viewer_error: Option<String>,
 }
 
 impl IkenshoApp {
@@ -56,30 +59,52 @@ impl IkenshoApp {
         }
     }
 
+    fn print(&mut self, copy: Copy) {
+        let (Some(s), Some(ed)) = (self.session.clone(), &self.editor) else {
+            return;
+        };
+        let id = ed.opinion_id;
+        self.save_editor();
+        self.paper.printed = None;
+        self.paper.viewer_error = None;
+        self.worker.start(
+            &s,
+            Job::Print {
+                opinion_id: id,
+                copy,
+                confirm_carried: false,
+            },
+        );
+        self.paper.waiting = true;
+    }
+
     pub(crate) fn paper_screen(&mut self, ui: &mut Ui) {
         ui.heading(self.t("app-paper-title"));
+        let paper_state = self.editor.as_ref().map(|e| e.state) == Some(State::Paper);
         ui.horizontal_wrapped(|ui| {
-            let draft = ui.add_enabled(
-                !self.paper.waiting,
-                egui::Button::new(self.t("app-print-draft")),
-            );
-            if draft.clicked()
-                && let (Some(s), Some(ed)) = (self.session.clone(), &self.editor)
+            if ui
+                .add_enabled(
+                    !self.paper.waiting,
+                    egui::Button::new(self.t("app-print-draft")),
+                )
+                .clicked()
             {
-                let id = ed.opinion_id;
-                self.save_editor();
-                self.paper.printed = None;
-                self.worker.start(
-                    &s,
-                    Job::Print {
-                        opinion_id: id,
-                        copy: Copy::Draft,
-                    },
-                );
-                self.paper.waiting = true;
+                self.print(Copy::Draft);
+            }
+            // The copy that went to the municipality, again (audited as a reprint).
+            if paper_state
+                && self.may(Action::PrintFinal)
+                && ui
+                    .add_enabled(
+                        !self.paper.waiting,
+                        egui::Button::new(self.t("app-reprint")),
+                    )
+                    .clicked()
+            {
+                self.print(Copy::Final);
             }
             if ui.button(self.t("app-back-to-editor")).clicked() {
-                self.screen = Screen::Editor;
+                self.push(Intent::Show(Screen::Editor));
             }
         });
         if self.paper.waiting {
@@ -88,7 +113,8 @@ impl IkenshoApp {
                 ui.label(self.t("app-printing"));
             });
         }
-        match self.paper.printed.clone() {
+        let mut open = None;
+        match &self.paper.printed {
             Some(Ok(p)) => {
                 ui.horizontal_wrapped(|ui| {
                     ui.colored_label(
@@ -101,12 +127,20 @@ impl IkenshoApp {
                             ],
                         ),
                     );
-                    if ui.button(self.t("app-open-viewer")).clicked()
-                        && let Err(e) = open_in_viewer(&p.path)
-                    {
-                        self.message = Some(e.to_string());
+                    if ui.button(self.t("app-open-viewer")).clicked() {
+                        open = Some(p.path.clone());
                     }
                 });
+                if let Some(e) = &self.paper.viewer_error {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.colored_label(theme::ERROR, e);
+                        if let Some(dir) = p.path.parent()
+                            && ui.button(self.t("app-open-folder")).clicked()
+                        {
+                            open = Some(dir.to_path_buf());
+                        }
+                    });
+                }
                 for w in &p.warnings {
                     ui.colored_label(theme::WARNING, w);
                 }
@@ -116,11 +150,15 @@ impl IkenshoApp {
             }
             None => {}
         }
+        if let (Some(path), Some(s)) = (open, self.session.clone()) {
+            self.paper.viewer_error = None;
+            self.worker.start(&s, Job::OpenViewer(path));
+        }
         ui.separator();
         let Some(sheet) = &self.paper.sheet else {
             return;
         };
-        egui::ScrollArea::vertical().show(ui, |ui| {
+        widgets::scrolled(ui, "paper", |ui| {
             let width = ui.available_width().min(900.0);
             for page in &sheet.pages {
                 draw_page(ui, page, width);
@@ -144,7 +182,16 @@ fn draw_page(ui: &mut Ui, page: &crate::pdf::sheet::Page, width: f32) {
     );
     let at = |x: f32, y: f32| Pos2::new(rect.left() + x * scale, rect.top() + y * scale);
     let line = |w: f32| Stroke::new((w * scale * 0.35).max(0.6), theme::INK);
-    for m in &page.marks {
+    // The 下書き mark first and faint, so that it never covers what is written.
+    let stamps = page
+        .marks
+        .iter()
+        .filter(|m| matches!(m, Mark::Stamp { .. }));
+    let rest = page
+        .marks
+        .iter()
+        .filter(|m| !matches!(m, Mark::Stamp { .. }));
+    for m in stamps.chain(rest) {
         match m {
             Mark::Text { x, y, size, text } => {
                 let px = size * MM_PER_PT * scale;

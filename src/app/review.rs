@@ -5,13 +5,13 @@
 use egui::{RichText, Ui};
 use zeroize::Zeroizing;
 
-use super::editor::value_text;
+use super::form_ui::{self, value_text};
 use super::work::{CardInfo, Job};
-use super::{IkenshoApp, Intent, Screen, theme};
+use super::{IkenshoApp, Intent, Screen, theme, widgets};
 use crate::card::Pin;
 use crate::card::hpki::PinStatus;
+use crate::form::Severity;
 use crate::form::validate::{date_of, ids};
-use crate::form::{Context, Severity};
 use crate::hub::flow::Route;
 use crate::i18n::Locales;
 use crate::pdf::stored::Copy;
@@ -36,6 +36,8 @@ pub struct Review {
     pub error: Option<String>,
     /// Give the PIN field the focus (once the card answered).
     focus_pin: bool,
+    /// The physician confirmed the items carried over from the last opinion as they are.
+    pub confirm_carried: bool,
 }
 
 impl Review {
@@ -118,194 +120,218 @@ impl IkenshoApp {
         let Some(ed) = &self.editor else {
             return;
         };
-        let l = match Locales::builtin() {
-            Ok(l) => l,
-            Err(_) => return,
-        };
+        let l = form_ui::locales();
         let lang = self.lang;
-        ui.heading(self.t("app-review-title"));
-        ui.add_space(theme::GAP);
-        let mut intents = Vec::new();
-        egui::Grid::new("summary")
-            .spacing(egui::vec2(theme::GAP * 2.0, theme::GAP * 0.6))
-            .show(ui, |ui| {
-                for id in [
-                    "applicant-name",
-                    "applicant-kana",
-                    "applicant-birth-date",
-                    "applicant-age",
-                    "insurer-number",
-                    "insured-number",
-                    "written-date",
-                    "diagnosis-1",
-                    "physician-name",
-                ] {
-                    if let Some(item) = ed.form.item(id) {
-                        ui.label(RichText::new(l.text(lang, &item.label_key(), None)).strong());
-                        let v = value_text(l, lang, ed.form, item, ed.opinion.value(item));
-                        ui.label(if v.is_empty() { "—".to_owned() } else { v });
-                        ui.end_row();
+        let errors = ed.report.count(Severity::Error);
+        let pending = ed.clerk_pending();
+        let carried = ed.carried_by_section();
+        let carried_n: usize = carried.iter().map(|(_, v)| v.len()).sum();
+        let physician = self.may(Action::Sign);
+        let frozen_ok = ed.state.is_draft() || ed.state == State::Finalised;
+        let route = self.review.route.clone();
+        let electronic = matches!(route, Some(Ok(Route::Electronic { .. })));
+        let ready_but_carried = errors == 0 && pending == 0 && physician && frozen_ok;
+        let mut sign = false;
+        let mut paper = false;
+        let mut back = false;
+        let mut confirm = self.review.confirm_carried;
+        // The actions never scroll away; nor does the confirmation they wait for.
+        egui::Panel::bottom("review-actions").show(ui, |ui| {
+            ui.add_space(theme::GAP * 0.5);
+            if carried_n > 0 {
+                ui.checkbox(
+                    &mut confirm,
+                    self.t_args(
+                        "app-review-confirm-carried",
+                        &[("count", carried_n.to_string())],
+                    ),
+                );
+            }
+            let ready = ready_but_carried && (carried_n == 0 || confirm);
+            ui.horizontal_wrapped(|ui| {
+                if electronic
+                    && ui
+                        .add_enabled(ready, egui::Button::new(self.t("app-sign-and-send")))
+                        .clicked()
+                {
+                    sign = true;
+                }
+                if ui
+                    .add_enabled(ready, egui::Button::new(self.t("app-final-print")))
+                    .clicked()
+                {
+                    paper = true;
+                }
+                if ui.button(self.t("app-back-to-editor")).clicked() {
+                    back = true;
+                }
+            });
+            if carried_n > 0 && !confirm && errors == 0 && pending == 0 {
+                ui.colored_label(theme::WARNING, self.t("app-review-carried-needed"));
+            }
+            ui.add_space(theme::GAP * 0.5);
+        });
+        let mut jump = None;
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.heading(self.t("app-review-title"));
+            widgets::scrolled(ui, ("review", ed.version_id), |ui| {
+                let d = crate::form::describe::Describer {
+                    locales: l,
+                    lang,
+                    form: ed.form,
+                };
+                if errors > 0 {
+                    ui.colored_label(
+                        theme::ERROR,
+                        self.t_args("app-review-errors", &[("errors", errors.to_string())]),
+                    );
+                    for f in ed
+                        .report
+                        .findings
+                        .iter()
+                        .filter(|f| f.severity == Severity::Error)
+                    {
+                        if ui
+                            .link(format!("{} — {}", d.item_path(&f.item), d.finding(f)))
+                            .clicked()
+                        {
+                            jump = Some(f.item.clone());
+                        }
+                    }
+                } else {
+                    let warnings = ed.report.count(Severity::Warning);
+                    ui.colored_label(
+                        theme::OK,
+                        self.t_args("app-review-ok", &[("warnings", warnings.to_string())]),
+                    );
+                }
+                if pending > 0 {
+                    ui.colored_label(
+                        theme::WARNING,
+                        self.t_args("app-review-pending", &[("count", pending.to_string())]),
+                    );
+                }
+                // Nothing signed unseen: what was carried over and not confirmed, by section,
+                // and an explicit confirmation.
+                if carried_n > 0 {
+                    ui.add_space(theme::GAP);
+                    ui.colored_label(
+                        theme::WARNING,
+                        self.t_args("app-review-carried", &[("count", carried_n.to_string())]),
+                    );
+                    for (section, items) in &carried {
+                        let title = l.text(lang, &ed.form.sections[*section].label_key(), None);
+                        ui.label(RichText::new(title).strong());
+                        for id in items {
+                            let Some(item) = ed.form.item(id) else {
+                                continue;
+                            };
+                            ui.horizontal_wrapped(|ui| {
+                                if ui.link(l.text(lang, &item.label_key(), None)).clicked() {
+                                    jump = Some(id.clone());
+                                }
+                                let v = value_text(l, lang, ed.form, item, ed.opinion.value(item));
+                                ui.label(if v.is_empty() { "—".to_owned() } else { v });
+                            });
+                        }
                     }
                 }
+                for w in &self.review.print_warnings {
+                    ui.colored_label(theme::WARNING, w);
+                }
+                ui.separator();
+                ui.strong(self.t("app-route"));
+                match &route {
+                    None => {
+                        ui.horizontal(|ui| {
+                            ui.spinner();
+                            ui.label(self.t("app-route-asking"));
+                        });
+                    }
+                    Some(Ok(Route::Electronic { signature_required })) => {
+                        ui.label(self.t(if *signature_required {
+                            "app-route-electronic-signed"
+                        } else {
+                            "app-route-electronic"
+                        }));
+                    }
+                    Some(Ok(Route::Paper { from })) => {
+                        let from = from
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| "—".to_owned());
+                        ui.label(self.t_args("app-route-paper", &[("from", from)]));
+                    }
+                    Some(Err(m)) => {
+                        ui.colored_label(theme::WARNING, m);
+                    }
+                }
+                ui.separator();
+                // What will be signed: every section's content, compactly.
+                ui.strong(self.t("app-review-summary"));
                 if let Some(r) = &ed.opinion.request {
-                    ui.label(RichText::new(self.t("app-col-request")).strong());
                     ui.label(format!(
-                        "{}（{} {}）",
+                        "{} {}（{} {}）",
+                        self.t("app-col-request"),
                         r.request_id,
                         self.t("app-col-due"),
                         r.due_date
                     ));
-                    ui.end_row();
+                }
+                for section in &ed.form.sections {
+                    ui.add_space(theme::GAP * 0.5);
+                    ui.label(RichText::new(l.text(lang, &section.label_key(), None)).strong());
+                    for i in section.items.clone() {
+                        let item = &ed.form.items[i];
+                        if !ed.shown(i) || !item.has_value() {
+                            continue;
+                        }
+                        let v = value_text(l, lang, ed.form, item, ed.opinion.value(item));
+                        if v.is_empty() {
+                            continue;
+                        }
+                        // One wrapped line per item: the label muted, the value beside it.
+                        let font = egui::TextStyle::Body.resolve(ui.style());
+                        let mut job = egui::text::LayoutJob::default();
+                        job.append(
+                            &l.text(lang, &item.label_key(), None),
+                            0.0,
+                            egui::TextFormat::simple(font.clone(), theme::MUTED),
+                        );
+                        job.append(&v, theme::GAP, egui::TextFormat::simple(font, theme::TEXT));
+                        ui.label(job);
+                    }
                 }
             });
-        ui.separator();
-        let errors = ed.report.count(Severity::Error);
-        let warnings = ed.report.count(Severity::Warning);
-        let pending = ed.marks.iter().filter(|m| m.clerk_pending).count();
-        if errors > 0 {
-            ui.colored_label(
-                theme::ERROR,
-                self.t_args("app-review-errors", &[("errors", errors.to_string())]),
-            );
-            let d = crate::form::describe::Describer {
-                locales: l,
-                lang,
-                form: ed.form,
-            };
-            for f in ed
-                .report
-                .findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-            {
-                if ui
-                    .link(format!("{} — {}", d.item_path(&f.item), d.finding(f)))
-                    .clicked()
-                {
-                    intents.push(f.item.clone());
-                }
-            }
-        } else {
-            ui.colored_label(
-                theme::OK,
-                self.t_args("app-review-ok", &[("warnings", warnings.to_string())]),
-            );
-        }
-        if pending > 0 {
-            ui.colored_label(
-                theme::WARNING,
-                self.t_args("app-review-pending", &[("count", pending.to_string())]),
-            );
-        }
-        for w in &self.review.print_warnings {
-            ui.colored_label(theme::WARNING, w);
-        }
-        ui.separator();
-        ui.strong(self.t("app-route"));
-        let route = self.review.route.clone();
-        match &route {
-            None => {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label(self.t("app-route-asking"));
-                });
-            }
-            Some(Ok(Route::Electronic { signature_required })) => {
-                ui.label(self.t(if *signature_required {
-                    "app-route-electronic-signed"
-                } else {
-                    "app-route-electronic"
-                }));
-            }
-            Some(Ok(Route::Paper { from })) => {
-                let from = from
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "—".to_owned());
-                ui.label(self.t_args("app-route-paper", &[("from", from)]));
-            }
-            Some(Err(m)) => {
-                ui.colored_label(theme::WARNING, m);
-            }
-        }
-        ui.add_space(theme::GAP);
-        let ready = errors == 0 && pending == 0;
-        let physician = self.may(Action::Sign);
-        let frozen_ok = ed.state.is_draft() || ed.state == State::Finalised;
-        let electronic = matches!(route, Some(Ok(Route::Electronic { .. })));
-        let mut sign = false;
-        let mut paper = false;
-        ui.horizontal_wrapped(|ui| {
-            if electronic
-                && ui
-                    .add_enabled(
-                        ready && physician && frozen_ok,
-                        egui::Button::new(self.t("app-sign-and-send")),
-                    )
-                    .clicked()
-            {
-                sign = true;
-            }
-            if ui
-                .add_enabled(
-                    ready && physician && frozen_ok,
-                    egui::Button::new(self.t("app-final-print")),
-                )
-                .clicked()
-            {
-                paper = true;
-            }
-            if ui.button(self.t("app-back-to-editor")).clicked() {
-                self.screen = Screen::Editor;
-            }
         });
-        if let Some(item) = intents.into_iter().next() {
+        self.review.confirm_carried = confirm;
+        if back {
+            self.push(Intent::Show(Screen::Editor));
+        }
+        if let Some(item) = jump {
             if let Some(ed) = &mut self.editor {
                 ed.jump_to(&item);
             }
-            self.screen = Screen::Editor;
+            self.push(Intent::Show(Screen::Editor));
         }
         if sign {
-            self.finalise_then(|app| app.open_pin_dialog());
+            self.open_pin_dialog();
         }
-        if paper {
-            self.finalise_then(|app| {
-                if let (Some(s), Some(ed)) = (app.session.clone(), &app.editor) {
-                    let id = ed.opinion_id;
-                    app.worker.start(
-                        &s,
-                        Job::Print {
-                            opinion_id: id,
-                            copy: Copy::Final,
-                        },
-                    );
-                    // The preview and the result are of the final copy now.
-                    app.paper.waiting = true;
-                    app.paper.printed = None;
-                    app.paper.sheet = None;
-                    app.screen = Screen::Paper;
-                }
-            });
+        if paper && let (Some(s), Some(ed)) = (self.session.clone(), &self.editor) {
+            let id = ed.opinion_id;
+            self.worker.start(
+                &s,
+                Job::Print {
+                    opinion_id: id,
+                    copy: Copy::Final,
+                    confirm_carried: self.review.confirm_carried,
+                },
+            );
+            // The preview and the result are of the final copy now.
+            self.paper.waiting = true;
+            self.paper.printed = None;
+            self.paper.sheet = None;
+            self.push(Intent::Show(Screen::Paper));
         }
-    }
-
-    /// Finalises the draft (確定) unless it already is, then goes on.
-    fn finalise_then(&mut self, then: impl FnOnce(&mut IkenshoApp)) {
-        let (Some(s), Some(ed)) = (self.session.clone(), &mut self.editor) else {
-            return;
-        };
-        if ed.state.is_draft() {
-            match self
-                .store
-                .finalise(&s, ed.opinion_id, &Context::today_in_japan())
-            {
-                Ok(_) => {
-                    ed.state = State::Finalised;
-                    ed.editable = false;
-                }
-                Err(e) => return self.store_error(&e),
-            }
-        }
-        then(self);
     }
 
     fn open_pin_dialog(&mut self) {
@@ -347,86 +373,98 @@ impl IkenshoApp {
         let mut cancel = false;
         let mut submit = false;
         let mut recheck = false;
+        let screen = ctx.content_rect();
         egui::Modal::new(egui::Id::unique("pin-dialog")).show(ctx, |ui| {
-            ui.set_width(theme::FIELD_WIDTH * 1.6);
-            ui.heading(self.t("app-pin-title"));
-            ui.add_space(theme::GAP);
-            // The reader.
-            let reader_label = ui.label(self.t("app-pin-reader"));
-            let current = self.review.reader.clone().unwrap_or_else(|| "—".to_owned());
-            let readers = self.review.readers.clone();
-            egui::ComboBox::from_id_salt("reader")
-                .selected_text(current)
-                .width(theme::FIELD_WIDTH * 1.4)
-                .show_ui(ui, |ui| {
-                    for r in readers {
-                        if ui
-                            .selectable_label(self.review.reader.as_deref() == Some(&r), &r)
-                            .clicked()
-                        {
-                            self.review.reader = Some(r);
+            ui.set_width((theme::FIELD_WIDTH * 1.6).min(screen.width() - theme::GAP * 6.0));
+            // On a small window with large text the dialog scrolls; its buttons stay reachable.
+            let enter = egui::ScrollArea::vertical()
+                .max_height(screen.height() - theme::GAP * 14.0)
+                .auto_shrink([false, true])
+                .show(ui, |ui| {
+                    ui.heading(self.t("app-pin-title"));
+                    ui.add_space(theme::GAP);
+                    // The reader.
+                    let reader_label = ui.label(self.t("app-pin-reader"));
+                    let current = self.review.reader.clone().unwrap_or_else(|| "—".to_owned());
+                    let readers = self.review.readers.clone();
+                    egui::ComboBox::from_id_salt("reader")
+                        .selected_text(current)
+                        .width(theme::FIELD_WIDTH * 1.4)
+                        .show_ui(ui, |ui| {
+                            for r in readers {
+                                if ui
+                                    .selectable_label(self.review.reader.as_deref() == Some(&r), &r)
+                                    .clicked()
+                                {
+                                    self.review.reader = Some(r);
+                                    recheck = true;
+                                }
+                            }
+                        })
+                        .response
+                        .labelled_by(reader_label.id);
+                    // The card.
+                    if self.review.checking {
+                        ui.horizontal(|ui| {
+                            ui.spinner();
+                            ui.label(self.t("app-pin-checking"));
+                        });
+                    } else {
+                        match &self.review.card {
+                            Some(Ok(info)) => match info.status {
+                                PinStatus::TriesLeft(n) => {
+                                    let color = if n < 3 { theme::ERROR } else { theme::TEXT };
+                                    ui.colored_label(
+                                        color,
+                                        self.t_args("app-pin-tries", &[("tries", n.to_string())]),
+                                    );
+                                }
+                                PinStatus::Verified => {
+                                    ui.label(self.t("app-pin-verified"));
+                                }
+                                PinStatus::Blocked => {
+                                    ui.colored_label(theme::ERROR, self.t("card-blocked"));
+                                }
+                            },
+                            Some(Err(m)) => {
+                                ui.colored_label(theme::ERROR, m);
+                            }
+                            None => {}
+                        }
+                        if ui.small_button(self.t("app-pin-recheck")).clicked() {
                             recheck = true;
                         }
                     }
-                })
-                .response
-                .labelled_by(reader_label.id);
-            // The card.
-            if self.review.checking {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label(self.t("app-pin-checking"));
-                });
-            } else {
-                match &self.review.card {
-                    Some(Ok(info)) => match info.status {
-                        PinStatus::TriesLeft(n) => {
-                            let color = if n < 3 { theme::ERROR } else { theme::TEXT };
-                            ui.colored_label(
-                                color,
-                                self.t_args("app-pin-tries", &[("tries", n.to_string())]),
-                            );
-                        }
-                        PinStatus::Verified => {
-                            ui.label(self.t("app-pin-verified"));
-                        }
-                        PinStatus::Blocked => {
-                            ui.colored_label(theme::ERROR, self.t("card-blocked"));
-                        }
-                    },
-                    Some(Err(m)) => {
-                        ui.colored_label(theme::ERROR, m);
+                    let tries = self.review.tries();
+                    if let Some(Some(n)) = tries
+                        && n < 3
+                    {
+                        let low = self.t_args("app-pin-low", &[("tries", n.to_string())]);
+                        ui.checkbox(&mut self.review.low_ok, low);
                     }
-                    None => {}
-                }
-                if ui.small_button(self.t("app-pin-recheck")).clicked() {
-                    recheck = true;
-                }
-            }
+                    ui.add_space(theme::GAP);
+                    let pin_label = ui.label(self.t("app-pin"));
+                    let pin = ui
+                        .add_enabled(
+                            !self.review.signing,
+                            egui::TextEdit::singleline(&mut *self.review.pin)
+                                .password(true)
+                                .desired_width(theme::FIELD_WIDTH),
+                        )
+                        .labelled_by(pin_label.id);
+                    if std::mem::take(&mut self.review.focus_pin) {
+                        pin.request_focus();
+                    }
+                    let enter = pin.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if let Some(e) = &self.review.error {
+                        ui.colored_label(theme::ERROR, e);
+                    }
+                    widgets::keep_focus_visible(ui);
+                    enter
+                })
+                .inner;
+            // The buttons stay below the scrolling part: always in sight.
             let tries = self.review.tries();
-            if let Some(Some(n)) = tries
-                && n < 3
-            {
-                let low = self.t_args("app-pin-low", &[("tries", n.to_string())]);
-                ui.checkbox(&mut self.review.low_ok, low);
-            }
-            ui.add_space(theme::GAP);
-            let pin_label = ui.label(self.t("app-pin"));
-            let pin = ui
-                .add_enabled(
-                    !self.review.signing,
-                    egui::TextEdit::singleline(&mut *self.review.pin)
-                        .password(true)
-                        .desired_width(theme::FIELD_WIDTH),
-                )
-                .labelled_by(pin_label.id);
-            if std::mem::take(&mut self.review.focus_pin) {
-                pin.request_focus();
-            }
-            let enter = pin.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if let Some(e) = &self.review.error {
-                ui.colored_label(theme::ERROR, e);
-            }
             let low_needed = matches!(tries, Some(Some(n)) if n < 3);
             let can_sign = tries.is_some()
                 && !self.review.pin.is_empty()
@@ -439,7 +477,7 @@ impl IkenshoApp {
                     ui.label(self.t("app-pin-signing"));
                 });
             }
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if ui
                     .add_enabled(can_sign, egui::Button::new(self.t("app-pin-sign")))
                     .clicked()
@@ -486,6 +524,7 @@ impl IkenshoApp {
                         opinion_id,
                         reader: self.review.reader.clone(),
                         pin,
+                        confirm_carried: self.review.confirm_carried,
                     },
                 );
             }
@@ -498,12 +537,13 @@ impl IkenshoApp {
         match result {
             Ok(()) => {
                 self.review.pin_open = false;
-                self.notice = Some(self.t("app-signed-queued"));
+                self.notify(self.t("app-signed-queued"), Screen::Outbox);
                 self.worker.nudge();
                 if let Some(ed) = &mut self.editor
                     && ed.opinion_id == opinion_id
                 {
                     ed.state = State::Queued;
+                    ed.editable = false;
                 }
                 self.push(Intent::Show(Screen::Outbox));
             }

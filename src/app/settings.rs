@@ -30,19 +30,7 @@ pub struct SettingsForm {
 }
 
 fn field(ui: &mut Ui, label: String, value: &mut String, password: bool) -> egui::Response {
-    ui.horizontal(|ui| {
-        let l = ui.add_sized(
-            [theme::FIELD_WIDTH * 0.8, theme::GAP * 2.0],
-            egui::Label::new(label),
-        );
-        ui.add(
-            egui::TextEdit::singleline(value)
-                .password(password)
-                .desired_width(theme::FIELD_WIDTH * 1.4),
-        )
-        .labelled_by(l.id)
-    })
-    .inner
+    super::widgets::labelled_field(ui, &label, value, password)
 }
 
 impl IkenshoApp {
@@ -71,12 +59,9 @@ impl IkenshoApp {
         if path.trim().is_empty() {
             return Ok(None);
         }
-        std::fs::read_to_string(path.trim()).map(Some).map_err(|e| {
-            self.t_args(
-                "err-io",
-                &[("path", path.to_owned()), ("detail", e.to_string())],
-            )
-        })
+        std::fs::read_to_string(path.trim())
+            .map(Some)
+            .map_err(|e| super::work::io_text(self.lang, std::path::Path::new(path.trim()), &e))
     }
 
     /// Builds the hub client and card set-up again from the saved settings.
@@ -106,7 +91,7 @@ impl IkenshoApp {
             }
             None => {}
         }
-        egui::ScrollArea::vertical().show(ui, |ui| {
+        super::widgets::scrolled(ui, "settings", |ui| {
             // The clinic.
             ui.add_space(theme::GAP);
             ui.strong(self.t("app-settings-clinic"));
@@ -139,20 +124,23 @@ impl IkenshoApp {
             ui.separator();
             // People.
             ui.strong(self.t("app-settings-people"));
-            egui::Grid::new("people").striped(true).show(ui, |ui| {
-                for u in &self.settings.users {
-                    ui.label(&u.login);
-                    ui.label(&u.name);
-                    let roles: Vec<String> = u
-                        .roles
-                        .iter()
-                        .map(|r| super::tr(self.lang, &format!("role-{}", r.id())))
-                        .collect();
-                    ui.label(roles.join("・"));
-                    ui.label(if u.active { "" } else { "×" });
-                    ui.end_row();
-                }
-            });
+            egui::Grid::new("people")
+                .striped(true)
+                .num_columns(4)
+                .show(ui, |ui| {
+                    for u in &self.settings.users {
+                        ui.label(&u.login);
+                        ui.label(&u.name);
+                        let roles: Vec<String> = u
+                            .roles
+                            .iter()
+                            .map(|r| super::tr(self.lang, &format!("role-{}", r.id())))
+                            .collect();
+                        ui.label(roles.join("・"));
+                        ui.label(if u.active { "" } else { "×" });
+                        ui.end_row();
+                    }
+                });
             let lang = self.lang;
             field(
                 ui,
@@ -166,7 +154,7 @@ impl IkenshoApp {
                 &mut self.settings.new_name,
                 false,
             );
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 for role in [Role::Physician, Role::Clerk, Role::Admin] {
                     ui.radio_value(
                         &mut self.settings.new_role,
@@ -233,7 +221,7 @@ impl IkenshoApp {
                 &mut self.settings.anchors_path,
                 false,
             );
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let l = ui.label(super::tr(lang, "app-pin-reader"));
                 let readers = self.review.readers.clone();
                 let shown = if self.settings.connection.reader.is_empty() {
@@ -243,6 +231,7 @@ impl IkenshoApp {
                 };
                 egui::ComboBox::from_id_salt("settings-reader")
                     .selected_text(shown)
+                    .width(theme::FIELD_WIDTH.min(ui.available_width()))
                     .show_ui(ui, |ui| {
                         ui.selectable_value(
                             &mut self.settings.connection.reader,
@@ -355,12 +344,8 @@ impl IkenshoApp {
 
     fn import_terminal(&mut self) -> Result<String, String> {
         let path = self.settings.p12_path.trim().to_owned();
-        let bytes = std::fs::read(&path).map_err(|e| {
-            self.t_args(
-                "err-io",
-                &[("path", path.clone()), ("detail", e.to_string())],
-            )
-        })?;
+        let bytes = std::fs::read(&path)
+            .map_err(|e| super::work::io_text(self.lang, std::path::Path::new(&path), &e))?;
         let data_dir = self.worker.services.data_dir.clone();
         let account = self.store.path().display().to_string();
         let imported = crate::hub::terminal::import_p12(

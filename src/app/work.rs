@@ -21,7 +21,7 @@ use crate::hub::outbox::{Backoff, deliver_due};
 use crate::i18n::{Lang, Locales};
 use crate::pdf::stored::{Copy, PrintError, print_stored};
 use crate::sign::cms::{SignError, sign_document};
-use crate::store::{Session, Store, StoreError};
+use crate::store::{Finish, Session, Store, StoreError};
 
 /// Which card to sign with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,19 +108,29 @@ pub enum Job {
     Readers,
     /// The reader's card: present, an HPKI card, and how many PIN tries are left.
     CardStatus { reader: Option<String> },
-    /// Sign the finalised current version and queue it for sending.
+    /// Sign the current version (a draft or a finalised one) and, in one transaction, finalise
+    /// it, record the signature and queue it for sending; `confirm_carried` confirms the items
+    /// carried over from the last opinion as unchanged in the same transaction.
     SignAndQueue {
         opinion_id: i64,
         reader: Option<String>,
         pin: Pin,
+        confirm_carried: bool,
     },
     /// The route of an opinion, from the hub's list of insurers.
     Route {
         insurer_number: String,
         written: Date,
     },
-    /// Print the current version into a PDF file in the data folder.
-    Print { opinion_id: i64, copy: Copy },
+    /// Print the current version into a PDF file in the data folder (a final copy of a draft
+    /// finalises it in the same transaction as the print is recorded).
+    Print {
+        opinion_id: i64,
+        copy: Copy,
+        confirm_carried: bool,
+    },
+    /// Open a printed PDF in the system's viewer.
+    OpenViewer(PathBuf),
 }
 
 /// A printed PDF.
@@ -145,6 +155,8 @@ pub enum Done {
     },
     Route(Result<Route, String>),
     Printed(Result<PrintedFile, String>),
+    /// The viewer could not open the file (the message), or did.
+    Viewer(Result<(), String>),
     /// A delivery pass changed something (or failed: the message).
     Delivery(Result<bool, String>),
 }
@@ -339,8 +351,16 @@ fn run(services: &Services, session: &Session, lang: Lang, job: Job) -> Done {
             opinion_id,
             reader,
             pin,
+            confirm_carried,
         } => {
-            let result = sign_and_queue(services, session, opinion_id, reader.as_deref(), &pin);
+            let result = sign_and_queue(
+                services,
+                session,
+                opinion_id,
+                reader.as_deref(),
+                &pin,
+                confirm_carried,
+            );
             drop(pin);
             let pin_wrong = matches!(
                 result,
@@ -368,8 +388,20 @@ fn run(services: &Services, session: &Session, lang: Lang, job: Job) -> Done {
                 .clone()
                 .unwrap_or_else(|| text(lang, "app-hub-not-set", &[]))),
         }),
-        Job::Print { opinion_id, copy } => {
-            Done::Printed(print(services, session, opinion_id, copy, lang))
+        Job::Print {
+            opinion_id,
+            copy,
+            confirm_carried,
+        } => Done::Printed(print(
+            services,
+            session,
+            opinion_id,
+            copy,
+            confirm_carried,
+            lang,
+        )),
+        Job::OpenViewer(path) => {
+            Done::Viewer(open_in_viewer(&path).map_err(|e| viewer_text(lang, &path, &e)))
         }
     }
 }
@@ -434,6 +466,7 @@ fn sign_and_queue(
     opinion_id: i64,
     reader: Option<&str>,
     pin: &Pin,
+    confirm_carried: bool,
 ) -> Result<(), Failure> {
     fn sign<A: CardAccess>(
         card: A,
@@ -461,8 +494,17 @@ fn sign_and_queue(
         }
     }
     .map_err(Failure::Sign)?;
-    store.record_signature(session, opened.version.id, &doc, &cms)?;
-    store.queue_for_sending(session, opinion_id, None)?;
+    store.finish(
+        session,
+        opinion_id,
+        opened.version.revision,
+        confirm_carried,
+        &crate::form::Context::today_in_japan(),
+        Finish::Signed {
+            document: &doc,
+            cms: &cms,
+        },
+    )?;
     Ok(())
 }
 
@@ -471,15 +513,24 @@ fn print(
     session: &Session,
     opinion_id: i64,
     copy: Copy,
+    confirm_carried: bool,
     lang: Lang,
 ) -> Result<PrintedFile, String> {
     let mut store = Store::open(&services.db).map_err(|e| store_text(lang, &e))?;
     let ctx = crate::form::Context::today_in_japan();
-    let printed =
-        print_stored(&mut store, session, opinion_id, copy, None, &ctx).map_err(|e| match e {
-            PrintError::Store(s) => store_text(lang, &s),
-            PrintError::Pdf(p) => text(lang, p.key(), &[]),
-        })?;
+    let printed = print_stored(
+        &mut store,
+        session,
+        opinion_id,
+        copy,
+        None,
+        confirm_carried,
+        &ctx,
+    )
+    .map_err(|e| match e {
+        PrintError::Store(s) => store_text(lang, &s),
+        PrintError::Pdf(p) => text(lang, p.key(), &[]),
+    })?;
     let opened = store
         .open_opinion(session, opinion_id)
         .map_err(|e| store_text(lang, &e))?;
@@ -516,19 +567,30 @@ fn print(
     })
 }
 
-fn io_text(lang: Lang, path: &Path, e: &std::io::Error) -> String {
+/// A file that could not be read or written, in `lang`, with what went wrong in words.
+pub(crate) fn io_text(lang: Lang, path: &Path, e: &std::io::Error) -> String {
+    let detail = Locales::builtin()
+        .map(|l| crate::i18n::io_detail(l, lang, e))
+        .unwrap_or_else(|_| e.to_string());
     text(
         lang,
         "err-io",
-        &[
-            ("path", path.display().to_string()),
-            ("detail", e.to_string()),
-        ],
+        &[("path", path.display().to_string()), ("detail", detail)],
     )
 }
 
-/// Opens `path` in the system's viewer (the PDF reader).
-pub fn open_in_viewer(path: &Path) -> std::io::Result<()> {
+/// Why the system's viewer did not open a file.
+#[derive(Debug)]
+pub enum ViewerError {
+    /// There is no program to open files with (`xdg-open` / `open` / `start` is missing).
+    Missing,
+    /// The opener ran and said it could not open the file (no viewer for PDF).
+    Failed(Option<i32>),
+    Io(std::io::Error),
+}
+
+/// Opens `path` in the system's viewer (the PDF reader) and waits for the opener's answer.
+pub fn open_in_viewer(path: &Path) -> Result<(), ViewerError> {
     #[cfg(target_os = "macos")]
     let mut cmd = std::process::Command::new("open");
     #[cfg(target_os = "windows")]
@@ -539,5 +601,30 @@ pub fn open_in_viewer(path: &Path) -> std::io::Result<()> {
     };
     #[cfg(not(any(target_os = "macos", target_os = "windows")))]
     let mut cmd = std::process::Command::new("xdg-open");
-    cmd.arg(path).spawn().map(drop)
+    let status = cmd
+        .arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => ViewerError::Missing,
+            _ => ViewerError::Io(e),
+        })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(ViewerError::Failed(status.code()))
+    }
+}
+
+/// A viewer failure as a message in `lang` that names the file.
+fn viewer_text(lang: Lang, path: &Path, e: &ViewerError) -> String {
+    let path = path.display().to_string();
+    match e {
+        ViewerError::Missing | ViewerError::Failed(_) => {
+            text(lang, "app-viewer-missing", &[("path", path)])
+        }
+        ViewerError::Io(e) => io_text(lang, Path::new(&path), e),
+    }
 }

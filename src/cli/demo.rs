@@ -111,6 +111,7 @@ fn previous_opinion(store: &mut Store) -> Result<(), Box<dyn std::error::Error>>
         draft.opinion_id,
         crate::pdf::stored::Copy::Final,
         None,
+        false,
         &crate::form::Context::new(today),
     )?;
     Ok(())

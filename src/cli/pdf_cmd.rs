@@ -27,6 +27,10 @@ pub struct PdfArgs {
     /// opinion to 紙で提出, and is recorded in the audit trail.
     #[arg(long = "final", requires = "opinion")]
     final_copy: bool,
+    /// With --final on a renewal: confirm every item carried over from the last opinion and not
+    /// confirmed yet as unchanged (前回どおり); without it such an opinion is refused.
+    #[arg(long, requires = "final_copy")]
+    confirm_carried: bool,
     /// Print 医師氏名 (記名) instead of leaving it blank for 自署: true or false
     /// (default: the clinic setting; blank for a file).
     #[arg(long)]
@@ -120,6 +124,7 @@ fn from_store(ctx: &Ctx<'_>, a: &PdfArgs, id: i64) -> Result<(Printed, &'static 
         id,
         copy,
         a.print_physician_name,
+        a.confirm_carried,
         &today,
     )
     .map_err(|e| match e {

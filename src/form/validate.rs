@@ -301,14 +301,42 @@ pub fn validate(op: &Opinion, form: &FormDef, ctx: &Context) -> Report {
     validate_shown(op, form, ctx).0
 }
 
-/// [`validate`], with [`shown_items`] from the same pass (the editor needs both after each edit).
-pub fn validate_shown(op: &Opinion, form: &FormDef, ctx: &Context) -> (Report, Vec<bool>) {
+/// Which items apply to an opinion and what leaving each empty would be, from the same pass as
+/// the findings: the screens mark 必須 and 推奨 from this, so the marks and the rules cannot
+/// disagree.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applies {
+    /// By item index: the item is shown (see [`shown_items`]).
+    pub shown: Vec<bool>,
+    /// By item index: the finding an empty answer gets now (its `required`, when it is shown and
+    /// its `required_when` holds), else `None`.
+    pub required: Vec<Option<Severity>>,
+}
+
+/// [`validate`], with which items apply from the same pass (the editor needs both after each
+/// edit).
+pub fn validate_shown(op: &Opinion, form: &FormDef, ctx: &Context) -> (Report, Applies) {
     let second = second_insured(op, form);
     let mut out = Out {
         findings: Vec::new(),
         form,
     };
     let shown = shown_with(op, form, second);
+    let required: Vec<Option<Severity>> = form
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            item.required.filter(|_| {
+                shown[i]
+                    && item.has_value()
+                    && item
+                        .required_when
+                        .as_ref()
+                        .is_none_or(|c| eval(c, op, form, &shown, second))
+            })
+        })
+        .collect();
     for (i, item) in form.items.iter().enumerate() {
         if !item.has_value() {
             continue;
@@ -338,12 +366,7 @@ pub fn validate_shown(op: &Opinion, form: &FormDef, ctx: &Context) -> (Report, V
             continue;
         }
         if !answered {
-            if let Some(sev) = item.required
-                && item
-                    .required_when
-                    .as_ref()
-                    .is_none_or(|c| eval(c, op, form, &shown, second))
-            {
+            if let Some(sev) = required[i] {
                 let m = match item.kind {
                     ItemKind::Single | ItemKind::Multi => msg::REQUIRED_CHOICE,
                     _ => msg::REQUIRED,
@@ -360,7 +383,7 @@ pub fn validate_shown(op: &Opinion, form: &FormDef, ctx: &Context) -> (Report, V
     let report = Report {
         findings: out.findings,
     };
-    (report, shown)
+    (report, Applies { shown, required })
 }
 
 /// Checks of one answered, shown item on its own.

@@ -4,7 +4,7 @@
 //! and is audited with the SHA-256 of the PDF.
 
 use crate::form::{Context, FormDef};
-use crate::store::{Action, Session, Store, StoreError};
+use crate::store::{Action, Finish, Session, Store, StoreError};
 
 use super::{PdfError, PrintOptions, Printed, render};
 
@@ -28,25 +28,25 @@ pub enum PrintError {
 
 /// Prints the current version of opinion `opinion_id`. `print_physician_name` prints 医師氏名
 /// (記名) for municipalities that still accept it; `None` follows the clinic setting, which
-/// leaves it blank for the 自署 unless an administrator turned it on.
+/// leaves it blank for the 自署 unless an administrator turned it on. The final copy of a draft is
+/// made from the draft as it is, and recorded with its 確定 in one transaction
+/// ([`Store::finish`]): a refusal (a clerk's entry not reviewed, a validation error, carried items
+/// not confirmed unless `confirm_carried`) leaves the draft as it was.
 pub fn print_stored(
     store: &mut Store,
     session: &Session,
     opinion_id: i64,
     copy: Copy,
     print_physician_name: Option<bool>,
+    confirm_carried: bool,
     ctx: &Context,
 ) -> Result<Printed, PrintError> {
     let final_copy = copy == Copy::Final;
     if final_copy {
-        // Refuse a clerk before anything happens, even before the version is finalised.
+        // Refuse a clerk before anything happens.
         session.require(Action::PrintFinal)?;
     }
-    let mut opened = store.open_opinion(session, opinion_id)?;
-    if final_copy && opened.version.frozen.is_none() {
-        store.finalise(session, opinion_id, ctx)?;
-        opened = store.open_opinion(session, opinion_id)?;
-    }
+    let opened = store.open_opinion(session, opinion_id)?;
     let form = FormDef::builtin(opened.opinion.form_version)
         .map_err(|e| StoreError::Form(e.to_string()))?;
     let print_physician_name = match print_physician_name {
@@ -62,6 +62,17 @@ pub fn print_stored(
         },
     )?;
     let hash = crate::store::sha256_hex(&printed.bytes);
-    store.record_print(session, opened.version.id, final_copy, &hash)?;
+    if final_copy && opened.version.frozen.is_none() {
+        store.finish(
+            session,
+            opinion_id,
+            opened.version.revision,
+            confirm_carried,
+            ctx,
+            Finish::Printed { pdf_sha256: &hash },
+        )?;
+    } else {
+        store.record_print(session, opened.version.id, final_copy, &hash)?;
+    }
     Ok(printed)
 }

@@ -70,7 +70,7 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
             ("from", t(&format!("state-{}", from.id()))),
             ("to", t(&format!("state-{}", to.id()))),
         ],
-        StoreError::Unreviewed { items } => {
+        StoreError::Unreviewed { items } | StoreError::Unconfirmed { items } => {
             let form = FormDef::builtin(crate::form::FormVersion::R8).ok();
             let sep = if lang == Lang::Ja { "、" } else { ", " };
             let labels: Vec<String> = items

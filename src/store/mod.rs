@@ -24,8 +24,8 @@ use sha2::{Digest, Sha256};
 pub use audit::{AuditCheck, AuditProblem};
 pub use backup::Restored;
 pub use opinions::{
-    Draft, HubEvent, ItemMark, NewOpinion, OpenedOpinion, OpinionInfo, Origin, Saved, State,
-    VersionInfo,
+    Draft, Finish, HubEvent, ItemMark, NewOpinion, OpenedOpinion, OpinionInfo, Origin, Saved,
+    State, VersionInfo,
 };
 pub use search::{Query, search_key};
 pub use settings::{ClinicSettings, ConnectionSettings, DisplaySettings};
@@ -124,6 +124,8 @@ pub enum StoreError {
     Transition { from: State, to: State },
     #[error("{} item(s) changed by a clerk wait for a physician's review", items.len())]
     Unreviewed { items: Vec<String> },
+    #[error("{} item(s) carried over from the last opinion are not confirmed", items.len())]
+    Unconfirmed { items: Vec<String> },
     #[error("validation finds {0} error(s)")]
     NotValid(usize),
     #[error("no such {0}")]
@@ -171,6 +173,7 @@ impl StoreError {
             StoreError::Conflict { .. } => "store-conflict",
             StoreError::Transition { .. } => "store-transition",
             StoreError::Unreviewed { .. } => "store-unreviewed",
+            StoreError::Unconfirmed { .. } => "store-unconfirmed",
             StoreError::NotValid(_) => "store-not-valid",
             StoreError::NotFound(_) => "store-not-found",
             StoreError::Shape(_) => "store-shape",

@@ -173,6 +173,8 @@ pub struct OpinionInfo {
     pub note: Option<String>,
     pub version_id: i64,
     pub version_number: i64,
+    /// The request's 申請区分 (`new`, `renewal`, `change`), when there is a request.
+    pub application_kind: Option<String>,
 }
 
 /// One version of an opinion.
@@ -211,7 +213,7 @@ pub enum HubEvent {
 
 pub(crate) const INFO_COLUMNS: &str = "o.id, o.state, o.name, o.kana, o.insurer_number, \
     o.insured_number, o.request_id, o.day, o.due_date, o.updated_at, o.note, o.version_id, \
-    o.version_number";
+    o.version_number, o.application_kind";
 
 /// A state column: the schema's CHECK allows only known ids, so anything else is a damaged row.
 impl rusqlite::types::FromSql for State {
@@ -235,6 +237,7 @@ pub(crate) fn info_from_row(r: &Row<'_>) -> rusqlite::Result<OpinionInfo> {
         note: r.get(10)?,
         version_id: r.get::<_, Option<i64>>(11)?.unwrap_or(0),
         version_number: r.get::<_, Option<i64>>(12)?.unwrap_or(0),
+        application_kind: r.get(13)?,
     })
 }
 
@@ -338,10 +341,15 @@ fn index_opinion(tx: &Transaction<'_>, opinion_id: i64, op: &Opinion, keys: bool
         .as_ref()
         .map(|r| r.request_id.trim().to_owned())
         .filter(|d| !d.is_empty());
+    let kind = op
+        .request
+        .as_ref()
+        .map(|r| r.application_kind.trim().to_owned())
+        .filter(|k| !k.is_empty());
     tx.prepare_cached(
         "UPDATE opinions SET insurer_number = ?1, insured_number = ?2, name = ?3, kana = ?4,
              day = coalesce(?5, created_day), due_date = ?6,
-             request_id = ?7, updated_at = ?8
+             request_id = ?7, updated_at = ?8, application_kind = ?10
          WHERE id = ?9",
     )?
     .execute(params![
@@ -353,7 +361,8 @@ fn index_opinion(tx: &Transaction<'_>, opinion_id: i64, op: &Opinion, keys: bool
         due,
         request_id,
         now(),
-        opinion_id
+        opinion_id,
+        kind
     ])?;
     if keys {
         set_keys(tx, opinion_id, &keys_of(a))?;
@@ -774,40 +783,83 @@ impl Store {
     ) -> Result<VersionInfo> {
         session.require(Action::Finalise)?;
         self.write(|tx| {
+            let version_id = finalise_tx(tx, session, opinion_id, ctx)?;
+            version_info(tx, version_id)
+        })
+    }
+
+    /// Finishes the current version in one transaction, so that 確定 is recorded only together
+    /// with what finishes it: a draft is finalised (the checks of [`Store::finalise`]; it must
+    /// still be at `revision`, the copy that was signed or printed), then the signature is
+    /// recorded and the opinion queued for sending, or the final print is recorded (紙で提出).
+    /// Items carried over from the last opinion and not confirmed refuse it
+    /// ([`StoreError::Unconfirmed`]) unless `confirm_carried` (the physician confirmed them all
+    /// as before: 前回どおり), which is recorded in the same transaction. When anything is refused
+    /// nothing changes, and the draft stays editable.
+    pub fn finish(
+        &mut self,
+        session: &Session,
+        opinion_id: i64,
+        revision: i64,
+        confirm_carried: bool,
+        ctx: &Context,
+        how: Finish<'_>,
+    ) -> Result<VersionInfo> {
+        session.require(Action::Finalise)?;
+        match how {
+            Finish::Signed { .. } => {
+                session.require(Action::Sign)?;
+                session.require(Action::Send)?;
+            }
+            Finish::Printed { .. } => session.require(Action::PrintFinal)?,
+        }
+        self.write(|tx| {
             let version_id = current_version(tx, opinion_id)?;
             let row = version_row(tx, version_id)?;
-            if row.frozen {
-                return Err(StoreError::Frozen(version_id));
+            if !row.frozen {
+                if row.revision != revision {
+                    return Err(StoreError::Conflict {
+                        expected: revision,
+                        found: row.revision,
+                    });
+                }
+                let op = parse_body(&row.body)?;
+                let form = form(op.form_version)?;
+                let shown = crate::form::validate::shown_items(&op, form);
+                let carried: Vec<String> = carried(tx, version_id)?
+                    .into_iter()
+                    .filter(|id| form.index_of(id).is_some_and(|i| shown[i]))
+                    .collect();
+                if !carried.is_empty() {
+                    if !confirm_carried {
+                        return Err(StoreError::Unconfirmed { items: carried });
+                    }
+                    tx.prepare_cached(
+                        "UPDATE item_marks SET origin = 'confirmed'
+                         WHERE version_id = ?1 AND origin = 'carried'",
+                    )?
+                    .execute([version_id])?;
+                    audit::append(
+                        tx,
+                        &session.actor(),
+                        &Event::new("confirm")
+                            .opinion(opinion_id)
+                            .version(version_id)
+                            .detail(&carried.join(","))
+                            .same(&row.body_hash),
+                    )?;
+                }
+                finalise_tx(tx, session, opinion_id, ctx)?;
             }
-            if !row.state.may_become(State::Finalised) {
-                return Err(StoreError::Transition {
-                    from: row.state,
-                    to: State::Finalised,
-                });
+            match how {
+                Finish::Signed { document, cms } => {
+                    sign_tx(tx, session, version_id, document, cms)?;
+                    queue_tx(tx, session, opinion_id, None)?;
+                }
+                Finish::Printed { pdf_sha256 } => {
+                    print_tx(tx, session, version_id, true, pdf_sha256)?;
+                }
             }
-            let waiting = pending(tx, version_id)?;
-            if !waiting.is_empty() {
-                return Err(StoreError::Unreviewed { items: waiting });
-            }
-            let op = parse_body(&row.body)?;
-            let report = validate(&op, form(op.form_version)?, ctx);
-            let errors = report.count(crate::form::Severity::Error);
-            if errors > 0 {
-                return Err(StoreError::NotValid(errors));
-            }
-            tx.prepare_cached(
-                "UPDATE versions SET frozen = 'finalised', frozen_at = ?1 WHERE id = ?2",
-            )?
-            .execute(params![now(), version_id])?;
-            set_state(tx, opinion_id, row.state, State::Finalised)?;
-            audit::append(
-                tx,
-                &session.actor(),
-                &Event::new("finalise")
-                    .opinion(opinion_id)
-                    .version(version_id)
-                    .same(&row.body_hash),
-            )?;
             version_info(tx, version_id)
         })
     }
@@ -866,22 +918,7 @@ impl Store {
         cms: &[u8],
     ) -> Result<()> {
         session.require(Action::Sign)?;
-        self.write(|tx| {
-            let row = version_row(tx, version_id)?;
-            if !row.frozen || row.state != State::Finalised || !row.current {
-                return Err(StoreError::Transition {
-                    from: row.state,
-                    to: State::Queued,
-                });
-            }
-            let doc_hash = sha256_hex(document);
-            tx.execute(
-                "INSERT INTO signatures (version_id, document, document_hash, cms, signed_by, signed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![version_id, document, doc_hash, cms, session.user_id(), now()],
-            )?;
-            audit::append(tx, &session.actor(), &Event::new("sign").opinion(row.opinion_id).version(version_id).detail(&format!("document {doc_hash}")).same(&row.body_hash))
-        })
+        self.write(|tx| sign_tx(tx, session, version_id, document, cms))
     }
 
     /// The latest signature of a version: the signed bytes and the CMS.
@@ -907,46 +944,7 @@ impl Store {
         unsigned_document: Option<&[u8]>,
     ) -> Result<super::outbox::Queued> {
         session.require(Action::Send)?;
-        self.write(|tx| {
-            let version_id = current_version(tx, opinion_id)?;
-            let row = version_row(tx, version_id)?;
-            if !row.frozen || !row.state.may_become(State::Queued) {
-                return Err(StoreError::Transition {
-                    from: row.state,
-                    to: State::Queued,
-                });
-            }
-            let signed: Option<(Vec<u8>, Vec<u8>)> = tx
-                .query_row(
-                    "SELECT document, cms FROM signatures WHERE version_id = ?1
-                     ORDER BY id DESC LIMIT 1",
-                    [version_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let (document, signature) = match (signed, unsigned_document) {
-                (Some((doc, cms)), _) => (doc, Some(cms)),
-                (None, Some(doc)) => (doc.to_vec(), None),
-                (None, None) => return Err(StoreError::Unsigned),
-            };
-            set_state(tx, opinion_id, row.state, State::Queued)?;
-            let queued =
-                super::outbox::insert(tx, opinion_id, version_id, &document, signature.as_deref())?;
-            audit::append(
-                tx,
-                &session.actor(),
-                &Event::new("send")
-                    .opinion(opinion_id)
-                    .version(version_id)
-                    .detail(if signature.is_some() {
-                        "signed"
-                    } else {
-                        "unsigned"
-                    })
-                    .same(&row.body_hash),
-            )?;
-            Ok(queued)
-        })
+        self.write(|tx| queue_tx(tx, session, opinion_id, unsigned_document))
     }
 
     /// Records a print with the SHA-256 of the PDF. A final print (for the paper route) needs a
@@ -964,37 +962,7 @@ impl Store {
         } else {
             Action::Open
         })?;
-        self.write(|tx| {
-            let row = version_row(tx, version_id)?;
-            if final_print {
-                // A reprint of the paper copy is allowed (and audited); anything else must be a
-                // frozen current version on its way to paper.
-                let reprint = row.state == State::Paper;
-                if !row.frozen || !row.current || !(reprint || row.state.may_become(State::Paper)) {
-                    return Err(StoreError::Transition {
-                        from: row.state,
-                        to: State::Paper,
-                    });
-                }
-                if !reprint {
-                    set_state(tx, row.opinion_id, row.state, State::Paper)?;
-                }
-            }
-            let detail = format!("pdf-sha256={pdf_sha256}");
-            audit::append(
-                tx,
-                &session.actor(),
-                &Event::new(if final_print {
-                    "print-final"
-                } else {
-                    "print-draft"
-                })
-                .opinion(row.opinion_id)
-                .version(version_id)
-                .detail(&detail)
-                .same(&row.body_hash),
-            )
-        })
+        self.write(|tx| print_tx(tx, session, version_id, final_print, pdf_sha256))
     }
 
     /// Records what the hub said about a sent opinion (by the program, not a person).
@@ -1063,6 +1031,192 @@ impl Store {
 }
 
 /// Items of a version waiting for a physician's review.
+/// How [`Store::finish`] finishes an opinion.
+#[derive(Debug, Clone, Copy)]
+pub enum Finish<'a> {
+    /// Signed with the HPKI card: `document` is the exact bytes that were signed; the opinion is
+    /// queued for sending with them.
+    Signed { document: &'a [u8], cms: &'a [u8] },
+    /// The final paper copy was printed (the SHA-256 of its PDF): 紙で提出.
+    Printed { pdf_sha256: &'a str },
+}
+
+/// Finalises the current draft of `opinion_id` inside a transaction; returns its version id.
+fn finalise_tx(
+    tx: &Transaction<'_>,
+    session: &Session,
+    opinion_id: i64,
+    ctx: &Context,
+) -> Result<i64> {
+    let version_id = current_version(tx, opinion_id)?;
+    let row = version_row(tx, version_id)?;
+    if row.frozen {
+        return Err(StoreError::Frozen(version_id));
+    }
+    if !row.state.may_become(State::Finalised) {
+        return Err(StoreError::Transition {
+            from: row.state,
+            to: State::Finalised,
+        });
+    }
+    let waiting = pending(tx, version_id)?;
+    if !waiting.is_empty() {
+        return Err(StoreError::Unreviewed { items: waiting });
+    }
+    let op = parse_body(&row.body)?;
+    let report = validate(&op, form(op.form_version)?, ctx);
+    let errors = report.count(crate::form::Severity::Error);
+    if errors > 0 {
+        return Err(StoreError::NotValid(errors));
+    }
+    tx.prepare_cached("UPDATE versions SET frozen = 'finalised', frozen_at = ?1 WHERE id = ?2")?
+        .execute(params![now(), version_id])?;
+    set_state(tx, opinion_id, row.state, State::Finalised)?;
+    audit::append(
+        tx,
+        &session.actor(),
+        &Event::new("finalise")
+            .opinion(opinion_id)
+            .version(version_id)
+            .same(&row.body_hash),
+    )?;
+    Ok(version_id)
+}
+
+/// Records a signature of a finalised current version inside a transaction.
+fn sign_tx(
+    tx: &Transaction<'_>,
+    session: &Session,
+    version_id: i64,
+    document: &[u8],
+    cms: &[u8],
+) -> Result<()> {
+    let row = version_row(tx, version_id)?;
+    if !row.frozen || row.state != State::Finalised || !row.current {
+        return Err(StoreError::Transition {
+            from: row.state,
+            to: State::Queued,
+        });
+    }
+    let doc_hash = sha256_hex(document);
+    tx.execute(
+        "INSERT INTO signatures (version_id, document, document_hash, cms, signed_by, signed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            version_id,
+            document,
+            doc_hash,
+            cms,
+            session.user_id(),
+            now()
+        ],
+    )?;
+    audit::append(
+        tx,
+        &session.actor(),
+        &Event::new("sign")
+            .opinion(row.opinion_id)
+            .version(version_id)
+            .detail(&format!("document {doc_hash}"))
+            .same(&row.body_hash),
+    )
+}
+
+/// Queues the finalised current version inside a transaction (see [`Store::queue_for_sending`]).
+fn queue_tx(
+    tx: &Transaction<'_>,
+    session: &Session,
+    opinion_id: i64,
+    unsigned_document: Option<&[u8]>,
+) -> Result<super::outbox::Queued> {
+    let version_id = current_version(tx, opinion_id)?;
+    let row = version_row(tx, version_id)?;
+    if !row.frozen || !row.state.may_become(State::Queued) {
+        return Err(StoreError::Transition {
+            from: row.state,
+            to: State::Queued,
+        });
+    }
+    let signed: Option<(Vec<u8>, Vec<u8>)> = tx
+        .query_row(
+            "SELECT document, cms FROM signatures WHERE version_id = ?1
+             ORDER BY id DESC LIMIT 1",
+            [version_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (document, signature) = match (signed, unsigned_document) {
+        (Some((doc, cms)), _) => (doc, Some(cms)),
+        (None, Some(doc)) => (doc.to_vec(), None),
+        (None, None) => return Err(StoreError::Unsigned),
+    };
+    set_state(tx, opinion_id, row.state, State::Queued)?;
+    let queued =
+        super::outbox::insert(tx, opinion_id, version_id, &document, signature.as_deref())?;
+    audit::append(
+        tx,
+        &session.actor(),
+        &Event::new("send")
+            .opinion(opinion_id)
+            .version(version_id)
+            .detail(if signature.is_some() {
+                "signed"
+            } else {
+                "unsigned"
+            })
+            .same(&row.body_hash),
+    )?;
+    Ok(queued)
+}
+
+/// Records a print inside a transaction (see [`Store::record_print`]).
+fn print_tx(
+    tx: &Transaction<'_>,
+    session: &Session,
+    version_id: i64,
+    final_print: bool,
+    pdf_sha256: &str,
+) -> Result<()> {
+    let row = version_row(tx, version_id)?;
+    if final_print {
+        // A reprint of the paper copy is allowed (and audited); anything else must be a frozen
+        // current version on its way to paper.
+        let reprint = row.state == State::Paper;
+        if !row.frozen || !row.current || !(reprint || row.state.may_become(State::Paper)) {
+            return Err(StoreError::Transition {
+                from: row.state,
+                to: State::Paper,
+            });
+        }
+        if !reprint {
+            set_state(tx, row.opinion_id, row.state, State::Paper)?;
+        }
+    }
+    let detail = format!("pdf-sha256={pdf_sha256}");
+    audit::append(
+        tx,
+        &session.actor(),
+        &Event::new(if final_print {
+            "print-final"
+        } else {
+            "print-draft"
+        })
+        .opinion(row.opinion_id)
+        .version(version_id)
+        .detail(&detail)
+        .same(&row.body_hash),
+    )
+}
+
+/// The items of a version carried over and not confirmed yet.
+fn carried(conn: &rusqlite::Connection, version_id: i64) -> Result<Vec<String>> {
+    let mut st = conn.prepare_cached(
+        "SELECT item FROM item_marks WHERE version_id = ?1 AND origin = 'carried' ORDER BY item",
+    )?;
+    let rows = st.query_map([version_id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 fn pending(conn: &rusqlite::Connection, version_id: i64) -> Result<Vec<String>> {
     let mut st = conn.prepare_cached(
         "SELECT item FROM item_marks WHERE version_id = ?1 AND clerk_pending ORDER BY item",

@@ -158,9 +158,19 @@ CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox
 BEGIN SELECT RAISE(ABORT, 'ikensho: outbox rows are kept'); END;
 "#;
 
+/// The 申請区分 of each opinion's request, for the list (filled from the current versions).
+const V3: &str = r#"
+ALTER TABLE opinions ADD COLUMN application_kind TEXT;
+UPDATE opinions SET application_kind = (
+    SELECT nullif(json_extract(v.body, '$.request.application_kind'), '')
+    FROM versions v WHERE v.id = opinions.version_id
+);
+"#;
+
 const LIST: &[M<'static>] = &[
     M::up(V1).comment("users, opinions, versions, marks, audit"),
     M::up(V2).comment("outbox"),
+    M::up(V3).comment("application kind in the list"),
 ];
 
 /// Every migration, oldest first.

@@ -216,3 +216,73 @@ pub fn hub_client(pki: &ikensho::hub::pki::HubPki, url: &str) -> ikensho::hub::c
     )
     .unwrap()
 }
+
+/// Fills `op` so that every item of `form` is answered and every conditional item is shown: every
+/// flag set, every non-exclusive choice of a multiple choice ticked, each single choice the one
+/// that shows the most items, texts, numbers and dates where they were empty.
+pub fn answer_everything(op: &mut Opinion, form: &FormDef) {
+    use ikensho::form::def::ItemKind;
+    use ikensho::form::opinion::Editable;
+    use ikensho::form::validate::shown_items;
+    for item in &form.items {
+        if item.kind == ItemKind::Single {
+            let mut best = (0, String::new());
+            for c in &item.choices {
+                let mut trial = op.clone();
+                if let Some(Editable::Answer(Answer::Text(s)) | Editable::Text(s)) =
+                    trial.edit(item)
+                {
+                    *s = c.clone();
+                }
+                let n = shown_items(&trial, form).iter().filter(|s| **s).count();
+                if n > best.0 {
+                    best = (n, c.clone());
+                }
+            }
+            if let Some(Editable::Answer(Answer::Text(s)) | Editable::Text(s)) = op.edit(item) {
+                *s = best.1;
+            }
+            continue;
+        }
+        let sample = match (item.kind, item.plausible) {
+            (ItemKind::Number, Some((lo, hi))) => format!("{}", ((lo + hi) / 2.0).round()),
+            (ItemKind::Number | ItemKind::Identifier, _) => "1".to_owned(),
+            _ => "記入例".to_owned(),
+        };
+        let date = || match item.kind {
+            ItemKind::ReiwaDate => DateInput::new("reiwa", "8", "11", "20"),
+            ItemKind::OnsetDate => DateInput::new("heisei", "30", "", ""),
+            _ => DateInput::new("showa", "40", "8", "15"),
+        };
+        match op.edit(item) {
+            Some(Editable::Text(s)) if s.trim().is_empty() => *s = sample,
+            Some(Editable::Date(d)) if d.is_blank() => *d = date(),
+            Some(Editable::Answer(a)) => match a {
+                Answer::Flag(b) => *b = true,
+                Answer::Text(s) if s.trim().is_empty() => *s = sample,
+                Answer::Date(d) if d.is_blank() => *d = date(),
+                Answer::List(l) if item.kind == ItemKind::Multi => {
+                    *l = item
+                        .choices
+                        .iter()
+                        .filter(|c| !item.exclusive.contains(c))
+                        .cloned()
+                        .collect();
+                }
+                Answer::List(l) if l.is_empty() => {
+                    *l = vec!["記入例 4".into(), "記入例 5".into()];
+                }
+                Answer::Marked(m) => {
+                    m.selected = item
+                        .choices
+                        .iter()
+                        .filter(|c| !item.exclusive.contains(c))
+                        .cloned()
+                        .collect();
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+}

@@ -55,10 +55,9 @@ pub fn sign_in_with(h: &mut H, login: &str, password: &str) {
     h.run();
 }
 
+/// Signs out through the person's menu in the top bar (サインアウト sits in it, out of Tab's way).
 pub fn sign_out(h: &mut H) {
-    h.get_by_label("サインアウト").click();
-    h.run();
-    assert_eq!(h.state().screen, Screen::SignIn);
+    sign_out_in(h, Lang::Ja);
 }
 
 /// Steps until `cond` holds (background work: the card, the hub), or fails after 20 s.
@@ -146,4 +145,153 @@ pub fn to_review(h: &mut H, clerk_entries: bool) {
     h.run_steps(3);
     assert_eq!(h.state().screen, Screen::Review);
     wait_until(h, "the route from the hub", |a| a.review.route.is_some());
+}
+
+/// A demo folder opened in a window of `w`×`h` physical pixels with the text zoomed by `zoom`
+/// (saved as the display setting before the window starts, as a clinic would have it) in `lang`.
+pub fn open_at(
+    dir: &Path,
+    w: f32,
+    h: f32,
+    zoom: f32,
+    lang: Lang,
+) -> (H, ikensho::hub::sim::Simulator) {
+    let Demo {
+        sim,
+        mut store,
+        services,
+        ..
+    } = prepare(dir).unwrap();
+    let admin = store.sign_in("kanri", "ikensho-demo").unwrap();
+    store
+        .set_display_settings(&admin, &ikensho::store::DisplaySettings { zoom })
+        .unwrap();
+    // kittest's screen is in points: the physical window divided by the zoom.
+    let h = Harness::builder()
+        .with_size(egui::vec2(w / zoom, h / zoom))
+        .with_max_steps(40)
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |cc| IkenshoApp::new(&cc.egui_ctx, store, lang, services));
+    (h, sim)
+}
+
+fn label(lang: Lang, key: &str) -> String {
+    ikensho::i18n::Locales::builtin()
+        .unwrap()
+        .text(lang, key, None)
+}
+
+/// Signs in with the demo password, the labels read in `lang`.
+pub fn sign_in_in(h: &mut H, login: &str, lang: Lang) {
+    for (role, key, text) in [
+        (Role::TextInput, "app-login", login),
+        (Role::PasswordInput, "app-password", "ikensho-demo"),
+    ] {
+        h.get_by_role_and_label(role, &label(lang, key)).focus();
+        h.step();
+        h.get_by_role_and_label(role, &label(lang, key))
+            .type_text(text);
+        h.step();
+    }
+    h.key_press(egui::Key::Enter);
+    h.run();
+}
+
+pub fn sign_out_in(h: &mut H, lang: Lang) {
+    // The person's menu (「佐藤 一郎 さん ▼」), or on a very narrow window the main menu.
+    let worklist = label(lang, "app-panel-worklist");
+    let menu = format!("≡ {}", label(lang, "app-menu"));
+    let person = h.query_by(move |n| {
+        n.role() == Role::Button
+            && n.label()
+                .is_some_and(|l| l.ends_with('▼') && !l.starts_with(worklist.as_str()))
+    });
+    match person {
+        Some(p) => p.click(),
+        None => h.get_by_label(&menu).click(),
+    }
+    h.run();
+    h.get_by_label(&label(lang, "app-sign-out")).click();
+    h.run();
+    assert_eq!(h.state().screen, Screen::SignIn);
+}
+
+/// A draft on `version`'s form for a 第2号 applicant called `name`, with every item answered and
+/// every conditional item shown. Returns its opinion id.
+pub fn full_draft(dir: &Path, version: ikensho::form::FormVersion, name: &str) -> i64 {
+    let mut store = open_store(dir);
+    let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
+    let base = super::second_insured();
+    let day = match version {
+        ikensho::form::FormVersion::R3 => jiff::civil::date(2026, 3, 20),
+        ikensho::form::FormVersion::R8 => today(),
+    };
+    let mut applicant = base.applicant.clone();
+    applicant.name = name.to_owned();
+    let draft = store
+        .create_opinion(
+            &doctor,
+            ikensho::store::NewOpinion {
+                applicant,
+                request: None,
+                physician: None,
+            },
+            day,
+        )
+        .unwrap();
+    let mut op = draft.opinion.clone();
+    assert_eq!(op.form_version, version);
+    let form = ikensho::form::FormDef::builtin(version).unwrap();
+    super::answer_everything(&mut op, form);
+    store
+        .autosave(&doctor, draft.version_id, draft.revision, &op)
+        .unwrap();
+    draft.opinion_id
+}
+
+/// The demo's 第2号 draft (鈴木 次郎) completed by the physician, with no finding that blocks.
+pub fn complete_second_insured(dir: &Path) -> i64 {
+    let id = opinion_of(dir, "鈴木 次郎");
+    let mut store = open_store(dir);
+    let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
+    let opened = store.open_opinion(&doctor, id).unwrap();
+    let mut op = super::second_insured();
+    op.applicant = opened.opinion.applicant.clone();
+    op.request = opened.opinion.request.clone();
+    let d = DateInput::from_date(today()).unwrap();
+    op.answers.insert("written-date", Answer::Date(d.clone()));
+    op.answers.insert("last-exam-date", Answer::Date(d));
+    store
+        .autosave(&doctor, opened.version.id, opened.version.revision, &op)
+        .unwrap();
+    id
+}
+
+/// The demo's 第2号 draft (鈴木 次郎) completed, finalised and queued with its FHIR document.
+pub fn queue_one(dir: &Path) -> i64 {
+    use ikensho::hub::fhir::{DocumentIds, document_bytes};
+    let id = complete_second_insured(dir);
+    let mut store = open_store(dir);
+    let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
+    let op = store.open_opinion(&doctor, id).unwrap().opinion;
+    store
+        .finalise(&doctor, id, &ikensho::form::Context::today_in_japan())
+        .unwrap();
+    let form = ikensho::form::FormDef::builtin(op.form_version).unwrap();
+    let doc = document_bytes(
+        form,
+        &op,
+        &DocumentIds::new_now(),
+        ikensho::i18n::Locales::builtin().unwrap(),
+    );
+    store.queue_for_sending(&doctor, id, Some(&doc)).unwrap();
+    id
+}
+
+/// Scrolls a widget into view, as a person would, then clicks it where it is drawn.
+pub fn click_in_view(h: &mut H, role: Role, label: &str) {
+    h.get_by_role_and_label(role, label).scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(role, label).click();
+    h.run();
 }
