@@ -502,6 +502,20 @@ fn paper_preview_draft_pdf_and_the_final_print_for_the_paper_route() {
     assert!(text.contains("アルツハイマー型認知症"));
     assert!(!text.contains("下書き"));
     assert_eq!(open_store(dir.path()).state_of(id).unwrap(), State::Paper);
+    // The paper copy can be printed again, and each print is in the audit trail.
+    h.get_by_label("提出用をもう一度印刷する").click();
+    h.step();
+    wait_until(&mut h, "the reprint", |a| a.paper.printed.is_some());
+    assert!(h.state().paper.printed.clone().unwrap().is_ok());
+    let conn = rusqlite::Connection::open(dir.path().join("ikensho.sqlite")).unwrap();
+    let finals: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit WHERE opinion_id = ?1 AND action = 'print-final'",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(finals, 2);
 }
 
 #[test]
@@ -761,4 +775,57 @@ fn a_finding_that_clears_does_not_move_the_fields_below_it() {
         );
     }
     assert_eq!(findings(&h), 0, "the finding cleared");
+}
+
+#[test]
+fn signing_out_with_an_edit_that_could_not_be_saved_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    sign_in(&mut h, "sato");
+    open_opinion(&mut h, "山田 花子");
+    h.state_mut()
+        .editor
+        .as_mut()
+        .unwrap()
+        .jump_to("special-notes");
+    h.run();
+    // Another terminal saves the same draft meanwhile: this copy's next save is refused.
+    {
+        let mut store = open_store(dir.path());
+        let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
+        let id = h.state().editor.as_ref().unwrap().opinion_id;
+        let opened = store.open_opinion(&doctor, id).unwrap();
+        let mut op = opened.opinion.clone();
+        op.answers
+            .insert("special-notes", Answer::Text("別の端末".into()));
+        store
+            .autosave(&doctor, opened.version.id, opened.version.revision, &op)
+            .unwrap();
+    }
+    h.get_by_role_and_label(Role::MultilineTextInput, "特記すべき事項")
+        .type_text("独居");
+    h.run();
+    assert!(h.state().editor.as_ref().unwrap().save_error.is_some());
+    assert!(h.state().unsaved());
+    // サインアウト asks; キャンセル keeps everything as it was.
+    h.get_by_label("佐藤 一郎 さん ▼").click();
+    h.run();
+    h.get_by_label("サインアウト").click();
+    h.run();
+    assert!(h.state().session.is_some());
+    h.get_by_label_contains("保存できていない変更があります");
+    h.get_by_label("キャンセル").click();
+    h.run();
+    assert!(h.state().session.is_some());
+    assert_eq!(h.state().screen, Screen::Editor);
+    // Signing out anyway, knowingly.
+    h.get_by_label("佐藤 一郎 さん ▼").click();
+    h.run();
+    h.get_by_label("サインアウト").click();
+    h.run();
+    h.get_by_label("変更を捨ててサインアウト").click();
+    h.run();
+    assert!(h.state().session.is_none());
+    assert_eq!(h.state().screen, Screen::SignIn);
 }

@@ -124,7 +124,7 @@ fn english_on_request() {
         out.contains("Error\tBasic information › Insurer number\tThe check digit (the last digit) does not match."),
         "{out}"
     );
-    assert!(out.contains("3 error(s), 0 warning(s)"), "{out}");
+    assert!(out.contains("3 errors, 0 warnings"), "{out}");
     // Japanese is the default.
     let o = validate(&data("invalid-identifiers.json"), &[]);
     assert!(

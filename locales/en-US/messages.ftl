@@ -19,14 +19,20 @@ msg-date-era-not-on-form = The era "{ $era }" cannot be used here.
 msg-date-invalid = Not a date. Write it as 2026-11-01.
 msg-date-future = This date is in the future (today is { $today }).
 msg-exam-after-written = The date of last examination must not be after the date written.
-msg-exam-gap = The last examination was more than { $months } month(s) before the date written. The opinion should rest on a recent examination.
+msg-exam-gap = The last examination was more than { $months ->
+        [one] 1 month
+       *[other] { $months } months
+    } before the date written. The opinion should rest on a recent examination.
 msg-onset-after-written = The onset date is after the date written.
 msg-onset-before-birth = The onset date is before the date of birth.
 msg-age-mismatch = The age does not match the date of birth: on the date written the applicant is { $age }.
 msg-age-under-40 = The applicant is { $age } on the date written; long-term care insurance covers people aged 40 and over.
 msg-request-order = This date is before "{ $earlier }".
 msg-number-invalid = Not a number. Please enter digits.
-msg-number-decimals = At most { $decimals } decimal(s).
+msg-number-decimals = At most { $decimals ->
+        [one] 1 decimal
+       *[other] { $decimals } decimals
+    }.
 msg-implausible = Outside the usual range ({ $low }–{ $high } { $unit }). Please check.
 msg-digits = Please enter { $digits } digits.
 msg-check-digit = The check digit (the last digit) does not match. Please check the number.
@@ -35,9 +41,18 @@ msg-institution-table = The fee-table digit (the third) is { $table }. An opinio
 msg-postal-code = A postal code has 7 digits (e.g. 100-0001).
 msg-phone = A phone number has 10 or 11 digits including the area code.
 msg-charset = Some characters may not be accepted by the national hub: { $chars }. Check whether a standard form can be used.
-msg-fit-chars = { $over } character(s) more than fit in the printed box (about { $limit }). On paper the text may not fit even when shrunk.
-msg-fit-lines = { $over } line(s) more than fit in the printed box (about { $limit }).
-msg-more-diagnoses = { $count } diagnosis/diagnoses do not fit the three diagnosis rows. Move them to "5. Special notes".
+msg-fit-chars = { $over ->
+        [one] 1 character
+       *[other] { $over } characters
+    } more than fit in the printed box (about { $limit }). On paper the text may not fit even when shrunk.
+msg-fit-lines = { $over ->
+        [one] 1 line
+       *[other] { $over } lines
+    } more than fit in the printed box (about { $limit }).
+msg-more-diagnoses = { $count ->
+        [one] 1 diagnosis does
+       *[other] { $count } diagnoses do
+    } not fit the three diagnosis rows. Move them to "5. Special notes".
 msg-specified-disease-none = For a category 2 insured person (aged 40–64), diagnosis 1 must be a specified disease.
 msg-specified-disease-text = Diagnosis 1 does not name the specified disease "{ $disease }". Please check the diagnosis.
 msg-category-boundary = The applicant turned 65 between the application date and the date written. Category 1 or 2 is decided by the age on the application date.
@@ -46,7 +61,13 @@ msg-form-version = For this date written, the { $form } applies. Please check th
 ## Command line
 
 cli-clean = No problems found.
-cli-summary = { $errors } error(s), { $warnings } warning(s)
+cli-summary = { $errors ->
+        [one] 1 error
+       *[other] { $errors } errors
+    }, { $warnings ->
+        [one] 1 warning
+       *[other] { $warnings } warnings
+    }
 cli-fix-offered = (can be fixed automatically)
 cli-template-written = Wrote an empty opinion: { $path }
 cli-cannot-write = Cannot write { $path } ({ $detail })

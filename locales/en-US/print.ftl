@@ -4,7 +4,10 @@ print-overflow = { $item }: does not fit its box ({ $over } characters over even
 print-missing-glyph = { $item }: the print font has no glyph for { $chars }; the paper shows 〓 instead. Replace these characters.
 print-error-font = The print font (BIZ UDGothic) cannot be read; the program may be damaged. Reinstall it.
 print-error-locales = The printed wording cannot be read; the program may be damaged. Reinstall it.
-cli-pdf-written = Wrote { $path } ({ $pages } pages).
+cli-pdf-written = Wrote { $path } ({ $pages ->
+        [one] 1 page
+       *[other] { $pages } pages
+    }).
 
 ## Audit trail action names (printing)
 print-draft = Draft copy printed

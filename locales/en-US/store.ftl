@@ -52,9 +52,18 @@ store-refused = { $login } may not { $action } (this needs the { $role } role).
 store-frozen = This version ({ $version }) is finalised and cannot change. Make a new version to correct it.
 store-conflict = This draft was saved in another window meanwhile (save { $found }; this window has { $expected }). Open it again; nothing typed is lost.
 store-transition = An opinion that is “{ $from }” cannot become “{ $to }”.
-store-unreviewed = The physician has not reviewed { $count } item(s) the clerk changed: { $items }
-store-unconfirmed = { $count } item(s) carried over from the last opinion are not confirmed yet: { $items }
-store-not-valid = Cannot finalise: validation finds { $count } error(s).
+store-unreviewed = The physician has not reviewed { $count ->
+        [one] 1 item
+       *[other] { $count } items
+    } the clerk changed: { $items }
+store-unconfirmed = { $count ->
+        [one] 1 item carried over from the last opinion is
+       *[other] { $count } items carried over from the last opinion are
+    } not confirmed yet: { $items }
+store-not-valid = Cannot finalise: validation finds { $count ->
+        [one] 1 error
+       *[other] { $count } errors
+    }.
 store-not-found = No such { $what }.
 store-shape = The opinion does not fit its form: { $detail }
 store-nothing-to-renew = This applicant has no finalised opinion to carry forward from.
@@ -90,7 +99,10 @@ audit-missing = Entries { $from }–{ $to } are missing (deleted).
 audit-tail-missing = The last entry is { $last }, but the trail reached { $head } (the last entries were deleted).
 audit-head-mismatch = The hash of the last entry { $seq } does not match the recorded head.
 audit-intact = The audit trail is intact ({ $entries } entries). Head hash: { $head }
-audit-tampered = The audit trail has { $count } problem(s) ({ $entries } entries).
+audit-tampered = The audit trail has { $count ->
+        [one] 1 problem
+       *[other] { $count } problems
+    } ({ $entries } entries).
 
 cli-password = Password:
 cli-new-password = The new person's password:

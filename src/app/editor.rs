@@ -376,3 +376,70 @@ impl Editor {
         self.marks.iter().filter(|m| m.clerk_pending).count()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::form::FormVersion;
+
+    fn editor(birth: DateInput) -> Editor {
+        let form = FormDef::builtin(FormVersion::R8).unwrap();
+        let mut op = Opinion::empty(form, false);
+        op.applicant.birth_date = birth;
+        Editor::new(1, 1, 0, 1, State::ClerkEntry, op, form, true, Vec::new())
+    }
+
+    fn age(ed: &Editor) -> Option<String> {
+        match ed.opinion.answers.get(ids::AGE) {
+            Some(Answer::Text(s)) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    fn set_written(ed: &mut Editor, d: DateInput) {
+        let item = ed.form.item(ids::WRITTEN_DATE).unwrap();
+        if let Some(Editable::Answer(Answer::Date(w))) = ed.opinion.edit(item) {
+            *w = d;
+        }
+    }
+
+    #[test]
+    fn a_new_draft_is_written_today_and_the_age_follows_the_dates_until_someone_types_one() {
+        let mut ed = editor(DateInput::new("showa", "40", "8", "15"));
+        assert!(ed.prefill(jiff::civil::date(2026, 12, 1)));
+        assert!(ed.dirty);
+        assert_eq!(
+            ed.opinion.answers.get(ids::WRITTEN_DATE),
+            Some(&Answer::Date(DateInput::new("reiwa", "8", "12", "1")))
+        );
+        assert_eq!(age(&ed).as_deref(), Some("61"));
+        // 満年齢 as the law counts it: a year older on the day before the birthday.
+        set_written(&mut ed, DateInput::new("reiwa", "9", "8", "14"));
+        assert!(ed.follow_age());
+        assert_eq!(age(&ed).as_deref(), Some("62"));
+        // An age someone typed stays.
+        let item = ed.form.item(ids::AGE).unwrap();
+        if let Some(Editable::Answer(Answer::Text(s))) = ed.opinion.edit(item) {
+            *s = "70".into();
+        }
+        set_written(&mut ed, DateInput::new("reiwa", "10", "8", "14"));
+        assert!(!ed.follow_age());
+        assert_eq!(age(&ed).as_deref(), Some("70"));
+    }
+
+    #[test]
+    fn a_filled_date_or_a_read_only_copy_is_left_as_it_is() {
+        let mut ed = editor(DateInput::new("showa", "40", "8", "15"));
+        set_written(&mut ed, DateInput::new("reiwa", "8", "11", "20"));
+        ed.prefill(jiff::civil::date(2026, 12, 1));
+        assert_eq!(
+            ed.opinion.answers.get(ids::WRITTEN_DATE),
+            Some(&Answer::Date(DateInput::new("reiwa", "8", "11", "20")))
+        );
+        let mut ro = editor(DateInput::new("showa", "40", "8", "15"));
+        ro.editable = false;
+        assert!(!ro.prefill(jiff::civil::date(2026, 12, 1)));
+        assert_eq!(ro.opinion.answers.get(ids::WRITTEN_DATE), None);
+    }
+}

@@ -116,7 +116,7 @@ impl Editor {
                 )
             })
             .collect();
-        parts.join("・")
+        parts.join(&text(l, lang, "app-sep"))
     }
 
     /// The worklist (要確認, right panel): how many of each kind, where F8 stands, and every entry
@@ -574,6 +574,7 @@ pub fn value_text(l: &Locales, lang: Lang, form: &FormDef, item: &Item, v: Value
         lang,
         form,
     };
+    let sep = text(l, lang, "app-sep");
     let unit = |s: String| match &item.unit {
         Some(u) if !s.is_empty() => {
             let u = l.text(lang, &format!("unit-{u}"), None);
@@ -603,21 +604,21 @@ pub fn value_text(l: &Locales, lang: Lang, form: &FormDef, item: &Item, v: Value
             .iter()
             .map(|c| choice_label(l, lang, item, c))
             .collect::<Vec<_>>()
-            .join("・"),
-        ValueRef::List(list) => list.join("・"),
+            .join(&sep),
+        ValueRef::List(list) => list.join(&sep),
         ValueRef::Marked(m) => m
             .selected
             .iter()
             .map(|c| {
                 let label = choice_label(l, lang, item, c);
                 if m.emphasized.contains(c) {
-                    format!("{label}（{}）", text(l, lang, "app-emphasis"))
+                    l.text_with(lang, "app-emphasized", &[("label", label)])
                 } else {
                     label
                 }
             })
             .collect::<Vec<_>>()
-            .join("・"),
+            .join(&sep),
         ValueRef::Date(date) => {
             if date.is_blank() {
                 String::new()

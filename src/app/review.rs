@@ -269,12 +269,12 @@ impl IkenshoApp {
                 // What will be signed: every section's content, compactly.
                 ui.strong(self.t("app-review-summary"));
                 if let Some(r) = &ed.opinion.request {
-                    ui.label(format!(
-                        "{} {}（{} {}）",
-                        self.t("app-col-request"),
-                        r.request_id,
-                        self.t("app-col-due"),
-                        r.due_date
+                    ui.label(self.t_args(
+                        "app-request-due",
+                        &[
+                            ("request", r.request_id.clone()),
+                            ("due", r.due_date.clone()),
+                        ],
                     ));
                 }
                 for section in &ed.form.sections {

@@ -407,7 +407,11 @@ impl IkenshoApp {
                     }
                 }
                 let total = ed.worklist(physician).len();
-                let worklist = format!("{}（{total}）", super::tr(lang, "app-panel-worklist"));
+                let worklist = super::tr_args(
+                    lang,
+                    "app-panel-worklist-count",
+                    &[("count", total.to_string())],
+                );
                 if show_worklist || width >= theme::EDITOR_MIN + theme::WORKLIST_WIDTH {
                     if ui
                         .add(

@@ -136,7 +136,7 @@ impl IkenshoApp {
                             .iter()
                             .map(|r| super::tr(self.lang, &format!("role-{}", r.id())))
                             .collect();
-                        ui.label(roles.join("・"));
+                        ui.label(roles.join(&self.t("app-sep")));
                         ui.label(if u.active { "" } else { "×" });
                         ui.end_row();
                     }

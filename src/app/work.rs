@@ -414,7 +414,7 @@ fn readers(services: &Services) -> Result<Vec<String>, CardError> {
 }
 
 /// The name shown for the demo's in-process virtual card.
-pub const VIRTUAL_READER: &str = "仮想HPKIカード（デモ）";
+pub const VIRTUAL_READER: &str = "Virtual HPKI card (demo)";
 
 fn chosen<'a>(services: &'a Services, reader: Option<&'a str>) -> Option<&'a str> {
     match &services.card {
