@@ -669,7 +669,7 @@ fn f8_walks_errors_warnings_clerk_entries_then_carried_items_and_the_panel_count
     h.run();
     let ed = h.state().editor.as_ref().unwrap();
     let list = ed.worklist(true);
-    let counts = ed.counts(true);
+    let counts = ikensho::app::editor::Editor::counts(&list);
     for kind in Attention::ALL {
         assert!(counts[&kind] > 0, "{kind:?}: {counts:?}");
     }

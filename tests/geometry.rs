@@ -76,9 +76,10 @@ fn tab_round(h: &mut H, limit: usize) -> Vec<Visit> {
     visits
 }
 
-/// Problems: widgets the focus reached that were not wholly visible.
+/// Problems: widgets the focus reached that were not wholly visible, and buttons and choices
+/// whose words were broken into a column (taller than three lines).
 fn hidden(visits: &[Visit], screen: egui::Rect, what: &str) -> Vec<String> {
-    visits
+    let mut out: Vec<String> = visits
         .iter()
         .filter(|v| !v.fully_visible(screen))
         .map(|v| {
@@ -87,7 +88,22 @@ fn hidden(visits: &[Visit], screen: egui::Rect, what: &str) -> Vec<String> {
                 v.role, v.label, v.rect, v.visible
             )
         })
-        .collect()
+        .collect();
+    out.extend(
+        visits
+            .iter()
+            .filter(|v| {
+                matches!(v.role, Role::Button | Role::CheckBox | Role::RadioButton)
+                    && v.rect.height() > 3.0 * 32.0
+            })
+            .map(|v| {
+                format!(
+                    "{what}: {:?} 「{}」 is broken into a column at {:?}",
+                    v.role, v.label, v.rect
+                )
+            }),
+    );
+    out
 }
 
 /// Problems: expected widgets (role, label) that Tab did not reach in this order.

@@ -223,26 +223,29 @@ impl Editor {
     /// Everything left to look at, in the order F8 walks it: errors, warnings, (for a physician)
     /// the clerk's entries, then the items carried over and not confirmed — each in printed order.
     pub fn worklist(&self, physician: bool) -> Vec<Entry> {
+        let mut severities: HashMap<&str, (bool, bool)> = HashMap::new();
+        for f in &self.report.findings {
+            let e = severities.entry(f.item.as_str()).or_default();
+            match f.severity {
+                Severity::Error => e.0 = true,
+                Severity::Warning => e.1 = true,
+            }
+        }
+        let marks: HashMap<&str, &ItemMark> =
+            self.marks.iter().map(|m| (m.item.as_str(), m)).collect();
         let mut out = Vec::new();
         for kind in Attention::ALL {
             for (i, item) in self.form.items.iter().enumerate() {
                 if !self.shown(i) {
                     continue;
                 }
+                let id = item.id.as_str();
                 let hit = match kind {
-                    Attention::Error | Attention::Warning => {
-                        let sev = if kind == Attention::Error {
-                            Severity::Error
-                        } else {
-                            Severity::Warning
-                        };
-                        self.report.for_item(&item.id).any(|f| f.severity == sev)
-                    }
-                    Attention::Clerk => {
-                        physician && self.mark(&item.id).is_some_and(|m| m.clerk_pending)
-                    }
-                    Attention::Carried => self
-                        .mark(&item.id)
+                    Attention::Error => severities.get(id).is_some_and(|s| s.0),
+                    Attention::Warning => severities.get(id).is_some_and(|s| s.1),
+                    Attention::Clerk => physician && marks.get(id).is_some_and(|m| m.clerk_pending),
+                    Attention::Carried => marks
+                        .get(id)
                         .is_some_and(|m| m.origin == Some(Origin::Carried)),
                 };
                 if hit {
@@ -256,11 +259,11 @@ impl Editor {
         out
     }
 
-    /// How many entries of each kind the worklist holds.
-    pub fn counts(&self, physician: bool) -> HashMap<Attention, usize> {
+    /// How many entries of each kind a worklist holds.
+    pub fn counts(list: &[Entry]) -> HashMap<Attention, usize> {
         let mut counts: HashMap<Attention, usize> =
             Attention::ALL.iter().map(|k| (*k, 0)).collect();
-        for e in self.worklist(physician) {
+        for e in list {
             *counts.entry(e.kind).or_default() += 1;
         }
         counts
@@ -297,11 +300,10 @@ impl Editor {
         }
     }
 
-    /// Where F8 stands: its entry's kind, its place among the entries of that kind, and how many
-    /// there are — when the entry is still on the list.
-    pub fn position(&self, physician: bool) -> Option<(Attention, usize, usize)> {
+    /// Where F8 stands in `list`: its entry's kind, its place among the entries of that kind,
+    /// and how many there are — when the entry is still on the list.
+    pub fn position(&self, list: &[Entry]) -> Option<(Attention, usize, usize)> {
         let at = self.at.as_ref()?;
-        let list = self.worklist(physician);
         let same: Vec<&Entry> = list.iter().filter(|e| e.kind == at.kind).collect();
         let k = same.iter().position(|e| e.item == at.item)?;
         Some((at.kind, k + 1, same.len()))

@@ -5,7 +5,7 @@
 
 use egui::{Align, Id, RichText, Ui};
 
-use super::editor::{Attention, Editor, EditorIntent};
+use super::editor::{Attention, Editor, EditorIntent, Entry};
 use super::{theme, widgets};
 use crate::form::def::{Field, Item, ItemKind};
 use crate::form::describe::Describer;
@@ -102,9 +102,9 @@ impl Editor {
     }
 
     /// The counts of the worklist in one line (the header of a narrow window).
-    pub fn worklist_summary(&self, lang: Lang, physician: bool) -> String {
+    pub fn worklist_summary(lang: Lang, physician: bool, list: &[Entry]) -> String {
         let l = locales();
-        let counts = self.counts(physician);
+        let counts = Editor::counts(list);
         let parts: Vec<String> = Attention::ALL
             .iter()
             .filter(|k| physician || **k != Attention::Clerk)
@@ -126,6 +126,7 @@ impl Editor {
         ui: &mut Ui,
         lang: Lang,
         physician: bool,
+        list: &[Entry],
         intents: &mut Vec<EditorIntent>,
     ) {
         let l = locales();
@@ -135,8 +136,7 @@ impl Editor {
             form: self.form,
         };
         ui.heading(text(l, lang, "app-findings"));
-        let list = self.worklist(physician);
-        let counts = self.counts(physician);
+        let counts = Editor::counts(list);
         for kind in Attention::ALL {
             if kind == Attention::Clerk && !physician {
                 continue;
@@ -161,7 +161,7 @@ impl Editor {
         if next.clicked() {
             self.jump_next(physician);
         }
-        if let Some((kind, k, n)) = self.position(physician) {
+        if let Some((kind, k, n)) = self.position(list) {
             ui.label(
                 RichText::new(l.text_with(
                     lang,
@@ -185,7 +185,7 @@ impl Editor {
         let mut jump = None;
         widgets::scrolled(ui, "worklist", |ui| {
             let mut last = None;
-            for e in &list {
+            for e in list {
                 if last != Some(e.kind) {
                     last = Some(e.kind);
                     let n = counts.get(&e.kind).copied().unwrap_or(0);
@@ -365,8 +365,14 @@ impl Editor {
             }
             if !item.help.is_empty() {
                 let open = self.help.as_deref() == Some(item.id.as_str());
+                // Out of the Tab order (like the mark's button below): Tab goes from field to
+                // field, and the IME is not turned off by a stop on a button between them.
                 let help = ui
-                    .small_button(text(l, lang, "app-help"))
+                    .add(
+                        egui::Button::new(text(l, lang, "app-help"))
+                            .small()
+                            .sense(egui::Sense::CLICK),
+                    )
                     .on_hover_ui(|ui| {
                         // Formatted only while hovered, not in every frame.
                         ui.label(text(l, lang, &item.help));
@@ -449,7 +455,10 @@ impl Editor {
         match m.origin {
             Some(Origin::Carried) => {
                 ui.label(RichText::new(text(l, lang, "app-carried")).color(theme::ACCENT));
-                if self.editable && ui.small_button(text(l, lang, "app-confirm")).clicked() {
+                let confirm = egui::Button::new(text(l, lang, "app-confirm"))
+                    .small()
+                    .sense(egui::Sense::CLICK);
+                if self.editable && ui.add(confirm).clicked() {
                     intents.push(EditorIntent::Confirm(vec![item.id.clone()]));
                 }
             }

@@ -16,7 +16,7 @@ fn table(id: &str) -> egui::Grid {
 }
 
 /// Below this width (points) the list and 送信状況 show each row as a block of its own.
-const TABLE_MIN: f32 = 980.0;
+const TABLE_MIN: f32 = 1100.0;
 
 impl IkenshoApp {
     /// The column headings of a table, then the end of the row.
@@ -276,7 +276,11 @@ impl IkenshoApp {
                     }
                 };
                 if cells {
-                    ui.horizontal_wrapped(actions);
+                    // A table cell: the buttons side by side, their words never broken.
+                    ui.horizontal(|ui| {
+                        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+                        actions(ui);
+                    });
                 } else {
                     actions(ui);
                 }
@@ -337,6 +341,8 @@ impl IkenshoApp {
         let Some(ed) = self.editor.as_mut() else {
             return;
         };
+        // What is left to look at, worked out once a frame.
+        let list = ed.worklist(physician);
         let side = |default: f32| {
             let max = (width * theme::SIDE_SHARE * 1.4).max(180.0);
             (default.min(width * theme::SIDE_SHARE).max(160.0), max)
@@ -360,7 +366,7 @@ impl IkenshoApp {
                 .size_range(170.0..=max)
                 .show(ui, |ui| {
                     ui.add_space(theme::GAP);
-                    ed.worklist_ui(ui, lang, physician, &mut editor_intents);
+                    ed.worklist_ui(ui, lang, physician, &list, &mut editor_intents);
                 });
         }
         let mut toggle = (false, false);
@@ -406,7 +412,7 @@ impl IkenshoApp {
                         toggle.0 = true;
                     }
                 }
-                let total = ed.worklist(physician).len();
+                let total = list.len();
                 let worklist = super::tr_args(
                     lang,
                     "app-panel-worklist-count",
@@ -421,7 +427,11 @@ impl IkenshoApp {
                             ))
                             .selected(show_worklist),
                         )
-                        .on_hover_text(ed.worklist_summary(lang, physician))
+                        .on_hover_ui(|ui| {
+                            ui.label(super::editor::Editor::worklist_summary(
+                                lang, physician, &list,
+                            ));
+                        })
                         .clicked()
                     {
                         toggle.1 = true;
@@ -431,7 +441,7 @@ impl IkenshoApp {
                     ui.menu_button(format!("{worklist} ▼"), |ui| {
                         ui.set_width(theme::WORKLIST_WIDTH.min(width * 0.9));
                         ui.set_max_height(ui.ctx().content_rect().height() * 0.7);
-                        ed.worklist_ui(ui, lang, physician, &mut editor_intents);
+                        ed.worklist_ui(ui, lang, physician, &list, &mut editor_intents);
                     });
                 }
                 let next_key = if width >= theme::EDITOR_MIN {
@@ -593,7 +603,10 @@ impl IkenshoApp {
                     }
                 };
                 if cells {
-                    ui.vertical(state_ui);
+                    ui.vertical(|ui| {
+                        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+                        state_ui(ui);
+                    });
                 } else {
                     state_ui(ui);
                 }
@@ -610,7 +623,11 @@ impl IkenshoApp {
                     }
                 };
                 if cells {
-                    ui.horizontal_wrapped(actions);
+                    // A table cell: the buttons side by side, their words never broken.
+                    ui.horizontal(|ui| {
+                        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+                        actions(ui);
+                    });
                 } else {
                     actions(ui);
                 }

@@ -140,12 +140,7 @@ pub fn labelled_field(ui: &mut Ui, label: &str, value: &mut String, password: bo
     let label_w = theme::FIELD_WIDTH * 0.8;
     let field_w = theme::FIELD_WIDTH * 1.4;
     let side_by_side = ui.available_width() >= label_w + field_w + theme::GAP;
-    let layout = if side_by_side {
-        Layout::left_to_right(Align::Center)
-    } else {
-        Layout::top_down(Align::Min)
-    };
-    ui.with_layout(layout, |ui| {
+    let add = |ui: &mut Ui| {
         let l = if side_by_side {
             ui.add_sized(
                 Vec2::new(label_w, ui.spacing().interact_size.y),
@@ -161,6 +156,11 @@ pub fn labelled_field(ui: &mut Ui, label: &str, value: &mut String, password: bo
                 .desired_width(w),
         )
         .labelled_by(l.id)
-    })
-    .inner
+    };
+    // One row of the usual height (not a layout that would take all the height left).
+    if side_by_side {
+        ui.horizontal(add).inner
+    } else {
+        ui.vertical(add).inner
+    }
 }
