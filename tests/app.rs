@@ -615,12 +615,18 @@ fn a_renewal_lists_what_was_carried_over_and_is_finalised_only_after_an_explicit
     h.get_by_label_contains(&format!("まだ確認していない項目が {left} 項目"));
     let paper = h.get_by_label("確定して紙で提出（印刷）");
     assert!(paper.accesskit_node().is_disabled());
+    let before = paper.rect();
     h.get_by_label_contains("引き継いだ項目を確認するまで確定できません");
     h.get_by_label(&format!("前回どおりで確定：{left} 項目"))
         .click();
     h.run();
     let paper = h.get_by_label("確定して紙で提出（印刷）");
     assert!(!paper.accesskit_node().is_disabled());
+    assert_eq!(
+        paper.rect(),
+        before,
+        "ticking the confirmation moved the button under the pointer"
+    );
     paper.click();
     h.step();
     wait_until(&mut h, "the final PDF", |a| a.paper.printed.is_some());

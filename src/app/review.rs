@@ -166,8 +166,15 @@ impl IkenshoApp {
                     back = true;
                 }
             });
-            if carried_n > 0 && !confirm && errors == 0 && pending == 0 {
-                ui.colored_label(theme::WARNING, self.t("app-review-carried-needed"));
+            // The line is kept once there is something carried over: ticking the confirmation
+            // must not move the buttons under the pointer.
+            if carried_n > 0 {
+                let why = if !confirm && errors == 0 && pending == 0 {
+                    self.t("app-review-carried-needed")
+                } else {
+                    " ".to_owned()
+                };
+                ui.colored_label(theme::WARNING, why);
             }
             ui.add_space(theme::GAP * 0.5);
         });
