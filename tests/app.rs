@@ -71,6 +71,22 @@ fn a_wrong_password_is_refused_with_a_message_and_no_session() {
     assert!(h.state().message.is_some());
 }
 
+/// 記入日 of the opinion in the editor.
+fn written_date(h: &H) -> DateInput {
+    match h
+        .state()
+        .editor
+        .as_ref()
+        .unwrap()
+        .opinion
+        .answers
+        .get("written-date")
+    {
+        Some(Answer::Date(d)) => d.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn a_clerk_prepares_a_physician_fixes_signs_with_the_card_and_the_receipt_comes_back() {
     let dir = tempfile::tempdir().unwrap();
@@ -94,18 +110,7 @@ fn a_clerk_prepares_a_physician_fixes_signs_with_the_card_and_the_receipt_comes_
         t.day().to_string(),
     ];
     // 記入日 starts as today.
-    let prefilled = match h
-        .state()
-        .editor
-        .as_ref()
-        .unwrap()
-        .opinion
-        .answers
-        .get("written-date")
-    {
-        Some(Answer::Date(d)) => d.clone(),
-        other => panic!("{other:?}"),
-    };
+    let prefilled = written_date(&h);
     assert_eq!(prefilled, DateInput::from_date(t).unwrap());
     for (k, part) in parts.iter().enumerate() {
         // Typed again over what was there.
@@ -130,18 +135,7 @@ fn a_clerk_prepares_a_physician_fixes_signs_with_the_card_and_the_receipt_comes_
     }
     h.key_press(egui::Key::Tab);
     h.run();
-    let written = match h
-        .state()
-        .editor
-        .as_ref()
-        .unwrap()
-        .opinion
-        .answers
-        .get("written-date")
-    {
-        Some(Answer::Date(d)) => d.clone(),
-        other => panic!("{other:?}"),
-    };
+    let written = written_date(&h);
     assert_eq!(written.year, parts[0]);
     assert_eq!(written.month, parts[1]);
     assert_eq!(written.day, parts[2], "full-width digits normalised");
@@ -569,18 +563,10 @@ fn cancelling_the_pin_dialog_leaves_the_draft_editable_and_nothing_frozen() {
 fn renewal_ready(dir: &std::path::Path) -> i64 {
     let mut store = open_store(dir);
     let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
-    let id = store
-        .search(&doctor, &ikensho::store::Query::default())
-        .unwrap()
-        .into_iter()
-        .find(|r| r.name == "田中 一郎" && r.state.is_draft())
-        .unwrap()
-        .id;
+    let id = renewal_draft(&store, &doctor);
     let opened = store.open_opinion(&doctor, id).unwrap();
     let mut op = opened.opinion.clone();
-    let d = DateInput::from_date(today()).unwrap();
-    op.answers.insert("written-date", Answer::Date(d.clone()));
-    op.answers.insert("last-exam-date", Answer::Date(d));
+    written_and_examined_today(&mut op);
     store
         .autosave(&doctor, opened.version.id, opened.version.revision, &op)
         .unwrap();
@@ -653,13 +639,8 @@ fn f8_walks_errors_warnings_clerk_entries_then_carried_items_and_the_panel_count
     let id = {
         let mut store = open_store(dir.path());
         let clerk = store.sign_in("suzuki", "ikensho-demo").unwrap();
-        let row = store
-            .search(&clerk, &ikensho::store::Query::default())
-            .unwrap()
-            .into_iter()
-            .find(|r| r.name == "田中 一郎" && r.state.is_draft())
-            .unwrap();
-        let opened = store.open_opinion(&clerk, row.id).unwrap();
+        let id = renewal_draft(&store, &clerk);
+        let opened = store.open_opinion(&clerk, id).unwrap();
         let mut op = opened.opinion.clone();
         op.answers
             .insert("special-notes", Answer::Text("長女と同居。".into()));
@@ -668,7 +649,7 @@ fn f8_walks_errors_warnings_clerk_entries_then_carried_items_and_the_panel_count
         store
             .autosave(&clerk, opened.version.id, opened.version.revision, &op)
             .unwrap();
-        row.id
+        id
     };
     sign_in(&mut h, "sato");
     h.state_mut().request(ikensho::app::Intent::Open(id));

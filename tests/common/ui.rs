@@ -104,9 +104,7 @@ pub fn clerk_prepares_the_rest(dir: &Path, opinion_id: i64) {
         op.answers.insert(id.clone(), answer.clone());
     }
     // Typed earlier on the screen; today as the date written and examined.
-    let d = DateInput::from_date(today()).unwrap();
-    op.answers.insert("written-date", Answer::Date(d.clone()));
-    op.answers.insert("last-exam-date", Answer::Date(d));
+    written_and_examined_today(&mut op);
     op.answers.remove("diagnosis-1");
     store
         .autosave(&clerk, opened.version.id, opened.version.revision, &op)
@@ -258,9 +256,7 @@ pub fn complete_second_insured(dir: &Path) -> i64 {
     let mut op = super::second_insured();
     op.applicant = opened.opinion.applicant.clone();
     op.request = opened.opinion.request.clone();
-    let d = DateInput::from_date(today()).unwrap();
-    op.answers.insert("written-date", Answer::Date(d.clone()));
-    op.answers.insert("last-exam-date", Answer::Date(d));
+    written_and_examined_today(&mut op);
     store
         .autosave(&doctor, opened.version.id, opened.version.revision, &op)
         .unwrap();
@@ -294,4 +290,22 @@ pub fn click_in_view(h: &mut H, role: Role, label: &str) {
     h.run();
     h.get_by_role_and_label(role, label).click();
     h.run();
+}
+
+/// 記入日 and 最終診察日 today (as typed earlier on the screen).
+pub fn written_and_examined_today(op: &mut ikensho::form::Opinion) {
+    let d = DateInput::from_date(today()).unwrap();
+    op.answers.insert("written-date", Answer::Date(d.clone()));
+    op.answers.insert("last-exam-date", Answer::Date(d));
+}
+
+/// The demo's 更新 request for 田中 一郎, copied forward from his paper opinion: the draft's id.
+pub fn renewal_draft(store: &Store, session: &ikensho::store::Session) -> i64 {
+    store
+        .search(session, &ikensho::store::Query::default())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == "田中 一郎" && r.state.is_draft())
+        .unwrap()
+        .id
 }
