@@ -22,7 +22,7 @@ use ikensho::i18n::Locales;
 use ikensho::store::outbox::Delivery;
 use ikensho::store::{Durability, Store};
 
-const INSTITUTION: &str = "1310123458";
+const INSTITUTION: &str = "1310123455";
 
 fn start_sim(dir: &Path, pki: &HubPki) -> Simulator {
     let sim = Simulator::start(dir, 0, pki, Vec::new(), Faults::default()).unwrap();

@@ -387,13 +387,11 @@ fn settings_are_for_administrators_and_zoom_and_language_apply_to_everyone() {
     assert!(connection.hub_url.starts_with("https://127.0.0.1:"));
     assert!(connection.hub_ca_pem.contains("BEGIN CERTIFICATE"));
     assert_eq!(h.get_all_by_label_contains("設定済み").count(), 3);
-    // A wrong check digit in the 医療機関コード is refused with the reason; nothing is saved.
+    // A 医療機関コード of nine digits is refused with the reason; nothing is saved.
     let code = h.get_by_role_and_label(Role::TextInput, "医療機関コード");
     code.focus();
     h.step();
     h.key_press(egui::Key::Backspace);
-    h.get_by_role_and_label(Role::TextInput, "医療機関コード")
-        .type_text("9");
     h.step();
     h.get_all_by_label("保存").next().unwrap().click();
     h.run();
@@ -403,7 +401,26 @@ fn settings_are_for_administrators_and_zoom_and_language_apply_to_everyone() {
             .clinic_settings()
             .unwrap()
             .institution_code,
-        "1310123458"
+        "1310123455"
+    );
+    // A check digit that does not match the usual rule is saved, with a word to check it.
+    h.get_by_role_and_label(Role::TextInput, "医療機関コード")
+        .focus();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "医療機関コード")
+        .type_text("9");
+    h.step();
+    h.get_all_by_label("保存").next().unwrap().click();
+    h.run();
+    assert!(
+        matches!(&h.state().settings.result, Some(Ok(m)) if m.contains("番号をご確認ください"))
+    );
+    assert_eq!(
+        open_store(dir.path())
+            .clinic_settings()
+            .unwrap()
+            .institution_code,
+        "1310123459"
     );
     // A person added here can sign in.
     for (label, text) in [("ログインID", "tanaka"), ("氏名", "田中 花")] {

@@ -18,7 +18,7 @@ use ikensho::hub::sim::{Faults, Simulator};
 use ikensho::store::outbox::Delivery;
 use ikensho::store::{Durability, Store};
 
-const INSTITUTION: &str = "1310123458";
+const INSTITUTION: &str = "1310123455";
 const N: usize = 300;
 const FAULTS: Faults = Faults {
     fail_share: 0.2,

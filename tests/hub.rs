@@ -26,7 +26,7 @@ use ikensho::store::{Durability, HubEvent, State};
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
 use zeroize::Zeroizing;
 
-const INSTITUTION: &str = "1310123458";
+const INSTITUTION: &str = "1310123455";
 
 struct World {
     _dir: tempfile::TempDir,

@@ -231,17 +231,29 @@ fn cases() -> Vec<Case> {
         case("R-T", |o| { o.applicant.birth_date = DateInput::new("showa", "36", "11", "15"); text(o, "applicant-age", "65"); }, Finds(E, "specified-disease", msg::REQUIRED_CHOICE)),
         case("R-T", |_| {}, Clean("applicant-birth-date", msg::CATEGORY_BOUNDARY)),
         // ── §3: identifiers ──
-        case("§3.2", |o| o.applicant.insurer_number = "131012".into(), Finds(E, "insurer-number", msg::CHECK_DIGIT)),
+        // 介護保険者番号: the check digit is not confirmed on a complete public list, so it asks.
+        case("§3.2", |o| o.applicant.insurer_number = "131012".into(), Finds(W, "insurer-number", msg::INSURER_CHECK)),
         case("§3.2", |o| o.applicant.insurer_number = "13101".into(), Finds(E, "insurer-number", msg::DIGITS)),
-        case("§3.2", |o| o.applicant.insurer_number = "１２１０１２".into(), Clean("insurer-number", msg::CHECK_DIGIT)),
+        case("§3.2", |o| o.applicant.insurer_number = "１２１０１２".into(), Clean("insurer-number", msg::INSURER_CHECK)),
         case("§3.2", |o| o.applicant.insurer_number = "１２１０１２".into(), Clean("insurer-number", msg::DIGITS)),
-        case("§3.3", |o| o.applicant.insured_number = "000001234".into(), Finds(E, "insured-number", msg::DIGITS)),
+        // 被保険者番号: 英数10桁 in practice; another shape asks to check.
+        case("§3.3", |o| o.applicant.insured_number = "000001234".into(), Finds(W, "insured-number", msg::INSURED_SHAPE)),
         case("§3.3", |o| o.applicant.insured_number = "H123456789".into(), Finds(W, "insured-number", msg::INSURED_H)),
-        case("§3.3", |_| {}, Clean("insured-number", msg::DIGITS)),
-        case("§3.4", |o| o.clinic.institution_code = "1310123457".into(), Finds(E, "institution-code", msg::CHECK_DIGIT)),
+        case("§3.3", |_| {}, Clean("insured-number", msg::INSURED_SHAPE)),
+        // 医療機関コード: the check digit by prefecture (a guide learnt from data: a warning).
+        case("§3.4", |o| o.clinic.institution_code = "1310123457".into(), Finds(W, "institution-code", msg::INSTITUTION_CHECK)),
+        case("§3.4", |o| o.clinic.institution_code = "1310123458".into(), Finds(W, "institution-code", msg::INSTITUTION_CHECK)),
         case("§3.4", |o| o.clinic.institution_code = "131012345".into(), Finds(E, "institution-code", msg::DIGITS)),
-        case("§3.4", |o| o.clinic.institution_code = "0110113719".into(), Clean("institution-code", msg::CHECK_DIGIT)),
-        case("§3.4", |o| o.clinic.institution_code = "1330123454".into(), Finds(W, "institution-code", msg::INSTITUTION_TABLE)),
+        case("§3.4", |o| o.clinic.institution_code = "1310110098".into(), Clean("institution-code", msg::INSTITUTION_CHECK)),
+        case("§3.4", |o| o.clinic.institution_code = "1310270751".into(), Clean("institution-code", msg::INSTITUTION_CHECK)),
+        case("§3.4", |o| o.clinic.institution_code = "1310314732".into(), Clean("institution-code", msg::INSTITUTION_CHECK)),
+        case("§3.4", |o| { o.clinic.institution_code = "1110301762".into(); o.clinic.address = "埼玉県さいたま市中央区本町西4-1".into(); }, Clean("institution-code", msg::INSTITUTION_CHECK)),
+        case("§3.4", |o| { o.clinic.institution_code = "0110113719".into(); o.clinic.address = "北海道札幌市".into(); }, Clean("institution-code", msg::INSTITUTION_CHECK)),
+        case("§3.4", |o| { o.clinic.institution_code = "0110113712".into(); o.clinic.address = "北海道札幌市".into(); }, Finds(W, "institution-code", msg::INSTITUTION_CHECK)),
+        case("§3.4", |o| o.clinic.institution_code = "1210110098".into(), Finds(W, "institution-code", msg::INSTITUTION_PREFECTURE)),
+        case("§3.4", |o| o.clinic.institution_code = "1310110098".into(), Clean("institution-code", msg::INSTITUTION_PREFECTURE)),
+        case("§3.4", |o| o.clinic.institution_code = "1330123455".into(), Finds(W, "institution-code", msg::INSTITUTION_TABLE)),
+        case("§3.4", |o| o.clinic.institution_code = "5310110098".into(), Finds(W, "institution-code", msg::INSTITUTION_NO_PREFECTURE)),
         case("§3", |o| o.applicant.postal_code = "100-001".into(), Finds(W, "applicant-postal-code", msg::POSTAL_CODE)),
         case("§3", |o| o.applicant.phone = "0300".into(), Finds(W, "applicant-phone", msg::PHONE)),
         case("§3", |o| o.clinic.phone = "０３（１２３４）５６７８".into(), Clean("clinic-phone", msg::PHONE)),
@@ -497,5 +509,47 @@ fn the_required_marks_are_what_an_empty_answer_gets() {
             }
         }
         assert!(marked.0 > 20 && marked.1 > 5, "{version:?}: {marked:?}");
+    }
+}
+
+/// The four real 医療機関コード of 埼玉 and 東京 validate without a finding on the code, and
+/// changing any one of their digits to any other is noticed: by the check digit, by the 点数表,
+/// or by the prefecture against the clinic's address.
+#[test]
+fn real_institution_codes_pass_and_every_one_digit_change_is_noticed() {
+    let ctx = today();
+    let form = ikensho::form::FormDef::builtin(ikensho::form::FormVersion::R8).unwrap();
+    for (code, address) in [
+        ("1310110098", "東京都中央区日本橋1-1"),
+        ("1310270751", "東京都中央区明石町9-1"),
+        ("1310314732", "東京都港区虎ノ門2-2-2"),
+        ("1110301762", "埼玉県さいたま市中央区本町西4-1"),
+    ] {
+        let mut op = first_insured();
+        op.clinic.institution_code = code.into();
+        op.clinic.address = address.into();
+        let on_code = |op: &Opinion| {
+            validate(op, form, &ctx)
+                .findings
+                .into_iter()
+                .filter(|f| f.item == "institution-code")
+                .count()
+        };
+        assert_eq!(on_code(&op), 0, "{code}");
+        for pos in 0..code.len() {
+            for d in '0'..='9' {
+                let mut changed: Vec<char> = code.chars().collect();
+                if changed[pos] == d {
+                    continue;
+                }
+                changed[pos] = d;
+                op.clinic.institution_code = changed.iter().collect();
+                assert!(
+                    on_code(&op) > 0,
+                    "{} (from {code}, position {pos}) went unnoticed",
+                    op.clinic.institution_code
+                );
+            }
+        }
     }
 }

@@ -119,6 +119,7 @@ cli-backup-written = Backup written to { $path }
 cli-restored = Restored from { $path }.
 cli-previous-kept = The data as it was before the restore is kept at { $path }
 cli-clinic-saved = Clinic settings saved.
+cli-clinic-check-code = The institution code's check digit or prefecture does not match the usual rule; please check the number.
 
 ## Audit trail action names (sign-in)
 sign-in = Sign-in

@@ -107,6 +107,7 @@ cli-backup-written = バックアップを書き出しました：{ $path }
 cli-restored = { $path } から復元しました。
 cli-previous-kept = 復元前のデータは残してあります：{ $path }
 cli-clinic-saved = 医療機関の設定を保存しました。
+cli-clinic-check-code = 医療機関コードの検証番号か都道府県番号が目安と合いません。番号をご確認ください。
 
 ## 監査記録の操作名（サインイン）
 sign-in = サインイン

@@ -114,10 +114,17 @@ impl IkenshoApp {
                 super::tr(self.lang, "app-clinic-print-name"),
             );
             if ui.button(self.t("app-save")).clicked() {
+                let doubtful = self.settings.clinic.institution_code_doubtful();
                 let r = self
                     .store
                     .set_clinic_settings(&session, &self.settings.clinic)
-                    .map(|()| self.t("app-settings-saved"))
+                    .map(|()| {
+                        if doubtful {
+                            self.t("app-settings-saved-check-code")
+                        } else {
+                            self.t("app-settings-saved")
+                        }
+                    })
                     .map_err(|e| super::work::store_text(self.lang, &e));
                 self.settings_done(r);
             }

@@ -21,7 +21,7 @@ use crate::store::{ClinicSettings, ConnectionSettings, NewOpinion, NewUser, Role
 /// The demo people's password and the virtual card's PIN (demo data only).
 pub const DEMO_PASSWORD: &str = "ikensho-demo";
 pub const DEMO_PIN: &str = "1234";
-const INSTITUTION: &str = "1310123458";
+const INSTITUTION: &str = "1310123455";
 /// The opinion written for the renewal applicant half a year ago (on paper), which the demo's
 /// 更新 request copies forward.
 const PREVIOUS: &str = include_str!("../../assets/demo/previous-opinion.json");

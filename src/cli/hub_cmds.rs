@@ -17,7 +17,7 @@ pub struct HubSimArgs {
     #[arg(long, default_value_t = 8443)]
     port: u16,
     /// The institution code (医療機関コード) of the terminal certificate made on first run.
-    #[arg(long, default_value = "1310123458")]
+    #[arg(long, default_value = "1310123455")]
     institution: String,
     /// HPKI trust anchors (PEM) for checking signatures.
     #[arg(long)]

@@ -373,6 +373,9 @@ pub fn clinic(ctx: &Ctx<'_>, c: ClinicArgs) -> Outcome {
             .set_clinic_settings(&admin, &s)
             .map_err(|e| ctx.fail(&e))?;
         ctx.say("cli-clinic-saved", &[]);
+        if s.institution_code_doubtful() {
+            ctx.say("cli-clinic-check-code", &[]);
+        }
     } else {
         let text = serde_json::to_string_pretty(&s).unwrap_or_default();
         let _ = writeln!(std::io::stdout().lock(), "{text}");

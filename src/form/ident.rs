@@ -45,10 +45,119 @@ pub fn insurer_number(s: &str) -> Result<(), IdentProblem> {
     check_digit(s, 6)
 }
 
+/// Which digits a 医療機関コード's check digit is computed over, by prefecture. Learnt from the
+/// 地方厚生局 lists (2025-08, 97,024 codes, each rule 100 % consistent): in 埼玉, 千葉, 東京 and
+/// 神奈川 over the 6 digits 郡市区番号 + 医療機関番号; everywhere else in the data over all 9
+/// digits before it. 沖縄 (47) was not in the data, and neither is a number that is no
+/// prefecture: either rule is accepted there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckDigitRule {
+    SixDigits,
+    NineDigits,
+    Either,
+}
+
+impl CheckDigitRule {
+    pub fn of_prefecture(prefecture: u8) -> CheckDigitRule {
+        match prefecture {
+            11..=14 => CheckDigitRule::SixDigits,
+            1..=46 => CheckDigitRule::NineDigits,
+            _ => CheckDigitRule::Either,
+        }
+    }
+}
+
 /// 医療機関コード, 10 digits: 都道府県 (2) + 点数表 (1) + 郡市区 (2) + 医療機関番号 (4) + check
-/// digit, computed over all nine digits before it.
+/// digit, over the digits its prefecture uses ([`CheckDigitRule`]). Because that rule is learnt
+/// from data, callers treat a mismatch as "please check", never as a refusal.
 pub fn institution_code(s: &str) -> Result<(), IdentProblem> {
-    check_digit(s, 10)
+    if !all_digits(s, 10) {
+        return Err(IdentProblem::Shape { expected: 10 });
+    }
+    let digit = |i: usize| s.as_bytes()[i] - b'0';
+    let nine = mod10_w21(&s[..9]).ok_or(IdentProblem::Shape { expected: 10 })?;
+    let six = mod10_w21(&s[3..9]).ok_or(IdentProblem::Shape { expected: 10 })?;
+    let check = digit(9);
+    let ok = match CheckDigitRule::of_prefecture(digit(0) * 10 + digit(1)) {
+        CheckDigitRule::SixDigits => check == six,
+        CheckDigitRule::NineDigits => check == nine,
+        CheckDigitRule::Either => check == six || check == nine,
+    };
+    if ok {
+        Ok(())
+    } else {
+        let expected = match CheckDigitRule::of_prefecture(digit(0) * 10 + digit(1)) {
+            CheckDigitRule::SixDigits => six,
+            _ => nine,
+        };
+        Err(IdentProblem::CheckDigit { expected })
+    }
+}
+
+/// The 47 prefectures in the order of their 都道府県番号 (JIS X 0401): 01 北海道 … 47 沖縄県.
+pub const PREFECTURES: [&str; 47] = [
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
+];
+
+/// The prefecture a code's first two digits name (1–47), when they name one.
+pub fn prefecture_of_code(s: &str) -> Option<u8> {
+    let p: u8 = s.get(..2)?.parse().ok()?;
+    (1..=47).contains(&p).then_some(p)
+}
+
+/// The prefecture an address starts with (1–47), when it starts with one.
+pub fn prefecture_of_address(address: &str) -> Option<u8> {
+    let a = address.trim_start();
+    PREFECTURES
+        .iter()
+        .position(|p| a.starts_with(p))
+        .and_then(|i| u8::try_from(i + 1).ok())
 }
 
 /// The 点数表番号 of a 10-digit 医療機関コード: 1 = 医科, 3 = 歯科, 4 = 調剤.
@@ -104,6 +213,27 @@ mod tests {
         assert_eq!(institution_code("0110113719"), Ok(()));
         // The check digit is over all nine digits: over the six of the 7-digit code it would be 2.
         assert_eq!(mod10_w21("011371"), Some(2));
+        assert!(institution_code("0110113712").is_err());
+    }
+
+    /// Real codes of 埼玉 and 東京 (地方厚生局 lists): the check digit is over 郡市区番号 +
+    /// 医療機関番号 only, and the nine-digit rule would refuse every one of them.
+    #[test]
+    fn south_kanto_codes_check_over_six_digits() {
+        for code in ["1310110098", "1310270751", "1310314732", "1110301762"] {
+            assert_eq!(institution_code(code), Ok(()), "{code}");
+            assert_ne!(mod10_w21(&code[..9]), code[9..].parse().ok(), "{code}");
+        }
+        // 沖縄 (not in the data) accepts either rule; a number that is no prefecture too.
+        let six = mod10_w21("010110").unwrap();
+        let nine = mod10_w21("471010110").unwrap();
+        assert_eq!(institution_code(&format!("471010110{six}")), Ok(()));
+        assert_eq!(institution_code(&format!("471010110{nine}")), Ok(()));
+        assert_eq!(prefecture_of_code("1310110098"), Some(13));
+        assert_eq!(prefecture_of_code("9910110098"), None);
+        assert_eq!(prefecture_of_address("東京都中央区明石町9-1"), Some(13));
+        assert_eq!(prefecture_of_address("神奈川県横浜市"), Some(14));
+        assert_eq!(prefecture_of_address("中央区明石町"), None);
     }
 
     /// Changing any one digit of a valid number, to any other digit, is caught.

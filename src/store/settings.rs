@@ -41,9 +41,34 @@ impl ClinicSettings {
         }
     }
 
-    fn check(&self) -> Result<()> {
+    /// The 医療機関コード is saved but its check digit does not match the usual rule, or its
+    /// prefecture is not the one of the address: worth a second look.
+    pub fn institution_code_doubtful(&self) -> bool {
         let code = identifier(&self.institution_code);
-        if !code.is_empty() && ident::institution_code(&code).is_err() {
+        if code.is_empty() {
+            return false;
+        }
+        let check = matches!(
+            ident::institution_code(&code),
+            Err(ident::IdentProblem::CheckDigit { .. })
+        );
+        let prefecture = matches!(
+            (ident::prefecture_of_code(&code), ident::prefecture_of_address(&self.address)),
+            (Some(c), Some(a)) if c != a
+        );
+        check || prefecture
+    }
+
+    fn check(&self) -> Result<()> {
+        // A wrong shape is refused; a check digit that does not match is only a warning (its rule
+        // is learnt from data): `institution_code_doubtful` says so.
+        let code = identifier(&self.institution_code);
+        if !code.is_empty()
+            && matches!(
+                ident::institution_code(&code),
+                Err(ident::IdentProblem::Shape { .. })
+            )
+        {
             return Err(StoreError::BadSetting {
                 setting: "institution_code",
             });
