@@ -630,3 +630,36 @@ fn final_pdf_from_the_store_only_for_a_physician() {
     let store = ikensho::store::Store::open_existing(&db).unwrap();
     assert!(store.verify_audit().unwrap().problems.is_empty());
 }
+
+/// Without a display the demo and the window say so, in Japanese and English, and point to
+/// `--no-window`, instead of failing inside the windowing library; nothing is prepared.
+#[test]
+fn no_display_is_said_in_words() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for (lang, words) in [
+        ("ja", "--no-window を付けて"),
+        ("en", "run it with --no-window"),
+    ] {
+        let o = bin()
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .args(["--lang", lang, "--data-dir"])
+            .arg(dir.path())
+            .arg("demo")
+            .output()
+            .expect("run");
+        assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+        assert!(stderr(&o).contains(words), "{}", stderr(&o));
+        assert!(!dir.path().join("ikensho.sqlite").exists());
+    }
+    let o = bin()
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .args(["--data-dir"])
+        .arg(dir.path())
+        .arg("gui")
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(stderr(&o).contains("ディスプレイ"), "{}", stderr(&o));
+}

@@ -200,3 +200,5 @@ app-panel-worklist-count = To check ({ $count })
 app-settings-saved-check-code = Saved. The institution code's check digit or prefecture does not match the usual rule; please check the number.
 cli-demo-ready = The demo is ready ({ $dir }). Hub simulator: { $url }. Sign in as sato (physician), suzuki (clerk) or kanri (administrator), password { $password } for each. Virtual HPKI card PIN: { $pin }. { $drafts } new requests taken in as drafts.
 cli-demo-failed = The demo could not be prepared ({ $detail }).
+cli-no-display = No display was found, so the window cannot open (neither DISPLAY nor WAYLAND_DISPLAY is set). To prepare the demo only, run it with --no-window.
+cli-no-display-gui = No display was found, so the window cannot open (neither DISPLAY nor WAYLAND_DISPLAY is set). Run it on a desktop.

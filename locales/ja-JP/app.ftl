@@ -164,3 +164,5 @@ app-panel-worklist-count = 要確認（{ $count }）
 app-settings-saved-check-code = 保存しました。医療機関コードは検証番号か都道府県番号が目安と合いません。番号をご確認ください。
 cli-demo-ready = デモの準備ができました（{ $dir }）。ハブのシミュレーター: { $url }。サインイン: sato（医師）・suzuki（事務）・kanri（管理者）、パスワードはどれも { $password }。仮想HPKIカードのPIN: { $pin }。新しい作成依頼 { $drafts } 件を下書きにしました。
 cli-demo-failed = デモを準備できません（{ $detail }）。
+cli-no-display = 画面（ディスプレイ）が見つからないため、ウィンドウを開けません（DISPLAY も WAYLAND_DISPLAY もありません）。デモの準備だけなら --no-window を付けて実行してください。
+cli-no-display-gui = 画面（ディスプレイ）が見つからないため、ウィンドウを開けません（DISPLAY も WAYLAND_DISPLAY もありません）。デスクトップのある画面で実行してください。

@@ -207,6 +207,11 @@ pub fn demo(ctx: &Ctx<'_>, a: DemoArgs) -> Outcome {
         ctx.say("cli-no-data-dir", &[]);
         return Err(exit::USAGE);
     };
+    if !a.no_window && !super::has_display() {
+        // Say it in words before anything is prepared, rather than a windowing error after.
+        ctx.say("cli-no-display", &[]);
+        return Err(exit::FAILED);
+    }
     let demo = prepare(&dir).map_err(fail)?;
     ctx.say(
         "cli-demo-ready",

@@ -409,3 +409,14 @@ fn cmd_template(locales: &Locales, lang: Lang, version: FormVersion, output: Opt
         }
     }
 }
+
+/// Whether a window can be opened: on Linux and the BSDs an X11 or Wayland display must be named
+/// (`DISPLAY` or `WAYLAND_DISPLAY`); elsewhere there always is one.
+pub(crate) fn has_display() -> bool {
+    if cfg!(any(target_os = "windows", target_os = "macos")) {
+        return true;
+    }
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+}

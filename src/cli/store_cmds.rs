@@ -385,6 +385,10 @@ pub fn clinic(ctx: &Ctx<'_>, c: ClinicArgs) -> Outcome {
 
 /// Opens the window on the data folder's store.
 pub fn gui(ctx: &Ctx<'_>) -> Outcome {
+    if !super::has_display() {
+        ctx.say("cli-no-display-gui", &[]);
+        return Err(exit::FAILED);
+    }
     let store = ctx.open()?;
     let data_dir = store
         .path()
