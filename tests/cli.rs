@@ -663,3 +663,35 @@ fn no_display_is_said_in_words() {
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
     assert!(stderr(&o).contains("ディスプレイ"), "{}", stderr(&o));
 }
+
+/// The file format refuses what it does not document: a list where an object belongs (serde would
+/// read `"request": []` as no request, and a list of the fields in order as the object).
+#[test]
+fn lists_where_objects_belong_are_refused() {
+    let valid: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(data("valid-first-insured.json")).expect("read"),
+    )
+    .expect("json");
+    let dir = tempfile::tempdir().expect("tmp");
+    for (pointer, value) in [
+        ("/request", serde_json::json!([])),
+        ("/applicant", serde_json::json!(["山田 花子"])),
+        ("/clinic", serde_json::json!([])),
+        ("/answers", serde_json::json!([])),
+    ] {
+        let mut doc = valid.clone();
+        *doc.pointer_mut(pointer).expect("pointer") = value;
+        let path = dir.path().join("op.json");
+        std::fs::write(&path, doc.to_string()).expect("write");
+        let o = validate(&path, &["--lang", "en"]);
+        assert_eq!(o.status.code(), Some(3), "{pointer}: {}", stdout(&o));
+        assert!(stderr(&o).contains(pointer), "{pointer}: {}", stderr(&o));
+        assert!(stderr(&o).contains("must be an object"), "{}", stderr(&o));
+    }
+    // null is still no request.
+    let mut doc = valid.clone();
+    doc["request"] = serde_json::Value::Null;
+    let path = dir.path().join("op.json");
+    std::fs::write(&path, doc.to_string()).expect("write");
+    assert_ne!(validate(&path, &[]).status.code(), Some(3));
+}

@@ -164,6 +164,19 @@ fn cases() -> Vec<Case> {
         case("R-C11b", |o| list(o, "medical-services", &["none"]), Clean("medical-services", msg::EXCLUSIVE)),
         case("R-C11c", |o| { set(o, "medical-services", Answer::Marked(Marked { selected: vec!["home-nursing".into()], emphasized: vec!["home-rehab".into()], })) }, Finds(E, "medical-services", msg::EMPHASIS_UNCHECKED)),
         case("R-C11c", |_| {}, Clean("medical-services", msg::EMPHASIS_UNCHECKED)),
+        // An underline with no service chosen at all is not dropped silently either.
+        case("R-C11c", |o| { set(o, "medical-services", Answer::Marked(Marked { selected: vec![], emphasized: vec!["day-rehab".into()], })) }, Finds(E, "medical-services", msg::EMPHASIS_UNCHECKED)),
+        // One-line fields hold one line.
+        case("one-line", |o| o.applicant.name = "山田\n花子".into(), Finds(E, "applicant-name", msg::LINE_BREAK)),
+        case("one-line", |o| o.applicant.address = "東京都\t千代田区".into(), Finds(E, "applicant-address", msg::LINE_BREAK)),
+        case("one-line", |o| text(o, "diagnosis-1", "アルツハイマー型認知症\r"), Finds(E, "diagnosis-1", msg::LINE_BREAK)),
+        case("one-line", |o| text(o, "special-notes", "一行目\n二行目"), Clean("special-notes", msg::LINE_BREAK)),
+        case("one-line", |_| {}, Clean("applicant-name", msg::LINE_BREAK)),
+        // What is wrong with a date, in words.
+        case("R-D", |o| date(o, "last-exam-date", "reiwa", "0", "11", "1"), Finds(E, "last-exam-date", msg::DATE_NO_SUCH_YEAR)),
+        case("R-D", |o| date(o, "last-exam-date", "reiwa", "8", "13", "1"), Finds(E, "last-exam-date", msg::DATE_NO_SUCH_MONTH)),
+        case("R-D", |o| date(o, "last-exam-date", "reiwa", "8", "十", "1"), Finds(E, "last-exam-date", msg::DATE_NOT_A_NUMBER)),
+        case("R-D", |_| {}, Clean("last-exam-date", msg::DATE_NO_SUCH_MONTH)),
         case("R-C12", |o| text(o, "care-note-mobility", ""), Finds(W, "care-note-mobility", msg::REQUIRED)),
         case("R-C12", |_| {}, Clean("care-note-mobility", msg::REQUIRED)),
         case("R-C12b", |o| list(o, "care-notes", &["blood-pressure", "none"]), Finds(E, "care-notes", msg::EXCLUSIVE)),

@@ -1205,3 +1205,26 @@ fn finishing_records_the_confirmation_the_finalisation_and_the_signature_or_prin
             .any(|r| r.opinion_id == id2)
     );
 }
+
+/// An underline (特に必要性が高い) on a service that is not chosen is an error, so the opinion
+/// is never finalised, printed or sent with the underline dropped from the paper or the document.
+#[test]
+fn an_underline_on_no_service_blocks_finalising() {
+    let mut c = setup();
+    let (opinion, version, revision) = prepared(&mut c);
+    c.store.review_items(&c.doctor, version, &[]).unwrap();
+    let mut op = c.store.open_opinion(&c.doctor, opinion).unwrap().opinion;
+    op.answers.insert(
+        "medical-services",
+        Answer::Marked(ikensho::form::Marked {
+            selected: vec![],
+            emphasized: vec!["day-rehab".into()],
+        }),
+    );
+    c.store.autosave(&c.doctor, version, revision, &op).unwrap();
+    assert!(matches!(
+        c.store.finalise(&c.doctor, opinion, &common::today()),
+        Err(StoreError::NotValid(n)) if n >= 1
+    ));
+    assert!(c.store.state_of(opinion).unwrap().is_draft());
+}

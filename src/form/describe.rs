@@ -170,6 +170,8 @@ fn shape_problem(locales: &Locales, lang: Lang, p: &ShapeProblem) -> String {
             args.set("choice", choice.clone());
             "err-duplicate-choice"
         }
+        ShapeProblem::NotAnObject => "err-not-an-object",
+        ShapeProblem::NotAnObjectOrNull => "err-not-an-object-or-null",
     };
     locales.text(lang, key, Some(&args))
 }

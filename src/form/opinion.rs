@@ -404,6 +404,10 @@ pub enum ShapeProblem {
     UnknownChoice { item: String, choice: String },
     #[error("choice '{choice}' of item '{item}' is given twice")]
     DuplicateChoice { item: String, choice: String },
+    #[error("expected an object {{...}}")]
+    NotAnObject,
+    #[error("expected an object {{...}} or null")]
+    NotAnObjectOrNull,
 }
 
 impl Opinion {
@@ -460,6 +464,33 @@ impl Opinion {
                     found: other.unwrap_or(0),
                 });
             }
+        }
+        // The file is objects where the format documents objects: serde would also take a list
+        // of the fields in order (`"request": []` read as no request), which nobody wrote on
+        // purpose.
+        let value: serde_json::Value = serde_json::from_str(text).map_err(json_err)?;
+        let shape = |pointer: &str, problem| ReadError::Shape {
+            pointer: pointer.to_owned(),
+            problem,
+        };
+        if !value.is_object() {
+            return Err(shape("", ShapeProblem::NotAnObject));
+        }
+        for key in ["applicant", "clinic", "answers"] {
+            if value.get(key).is_some_and(|v| !v.is_object()) {
+                return Err(shape(&format!("/{key}"), ShapeProblem::NotAnObject));
+            }
+        }
+        if value
+            .get("request")
+            .is_some_and(|v| !v.is_object() && !v.is_null())
+        {
+            return Err(shape("/request", ShapeProblem::NotAnObjectOrNull));
+        }
+        if let Some(birth) = value.pointer("/applicant/birth_date")
+            && !birth.is_object()
+        {
+            return Err(shape("/applicant/birth_date", ShapeProblem::NotAnObject));
         }
         serde_json::from_str(text).map_err(json_err)
     }

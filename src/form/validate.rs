@@ -59,6 +59,9 @@ pub mod msg {
     pub const DATE_MISSING_ERA: &str = "msg-date-missing-era";
     pub const DATE_NOT_A_NUMBER: &str = "msg-date-not-a-number";
     pub const DATE_NO_SUCH_DAY: &str = "msg-date-no-such-day";
+    pub const DATE_NO_SUCH_YEAR: &str = "msg-date-no-such-year";
+    pub const DATE_NO_SUCH_MONTH: &str = "msg-date-no-such-month";
+    pub const LINE_BREAK: &str = "msg-line-break";
     pub const DATE_OUTSIDE_ERA: &str = "msg-date-outside-era";
     pub const DATE_ERA_NOT_ON_FORM: &str = "msg-date-era-not-on-form";
     pub const DATE_INVALID: &str = "msg-date-invalid";
@@ -93,7 +96,7 @@ pub mod msg {
     pub const CATEGORY_BOUNDARY: &str = "msg-category-boundary";
     pub const FORM_VERSION: &str = "msg-form-version";
 
-    pub const ALL: [&str; 42] = [
+    pub const ALL: [&str; 45] = [
         REQUIRED,
         REQUIRED_CHOICE,
         NOT_APPLICABLE,
@@ -103,6 +106,9 @@ pub mod msg {
         DATE_MISSING_ERA,
         DATE_NOT_A_NUMBER,
         DATE_NO_SUCH_DAY,
+        DATE_NO_SUCH_YEAR,
+        DATE_NO_SUCH_MONTH,
+        LINE_BREAK,
         DATE_OUTSIDE_ERA,
         DATE_ERA_NOT_ON_FORM,
         DATE_INVALID,
@@ -355,6 +361,25 @@ pub fn validate_shown(op: &Opinion, form: &FormDef, ctx: &Context) -> (Report, A
         }
         let value = op.value(item);
         let answered = value.is_answered();
+        if shown[i]
+            && let ValueRef::Marked(m) = &value
+        {
+            // R-C11c: 「特に必要性が高い」 only on a checked service — also when none is checked,
+            // so that an underline is never dropped silently from the paper and the document.
+            for e in m.emphasized.iter().filter(|e| !m.selected.contains(e)) {
+                out.error(
+                    &item.id,
+                    msg::EMPHASIS_UNCHECKED,
+                    vec![(
+                        "choice",
+                        Arg::Choice {
+                            item: item.id.clone(),
+                            choice: e.clone(),
+                        },
+                    )],
+                );
+            }
+        }
         if !shown[i] {
             if answered && let Some(sev) = item.stale {
                 let because = item
@@ -401,6 +426,21 @@ pub fn validate_shown(op: &Opinion, form: &FormDef, ctx: &Context) -> (Report, A
 /// Checks of one answered, shown item on its own.
 fn check_value(out: &mut Out<'_>, item: &Item, value: &ValueRef<'_>, ctx: &Context) {
     let id = item.id.as_str();
+    // A one-line field holds one line: a line break or a tab (pasted in, or from a file) would
+    // break the printed box and the document.
+    let one_line = matches!(
+        item.kind,
+        ItemKind::Text | ItemKind::Number | ItemKind::Identifier | ItemKind::TextList
+    );
+    let breaks = |s: &str| s.contains(['\n', '\r', '\t']);
+    let has_break = match value {
+        ValueRef::Text(s) => breaks(s),
+        ValueRef::List(l) if item.kind == ItemKind::TextList => l.iter().any(|s| breaks(s)),
+        _ => false,
+    };
+    if one_line && has_break {
+        out.error(id, msg::LINE_BREAK, Vec::new());
+    }
     match (item.kind, value) {
         (ItemKind::Text | ItemKind::Multiline, ValueRef::Text(s)) => {
             check_charset(out, id, s);
@@ -468,22 +508,6 @@ fn check_value(out: &mut Out<'_>, item: &Item, value: &ValueRef<'_>, ctx: &Conte
                     );
                 }
             }
-            if let ValueRef::Marked(m) = v {
-                // R-C11c: 「特に必要性が高い」 only on a checked service.
-                for e in m.emphasized.iter().filter(|e| !m.selected.contains(e)) {
-                    out.error(
-                        id,
-                        msg::EMPHASIS_UNCHECKED,
-                        vec![(
-                            "choice",
-                            Arg::Choice {
-                                item: id.to_owned(),
-                                choice: e.clone(),
-                            },
-                        )],
-                    );
-                }
-            }
         }
         _ => {}
     }
@@ -494,6 +518,9 @@ fn date_problem(out: &mut Out<'_>, id: &str, p: DateProblem) {
         DateProblem::MissingEra | DateProblem::UnknownEra => msg::DATE_MISSING_ERA,
         DateProblem::Incomplete => msg::DATE_INCOMPLETE,
         DateProblem::NotANumber => msg::DATE_NOT_A_NUMBER,
+        DateProblem::NoSuchYear => msg::DATE_NO_SUCH_YEAR,
+        DateProblem::NoSuchMonth => msg::DATE_NO_SUCH_MONTH,
+        DateProblem::DayOutOfRange => msg::DATE_NO_SUCH_DAY,
         DateProblem::NoSuchDay => msg::DATE_NO_SUCH_DAY,
         DateProblem::OutsideEra => msg::DATE_OUTSIDE_ERA,
     };

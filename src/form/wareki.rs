@@ -98,8 +98,14 @@ pub enum DateProblem {
     UnknownEra,
     /// A part (year, month or day) is missing that this kind of date needs.
     Incomplete,
-    /// A part is not a number (after NFKC), or out of range (month 13, day 32, year 0).
+    /// A part is not a number (after NFKC).
     NotANumber,
+    /// Year 0: there is no such year (the first year is 1, or 元).
+    NoSuchYear,
+    /// A month other than 1–12.
+    NoSuchMonth,
+    /// A day other than 1–31.
+    DayOutOfRange,
     /// The date does not exist (e.g. 2月30日).
     NoSuchDay,
     /// The date falls outside its era (e.g. 昭和64年1月8日, 平成31年5月1日).
@@ -142,10 +148,10 @@ impl WarekiDate {
             "元" => 1,
             y => y.parse().map_err(|_| DateProblem::NotANumber)?,
         };
-        let month = parse_part(month, '月', 12)?;
-        let day = parse_part(day, '日', 31)?;
+        let month = parse_part(month, '月', 12, DateProblem::NoSuchMonth)?;
+        let day = parse_part(day, '日', 31, DateProblem::DayOutOfRange)?;
         if year == 0 {
-            return Err(DateProblem::NotANumber);
+            return Err(DateProblem::NoSuchYear);
         }
         match (month, day, allow_partial) {
             (Some(_), Some(_), _) => {}
@@ -223,17 +229,24 @@ impl WarekiDate {
     }
 }
 
-fn parse_part(raw: &str, suffix: char, max: u8) -> Result<Option<u8>, DateProblem> {
+fn parse_part(
+    raw: &str,
+    suffix: char,
+    max: u8,
+    out_of_range: DateProblem,
+) -> Result<Option<u8>, DateProblem> {
     let s = nfkc_trim(raw);
     let s = s.strip_suffix(suffix).unwrap_or(&s).trim();
     if s.is_empty() {
         return Ok(None);
     }
-    let n: u8 = s.parse().map_err(|_| DateProblem::NotANumber)?;
-    if n == 0 || n > max {
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(DateProblem::NotANumber);
     }
-    Ok(Some(n))
+    match s.parse::<u8>() {
+        Ok(n) if n >= 1 && n <= max => Ok(Some(n)),
+        _ => Err(out_of_range),
+    }
 }
 
 /// 満年齢 on `on`, counted the way Japanese law counts it (年齢計算ニ関スル法律): a person turns a year
@@ -310,8 +323,17 @@ mod tests {
         assert_eq!(full("", "1", "1", "1"), Err(DateProblem::MissingEra));
         assert_eq!(full("edo", "1", "1", "1"), Err(DateProblem::UnknownEra));
         assert_eq!(full("showa", "x", "1", "1"), Err(DateProblem::NotANumber));
-        assert_eq!(full("showa", "0", "1", "1"), Err(DateProblem::NotANumber));
-        assert_eq!(full("showa", "10", "13", "1"), Err(DateProblem::NotANumber));
+        assert_eq!(full("showa", "0", "1", "1"), Err(DateProblem::NoSuchYear));
+        assert_eq!(full("reiwa", "０", "1", "1"), Err(DateProblem::NoSuchYear));
+        assert_eq!(
+            full("showa", "10", "13", "1"),
+            Err(DateProblem::NoSuchMonth)
+        );
+        assert_eq!(full("showa", "10", "0", "1"), Err(DateProblem::NoSuchMonth));
+        assert_eq!(
+            full("showa", "10", "1", "32"),
+            Err(DateProblem::DayOutOfRange)
+        );
         assert_eq!(full("showa", "10", "2", "30"), Err(DateProblem::NoSuchDay));
         assert_eq!(full("showa", "10", "2", ""), Err(DateProblem::Incomplete));
         // 昭和63年 (1988) is a leap year, 昭和62年 is not.
