@@ -695,3 +695,33 @@ fn lists_where_objects_belong_are_refused() {
     std::fs::write(&path, doc.to_string()).expect("write");
     assert_ne!(validate(&path, &[]).status.code(), Some(3));
 }
+
+/// 4.(5) and 4.(6) left wholly unmarked: a warning each that names the item and what to choose
+/// (municipalities send such opinions back), exit 1.
+#[test]
+fn blank_medical_services_and_care_notes_are_named() {
+    let mut doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(data("valid-first-insured.json")).expect("read"),
+    )
+    .expect("json");
+    let answers = doc["answers"].as_object_mut().expect("answers");
+    answers.remove("medical-services");
+    answers.remove("care-notes");
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("op.json");
+    std::fs::write(&path, doc.to_string()).expect("write");
+    let o = validate(&path, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    for item in [
+        "(5) 医学的管理の必要性",
+        "(6) サービス提供時における医学的観点からの留意事項",
+    ] {
+        assert!(
+            out.lines().any(|l| l.starts_with("警告")
+                && l.contains(item)
+                && l.contains("「特記すべき項目なし」を選んでください")),
+            "{item}: {out}"
+        );
+    }
+}

@@ -217,6 +217,23 @@ fn cases() -> Vec<Case> {
         // Born 5/3: on 5/2, the day before the birthday, the new age already counts.
         case("R-D5", |o| { o.applicant.birth_date = DateInput::new("showa", "16", "11", "21"); text(o, "applicant-age", "85"); }, Clean("applicant-age", msg::AGE_MISMATCH)),
         case("R-D5", |o| { o.applicant.birth_date = DateInput::new("showa", "16", "11", "22"); text(o, "applicant-age", "85"); }, Finds(E, "applicant-age", msg::AGE_MISMATCH)),
+        // The printed age is the ordinary one: on the day before the birthday the law's age is
+        // accepted with a warning, the ordinary one without.
+        case("R-D5", |o| { o.applicant.birth_date = DateInput::new("showa", "16", "11", "21"); text(o, "applicant-age", "85"); }, Finds(W, "applicant-age", msg::AGE_DAY_BEFORE_BIRTHDAY)),
+        case("R-D5", |o| { o.applicant.birth_date = DateInput::new("showa", "16", "11", "21"); text(o, "applicant-age", "84"); }, Clean("applicant-age", msg::AGE_DAY_BEFORE_BIRTHDAY)),
+        case("R-D5", |o| { o.applicant.birth_date = DateInput::new("showa", "16", "11", "21"); text(o, "applicant-age", "84"); }, Clean("applicant-age", msg::AGE_MISMATCH)),
+        // Checks that match practice.
+        case("practice", |o| { o.answers.remove("walking-aids"); }, Finds(W, "walking-aids", msg::REQUIRED_NONE)),
+        case("practice", |o| { o.answers.remove("medical-services"); }, Finds(W, "medical-services", msg::REQUIRED_NONE)),
+        case("practice", |o| { o.answers.remove("care-notes"); }, Finds(W, "care-notes", msg::REQUIRED_NONE)),
+        case("practice", |o| list(o, "care-notes", &["none"]), Clean("care-notes", msg::REQUIRED_NONE)),
+        case("practice", |o| { text(o, "diagnosis-2", "高血圧症"); o.answers.remove("onset-2"); }, Finds(W, "onset-2", msg::ONSET_MISSING)),
+        case("practice", |o| { text(o, "diagnosis-2", "高血圧症"); date(o, "onset-2", "heisei", "15", "", ""); }, Clean("onset-2", msg::ONSET_MISSING)),
+        case("practice", |o| text(o, "course-treatment", ""), Finds(W, "course-treatment", msg::COURSE_MISSING)),
+        case("practice", |_| {}, Clean("course-treatment", msg::COURSE_MISSING)),
+        case("practice", |o| text(o, "height", ""), Finds(W, "height", msg::REQUIRED)),
+        case("practice", |o| text(o, "weight", ""), Finds(W, "weight", msg::REQUIRED)),
+        case("practice", |_| {}, Clean("weight", msg::REQUIRED)),
         case("R-D6", |o| { o.applicant.birth_date = DateInput::new("heisei", "2", "1", "1"); text(o, "applicant-age", "36"); }, Finds(E, "applicant-age", msg::AGE_UNDER_40)),
         case("R-D6", |_| {}, Clean("applicant-age", msg::AGE_UNDER_40)),
         case("R-D7", |o| { if let Some(r) = o.request.as_mut() { r.application_date = "2026-11-03".into(); } }, Finds(E, "requested-date", msg::REQUEST_ORDER)),
@@ -511,7 +528,15 @@ fn the_required_marks_are_what_an_empty_answer_gets() {
             let (report, _) = validate_shown(&empty, form, &ctx);
             let got = report
                 .for_item(&item.id)
-                .filter(|f| f.message == msg::REQUIRED || f.message == msg::REQUIRED_CHOICE)
+                .filter(|f| {
+                    [
+                        msg::REQUIRED,
+                        msg::REQUIRED_CHOICE,
+                        msg::REQUIRED_NONE,
+                        msg::ONSET_MISSING,
+                    ]
+                    .contains(&f.message)
+                })
                 .map(|f| f.severity)
                 .max();
             assert_eq!(got, applies.required[i], "{version:?} {}", item.id);
@@ -565,4 +590,35 @@ fn real_institution_codes_pass_and_every_one_digit_change_is_noticed() {
             }
         }
     }
+}
+
+/// 意見書作成回数 against the store's knowledge of earlier opinions: only when it is known.
+#[test]
+fn the_opinion_count_is_checked_against_earlier_opinions_when_known() {
+    use ikensho::form::{FormDef, FormVersion};
+    let form = FormDef::builtin(FormVersion::R8).unwrap();
+    let count = |op: &Opinion, ctx: &ikensho::form::Context| {
+        validate(op, form, ctx)
+            .findings
+            .into_iter()
+            .filter(|f| f.item == "opinion-count")
+            .map(|f| (f.severity, f.message))
+            .collect::<Vec<_>>()
+    };
+    let mut first = first_insured();
+    set(&mut first, "opinion-count", Answer::Text("first".into()));
+    let mut repeat = first_insured();
+    set(&mut repeat, "opinion-count", Answer::Text("repeat".into()));
+    let unknown = today();
+    let earlier = today().with_earlier_opinion(true);
+    let none = today().with_earlier_opinion(false);
+    assert_eq!(count(&first, &unknown), vec![]);
+    assert_eq!(count(&repeat, &unknown), vec![]);
+    assert_eq!(
+        count(&first, &earlier),
+        vec![(W, msg::COUNT_FIRST_BUT_EARLIER)]
+    );
+    assert_eq!(count(&repeat, &earlier), vec![]);
+    assert_eq!(count(&repeat, &none), vec![(W, msg::COUNT_REPEAT_BUT_NONE)]);
+    assert_eq!(count(&first, &none), vec![]);
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::form::normalize::nfkc_trim;
 use crate::form::opinion::{Answer, DateInput, Editable};
 use crate::form::validate::{Applies, date_of, ids, validate_shown};
-use crate::form::wareki::age_on;
+use crate::form::wareki::ordinary_age;
 use crate::form::{Context, FormDef, Opinion, Report, Severity};
 use crate::store::{ItemMark, Origin, State};
 
@@ -54,6 +54,9 @@ pub struct Editor {
     /// The 年齢 last worked out from 生年月日 and 記入日: the age follows them while it still
     /// holds this (or nothing), and stays as typed once someone typed another.
     auto_age: Option<String>,
+    /// Whether the store holds an earlier opinion for this applicant (checked against
+    /// 意見書作成回数); `None` until the window asked.
+    pub earlier_opinion: Option<bool>,
 }
 
 /// What the editor asks the window to do.
@@ -142,6 +145,7 @@ impl Editor {
             reserved: HashMap::new(),
             reserved_for: None,
             auto_age: None,
+            earlier_opinion: None,
         };
         e.auto_age = e.computed_age();
         e.revalidate();
@@ -152,7 +156,7 @@ impl Editor {
     fn computed_age(&self) -> Option<String> {
         let birth = date_of(&self.opinion, self.form, ids::BIRTH_DATE)?;
         let written = date_of(&self.opinion, self.form, ids::WRITTEN_DATE)?;
-        age_on(birth, written).map(|a| a.to_string())
+        ordinary_age(birth, written).map(|a| a.to_string())
     }
 
     /// Keeps 年齢 in step with 生年月日 and 記入日 unless someone typed another age; `true` when
@@ -203,8 +207,11 @@ impl Editor {
 
     /// Validates again and works out which items apply (after every change).
     pub fn revalidate(&mut self) {
-        (self.report, self.applies) =
-            validate_shown(&self.opinion, self.form, &Context::today_in_japan());
+        let mut ctx = Context::today_in_japan();
+        if let Some(e) = self.earlier_opinion {
+            ctx = ctx.with_earlier_opinion(e);
+        }
+        (self.report, self.applies) = validate_shown(&self.opinion, self.form, &ctx);
     }
 
     pub fn mark(&self, id: &str) -> Option<&ItemMark> {
@@ -416,8 +423,12 @@ mod tests {
             Some(&Answer::Date(DateInput::new("reiwa", "8", "12", "1")))
         );
         assert_eq!(age(&ed).as_deref(), Some("61"));
-        // 満年齢 as the law counts it: a year older on the day before the birthday.
+        // The age printed is the ordinary 満年齢: not yet a year older on the day before the
+        // birthday (the law's age, for 第1号/第2号, already is), a year older on the birthday.
         set_written(&mut ed, DateInput::new("reiwa", "9", "8", "14"));
+        assert!(!ed.follow_age());
+        assert_eq!(age(&ed).as_deref(), Some("61"));
+        set_written(&mut ed, DateInput::new("reiwa", "9", "8", "15"));
         assert!(ed.follow_age());
         assert_eq!(age(&ed).as_deref(), Some("62"));
         // An age someone typed stays.

@@ -384,6 +384,8 @@ impl IkenshoApp {
         {
             editor.previous = Some(prev.opinion);
         }
+        editor.earlier_opinion = self.store.has_earlier_opinion(&s, opinion_id).ok();
+        editor.revalidate();
         editor.prefill(crate::form::Context::today_in_japan().today);
         self.editor = Some(editor);
         self.message = None;

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use super::def::{Field, FormDef};
 use super::opinion::{Answer, Clinic, DateInput, Opinion, ValueRef};
 use super::validate::{date_of, ids};
-use super::wareki::age_on;
+use super::wareki::ordinary_age;
 
 /// Items reset at renewal instead of carried: 記入日 (today), 最終診察日 (empty), 意見書作成回数
 /// (2回目以上) and the age (counted again from the birth date).
@@ -114,7 +114,7 @@ pub fn carry_forward(
     next.answers
         .insert(OPINION_COUNT, Answer::Text("repeat".to_owned()));
     let birth = date_of(&next, to, ids::BIRTH_DATE);
-    if let Some(age) = birth.and_then(|b| age_on(b, today)) {
+    if let Some(age) = birth.and_then(|b| ordinary_age(b, today)) {
         next.answers.insert(ids::AGE, Answer::Text(age.to_string()));
     }
     let carried = to

@@ -12,7 +12,7 @@ use super::def::{
 use super::ident::{self, IdentProblem, InsuredShape};
 use super::normalize::{identifier, nfkc_trim};
 use super::opinion::{Answer, Opinion, ValueRef};
-use super::wareki::{DateProblem, Era, WarekiDate, age_on};
+use super::wareki::{DateProblem, Era, WarekiDate, age_on, ordinary_age};
 
 /// Item ids the rules between items refer to. A test checks that both forms define them.
 pub mod ids {
@@ -29,8 +29,10 @@ pub mod ids {
     pub const ADDITIONAL_DIAGNOSES: &str = "additional-diagnoses";
     pub const SPECIAL_NOTES: &str = "special-notes";
     pub const INSTITUTION_CODE: &str = "institution-code";
+    pub const COURSE_TREATMENT: &str = "course-treatment";
+    pub const OPINION_COUNT: &str = "opinion-count";
 
-    pub const ALL: [&str; 14] = [
+    pub const ALL: [&str; 16] = [
         WRITTEN_DATE,
         LAST_EXAM_DATE,
         BIRTH_DATE,
@@ -45,6 +47,8 @@ pub mod ids {
         ADDITIONAL_DIAGNOSES,
         SPECIAL_NOTES,
         INSTITUTION_CODE,
+        COURSE_TREATMENT,
+        OPINION_COUNT,
     ];
 }
 
@@ -71,6 +75,12 @@ pub mod msg {
     pub const ONSET_AFTER_WRITTEN: &str = "msg-onset-after-written";
     pub const ONSET_BEFORE_BIRTH: &str = "msg-onset-before-birth";
     pub const AGE_MISMATCH: &str = "msg-age-mismatch";
+    pub const AGE_DAY_BEFORE_BIRTHDAY: &str = "msg-age-day-before-birthday";
+    pub const REQUIRED_NONE: &str = "msg-required-none";
+    pub const ONSET_MISSING: &str = "msg-onset-missing";
+    pub const COURSE_MISSING: &str = "msg-course-missing";
+    pub const COUNT_FIRST_BUT_EARLIER: &str = "msg-count-first-but-earlier";
+    pub const COUNT_REPEAT_BUT_NONE: &str = "msg-count-repeat-but-none";
     pub const AGE_UNDER_40: &str = "msg-age-under-40";
     pub const REQUEST_ORDER: &str = "msg-request-order";
     pub const NUMBER_INVALID: &str = "msg-number-invalid";
@@ -96,7 +106,7 @@ pub mod msg {
     pub const CATEGORY_BOUNDARY: &str = "msg-category-boundary";
     pub const FORM_VERSION: &str = "msg-form-version";
 
-    pub const ALL: [&str; 45] = [
+    pub const ALL: [&str; 51] = [
         REQUIRED,
         REQUIRED_CHOICE,
         NOT_APPLICABLE,
@@ -118,6 +128,12 @@ pub mod msg {
         ONSET_AFTER_WRITTEN,
         ONSET_BEFORE_BIRTH,
         AGE_MISMATCH,
+        AGE_DAY_BEFORE_BIRTHDAY,
+        REQUIRED_NONE,
+        ONSET_MISSING,
+        COURSE_MISSING,
+        COUNT_FIRST_BUT_EARLIER,
+        COUNT_REPEAT_BUT_NONE,
         AGE_UNDER_40,
         REQUEST_ORDER,
         NUMBER_INVALID,
@@ -215,6 +231,9 @@ pub struct Context {
     pub today: Date,
     /// A 最終診察日 more than this many months before 記入日 is warned about (R-D8).
     pub exam_gap_months: i8,
+    /// Whether the store holds an earlier opinion of this clinic for the same applicant (`None`:
+    /// not known, e.g. a file checked on its own).
+    pub earlier_opinion: Option<bool>,
 }
 
 impl Context {
@@ -222,7 +241,15 @@ impl Context {
         Context {
             today,
             exam_gap_months: 1,
+            earlier_opinion: None,
         }
+    }
+
+    /// With what the store knows: whether this clinic holds an earlier opinion for the same
+    /// applicant (checked against 意見書作成回数).
+    pub fn with_earlier_opinion(mut self, earlier: bool) -> Context {
+        self.earlier_opinion = Some(earlier);
+        self
     }
 
     /// Today's date in Japan (UTC+9, no daylight saving).
@@ -404,11 +431,26 @@ pub fn validate_shown(op: &Opinion, form: &FormDef, ctx: &Context) -> (Report, A
         }
         if !answered {
             if let Some(sev) = required[i] {
-                let m = match item.kind {
-                    ItemKind::Single | ItemKind::Multi => msg::REQUIRED_CHOICE,
-                    _ => msg::REQUIRED,
+                // Say what to do: the "none" choice of a multiple choice (municipalities send
+                // back a 4.(1), (5) or (6) left wholly unmarked), the 「頃」 of an onset date.
+                let (m, args) = match (item.kind, item.exclusive.first()) {
+                    (ItemKind::Multi, Some(none)) => (
+                        msg::REQUIRED_NONE,
+                        vec![(
+                            "choice",
+                            Arg::Choice {
+                                item: item.id.clone(),
+                                choice: none.clone(),
+                            },
+                        )],
+                    ),
+                    (ItemKind::Single | ItemKind::Multi, None) => {
+                        (msg::REQUIRED_CHOICE, Vec::new())
+                    }
+                    (ItemKind::OnsetDate, _) => (msg::ONSET_MISSING, Vec::new()),
+                    _ => (msg::REQUIRED, Vec::new()),
                 };
-                out.push(sev, &item.id, m, Vec::new());
+                out.push(sev, &item.id, m, args);
             }
             continue;
         }
@@ -742,20 +784,23 @@ fn cross_rules(out: &mut Out<'_>, op: &Opinion, ctx: &Context, second: bool) {
         }
     }
 
-    // R-D5, R-D6: 満年齢 on 記入日.
+    // R-D5, R-D6: 満年齢 on 記入日 — the age printed is the ordinary one (a year older on the
+    // birthday); on the day before a birthday the legal age (already a year older) is accepted
+    // with a warning. 第1号/第2号 keep the legal rule (`second_insured`).
     if let (Some(b), Some(w)) = (birth, written)
-        && let Some(age) = age_on(b, w)
+        && let (Some(age), Some(ordinary)) = (age_on(b, w), ordinary_age(b, w))
     {
         if let Some(typed) = form
             .item(ids::AGE)
             .and_then(|i| op.value(i).text().and_then(parse_number))
-            && typed.0 != f64::from(age)
+            && typed.0 != f64::from(ordinary)
         {
-            out.error(
-                ids::AGE,
-                msg::AGE_MISMATCH,
-                vec![("age", Arg::Number(f64::from(age)))],
-            );
+            let args = vec![("age", Arg::Number(f64::from(ordinary)))];
+            if typed.0 == f64::from(age) {
+                out.warn(ids::AGE, msg::AGE_DAY_BEFORE_BIRTHDAY, args);
+            } else {
+                out.error(ids::AGE, msg::AGE_MISMATCH, args);
+            }
         }
         if age < 40 {
             out.error(
@@ -763,6 +808,30 @@ fn cross_rules(out: &mut Out<'_>, op: &Opinion, ctx: &Context, second: bool) {
                 msg::AGE_UNDER_40,
                 vec![("age", Arg::Number(f64::from(age)))],
             );
+        }
+    }
+
+    // 1.(3) 経過・治療内容: required for 第2号 (the form says so); for 第1号 the 審査 relies on it
+    // too, so an empty one is a warning.
+    if !second
+        && let Some(item) = form.item(ids::COURSE_TREATMENT)
+        && !op.value(item).is_answered()
+    {
+        out.warn(ids::COURSE_TREATMENT, msg::COURSE_MISSING, Vec::new());
+    }
+
+    // 意見書作成回数 against what the store knows of this clinic's earlier opinions.
+    if let Some(earlier) = ctx.earlier_opinion
+        && let Some(item) = form.item(ids::OPINION_COUNT)
+    {
+        match (op.value(item).text(), earlier) {
+            (Some("first"), true) => {
+                out.warn(ids::OPINION_COUNT, msg::COUNT_FIRST_BUT_EARLIER, Vec::new())
+            }
+            (Some("repeat"), false) => {
+                out.warn(ids::OPINION_COUNT, msg::COUNT_REPEAT_BUT_NONE, Vec::new())
+            }
+            _ => {}
         }
     }
 

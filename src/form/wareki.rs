@@ -266,10 +266,34 @@ pub fn age_on(birth: Date, on: Date) -> Option<i32> {
     Some(years)
 }
 
+/// 満年齢 on `on` as ages are ordinarily told and printed on the form: a year older on the
+/// birthday itself. It differs from [`age_on`] only on the day before a birthday.
+pub fn ordinary_age(birth: Date, on: Date) -> Option<i32> {
+    if on < birth {
+        return None;
+    }
+    let mut years = i32::from(on.year()) - i32::from(birth.year());
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    Some(years)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn the_printed_age_turns_on_the_birthday_the_legal_one_the_day_before() {
+        let birth = date(1941, 5, 3);
+        assert_eq!(ordinary_age(birth, date(2026, 5, 2)), Some(84));
+        assert_eq!(age_on(birth, date(2026, 5, 2)), Some(85));
+        assert_eq!(ordinary_age(birth, date(2026, 5, 3)), Some(85));
+        assert_eq!(age_on(birth, date(2026, 5, 3)), Some(85));
+        assert_eq!(ordinary_age(birth, date(2026, 5, 1)), Some(84));
+        assert_eq!(ordinary_age(birth, date(1940, 5, 1)), None);
+    }
 
     fn full(era: &str, y: &str, m: &str, d: &str) -> Result<Date, DateProblem> {
         WarekiDate::parse(era, y, m, d, false)?.to_date()

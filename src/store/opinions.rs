@@ -1016,6 +1016,21 @@ impl Store {
         ))
     }
 
+    /// Whether this clinic's store holds an opinion for the same applicant (保険者番号 and
+    /// 被保険者番号) made before this one: checked against 意見書作成回数.
+    pub fn has_earlier_opinion(&self, session: &Session, opinion_id: i64) -> Result<bool> {
+        session.require(Action::Open)?;
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM opinions o, opinions me
+                            WHERE me.id = ?1 AND o.id <> me.id AND me.insured_number <> ''
+                              AND o.insurer_number = me.insurer_number
+                              AND o.insured_number = me.insured_number
+                              AND o.created_at <= me.created_at)",
+            [opinion_id],
+            |r| r.get(0),
+        )?)
+    }
+
     /// The version an opinion was copied forward from, if it was.
     pub fn renewed_from(&self, opinion_id: i64) -> Result<Option<i64>> {
         Ok(self
@@ -1030,7 +1045,6 @@ impl Store {
     }
 }
 
-/// Items of a version waiting for a physician's review.
 /// How [`Store::finish`] finishes an opinion.
 #[derive(Debug, Clone, Copy)]
 pub enum Finish<'a> {
@@ -1217,6 +1231,7 @@ fn carried(conn: &rusqlite::Connection, version_id: i64) -> Result<Vec<String>> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Items of a version waiting for a physician's review.
 fn pending(conn: &rusqlite::Connection, version_id: i64) -> Result<Vec<String>> {
     let mut st = conn.prepare_cached(
         "SELECT item FROM item_marks WHERE version_id = ?1 AND clerk_pending ORDER BY item",
