@@ -1228,3 +1228,48 @@ fn an_underline_on_no_service_blocks_finalising() {
     ));
     assert!(c.store.state_of(opinion).unwrap().is_draft());
 }
+
+/// A 更新 作成依頼 takes the applicant from the request: an address that changed since the last
+/// opinion is not carried over stale, and shows as a change (with the earlier value); what the
+/// request says in other digits, or leaves empty, stays carried over.
+#[test]
+fn a_renewal_request_brings_its_own_applicant() {
+    let mut c = setup();
+    let (_, old_version) = finalised(&mut c);
+    c.store
+        .record_print(&c.doctor, old_version, true, "")
+        .unwrap();
+    let last = common::first_insured().applicant;
+    let mut from_request = last.clone();
+    from_request.address = "東京都千代田区一番町5-6 ハイツ101".into();
+    from_request.phone = "０３－００００－００００".into(); // the same number, typed full-width
+    from_request.kana = String::new(); // the request leaves it empty
+    let request = Request {
+        request_id: "REQ-2027-000002".into(),
+        application_date: "2027-11-01".into(),
+        application_kind: "renewal".into(),
+        requested_date: "2027-11-02".into(),
+        due_date: "2027-11-16".into(),
+    };
+    let draft = c
+        .store
+        .renew_from_request(
+            &c.clerk,
+            &from_request,
+            request,
+            jiff::civil::date(2027, 11, 20),
+        )
+        .unwrap();
+    let a = &draft.opinion.applicant;
+    assert_eq!(a.address, from_request.address);
+    assert_eq!(
+        a.kana, last.kana,
+        "an empty field of the request is carried over"
+    );
+    let marks = c.store.marks(&c.clerk, draft.version_id).unwrap();
+    let origin = |item: &str| marks.iter().find(|m| m.item == item).and_then(|m| m.origin);
+    assert_eq!(origin("applicant-address"), Some(Origin::Changed));
+    assert_eq!(origin("applicant-phone"), Some(Origin::Carried));
+    assert_eq!(origin("applicant-kana"), Some(Origin::Carried));
+    assert_eq!(origin("applicant-name"), Some(Origin::Carried));
+}

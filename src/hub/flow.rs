@@ -60,14 +60,9 @@ pub fn drafts_from_requests(
         };
         // A renewal starts from the applicant's last opinion when there is one (copy-forward:
         // every carried item is marked until it is confirmed or changed).
+        // The applicant is the request's: an address changed since then is not carried stale.
         if r.application_kind == "renewal" {
-            match store.renew(
-                session,
-                &r.insurer_number,
-                &r.insured_number,
-                Some(request.clone()),
-                today,
-            ) {
+            match store.renew_from_request(session, &applicant, request.clone(), today) {
                 Ok(draft) => {
                     made.push(draft.opinion_id);
                     continue;

@@ -478,7 +478,7 @@ impl Store {
         op: &Opinion,
         physician_id: Option<i64>,
         renewal_of: Option<i64>,
-        carried: &[String],
+        (carried, changed): (&[String], &[String]),
         action: &str,
     ) -> Result<Draft> {
         let state = if op.request.is_some() {
@@ -500,6 +500,7 @@ impl Store {
             let (version_id, hash) = insert_version(tx, opinion_id, 1, op, session)?;
             index_opinion(tx, opinion_id, op, true)?;
             set_origin(tx, version_id, carried, Origin::Carried)?;
+            set_origin(tx, version_id, changed, Origin::Changed)?;
             let detail = renewal_of.map(|v| format!("from version {v}")).unwrap_or_default();
             audit::append(tx, &session.actor(), &Event::new(action).opinion(opinion_id).version(version_id).detail(&detail).after(&hash))?;
             Ok(Draft {
@@ -527,7 +528,7 @@ impl Store {
         op.request = new.request;
         op.clinic = self.clinic_settings()?.clinic(&physician_name);
         op.check_shape(form).map_err(StoreError::Shape)?;
-        self.insert_opinion(session, &op, physician_id, None, &[], "create")
+        self.insert_opinion(session, &op, physician_id, None, (&[], &[]), "create")
     }
 
     /// Starts a renewal for the applicant from their latest final version: 記入日 today,
@@ -539,6 +540,46 @@ impl Store {
         insurer_number: &str,
         insured_number: &str,
         request: Option<Request>,
+        today: Date,
+    ) -> Result<Draft> {
+        self.renew_with(
+            session,
+            insurer_number,
+            insured_number,
+            request,
+            None,
+            today,
+        )
+    }
+
+    /// A renewal for a 更新 作成依頼: as [`Store::renew`], but the applicant comes from the
+    /// request (the municipality's data wins: an address that changed since the last opinion is
+    /// not carried over stale). An item whose value differs from the last opinion is marked as
+    /// changed, and shows the earlier value; a value the request leaves empty is carried over.
+    pub fn renew_from_request(
+        &mut self,
+        session: &Session,
+        applicant: &Applicant,
+        request: Request,
+        today: Date,
+    ) -> Result<Draft> {
+        self.renew_with(
+            session,
+            &applicant.insurer_number,
+            &applicant.insured_number,
+            Some(request),
+            Some(applicant),
+            today,
+        )
+    }
+
+    fn renew_with(
+        &mut self,
+        session: &Session,
+        insurer_number: &str,
+        insured_number: &str,
+        request: Option<Request>,
+        applicant: Option<&Applicant>,
         today: Date,
     ) -> Result<Draft> {
         session.require(Action::Edit)?;
@@ -560,14 +601,25 @@ impl Store {
         let (physician_id, physician_name) =
             self.physician_for(session, None, previous_physician)?;
         let clinic = self.clinic_settings()?.clinic(&physician_name);
-        let (mut op, carried) = carry_forward(from_form, &previous, to_form, today, clinic);
+        let (mut op, mut carried) = carry_forward(from_form, &previous, to_form, today, clinic);
         op.request = request;
+        let mut changed = Vec::new();
+        if let Some(a) = applicant {
+            let carried_op = op.clone();
+            op.applicant = merged_applicant(&carried_op.applicant, a);
+            for item in to_form.items.iter().filter(|i| is_applicant_field(i.bind)) {
+                if !same_value(carried_op.value(item), op.value(item)) {
+                    changed.push(item.id.clone());
+                }
+            }
+            carried.retain(|id| !changed.contains(id));
+        }
         self.insert_opinion(
             session,
             &op,
             physician_id,
             Some(from_version),
-            &carried,
+            (&carried, &changed),
             "renew",
         )
     }
@@ -1042,6 +1094,83 @@ impl Store {
             )
             .optional()?
             .flatten())
+    }
+}
+
+/// Whether a form item is bound to one of the applicant's fields.
+fn is_applicant_field(bind: Option<crate::form::def::Field>) -> bool {
+    use crate::form::def::Field::*;
+    matches!(
+        bind,
+        Some(
+            ApplicantName
+                | ApplicantKana
+                | ApplicantSex
+                | ApplicantBirthDate
+                | ApplicantPostalCode
+                | ApplicantAddress
+                | ApplicantPhone
+                | InsurerNumber
+                | InsuredNumber
+        )
+    )
+}
+
+/// The applicant of a renewal: the request's data, or what was carried over where the request
+/// leaves a field empty.
+fn merged_applicant(carried: &Applicant, request: &Applicant) -> Applicant {
+    let pick = |new: &String, old: &String| {
+        if crate::form::normalize::is_blank(new) {
+            old.clone()
+        } else {
+            new.clone()
+        }
+    };
+    Applicant {
+        name: pick(&request.name, &carried.name),
+        kana: pick(&request.kana, &carried.kana),
+        sex: pick(&request.sex, &carried.sex),
+        birth_date: if request.birth_date.is_blank() {
+            carried.birth_date.clone()
+        } else {
+            request.birth_date.clone()
+        },
+        postal_code: pick(&request.postal_code, &carried.postal_code),
+        address: pick(&request.address, &carried.address),
+        phone: pick(&request.phone, &carried.phone),
+        insurer_number: pick(&request.insurer_number, &carried.insurer_number),
+        insured_number: pick(&request.insured_number, &carried.insured_number),
+    }
+}
+
+/// Whether two values say the same once normalised: full-width digits, spaces and hyphens in
+/// numbers, a date typed in other digits.
+fn same_value(
+    a: crate::form::opinion::ValueRef<'_>,
+    b: crate::form::opinion::ValueRef<'_>,
+) -> bool {
+    use crate::form::normalize::nfkc_trim;
+    use crate::form::opinion::ValueRef;
+    let squash = |s: &str| -> String {
+        nfkc_trim(s)
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '(' | ')'))
+            .collect()
+    };
+    match (a, b) {
+        (ValueRef::Text(x), ValueRef::Text(y)) => squash(x) == squash(y),
+        (ValueRef::Date(x), ValueRef::Date(y)) => {
+            let day = |d: &crate::form::DateInput| {
+                crate::form::WarekiDate::parse(&d.era, &d.year, &d.month, &d.day, false)
+                    .ok()
+                    .and_then(|w| w.to_date().ok())
+            };
+            match (day(x), day(y)) {
+                (Some(p), Some(q)) => p == q,
+                _ => x == y,
+            }
+        }
+        (x, y) => x == y,
     }
 }
 
