@@ -591,6 +591,69 @@ fn renewal_ready(dir: &std::path::Path) -> i64 {
     id
 }
 
+/// The R8 form has no 別紙 note: the editor says how much is over while typing, and the final
+/// print waits for the physician to accept the continuation sheet (signing does not: a signed
+/// document carries every text whole).
+#[test]
+fn text_over_its_box_is_counted_and_the_final_print_waits_for_the_continuation_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    let id = opinion_of(dir.path(), "山田 花子");
+    clerk_prepares_the_rest(dir.path(), id);
+    sign_in(&mut h, "sato");
+    open_opinion(&mut h, "山田 花子");
+    h.state_mut()
+        .editor
+        .as_mut()
+        .unwrap()
+        .jump_to("diagnosis-1");
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "診断名 1.")
+        .type_text("アルツハイマー型認知症");
+    h.run();
+    h.state_mut()
+        .editor
+        .as_mut()
+        .unwrap()
+        .jump_to("special-notes");
+    h.run();
+    let long = "夜間の徘徊があり、家族が見守りを続けている。".repeat(200);
+    h.get_by_role_and_label(Role::MultilineTextInput, "特記すべき事項")
+        .type_text(&long);
+    h.run();
+    // What the clerk wrote and what the physician added.
+    let n = match h
+        .state()
+        .editor
+        .as_ref()
+        .unwrap()
+        .opinion
+        .answers
+        .get("special-notes")
+    {
+        Some(ikensho::form::Answer::Text(t)) => t.chars().count(),
+        other => panic!("{other:?}"),
+    };
+    assert!(n > long.chars().count());
+    h.get_by_label_contains(&format!("{n} 字（用紙の目安の約 400 字を約 {} 字超えています。小さい文字でも入りきらない分は別紙に続きます）", n - 400));
+    to_review(&mut h, true);
+    h.get_by_label_contains("次の項目は用紙の枠に入りきらず別紙に続きます");
+    let paper = h.get_by_label("確定して紙で提出（印刷）");
+    assert!(paper.accesskit_node().is_disabled());
+    h.get_by_label_contains("別紙に続くことを確認しました")
+        .click();
+    h.run();
+    let paper = h.get_by_label("確定して紙で提出（印刷）");
+    assert!(!paper.accesskit_node().is_disabled());
+    paper.click();
+    h.step();
+    wait_until(&mut h, "the final PDF", |a| a.paper.printed.is_some());
+    let printed = h.state().paper.printed.clone().unwrap().unwrap();
+    assert!(printed.pages > 2, "{}", printed.pages);
+    assert_eq!(open_store(dir.path()).state_of(id).unwrap(), State::Paper);
+}
+
 #[test]
 fn a_renewal_lists_what_was_carried_over_and_is_finalised_only_after_an_explicit_confirmation() {
     let dir = tempfile::tempdir().unwrap();

@@ -631,6 +631,76 @@ fn final_pdf_from_the_store_only_for_a_physician() {
     assert!(store.verify_audit().unwrap().problems.is_empty());
 }
 
+/// The R8 form has no 別紙 note: a final copy whose text would go on to a continuation sheet is
+/// refused until the physician accepts it with `--allow-continuation`.
+#[test]
+fn a_final_r8_print_onto_a_continuation_sheet_needs_the_physicians_word() {
+    use ikensho::store::Durability;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ikensho.sqlite");
+    let mut people = common::people(&db, Durability::Full);
+    let (id, version_id) = common::store_example(&mut people, false);
+    let mut op = common::first_insured();
+    op.answers.insert(
+        "special-notes",
+        ikensho::form::Answer::Text("夜間の徘徊があり、家族が見守りを続けている。".repeat(200)),
+    );
+    let rev = people
+        .store
+        .open_opinion(&people.doctor, id)
+        .unwrap()
+        .version
+        .revision;
+    people
+        .store
+        .autosave(&people.doctor, version_id, rev, &op)
+        .unwrap();
+    drop(people);
+    let id = id.to_string();
+    let pw = format!("{}\n", common::PASSWORD);
+    let out = dir.path().join("final.pdf");
+    let run = |lang: &str, extra: &[&str]| {
+        let mut args = vec![
+            "--lang",
+            lang,
+            "pdf",
+            "--opinion",
+            &id,
+            "--as",
+            "sato",
+            "--final",
+            "--today",
+            "2026-11-21",
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        store_cmd(dir.path(), &args, &pw)
+    };
+    for (lang, words) in [("ja", "別紙に続きます"), ("en", "continuation sheet")] {
+        let o = run(lang, &[]);
+        assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+        assert!(stderr(&o).contains(words), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("--allow-continuation"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!out.exists());
+    }
+    let o = run("ja", &["--allow-continuation"]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    // Two pages of the form and the continuation sheet after them.
+    let pages: usize = stderr(&o)
+        .split('（')
+        .nth(1)
+        .and_then(|s| s.split("ページ").next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(pages > 2, "{}", stderr(&o));
+    assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF-"));
+}
+
 /// Without a display the demo and the window say so, in Japanese and English, and point to
 /// `--no-window`, instead of failing inside the windowing library; nothing is prepared.
 #[test]

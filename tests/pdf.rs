@@ -11,7 +11,7 @@ use ikensho::form::opinion::ValueRef;
 use ikensho::form::{Answer, FormDef, ItemKind, Opinion, Severity};
 use ikensho::i18n::{Lang, Locales};
 use ikensho::pdf::sheet::Mark;
-use ikensho::pdf::stored::{Copy, print_stored};
+use ikensho::pdf::stored::{StoredPrint, print_stored};
 use ikensho::pdf::{PrintOptions, msg, render, sheet};
 use ikensho::store::{Action, Durability, State, StoreError};
 
@@ -565,9 +565,15 @@ fn only_a_physician_prints_the_final_copy_which_freezes_and_is_audited() {
     let today = common::today();
 
     // A clerk: a draft copy yes (recorded), the final copy no, and nothing changes.
-    let copy = print_stored(&mut c.store, &c.clerk, id, Copy::Draft, None, false, &today).unwrap();
+    let copy = print_stored(&mut c.store, &c.clerk, id, &StoredPrint::draft(), &today).unwrap();
     assert!(Pdf::write(&copy.bytes).text(1).contains("下書き"));
-    match print_stored(&mut c.store, &c.clerk, id, Copy::Final, None, false, &today) {
+    match print_stored(
+        &mut c.store,
+        &c.clerk,
+        id,
+        &StoredPrint::final_copy(),
+        &today,
+    ) {
         Err(ikensho::pdf::stored::PrintError::Store(StoreError::Refused { action, .. })) => {
             assert_eq!(action, Action::PrintFinal)
         }
@@ -583,9 +589,7 @@ fn only_a_physician_prints_the_final_copy_which_freezes_and_is_audited() {
         &mut c.store,
         &c.doctor,
         id,
-        Copy::Final,
-        None,
-        false,
+        &StoredPrint::final_copy(),
         &today,
     )
     .unwrap();
@@ -610,9 +614,7 @@ fn only_a_physician_prints_the_final_copy_which_freezes_and_is_audited() {
         &mut c.store,
         &c.doctor,
         id,
-        Copy::Final,
-        None,
-        false,
+        &StoredPrint::final_copy(),
         &today,
     )
     .unwrap();
@@ -647,4 +649,82 @@ fn a_pdf_stays_well_under_200_kb() {
             printed.bytes.len()
         );
     }
+}
+
+#[test]
+fn a_final_r8_print_with_a_continuation_sheet_waits_for_the_physician_to_accept_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ikensho.sqlite");
+    let mut c = common::people(&db, Durability::Normal);
+    let (id, version_id) = common::store_example(&mut c, false);
+    let today = common::today();
+    let mut op = common::first_insured();
+    let long: String = (1..=150)
+        .map(|i| format!("{i}．夜間の徘徊があり、家族が見守りを続けている。"))
+        .collect();
+    op.answers.insert("special-notes", Answer::Text(long));
+    let rev = c
+        .store
+        .open_opinion(&c.doctor, id)
+        .unwrap()
+        .version
+        .revision;
+    c.store.autosave(&c.doctor, version_id, rev, &op).unwrap();
+    let before = c.store.open_opinion(&c.doctor, id).unwrap();
+
+    // Without the physician's word: refused, naming the item, and the draft is as it was.
+    match print_stored(
+        &mut c.store,
+        &c.doctor,
+        id,
+        &StoredPrint::final_copy(),
+        &today,
+    ) {
+        Err(ikensho::pdf::stored::PrintError::Continuation { items }) => {
+            assert_eq!(items, vec!["special-notes".to_string()]);
+            for lang in Lang::ALL {
+                let text =
+                    ikensho::pdf::continuation_message(Locales::builtin().unwrap(), lang, &items);
+                let d = ikensho::form::describe::Describer {
+                    locales: Locales::builtin().unwrap(),
+                    lang,
+                    form: form_of(&op),
+                };
+                assert!(text.contains(&d.item_label("special-notes")), "{text}");
+                assert!(text.contains("--allow-continuation"), "{text}");
+            }
+        }
+        other => panic!("{:?}", other.map(|p| p.pages)),
+    }
+    let after = c.store.open_opinion(&c.doctor, id).unwrap();
+    assert_eq!(after.info.state, before.info.state);
+    assert_eq!(after.version.revision, before.version.revision);
+    assert!(after.version.frozen.is_none());
+    // A draft copy is not refused: it is for reading.
+    assert!(print_stored(&mut c.store, &c.doctor, id, &StoredPrint::draft(), &today).is_ok());
+
+    // With it: three pages, the third the continuation sheet, and the opinion is on paper.
+    let how = StoredPrint {
+        allow_continuation: true,
+        ..StoredPrint::final_copy()
+    };
+    let fin = print_stored(&mut c.store, &c.doctor, id, &how, &today).unwrap();
+    assert_eq!(fin.pages, 3);
+    assert!(Pdf::write(&fin.bytes).text(3).contains("別紙"));
+    let opened = c.store.open_opinion(&c.doctor, id).unwrap();
+    assert_eq!(opened.info.state, State::Paper);
+}
+
+#[test]
+fn an_r3_opinion_prints_its_continuation_sheet_as_the_form_says() {
+    // The R3 form notes 「別紙」 itself: no acceptance is asked for.
+    let mut op = common::r3_first_insured();
+    let long: String = (1..=150)
+        .map(|i| format!("{i}．夜間の徘徊があり、家族が見守りを続けている。"))
+        .collect();
+    op.answers.insert("special-notes", Answer::Text(long));
+    let form = form_of(&op);
+    let findings = ikensho::pdf::check(form, &op, final_copy()).unwrap();
+    assert!(findings.iter().any(|f| f.message == msg::OVERFLOW));
+    assert!(ikensho::pdf::stored::continuation_items(form, &findings).is_empty());
 }

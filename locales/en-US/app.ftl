@@ -56,6 +56,7 @@ app-chars = { $count ->
         [one] 1 character
        *[other] { $count } characters
     } (about { $fit } fit on paper)
+app-chars-over = { $count } characters (about { $over } over the { $fit } that fit on paper; what does not fit even in smaller type goes on to a continuation sheet)
 app-emphasis = Especially needed
 app-onset-partial = Leave month or day empty when unknown (approx.)
 app-gregorian = Gregorian { $date }
@@ -198,6 +199,7 @@ app-emphasized = { $label } (especially needed)
 app-request-due = Request { $request } (due { $due })
 app-panel-worklist-count = To check ({ $count })
 app-settings-saved-check-code = Saved. The institution code's check digit or prefecture does not match the usual rule; please check the number.
+app-review-allow-continuation = I accept the continuation sheet (text that does not fit its box is printed on it)
 cli-demo-ready = The demo is ready ({ $dir }). Hub simulator: { $url }. Sign in as sato (physician), suzuki (clerk) or kanri (administrator), password { $password } for each. Virtual HPKI card PIN: { $pin }. { $drafts } new requests taken in as drafts.
 cli-demo-failed = The demo could not be prepared ({ $detail }).
 cli-no-display = No display was found, so the window cannot open (neither DISPLAY nor WAYLAND_DISPLAY is set). To prepare the demo only, run it with --no-window.

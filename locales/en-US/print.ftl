@@ -12,3 +12,4 @@ cli-pdf-written = Wrote { $path } ({ $pages ->
 ## Audit trail action names (printing)
 print-draft = Draft copy printed
 print-final = Final copy printed
+print-continuation-refused = The R8 form has no note for a continuation sheet, and some municipalities ask that nothing be written outside the boxes. These items do not fit their boxes and would go on to a continuation sheet: { $items }. Shorten them, or accept the continuation sheet before printing (on the command line: --allow-continuation).

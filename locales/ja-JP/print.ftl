@@ -9,3 +9,4 @@ cli-pdf-written = { $path } に書き出しました（{ $pages }ページ）。
 ## 監査記録の操作名（印刷）
 print-draft = 下書きの印刷
 print-final = 提出用の印刷
+print-continuation-refused = 令和8年様式には別紙の記載がなく、枠の外に書かないよう求める市町村があります。次の項目は用紙の枠に入りきらず別紙に続きます：{ $items }。短くするか、別紙に続けることを確認してから印刷してください（コマンドでは --allow-continuation）。

@@ -693,19 +693,18 @@ fn text_ui(
         out.seen(r);
         if let Some(fit) = item.fit {
             let n = s.chars().count();
-            let color = if n > fit.chars {
-                theme::WARNING
+            let mut args = vec![("count", n.to_string()), ("fit", fit.chars.to_string())];
+            // Over the box: say by how much, so the physician knows how far to shorten.
+            let (key, color) = if n > fit.chars {
+                args.push(("over", (n - fit.chars).to_string()));
+                ("app-chars-over", theme::WARNING)
             } else {
-                theme::MUTED
+                ("app-chars", theme::MUTED)
             };
             ui.label(
-                RichText::new(l.text_with(
-                    lang,
-                    "app-chars",
-                    &[("count", n.to_string()), ("fit", fit.chars.to_string())],
-                ))
-                .color(color)
-                .size(theme::SMALL_PT),
+                RichText::new(l.text_with(lang, key, &args))
+                    .color(color)
+                    .size(theme::SMALL_PT),
             );
         }
         return;

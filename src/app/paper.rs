@@ -7,7 +7,7 @@ use egui::{Pos2, Stroke, Ui, vec2};
 use super::work::{Job, PrintedFile};
 use super::{IkenshoApp, Intent, Screen, theme, widgets};
 use crate::pdf::sheet::{Mark, PAGE_H, PAGE_W};
-use crate::pdf::stored::Copy;
+use crate::pdf::stored::{Copy, StoredPrint};
 use crate::pdf::{PrintOptions, Sheet};
 use crate::store::{Action, State};
 
@@ -71,8 +71,12 @@ impl IkenshoApp {
             &s,
             Job::Print {
                 opinion_id: id,
-                copy,
-                confirm_carried: false,
+                how: StoredPrint {
+                    copy,
+                    // A reprint of the paper copy: what went to the municipality, as it was.
+                    allow_continuation: true,
+                    ..StoredPrint::draft()
+                },
             },
         );
         self.paper.waiting = true;

@@ -14,7 +14,7 @@ use crate::form::Severity;
 use crate::form::validate::{date_of, ids};
 use crate::hub::flow::Route;
 use crate::i18n::Locales;
-use crate::pdf::stored::Copy;
+use crate::pdf::stored::StoredPrint;
 use crate::store::{Action, State};
 
 /// The state of the review screen and its PIN dialog.
@@ -38,6 +38,10 @@ pub struct Review {
     focus_pin: bool,
     /// The physician confirmed the items carried over from the last opinion as they are.
     pub confirm_carried: bool,
+    /// Items whose text goes on to a continuation sheet on the R8 form.
+    pub continuation: Vec<String>,
+    /// The physician accepted the continuation sheet.
+    pub allow_continuation: bool,
 }
 
 impl Review {
@@ -99,9 +103,9 @@ impl IkenshoApp {
                 print_physician_name: false,
                 draft: false,
             };
-            self.review.print_warnings = crate::pdf::check(ed.form, &ed.opinion, opts)
-                .map(|f| f.iter().map(|f| d.finding(f)).collect())
-                .unwrap_or_default();
+            let findings = crate::pdf::check(ed.form, &ed.opinion, opts).unwrap_or_default();
+            self.review.continuation = crate::pdf::stored::continuation_items(ed.form, &findings);
+            self.review.print_warnings = findings.iter().map(|f| d.finding(f)).collect();
         }
         match date_of(&ed.opinion, ed.form, ids::WRITTEN_DATE) {
             Some(written) => self.worker.start(
@@ -135,6 +139,8 @@ impl IkenshoApp {
         let mut paper = false;
         let mut back = false;
         let mut confirm = self.review.confirm_carried;
+        let mut allow = self.review.allow_continuation;
+        let continuation = !self.review.continuation.is_empty();
         // The actions never scroll away; nor does the confirmation they wait for.
         egui::Panel::bottom("review-actions").show(ui, |ui| {
             ui.add_space(theme::GAP * 0.5);
@@ -147,7 +153,12 @@ impl IkenshoApp {
                     ),
                 );
             }
+            if continuation {
+                ui.checkbox(&mut allow, self.t("app-review-allow-continuation"));
+            }
             let ready = ready_but_carried && (carried_n == 0 || confirm);
+            // A signed document carries every text whole; only paper has boxes.
+            let ready_paper = ready && (!continuation || allow);
             ui.horizontal_wrapped(|ui| {
                 if electronic
                     && ui
@@ -157,7 +168,7 @@ impl IkenshoApp {
                     sign = true;
                 }
                 if ui
-                    .add_enabled(ready, egui::Button::new(self.t("app-final-print")))
+                    .add_enabled(ready_paper, egui::Button::new(self.t("app-final-print")))
                     .clicked()
                 {
                     paper = true;
@@ -243,6 +254,21 @@ impl IkenshoApp {
                         }
                     }
                 }
+                if continuation {
+                    // The R8 form: text outside the boxes is what OCR municipalities send back.
+                    egui::Frame::group(ui.style())
+                        .stroke(egui::Stroke::new(2.0, theme::ERROR))
+                        .show(ui, |ui| {
+                            ui.colored_label(
+                                theme::ERROR,
+                                crate::pdf::continuation_message(
+                                    l,
+                                    lang,
+                                    &self.review.continuation,
+                                ),
+                            );
+                        });
+                }
                 for w in &self.review.print_warnings {
                     ui.colored_label(theme::WARNING, w);
                 }
@@ -311,6 +337,7 @@ impl IkenshoApp {
             });
         });
         self.review.confirm_carried = confirm;
+        self.review.allow_continuation = allow;
         if back {
             self.push(Intent::Show(Screen::Editor));
         }
@@ -329,8 +356,11 @@ impl IkenshoApp {
                 &s,
                 Job::Print {
                     opinion_id: id,
-                    copy: Copy::Final,
-                    confirm_carried: self.review.confirm_carried,
+                    how: StoredPrint {
+                        confirm_carried: self.review.confirm_carried,
+                        allow_continuation: self.review.allow_continuation,
+                        ..StoredPrint::final_copy()
+                    },
                 },
             );
             // The preview and the result are of the final copy now.

@@ -19,7 +19,7 @@ use crate::hub::fhir::{DocumentIds, document_bytes};
 use crate::hub::flow::{FlowError, Route, poll_statuses, route};
 use crate::hub::outbox::{Backoff, deliver_due};
 use crate::i18n::{Lang, Locales};
-use crate::pdf::stored::{Copy, PrintError, print_stored};
+use crate::pdf::stored::{Copy, PrintError, StoredPrint, print_stored};
 use crate::sign::cms::{SignError, sign_document};
 use crate::store::{Finish, Session, Store, StoreError};
 
@@ -124,11 +124,7 @@ pub enum Job {
     },
     /// Print the current version into a PDF file in the data folder (a final copy of a draft
     /// finalises it in the same transaction as the print is recorded).
-    Print {
-        opinion_id: i64,
-        copy: Copy,
-        confirm_carried: bool,
-    },
+    Print { opinion_id: i64, how: StoredPrint },
     /// Open a printed PDF in the system's viewer.
     OpenViewer(PathBuf),
 }
@@ -388,18 +384,9 @@ fn run(services: &Services, session: &Session, lang: Lang, job: Job) -> Done {
                 .clone()
                 .unwrap_or_else(|| text(lang, "app-hub-not-set", &[]))),
         }),
-        Job::Print {
-            opinion_id,
-            copy,
-            confirm_carried,
-        } => Done::Printed(print(
-            services,
-            session,
-            opinion_id,
-            copy,
-            confirm_carried,
-            lang,
-        )),
+        Job::Print { opinion_id, how } => {
+            Done::Printed(print(services, session, opinion_id, &how, lang))
+        }
         Job::OpenViewer(path) => {
             Done::Viewer(open_in_viewer(&path).map_err(|e| viewer_text(lang, &path, &e)))
         }
@@ -512,25 +499,18 @@ fn print(
     services: &Services,
     session: &Session,
     opinion_id: i64,
-    copy: Copy,
-    confirm_carried: bool,
+    how: &StoredPrint,
     lang: Lang,
 ) -> Result<PrintedFile, String> {
+    let copy = how.copy;
     let mut store = Store::open(&services.db).map_err(|e| store_text(lang, &e))?;
     let ctx = crate::form::Context::today_in_japan();
-    let printed = print_stored(
-        &mut store,
-        session,
-        opinion_id,
-        copy,
-        None,
-        confirm_carried,
-        &ctx,
-    )
-    .map_err(|e| match e {
-        PrintError::Store(s) => store_text(lang, &s),
-        PrintError::Pdf(p) => text(lang, p.key(), &[]),
-    })?;
+    let printed =
+        print_stored(&mut store, session, opinion_id, how, &ctx).map_err(|e| match e {
+            PrintError::Store(s) => store_text(lang, &s),
+            PrintError::Pdf(p) => text(lang, p.key(), &[]),
+            PrintError::Continuation { items } => continuation_text(lang, &items),
+        })?;
     let opened = store
         .open_opinion(session, opinion_id)
         .map_err(|e| store_text(lang, &e))?;
@@ -565,6 +545,13 @@ fn print(
         pages: printed.pages,
         warnings,
     })
+}
+
+/// The refusal of a final print whose text would go on to a 別紙 on the R8 form.
+fn continuation_text(lang: Lang, items: &[String]) -> String {
+    Locales::builtin()
+        .map(|l| crate::pdf::continuation_message(l, lang, items))
+        .unwrap_or_default()
 }
 
 /// A file that could not be read or written, in `lang`, with what went wrong in words.

@@ -109,9 +109,7 @@ fn previous_opinion(store: &mut Store) -> Result<(), Box<dyn std::error::Error>>
         store,
         &doctor,
         draft.opinion_id,
-        crate::pdf::stored::Copy::Final,
-        None,
-        false,
+        &crate::pdf::stored::StoredPrint::final_copy(),
         &crate::form::Context::new(today),
     )?;
     Ok(())

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::form::describe::{Describer, read_error};
 use crate::form::{Context, FormDef, Opinion};
-use crate::pdf::stored::{Copy, PrintError, print_stored};
+use crate::pdf::stored::{Copy, PrintError, StoredPrint, print_stored};
 use crate::pdf::{PrintOptions, Printed, render};
 
 use super::store_cmds::{Ctx, Outcome};
@@ -31,6 +31,10 @@ pub struct PdfArgs {
     /// confirmed yet as unchanged (前回どおり); without it such an opinion is refused.
     #[arg(long, requires = "final_copy")]
     confirm_carried: bool,
+    /// With --final on the R8 form: accept that text which does not fit its box goes on to a
+    /// continuation sheet (別紙); without it such an opinion is refused.
+    #[arg(long, requires = "final_copy")]
+    allow_continuation: bool,
     /// Print 医師氏名 (記名) instead of leaving it blank for 自署: true or false
     /// (default: the clinic setting; blank for a file).
     #[arg(long)]
@@ -118,20 +122,24 @@ fn from_store(ctx: &Ctx<'_>, a: &PdfArgs, id: i64) -> Result<(Printed, &'static 
     } else {
         Copy::Draft
     };
-    let printed = print_stored(
-        &mut store,
-        &session,
-        id,
+    let how = StoredPrint {
         copy,
-        a.print_physician_name,
-        a.confirm_carried,
-        &today,
-    )
-    .map_err(|e| match e {
+        print_physician_name: a.print_physician_name,
+        confirm_carried: a.confirm_carried,
+        allow_continuation: a.allow_continuation,
+    };
+    let printed = print_stored(&mut store, &session, id, &how, &today).map_err(|e| match e {
         PrintError::Store(e) => ctx.fail(&e),
         PrintError::Pdf(e) => {
             ctx.say(e.key(), &[]);
             exit::UNREADABLE
+        }
+        PrintError::Continuation { items } => {
+            eprintln!(
+                "{}",
+                crate::pdf::continuation_message(ctx.locales, ctx.lang, &items)
+            );
+            exit::FAILED
         }
     })?;
     let version = store

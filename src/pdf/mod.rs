@@ -115,3 +115,25 @@ pub fn render(form: &FormDef, op: &Opinion, opts: PrintOptions) -> Result<Printe
         findings,
     })
 }
+
+/// Why a final print was refused because text would go on to a continuation sheet on the R8
+/// form, in `lang`, naming the items.
+pub fn continuation_message(
+    locales: &Locales,
+    lang: crate::i18n::Lang,
+    items: &[String],
+) -> String {
+    let form = FormDef::builtin(crate::form::FormVersion::R8).ok();
+    let labels: Vec<String> = items
+        .iter()
+        .map(|id| match form.and_then(|f| f.item(id)) {
+            Some(item) => locales.text(lang, &item.label_key(), None),
+            None => id.clone(),
+        })
+        .collect();
+    locales.text_with(
+        lang,
+        "print-continuation-refused",
+        &[("items", labels.join(&locales.text(lang, "app-sep", None)))],
+    )
+}
