@@ -592,8 +592,7 @@ fn renewal_ready(dir: &std::path::Path) -> i64 {
 }
 
 /// The R8 form has no 別紙 note: the editor says how much is over while typing, and the final
-/// print waits for the physician to accept the continuation sheet (signing does not: a signed
-/// document carries every text whole).
+/// print and the signature wait for the physician to accept the continuation sheet.
 #[test]
 fn text_over_its_box_is_counted_and_the_final_print_waits_for_the_continuation_sheet() {
     let dir = tempfile::tempdir().unwrap();
@@ -641,6 +640,12 @@ fn text_over_its_box_is_counted_and_the_final_print_waits_for_the_continuation_s
     h.get_by_label_contains("次の項目は用紙の枠に入りきらず別紙に続きます");
     let paper = h.get_by_label("確定して紙で提出（印刷）");
     assert!(paper.accesskit_node().is_disabled());
+    // 山田 花子's municipality takes opinions through the hub.
+    assert!(
+        h.get_by_label("確定して署名・送信")
+            .accesskit_node()
+            .is_disabled()
+    );
     h.get_by_label_contains("別紙に続くことを確認しました")
         .click();
     h.run();

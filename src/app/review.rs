@@ -156,9 +156,10 @@ impl IkenshoApp {
             if continuation {
                 ui.checkbox(&mut allow, self.t("app-review-allow-continuation"));
             }
-            let ready = ready_but_carried && (carried_n == 0 || confirm);
-            // A signed document carries every text whole; only paper has boxes.
-            let ready_paper = ready && (!continuation || allow);
+            // The continuation sheet is accepted before signing too: the municipality may read
+            // a signed opinion on the form it prints from it.
+            let ready =
+                ready_but_carried && (carried_n == 0 || confirm) && (!continuation || allow);
             ui.horizontal_wrapped(|ui| {
                 if electronic
                     && ui
@@ -168,7 +169,7 @@ impl IkenshoApp {
                     sign = true;
                 }
                 if ui
-                    .add_enabled(ready_paper, egui::Button::new(self.t("app-final-print")))
+                    .add_enabled(ready, egui::Button::new(self.t("app-final-print")))
                     .clicked()
                 {
                     paper = true;
