@@ -55,8 +55,8 @@ msg-more-diagnoses = { $count ->
     } not fit the three diagnosis rows. Move them to "5. Special notes".
 msg-specified-disease-none = For a category 2 insured person (aged 40–64), diagnosis 1 must be a specified disease.
 msg-specified-disease-text = Diagnosis 1 does not name the specified disease "{ $disease }". Please check the diagnosis.
-msg-category-boundary = The applicant turned 65 between the application date and the date written. Category 1 or 2 is decided by the age on the application date.
-msg-form-version = For this date written, the { $form } applies. Please check the form.
+msg-category-boundary = The applicant turned 65 between the application date and the date written. Category 1 or 2 is usually judged by the age on the application date. Please check the category.
+msg-form-version = For this date written the { $form } is usually used (a guide, not a rule). Please check the form.
 
 ## Command line
 

@@ -40,8 +40,8 @@ msg-fit-lines = 印刷欄に収まる目安（{ $limit }行）を{ $over }行超
 msg-more-diagnoses = 様式の診断名欄（3つ）に入らない診断名が{ $count }件あります。「5. 特記すべき事項」に移してください。
 msg-specified-disease-none = 第2号被保険者（40〜64歳）の場合、診断名1は特定疾病でなければなりません。
 msg-specified-disease-text = 診断名1に特定疾病「{ $disease }」にあたる病名が見当たりません。診断名を確認してください。
-msg-category-boundary = 申請日から記入日までの間に65歳に達しています。第1号・第2号の区分は申請日の年齢で決まります。
-msg-form-version = 記入日からは{ $form }を使います。様式を確認してください。
+msg-category-boundary = 申請日から記入日までの間に65歳に達しています。第1号・第2号の区分は通常、申請日の年齢で判断されます。区分を確認してください。
+msg-form-version = 記入日からは通常{ $form }を使います（目安）。様式を確認してください。
 
 ## Command line
 
