@@ -433,16 +433,7 @@ fn chosen_sex_and_eras_are_circled_and_emphasised_services_underlined() {
     // One circle for the sex, one for the birth era, one per onset date given.
     assert_eq!(ellipses.len(), 2 + 3);
     // 4.(5): the emphasised service is underlined (two rules under its label), the others not.
-    let underlined = |label: &str| {
-        let page = &sheet.pages[1].marks;
-        page.iter().any(|m| match m {
-            Mark::Text { x, y, text, .. } if text == label => page.iter().any(|l| {
-                matches!(l, Mark::Line { x1, y1, y2, .. }
-                    if (x1 - x).abs() < 0.01 && (y1 - y2).abs() < 0.01 && *y1 > *y && *y1 < y + 2.0)
-            }),
-            _ => false,
-        })
-    };
+    let underlined = |label: &str| underlined_on(&sheet.pages[1].marks, label);
     let services = match op.answers.get("medical-services") {
         Some(Answer::Marked(m)) => m.clone(),
         other => panic!("{other:?}"),
@@ -456,6 +447,32 @@ fn chosen_sex_and_eras_are_circled_and_emphasised_services_underlined() {
             "{label}"
         );
     }
+    // An underline on a service left unchecked (an error that blocks the final copy) still shows
+    // on a draft copy: nothing the user marked is dropped.
+    let mut op = op;
+    op.answers.insert(
+        "medical-services",
+        Answer::Marked(ikensho::form::Marked {
+            selected: vec![],
+            emphasized: vec!["day-rehab".into()],
+        }),
+    );
+    let draft = ikensho::pdf::sheet(form_of(&op), &op, draft_copy()).unwrap();
+    assert!(underlined_on(
+        &draft.pages[1].marks,
+        &ja("choice-medical-services-day-rehab")
+    ));
+}
+
+/// Whether `label` on a page has two rules just under it (an underline).
+fn underlined_on(page: &[Mark], label: &str) -> bool {
+    page.iter().any(|m| match m {
+        Mark::Text { x, y, text, .. } if text == label => page.iter().any(|l| {
+            matches!(l, Mark::Line { x1, y1, y2, .. }
+                if (x1 - x).abs() < 0.01 && (y1 - y2).abs() < 0.01 && *y1 > *y && *y1 < y + 2.0)
+        }),
+        _ => false,
+    })
 }
 
 #[test]

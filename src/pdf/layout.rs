@@ -83,11 +83,12 @@ impl<'a> Values<'a> {
         v.text() == Some(choice) || v.has(choice)
     }
 
+    /// Underlined as the user marked it, even beside an unchecked box: that is a validation
+    /// error which blocks the final copy, and a draft copy shows what was entered rather than
+    /// silently dropping it.
     fn emphasized(&self, id: &str, choice: &str) -> bool {
         match self.value(id) {
-            ValueRef::Marked(m) => {
-                m.selected.iter().any(|c| c == choice) && m.emphasized.iter().any(|c| c == choice)
-            }
+            ValueRef::Marked(m) => m.emphasized.iter().any(|c| c == choice),
             _ => false,
         }
     }
