@@ -637,7 +637,7 @@ fn text_over_its_box_is_counted_and_the_final_print_waits_for_the_continuation_s
     assert!(n > long.chars().count());
     h.get_by_label_contains(&format!("{n} 字（用紙の目安の約 400 字を約 {} 字超えています。小さい文字でも入りきらない分は別紙に続きます）", n - 400));
     to_review(&mut h, true);
-    h.get_by_label_contains("次の項目は用紙の枠に入りきらず別紙に続きます");
+    h.get_by_label_contains("次の項目は用紙の枠に入りきらず別紙に続きます：特記すべき事項。短くするか、下の「別紙に続くことを確認しました」");
     let paper = h.get_by_label("確定して紙で提出（印刷）");
     assert!(paper.accesskit_node().is_disabled());
     // 山田 花子's municipality takes opinions through the hub.
@@ -646,8 +646,11 @@ fn text_over_its_box_is_counted_and_the_final_print_waits_for_the_continuation_s
             .accesskit_node()
             .is_disabled()
     );
-    h.get_by_label_contains("別紙に続くことを確認しました")
-        .click();
+    h.get_by_role_and_label(
+        Role::CheckBox,
+        "別紙に続くことを確認しました（枠に入りきらない記載を別紙に印刷します）",
+    )
+    .click();
     h.run();
     let paper = h.get_by_label("確定して紙で提出（印刷）");
     assert!(!paper.accesskit_node().is_disabled());

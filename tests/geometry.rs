@@ -245,17 +245,35 @@ fn every_screen_fits(view: View) {
         }
     }
 
-    // 確認と署名 of the R8 opinion: every button reached and visible.
+    // 確認と署名 of the R8 opinion, its 特記 over the box so that the continuation sheet waits
+    // to be accepted: every button and the acceptance reached and visible.
     h.state_mut().request(Intent::Open(r8));
     h.run();
+    h.state_mut()
+        .editor
+        .as_mut()
+        .unwrap()
+        .opinion
+        .answers
+        .insert(
+            "special-notes",
+            ikensho::form::Answer::Text("夜間の徘徊があり、家族が見守りを続けている。".repeat(200)),
+        );
     h.state_mut().request(Intent::Review);
     h.run_steps(3);
     wait_until(&mut h, "the route", |a| a.review.route.is_some());
+    assert!(!h.state().review.continuation.is_empty());
     let visits = tab_round(&mut h, 300);
     problems.extend(hidden(&visits, screen, "review"));
     problems.extend(missing(
         &visits,
-        &[(Role::Button, text(view.lang, "app-back-to-editor"))],
+        &[
+            (
+                Role::CheckBox,
+                text(view.lang, "app-review-allow-continuation"),
+            ),
+            (Role::Button, text(view.lang, "app-back-to-editor")),
+        ],
         "review",
     ));
 

@@ -700,8 +700,12 @@ fn a_final_r8_print_with_a_continuation_sheet_waits_for_the_physician_to_accept_
         Err(ikensho::pdf::stored::PrintError::Continuation { items }) => {
             assert_eq!(items, vec!["special-notes".to_string()]);
             for lang in Lang::ALL {
-                let text =
-                    ikensho::pdf::continuation_message(Locales::builtin().unwrap(), lang, &items);
+                let text = ikensho::pdf::continuation_message(
+                    Locales::builtin().unwrap(),
+                    lang,
+                    "print-continuation-refused",
+                    &items,
+                );
                 let d = ikensho::form::describe::Describer {
                     locales: Locales::builtin().unwrap(),
                     lang,

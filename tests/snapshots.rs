@@ -100,6 +100,17 @@ fn every_screen(w: f32, h: f32, zoom: f32, lang: Lang) {
     h.run();
     h.event(egui::Event::Text("アルツハイマー型認知症".into()));
     h.run();
+    // 特記 far over its box: the review asks to accept the continuation sheet (R8).
+    h.state_mut()
+        .editor
+        .as_mut()
+        .unwrap()
+        .jump_to("special-notes");
+    h.run();
+    h.event(egui::Event::Text(
+        "夜間の徘徊があり、家族が見守りを続けている。".repeat(200),
+    ));
+    h.run();
     h.state_mut().request(Intent::Editor(
         ikensho::app::editor::EditorIntent::ReviewClerkItems,
     ));
@@ -110,6 +121,9 @@ fn every_screen(w: f32, h: f32, zoom: f32, lang: Lang) {
     });
     shot(&mut h, "review");
 
+    h.get_by_label(&t(lang, "app-review-allow-continuation"))
+        .click();
+    h.run();
     h.get_by_label(&t(lang, "app-sign-and-send")).click();
     h.run_steps(3);
     wait_until(&mut h, "the card status", |a| {

@@ -199,6 +199,7 @@ app-emphasized = { $label } (especially needed)
 app-request-due = Request { $request } (due { $due })
 app-panel-worklist-count = To check ({ $count })
 app-settings-saved-check-code = Saved. The institution code's check digit or prefecture does not match the usual rule; please check the number.
+app-review-continuation = The R8 form has no note for a continuation sheet, and some municipalities ask that nothing be written outside the boxes. These items do not fit their boxes and would go on to a continuation sheet: { $items }. Shorten them, or tick "I accept the continuation sheet" below before finalising.
 app-review-allow-continuation = I accept the continuation sheet (text that does not fit its box is printed on it)
 cli-demo-ready = The demo is ready ({ $dir }). Hub simulator: { $url }. Sign in as sato (physician), suzuki (clerk) or kanri (administrator), password { $password } for each. Virtual HPKI card PIN: { $pin }. { $drafts } new requests taken in as drafts.
 cli-demo-failed = The demo could not be prepared ({ $detail }).

@@ -163,6 +163,7 @@ app-emphasized = { $label }（特に必要）
 app-request-due = 依頼番号 { $request }（提出期限 { $due }）
 app-panel-worklist-count = 要確認（{ $count }）
 app-settings-saved-check-code = 保存しました。医療機関コードは検証番号か都道府県番号が目安と合いません。番号をご確認ください。
+app-review-continuation = 令和8年様式には別紙の記載がなく、枠の外に書かないよう求める市町村があります。次の項目は用紙の枠に入りきらず別紙に続きます：{ $items }。短くするか、下の「別紙に続くことを確認しました」にチェックを付けてから確定してください。
 app-review-allow-continuation = 別紙に続くことを確認しました（枠に入りきらない記載を別紙に印刷します）
 cli-demo-ready = デモの準備ができました（{ $dir }）。ハブのシミュレーター: { $url }。サインイン: sato（医師）・suzuki（事務）・kanri（管理者）、パスワードはどれも { $password }。仮想HPKIカードのPIN: { $pin }。新しい作成依頼 { $drafts } 件を下書きにしました。
 cli-demo-failed = デモを準備できません（{ $detail }）。

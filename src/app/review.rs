@@ -265,6 +265,7 @@ impl IkenshoApp {
                                 crate::pdf::continuation_message(
                                     l,
                                     lang,
+                                    "app-review-continuation",
                                     &self.review.continuation,
                                 ),
                             );

@@ -550,7 +550,7 @@ fn print(
 /// The refusal of a final print whose text would go on to a 別紙 on the R8 form.
 fn continuation_text(lang: Lang, items: &[String]) -> String {
     Locales::builtin()
-        .map(|l| crate::pdf::continuation_message(l, lang, items))
+        .map(|l| crate::pdf::continuation_message(l, lang, "app-review-continuation", items))
         .unwrap_or_default()
 }
 

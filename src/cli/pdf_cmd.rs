@@ -137,7 +137,12 @@ fn from_store(ctx: &Ctx<'_>, a: &PdfArgs, id: i64) -> Result<(Printed, &'static 
         PrintError::Continuation { items } => {
             eprintln!(
                 "{}",
-                crate::pdf::continuation_message(ctx.locales, ctx.lang, &items)
+                crate::pdf::continuation_message(
+                    ctx.locales,
+                    ctx.lang,
+                    "print-continuation-refused",
+                    &items,
+                )
             );
             exit::FAILED
         }

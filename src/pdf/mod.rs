@@ -116,11 +116,13 @@ pub fn render(form: &FormDef, op: &Opinion, opts: PrintOptions) -> Result<Printe
     })
 }
 
-/// Why a final print was refused because text would go on to a continuation sheet on the R8
-/// form, in `lang`, naming the items.
+/// Why a final print waits because text would go on to a continuation sheet on the R8 form, in
+/// `lang`, naming the items: `print-continuation-refused` for the command line,
+/// `app-review-continuation` for the window.
 pub fn continuation_message(
     locales: &Locales,
     lang: crate::i18n::Lang,
+    key: &str,
     items: &[String],
 ) -> String {
     let form = FormDef::builtin(crate::form::FormVersion::R8).ok();
@@ -133,7 +135,7 @@ pub fn continuation_message(
         .collect();
     locales.text_with(
         lang,
-        "print-continuation-refused",
+        key,
         &[("items", labels.join(&locales.text(lang, "app-sep", None)))],
     )
 }
