@@ -11,7 +11,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use ikensho::app::{CardSetup, IkenshoApp, Screen, Services};
+use ikensho::app::{IkenshoApp, Screen, Services};
 use ikensho::form::Opinion;
 use ikensho::i18n::Lang;
 use ikensho::store::{NewOpinion, NewUser, Role as UserRole, Store};
@@ -55,7 +55,10 @@ fn services(dir: &Path) -> Services {
         data_dir: dir.to_path_buf(),
         hub: None,
         hub_problem: None,
-        card: CardSetup::Virtual(dir.join("card")),
+        card: std::sync::Arc::new(ikensho::card::virt::VirtualSource {
+            dir: dir.join("card"),
+        }),
+        from_settings: false,
         chain: Vec::new(),
         poll: Duration::from_secs(3600),
     }

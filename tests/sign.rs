@@ -60,10 +60,10 @@ impl Transport for Recording<'_> {
 }
 
 impl CardAccess for Recording<'_> {
-    fn session<R>(
+    fn exclusive(
         &mut self,
-        f: &mut dyn FnMut(&mut dyn Transport) -> CardResult<R>,
-    ) -> CardResult<R> {
+        f: &mut dyn FnMut(&mut dyn Transport) -> CardResult<()>,
+    ) -> CardResult<()> {
         f(self)
     }
 }

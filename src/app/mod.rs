@@ -23,7 +23,7 @@ use crate::store::{Action, DisplaySettings, OpinionInfo, Query, Session, State, 
 use editor::{Editor, EditorIntent};
 use work::{Done, Worker};
 
-pub use work::{CardSetup, Services};
+pub use work::Services;
 
 /// What a screen asks for; applied once per frame, after the screens are drawn.
 #[derive(Debug, Clone, PartialEq)]

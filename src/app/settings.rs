@@ -67,7 +67,7 @@ impl IkenshoApp {
     /// Builds the hub client and card set-up again from the saved settings.
     fn reload_services(&mut self) {
         let data_dir = self.worker.services.data_dir.clone();
-        if matches!(self.worker.services.card, super::CardSetup::Reader(_)) {
+        if self.worker.services.from_settings {
             let fresh = Services::from_store(&self.store, &data_dir, self.lang);
             self.worker.services = fresh;
             self.worker.stop_delivery();

@@ -4,15 +4,15 @@
 //! what it received, as long as somebody is signed in.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::Duration;
 
 use jiff::civil::Date;
 
 use crate::card::hpki::{HpkiCard, PinStatus};
-use crate::card::pcsc::PcscReader;
-use crate::card::virt::VirtualCard;
-use crate::card::{CardAccess, CardError, Pin};
+use crate::card::pcsc::PcscSource;
+use crate::card::{CardError, CardSource, Pin};
 use crate::form::FormDef;
 use crate::hub::client::{HubClient, HubError};
 use crate::hub::fhir::{DocumentIds, document_bytes};
@@ -22,15 +22,6 @@ use crate::i18n::{Lang, Locales};
 use crate::pdf::stored::{Copy, PrintError, StoredPrint, print_stored};
 use crate::sign::cms::{SignError, sign_document};
 use crate::store::{Finish, Session, Store, StoreError};
-
-/// Which card to sign with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CardSetup {
-    /// The virtual HPKI card kept in this folder, in process (the demo).
-    Virtual(PathBuf),
-    /// A PC/SC reader through pcscd; `None`: the first reader.
-    Reader(Option<String>),
-}
 
 /// What the program works with besides the store on the UI thread.
 #[derive(Clone)]
@@ -43,7 +34,11 @@ pub struct Services {
     pub hub: Option<HubClient>,
     /// Why there is no hub (a message for the user), when there is none.
     pub hub_problem: Option<String>,
-    pub card: CardSetup,
+    /// Where the card comes from: the PC/SC readers, or a card the demo or a test injects.
+    pub card: Arc<dyn CardSource>,
+    /// Built from the store's settings, and built again when they change; not when the demo or a
+    /// test set the services up.
+    pub from_settings: bool,
     /// The signing CA certificates sent with each signature (DER).
     pub chain: Vec<Vec<u8>>,
     /// How long a delivery pass waits before the next one.
@@ -73,7 +68,10 @@ impl Services {
             data_dir: data_dir.to_path_buf(),
             hub,
             hub_problem,
-            card: CardSetup::Reader((!c.reader.is_empty()).then(|| c.reader.clone())),
+            card: Arc::new(PcscSource {
+                configured: (!c.reader.is_empty()).then(|| c.reader.clone()),
+            }),
+            from_settings: true,
             chain,
             poll: Duration::from_secs(30),
         }
@@ -394,40 +392,17 @@ fn run(services: &Services, session: &Session, lang: Lang, job: Job) -> Done {
 }
 
 fn readers(services: &Services) -> Result<Vec<String>, CardError> {
-    match &services.card {
-        CardSetup::Virtual(_) => Ok(vec![VIRTUAL_READER.to_owned()]),
-        CardSetup::Reader(_) => crate::card::pcsc::readers(),
-    }
-}
-
-/// The name shown for the demo's in-process virtual card.
-pub const VIRTUAL_READER: &str = "Virtual HPKI card (demo)";
-
-fn chosen<'a>(services: &'a Services, reader: Option<&'a str>) -> Option<&'a str> {
-    match &services.card {
-        CardSetup::Reader(configured) => reader.or(configured.as_deref()),
-        CardSetup::Virtual(_) => None,
-    }
+    services.card.readers()
 }
 
 fn card_status(services: &Services, reader: Option<&str>) -> Result<CardInfo, CardError> {
-    fn status<A: CardAccess>(card: A, name: String) -> Result<CardInfo, CardError> {
-        let mut card = HpkiCard::new(card);
-        card.certificate()?;
-        Ok(CardInfo {
-            reader: name,
-            status: card.pin_status()?,
-        })
-    }
-    match &services.card {
-        CardSetup::Virtual(dir) => status(VirtualCard::open(dir)?, VIRTUAL_READER.to_owned()),
-        CardSetup::Reader(_) => {
-            let r = PcscReader::open(chosen(services, reader))?;
-            r.wait_for_card(Duration::from_secs(3))?;
-            let name = r.name();
-            status(r, name)
-        }
-    }
+    let (access, name) = services.card.open(services.card.chosen(reader))?;
+    let mut card = HpkiCard::new(access);
+    card.certificate()?;
+    Ok(CardInfo {
+        reader: name,
+        status: card.pin_status()?,
+    })
 }
 
 enum Failure {
@@ -455,16 +430,6 @@ fn sign_and_queue(
     pin: &Pin,
     confirm_carried: bool,
 ) -> Result<(), Failure> {
-    fn sign<A: CardAccess>(
-        card: A,
-        pin: &Pin,
-        chain: &[Vec<u8>],
-        doc: &[u8],
-    ) -> Result<Vec<u8>, SignError> {
-        let mut card = HpkiCard::new(card);
-        let cert = card.certificate()?;
-        sign_document(&mut card, pin, &cert, chain, doc).map(|(cms, _)| cms)
-    }
     let mut store = Store::open(&services.db)?;
     let opened = store.open_opinion(session, opinion_id)?;
     let form = FormDef::builtin(opened.opinion.form_version)
@@ -472,15 +437,11 @@ fn sign_and_queue(
     let locales =
         Locales::builtin().map_err(|_| StoreError::Form("built-in locales".to_owned()))?;
     let doc = document_bytes(form, &opened.opinion, &DocumentIds::new_now(), locales);
-    let cms = match &services.card {
-        CardSetup::Virtual(dir) => sign(VirtualCard::open(dir)?, pin, &services.chain, &doc),
-        CardSetup::Reader(_) => {
-            let r = PcscReader::open(chosen(services, reader))?;
-            r.wait_for_card(Duration::from_secs(3))?;
-            sign(r, pin, &services.chain, &doc)
-        }
-    }
-    .map_err(Failure::Sign)?;
+    let (access, _) = services.card.open(services.card.chosen(reader))?;
+    let mut card = HpkiCard::new(access);
+    let cert = card.certificate()?;
+    let (cms, _) =
+        sign_document(&mut card, pin, &cert, &services.chain, &doc).map_err(Failure::Sign)?;
     store.finish(
         session,
         opinion_id,

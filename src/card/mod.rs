@@ -1,6 +1,6 @@
 //! The physician's HPKI card (医師資格証): APDUs, the signing protocol of the JAHIS guideline over a
-//! transport, the PC/SC transport, and a virtual card with the same file model for tests and the
-//! demo. See `../shared/specs/hpki-card.md`.
+//! transport, the PC/SC transport, the [`CardSource`] the program gets its card from, and a virtual
+//! card with the same file model for tests and the demo. See `../shared/specs/hpki-card.md`.
 //!
 //! The PIN is a [`Pin`]: checked for shape, never printed (its `Debug` is redacted), wiped when
 //! dropped, sent once per signature and never retried by the program.
@@ -123,13 +123,49 @@ pub trait Transport {
 }
 
 /// Something that holds a card: runs a whole command sequence in one exclusive session (one PC/SC
-/// transaction), so no other program can interleave between VERIFY and the signature.
+/// transaction), so no other program can interleave between VERIFY and the signature. Object-safe,
+/// so that the program can hold whichever card its [`CardSource`] gives.
 pub trait CardAccess {
-    fn session<R>(&mut self, f: &mut dyn FnMut(&mut dyn Transport) -> Result<R>) -> Result<R>;
+    /// Runs `f` in one exclusive session.
+    fn exclusive(&mut self, f: &mut dyn FnMut(&mut dyn Transport) -> Result<()>) -> Result<()>;
+
+    /// Runs `f` in one exclusive session and returns what it returns.
+    fn session<R>(&mut self, f: &mut dyn FnMut(&mut dyn Transport) -> Result<R>) -> Result<R>
+    where
+        Self: Sized,
+    {
+        let mut out = None;
+        self.exclusive(&mut |t| {
+            out = Some(f(t)?);
+            Ok(())
+        })?;
+        // `exclusive` returned Ok only after `f` did.
+        out.ok_or(CardError::Malformed("session"))
+    }
 }
 
-impl<A: CardAccess> CardAccess for &mut A {
-    fn session<R>(&mut self, f: &mut dyn FnMut(&mut dyn Transport) -> Result<R>) -> Result<R> {
-        (**self).session(f)
+impl<A: CardAccess + ?Sized> CardAccess for &mut A {
+    fn exclusive(&mut self, f: &mut dyn FnMut(&mut dyn Transport) -> Result<()>) -> Result<()> {
+        (**self).exclusive(f)
     }
+}
+
+impl<A: CardAccess + ?Sized> CardAccess for Box<A> {
+    fn exclusive(&mut self, f: &mut dyn FnMut(&mut dyn Transport) -> Result<()>) -> Result<()> {
+        (**self).exclusive(f)
+    }
+}
+
+/// Where the program's cards come from, chosen when it starts: the PC/SC readers
+/// ([`pcsc::PcscSource`]), or a card a test or the demo injects.
+pub trait CardSource: Send + Sync {
+    /// The readers this source offers, by name.
+    fn readers(&self) -> Result<Vec<String>>;
+
+    /// The configured reader, unless the user chose another: what [`CardSource::open`] is given.
+    fn chosen<'a>(&'a self, asked: Option<&'a str>) -> Option<&'a str>;
+
+    /// The card in `reader` (`None`: the source's default), waiting briefly for one to be
+    /// inserted; with the name of the reader it is in.
+    fn open(&self, reader: Option<&str>) -> Result<(Box<dyn CardAccess + Send>, String)>;
 }

@@ -147,7 +147,7 @@ impl Transport for InTransaction<'_, '_> {
 }
 
 impl CardAccess for PcscReader {
-    fn session<R>(&mut self, f: &mut dyn FnMut(&mut dyn Transport) -> Result<R>) -> Result<R> {
+    fn exclusive(&mut self, f: &mut dyn FnMut(&mut dyn Transport) -> Result<()>) -> Result<()> {
         let result = {
             let card = self.connect()?;
             let tx = card.transaction().map_err(map)?;
@@ -162,5 +162,29 @@ impl CardAccess for PcscReader {
             self.card = None;
         }
         result
+    }
+}
+
+/// The cards in the PC/SC readers, through pcscd; `configured` is the reader set in 設定 (`None`:
+/// the first reader).
+#[derive(Debug, Clone, Default)]
+pub struct PcscSource {
+    pub configured: Option<String>,
+}
+
+impl super::CardSource for PcscSource {
+    fn readers(&self) -> Result<Vec<String>> {
+        readers()
+    }
+
+    fn chosen<'a>(&'a self, asked: Option<&'a str>) -> Option<&'a str> {
+        asked.or(self.configured.as_deref())
+    }
+
+    fn open(&self, reader: Option<&str>) -> Result<(Box<dyn CardAccess + Send>, String)> {
+        let r = PcscReader::open(reader)?;
+        r.wait_for_card(Duration::from_secs(3))?;
+        let name = r.name();
+        Ok((Box::new(r), name))
     }
 }

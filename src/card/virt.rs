@@ -392,7 +392,33 @@ impl Transport for VirtualCard {
 }
 
 impl CardAccess for VirtualCard {
-    fn session<R>(&mut self, f: &mut dyn FnMut(&mut dyn Transport) -> Result<R>) -> Result<R> {
+    fn exclusive(&mut self, f: &mut dyn FnMut(&mut dyn Transport) -> Result<()>) -> Result<()> {
         f(self)
+    }
+}
+
+/// The virtual card kept in a folder, in process, as the only "reader" (the demo).
+#[derive(Debug, Clone)]
+pub struct VirtualSource {
+    pub dir: std::path::PathBuf,
+}
+
+/// The name shown for the demo's in-process virtual card.
+pub const VIRTUAL_READER: &str = "Virtual HPKI card (demo)";
+
+impl super::CardSource for VirtualSource {
+    fn readers(&self) -> Result<Vec<String>> {
+        Ok(vec![VIRTUAL_READER.to_owned()])
+    }
+
+    fn chosen<'a>(&'a self, _asked: Option<&'a str>) -> Option<&'a str> {
+        None
+    }
+
+    fn open(&self, _reader: Option<&str>) -> Result<(Box<dyn CardAccess + Send>, String)> {
+        Ok((
+            Box::new(VirtualCard::open(&self.dir)?),
+            VIRTUAL_READER.to_owned(),
+        ))
     }
 }

@@ -9,8 +9,8 @@ use zeroize::Zeroizing;
 
 use super::exit;
 use super::store_cmds::{Ctx, Outcome};
+use crate::app::Services;
 use crate::app::work::pem_chain;
-use crate::app::{CardSetup, Services};
 use crate::card::virt::{Behaviour, VirtualCard};
 use crate::hub::client::{HubClient, Terminal};
 use crate::hub::pki::der_pair;
@@ -184,7 +184,10 @@ pub fn prepare(dir: &Path) -> Result<Demo, String> {
         data_dir: dir.to_path_buf(),
         hub: Some(client),
         hub_problem: None,
-        card: CardSetup::Virtual(dir.join("card")),
+        card: std::sync::Arc::new(crate::card::virt::VirtualSource {
+            dir: dir.join("card"),
+        }),
+        from_settings: false,
         chain: pem_chain(&chain),
         poll: std::time::Duration::from_secs(2),
     };
