@@ -4,8 +4,7 @@
 //! delivered to the simulator (target: under 15 s); 50 when run as a test (`cargo test --benches`).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+use ikensho_testkit::fixtures as common;
 
 use std::path::Path;
 use std::process::Command;
@@ -15,18 +14,19 @@ use base64::Engine;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ikensho::hub::fhir::{DocumentIds, document_bytes};
 use ikensho::hub::outbox::{Answer, Backoff, deliver_due};
-use ikensho::hub::pki::HubPki;
-use ikensho::hub::sim::{Faults, Simulator};
 use ikensho::hub::wire::{OpenRequest, Submission};
 use ikensho::i18n::Locales;
 use ikensho::store::outbox::Delivery;
 use ikensho::store::{Durability, Store};
+use ikensho_testkit::hub_pki::HubPki;
+use ikensho_testkit::sim::{Faults, Simulator};
 
 const INSTITUTION: &str = "1310123455";
 
 fn start_sim(dir: &Path, pki: &HubPki) -> Simulator {
     let sim = Simulator::start(dir, 0, pki, Vec::new(), Faults::default()).unwrap();
-    sim.add_insurer(&ikensho::hub::sim::demo_insurer()).unwrap();
+    sim.add_insurer(&ikensho_testkit::sim::demo_insurer())
+        .unwrap();
     sim
 }
 

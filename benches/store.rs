@@ -19,8 +19,7 @@ use ikensho::form::{Answer, Applicant, DateInput, Opinion, Request};
 use ikensho::store::{Durability, NewOpinion, Query, Session, State, Store};
 use rusqlite::params;
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+use ikensho_testkit::fixtures as common;
 
 use common::PASSWORD;
 

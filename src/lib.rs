@@ -1,9 +1,7 @@
 //! ikensho: the 主治医意見書 (attending physician's opinion for 要介護認定) — fill, validate,
 //! print, sign and send. See ARCHITECTURE.md for the map.
 
-pub mod app;
 pub mod card;
-pub mod cli;
 pub mod form;
 pub mod hub;
 pub mod i18n;

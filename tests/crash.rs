@@ -13,7 +13,7 @@ use std::time::Duration;
 use ikensho::form::{Answer, Applicant, Opinion};
 use ikensho::store::{Durability, NewOpinion, Store};
 
-mod common;
+use ikensho_testkit::fixtures as common;
 
 use common::PASSWORD;
 const KILLS: usize = 60;

@@ -4,7 +4,7 @@
 //! with SIGKILL midway and started again.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-mod common;
+use ikensho_testkit::fixtures as common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use ikensho::hub::client::{HubClient, Terminal};
 use ikensho::hub::outbox::{Backoff, deliver_due};
-use ikensho::hub::pki::{HubPki, der_pair};
-use ikensho::hub::sim::{Faults, Simulator};
 use ikensho::store::outbox::Delivery;
 use ikensho::store::{Durability, Store};
+use ikensho_testkit::hub_pki::{HubPki, der_pair};
+use ikensho_testkit::sim::{Faults, Simulator};
 
 const INSTITUTION: &str = "1310123455";
 const N: usize = 300;
@@ -35,7 +35,8 @@ const BACKOFF: Backoff = Backoff {
 fn setup(dir: &Path, faults: Faults) -> (HubPki, Simulator) {
     let hub = HubPki::generate(INSTITUTION, "T-0001").unwrap();
     let sim = Simulator::start(&dir.join("sim"), 0, &hub, Vec::new(), Faults::default()).unwrap();
-    sim.add_insurer(&ikensho::hub::sim::demo_insurer()).unwrap();
+    sim.add_insurer(&ikensho_testkit::sim::demo_insurer())
+        .unwrap();
     let mut p = common::people(&dir.join("ikensho.sqlite"), Durability::Normal);
     let requests: Vec<_> = (0..N)
         .map(|i| common::open_request(&format!("REQ-F-{i:04}")))

@@ -3,7 +3,7 @@
 //! linkId is one the Questionnaire defines.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-mod common;
+use ikensho_testkit::fixtures as common;
 
 use std::collections::BTreeSet;
 

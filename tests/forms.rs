@@ -2,7 +2,7 @@
 //! file is refused with a message that names the line of the problem.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-mod common;
+use ikensho_testkit::fixtures as common;
 
 use ikensho::form::def::FormDef;
 use ikensho::form::{FormVersion, ItemKind};

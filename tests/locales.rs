@@ -2,7 +2,7 @@
 //! a form file uses present, and every finding rendered without a gap.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-mod common;
+use ikensho_testkit::fixtures as common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

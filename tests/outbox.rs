@@ -4,7 +4,7 @@
 //! script; the mTLS client against the hub simulator is the real one (issue 6, next).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-mod common;
+use ikensho_testkit::fixtures as common;
 
 use std::collections::VecDeque;
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! (`pdftotext`, `pdffonts`, `pdfinfo`, `pdftoppm`) and `qpdf --check`, plus golden page images.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-mod common;
+use ikensho_testkit::fixtures as common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

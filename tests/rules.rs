@@ -3,7 +3,7 @@
 //! complete valid examples in tests/data and change as little as possible.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-mod common;
+use ikensho_testkit::fixtures as common;
 
 use common::{answer_date, first_insured, r3_first_insured, second_insured, today};
 use ikensho::form::validate::msg;

@@ -2,16 +2,16 @@
 //! `openssl cms -verify`. The same through the real pcscd is in `tests/pcsc.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-mod common;
+use ikensho_testkit::fixtures as common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use ikensho::card::hpki::{HpkiCard, PinStatus, Variant};
-use ikensho::card::virt::{Behaviour, Variants, VirtualCard};
 use ikensho::card::{CardAccess, CardError, Pin, Result as CardResult, Transport};
 use ikensho::sign::cms::{VerifyError, load_trust_anchors, sign_document, verify};
-use ikensho::sign::pki::TestPki;
+use ikensho_testkit::sign_pki::TestPki;
+use ikensho_testkit::virt::{Behaviour, Variants, VirtualCard};
 use zeroize::Zeroizing;
 
 const PIN: &str = "1234";

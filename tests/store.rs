@@ -2,7 +2,7 @@
 //! diff, the audit chain (tampered with through the sqlite3 shell), search, backup and restore.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-mod common;
+use ikensho_testkit::fixtures as common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -8,7 +8,6 @@
 pub mod apdu;
 pub mod hpki;
 pub mod pcsc;
-pub mod virt;
 
 use zeroize::Zeroizing;
 

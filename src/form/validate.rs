@@ -289,7 +289,7 @@ fn eval(cond: &Cond, op: &Opinion, form: &FormDef, shown: &[bool], second: bool)
 }
 
 /// The Gregorian date of a full date item (和暦 or ISO), when it can be read.
-pub(crate) fn date_of(op: &Opinion, form: &FormDef, id: &str) -> Option<Date> {
+pub fn date_of(op: &Opinion, form: &FormDef, id: &str) -> Option<Date> {
     let item = form.item(id)?;
     match op.value(item) {
         ValueRef::Date(d) => WarekiDate::parse(&d.era, &d.year, &d.month, &d.day, false)

@@ -6,7 +6,5 @@ pub mod client;
 pub mod fhir;
 pub mod flow;
 pub mod outbox;
-pub mod pki;
-pub mod sim;
 pub mod terminal;
 pub mod wire;

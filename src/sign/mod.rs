@@ -3,4 +3,3 @@
 //! configured trust anchors. See `../shared/specs/hub-api.md` (The signature).
 
 pub mod cms;
-pub mod pki;

@@ -22,10 +22,10 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
 
-use super::pki::{HubPki, der_pair};
-use super::wire::{
+use crate::hub::wire::{
     Insurer, OpenRequest, OpenRequests, OpinionStatus, Problem, ProblemItem, Receipt, Submission,
 };
+use crate::hub_pki::{HubPki, der_pair};
 
 /// Faults to inject, for the delivery tests.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -492,7 +492,7 @@ fn check_document(bytes: &[u8]) -> Vec<ProblemItem> {
     };
     let q = qr["resource"]["questionnaire"].as_str().unwrap_or_default();
     let version = q
-        .strip_prefix(super::fhir::QUESTIONNAIRE_URL)
+        .strip_prefix(crate::hub::fhir::QUESTIONNAIRE_URL)
         .and_then(|v| v.strip_prefix('|'))
         .and_then(crate::form::FormVersion::parse);
     let Some(form) = version.and_then(|v| crate::form::FormDef::builtin(v).ok()) else {

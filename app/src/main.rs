@@ -1,5 +1,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    ikensho::cli::run()
+    ikensho_app::cli::run()
 }

@@ -15,10 +15,10 @@ use std::time::Duration;
 
 use ikensho::card::hpki::{HpkiCard, PinStatus, Variant};
 use ikensho::card::pcsc::PcscReader;
-use ikensho::card::virt::{Behaviour, Variants, VirtualCard};
 use ikensho::card::{CardError, Pin};
 use ikensho::sign::cms::{VerifyError, load_trust_anchors, sign_document, verify};
-use ikensho::sign::pki::TestPki;
+use ikensho_testkit::sign_pki::TestPki;
+use ikensho_testkit::virt::{Behaviour, Variants, VirtualCard};
 use zeroize::Zeroizing;
 
 const READER: &str = "Virtual PCD 00 00";

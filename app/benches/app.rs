@@ -11,10 +11,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use ikensho::app::{IkenshoApp, Screen, Services};
 use ikensho::form::Opinion;
 use ikensho::i18n::Lang;
 use ikensho::store::{NewOpinion, NewUser, Role as UserRole, Store};
+use ikensho_app::app::{IkenshoApp, Screen, Services};
 
 const PASSWORD: &str = "bench-password-1";
 
@@ -30,7 +30,7 @@ fn store(dir: &Path) -> Store {
         })
         .unwrap();
     let doctor = store.sign_in("sato", PASSWORD).unwrap();
-    let op = Opinion::from_json(include_str!("../tests/data/valid-first-insured.json")).unwrap();
+    let op = Opinion::from_json(include_str!("../../tests/data/valid-first-insured.json")).unwrap();
     let today = ikensho::form::Context::today_in_japan().today;
     let draft = store
         .create_opinion(
@@ -55,7 +55,7 @@ fn services(dir: &Path) -> Services {
         data_dir: dir.to_path_buf(),
         hub: None,
         hub_problem: None,
-        card: std::sync::Arc::new(ikensho::card::virt::VirtualSource {
+        card: std::sync::Arc::new(ikensho_testkit::virt::VirtualSource {
             dir: dir.join("card"),
         }),
         from_settings: false,
@@ -108,7 +108,7 @@ fn bench(c: &mut Criterion) {
     let mut blank = Harness::builder()
         .with_size(egui::vec2(1920.0, 1080.0))
         .build_eframe(|cc| {
-            ikensho::app::theme::fonts(&cc.egui_ctx);
+            ikensho_app::app::theme::fonts(&cc.egui_ctx);
             Blank
         });
     blank.run();

@@ -1,7 +1,6 @@
-//! Fixtures shared by the integration tests: the example opinions and a fixed "today".
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // test code
-
-pub mod ui;
+//! Fixtures shared by the tests: the example opinions (`tests/data`), a fixed "today", a store
+//! with its people, and helpers around them. Test code: it panics on what should not happen.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 
@@ -18,7 +17,7 @@ pub fn form(version: FormVersion) -> &'static FormDef {
 }
 
 pub fn read(name: &str) -> Opinion {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("example file");
     Opinion::from_json(&text).expect("example is readable")
 }
@@ -206,8 +205,8 @@ pub fn queue_many(p: &mut People, n: usize, prefix: &str) {
 }
 
 /// A hub client for `url` trusting `pki`'s CA and presenting its terminal certificate.
-pub fn hub_client(pki: &ikensho::hub::pki::HubPki, url: &str) -> ikensho::hub::client::HubClient {
-    let (cert, key) = ikensho::hub::pki::der_pair(&pki.terminal).unwrap();
+pub fn hub_client(pki: &crate::hub_pki::HubPki, url: &str) -> ikensho::hub::client::HubClient {
+    let (cert, key) = crate::hub_pki::der_pair(&pki.terminal).unwrap();
     let ca = der::EncodePem::to_pem(&pki.ca.cert, rsa::pkcs8::LineEnding::LF).unwrap();
     ikensho::hub::client::HubClient::new(
         url,

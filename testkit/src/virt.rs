@@ -13,9 +13,9 @@ use rsa::{Pkcs1v15Sign, RsaPrivateKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::apdu::{Command, Response};
-use super::hpki::{CERT_FID, KEY_FID, PIN_FID, PIN_REF, SHA256_DIGEST_INFO, SIGNING_AID};
-use super::{CardAccess, CardError, Result, Transport};
+use crate::card::apdu::{Command, Response};
+use crate::card::hpki::{CERT_FID, KEY_FID, PIN_FID, PIN_REF, SHA256_DIGEST_INFO, SIGNING_AID};
+use crate::card::{CardAccess, CardError, Result, Transport};
 
 /// The ATR the virtual card answers with (T=1).
 pub const ATR: [u8; 5] = [0x3B, 0x80, 0x80, 0x01, 0x01];
@@ -406,7 +406,7 @@ pub struct VirtualSource {
 /// The name shown for the demo's in-process virtual card.
 pub const VIRTUAL_READER: &str = "Virtual HPKI card (demo)";
 
-impl super::CardSource for VirtualSource {
+impl crate::card::CardSource for VirtualSource {
     fn readers(&self) -> Result<Vec<String>> {
         Ok(vec![VIRTUAL_READER.to_owned()])
     }

@@ -8,17 +8,17 @@ use std::time::Duration;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use ikensho::app::{IkenshoApp, Screen};
-use ikensho::cli::demo::{Demo, prepare};
 use ikensho::form::DateInput;
 use ikensho::form::opinion::Answer;
 use ikensho::i18n::Lang;
 use ikensho::store::Store;
+use ikensho_app::app::{IkenshoApp, Screen};
+use ikensho_app::cli::demo::{Demo, prepare};
 
 pub type H = Harness<'static, IkenshoApp>;
 
 /// A demo folder in `dir` with its simulator running; the harness owns the store.
-pub fn open(dir: &Path) -> (H, ikensho::hub::sim::Simulator) {
+pub fn open(dir: &Path) -> (H, ikensho_testkit::sim::Simulator) {
     let Demo {
         sim,
         store,
@@ -153,7 +153,7 @@ pub fn open_at(
     h: f32,
     zoom: f32,
     lang: Lang,
-) -> (H, ikensho::hub::sim::Simulator) {
+) -> (H, ikensho_testkit::sim::Simulator) {
     let Demo {
         sim,
         mut store,

@@ -11,11 +11,11 @@ mod common;
 use egui::accesskit::Role;
 use egui_kittest::SnapshotOptions;
 use egui_kittest::kittest::Queryable;
-use ikensho::app::{Intent, Screen};
 use ikensho::form::opinion::Answer;
 use ikensho::form::{DateInput, FormDef, FormVersion};
 use ikensho::i18n::{Lang, Locales};
 use ikensho::store::outbox::Delivery;
+use ikensho_app::app::{Intent, Screen};
 
 use common::ui::*;
 
@@ -112,7 +112,7 @@ fn every_screen(w: f32, h: f32, zoom: f32, lang: Lang) {
     ));
     h.run();
     h.state_mut().request(Intent::Editor(
-        ikensho::app::editor::EditorIntent::ReviewClerkItems,
+        ikensho_app::app::editor::EditorIntent::ReviewClerkItems,
     ));
     h.state_mut().request(Intent::Review);
     h.run_steps(3);

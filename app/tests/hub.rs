@@ -13,16 +13,16 @@ use std::time::Duration;
 use der::EncodePem;
 use ikensho::card::Pin;
 use ikensho::card::hpki::HpkiCard;
-use ikensho::card::virt::{Behaviour, VirtualCard};
 use ikensho::hub::client::{HubClient, HubError, Terminal};
 use ikensho::hub::fhir::{DocumentIds, document_bytes};
 use ikensho::hub::outbox::{Answer, Backoff, deliver_due};
-use ikensho::hub::pki::{HubPki, der_pair};
-use ikensho::hub::sim::{Faults, Simulator};
 use ikensho::i18n::Locales;
 use ikensho::sign::cms::sign_document;
-use ikensho::sign::pki::TestPki;
 use ikensho::store::{Durability, HubEvent, State};
+use ikensho_testkit::hub_pki::{HubPki, der_pair};
+use ikensho_testkit::sign_pki::TestPki;
+use ikensho_testkit::sim::{Faults, Simulator};
+use ikensho_testkit::virt::{Behaviour, VirtualCard};
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
 use zeroize::Zeroizing;
 
@@ -53,7 +53,8 @@ fn world() -> World {
         Faults::default(),
     )
     .unwrap();
-    sim.add_insurer(&ikensho::hub::sim::demo_insurer()).unwrap();
+    sim.add_insurer(&ikensho_testkit::sim::demo_insurer())
+        .unwrap();
     sim.add_request(INSTITUTION, &common::open_request("REQ-2026-000123"))
         .unwrap();
     // Files for curl and for the client.
@@ -77,7 +78,7 @@ fn world() -> World {
     }
 }
 
-fn terminal(issued: &ikensho::sign::pki::Issued) -> Terminal {
+fn terminal(issued: &ikensho_testkit::sign_pki::Issued) -> Terminal {
     let (cert, key) = der_pair(issued).unwrap();
     Terminal::from_der(vec![cert], key)
 }

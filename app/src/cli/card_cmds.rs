@@ -1,20 +1,15 @@
-//! The card and signature commands: `readers`, `sign`, `verify`, and for tests and the demo
-//! `test-pki` and `vcard` (the virtual HPKI card as a vpcd client).
+//! The card and signature commands: `readers`, `sign`, `verify`.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use zeroize::Zeroizing;
-
 use super::exit;
 use super::store_cmds::{Ctx, Outcome, read_secret};
 use crate::card::hpki::{HpkiCard, PinStatus};
 use crate::card::pcsc::{PcscReader, readers};
-use crate::card::virt::{Behaviour, Variants, VirtualCard};
 use crate::card::{CardError, Pin};
 use crate::sign::cms::{load_trust_anchors, sign_document, verify};
-use crate::sign::pki::TestPki;
 
 #[derive(clap::Args, Debug)]
 pub struct SignArgs {
@@ -40,50 +35,7 @@ pub struct VerifyArgs {
     trust: PathBuf,
 }
 
-#[derive(clap::Args, Debug)]
-pub struct VcardArgs {
-    /// The card's folder (card.json, key.pem, cert.der).
-    dir: PathBuf,
-    /// Make a new card in DIR from a test PKI folder (see `ikensho test-pki`); its PIN is read
-    /// from standard input.
-    #[arg(long)]
-    create_from: Option<PathBuf>,
-    /// Signing commands the card answers: both, a or b.
-    #[arg(long, value_parser = parse_variants)]
-    variants: Option<Variants>,
-    /// Refuse extended-length APDUs (the host must chain).
-    #[arg(long)]
-    no_extended: bool,
-    /// Take the card out right after a successful VERIFY.
-    #[arg(long)]
-    remove_after_verify: bool,
-    /// Sign with a key that is not the certificate's.
-    #[arg(long)]
-    wrong_key: bool,
-    /// Not an HPKI card (no signing application).
-    #[arg(long)]
-    not_hpki: bool,
-    /// Set the PIN tries left.
-    #[arg(long)]
-    tries: Option<u8>,
-    /// vpcd's address.
-    #[arg(long, default_value = "127.0.0.1:35963")]
-    vpcd: String,
-    /// Only create or change the card; do not connect to vpcd.
-    #[arg(long)]
-    no_serve: bool,
-}
-
-fn parse_variants(s: &str) -> Result<Variants, String> {
-    match s {
-        "both" => Ok(Variants::Both),
-        "a" | "A" => Ok(Variants::AOnly),
-        "b" | "B" => Ok(Variants::BOnly),
-        _ => Err(format!("unknown variants '{s}' (use both, a or b)")),
-    }
-}
-
-fn card_fail(ctx: &Ctx<'_>, e: &CardError) -> u8 {
+pub(super) fn card_fail(ctx: &Ctx<'_>, e: &CardError) -> u8 {
     ctx.say(e.key(), &e.args());
     match e {
         CardError::NoService
@@ -94,7 +46,7 @@ fn card_fail(ctx: &Ctx<'_>, e: &CardError) -> u8 {
     }
 }
 
-fn read_file(ctx: &Ctx<'_>, p: &Path) -> Result<Vec<u8>, u8> {
+pub(super) fn read_file(ctx: &Ctx<'_>, p: &Path) -> Result<Vec<u8>, u8> {
     std::fs::read(p).map_err(|e| {
         ctx.say(
             "err-io",
@@ -116,7 +68,7 @@ pub fn list_readers(ctx: &Ctx<'_>) -> Outcome {
 }
 
 /// Reads one line of standard input (a confirmation), trimmed.
-fn read_line() -> String {
+pub(super) fn read_line() -> String {
     let mut line = String::new();
     let _ = std::io::stdin().lock().read_line(&mut line);
     line.trim().to_owned()
@@ -226,71 +178,4 @@ pub fn verify_cmd(ctx: &Ctx<'_>, a: VerifyArgs) -> Outcome {
             Err(exit::ERRORS)
         }
     }
-}
-
-pub fn test_pki(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Outcome {
-    let pki = TestPki::generate(name).map_err(|e| {
-        ctx.say("cli-test-pki-failed", &[("detail", e.to_string())]);
-        exit::FAILED
-    })?;
-    pki.write(dir).map_err(|e| {
-        ctx.say("cli-test-pki-failed", &[("detail", e.to_string())]);
-        exit::UNREADABLE
-    })?;
-    ctx.say(
-        "cli-test-pki-written",
-        &[("path", dir.display().to_string())],
-    );
-    Ok(exit::CLEAN)
-}
-
-pub fn vcard(ctx: &Ctx<'_>, a: VcardArgs) -> Outcome {
-    let fail = |e: CardError| card_fail(ctx, &e);
-    let mut card = match &a.create_from {
-        Some(pki) => {
-            use rsa::pkcs8::DecodePrivateKey;
-            let key_pem = std::fs::read_to_string(pki.join("physician.key.pem")).map_err(|e| {
-                ctx.say(
-                    "err-io",
-                    &[
-                        ("path", pki.display().to_string()),
-                        ("detail", e.to_string()),
-                    ],
-                );
-                exit::UNREADABLE
-            })?;
-            let key = rsa::RsaPrivateKey::from_pkcs8_pem(&key_pem).map_err(|_| exit::UNREADABLE)?;
-            let cert_pem = read_file(ctx, &pki.join("physician.pem"))?;
-            let cert = x509_cert::Certificate::load_pem_chain(&cert_pem)
-                .ok()
-                .and_then(|c| c.into_iter().next())
-                .and_then(|c| der::Encode::to_der(&c).ok())
-                .ok_or(exit::UNREADABLE)?;
-            // The test card's PIN, one line of standard input, checked like a real PIN.
-            let typed = Zeroizing::new(read_line());
-            Pin::new(typed.clone()).map_err(fail)?;
-            VirtualCard::create(&a.dir, &key, &cert, &typed, Behaviour::default()).map_err(fail)?
-        }
-        None => VirtualCard::open(&a.dir).map_err(fail)?,
-    };
-    let mut b = card.behaviour();
-    if let Some(v) = a.variants {
-        b.variants = v;
-    }
-    b.no_extended |= a.no_extended;
-    b.remove_after_verify |= a.remove_after_verify;
-    b.wrong_key |= a.wrong_key;
-    b.not_hpki |= a.not_hpki;
-    card.set_behaviour(b).map_err(fail)?;
-    if let Some(n) = a.tries {
-        card.set_tries_left(n).map_err(fail)?;
-    }
-    if a.no_serve {
-        return Ok(exit::CLEAN);
-    }
-    let stream = VirtualCard::connect_vpcd(&a.vpcd).map_err(fail)?;
-    ctx.say("cli-vcard-inserted", &[("vpcd", a.vpcd.clone())]);
-    card.serve_vpcd(stream).map_err(fail)?;
-    ctx.say("cli-vcard-removed", &[]);
-    Ok(exit::CLEAN)
 }

@@ -11,12 +11,12 @@ use super::exit;
 use super::store_cmds::{Ctx, Outcome};
 use crate::app::Services;
 use crate::app::work::pem_chain;
-use crate::card::virt::{Behaviour, VirtualCard};
 use crate::hub::client::{HubClient, Terminal};
-use crate::hub::pki::der_pair;
-use crate::hub::sim::Faults;
-use crate::sign::pki::TestPki;
 use crate::store::{ClinicSettings, ConnectionSettings, NewOpinion, NewUser, Role, Store};
+use ikensho_testkit::hub_pki::der_pair;
+use ikensho_testkit::sign_pki::TestPki;
+use ikensho_testkit::sim::Faults;
+use ikensho_testkit::virt::{Behaviour, VirtualCard};
 
 /// The demo people's password and the virtual card's PIN (demo data only).
 pub const DEMO_PASSWORD: &str = "ikensho-demo";
@@ -24,7 +24,7 @@ pub const DEMO_PIN: &str = "1234";
 const INSTITUTION: &str = "1310123455";
 /// The opinion written for the renewal applicant half a year ago (on paper), which the demo's
 /// 更新 request copies forward.
-const PREVIOUS: &str = include_str!("../../assets/demo/previous-opinion.json");
+const PREVIOUS: &str = include_str!("../../../assets/demo/previous-opinion.json");
 
 #[derive(clap::Args, Debug)]
 pub struct DemoArgs {
@@ -137,7 +137,7 @@ fn connect(store: &mut Store, url: &str, hub_ca_pem: &str, hpki_dir: &Path) -> R
 
 /// A demo folder ready to open: its simulator running, its store, and the services of the window.
 pub struct Demo {
-    pub sim: crate::hub::sim::Simulator,
+    pub sim: ikensho_testkit::sim::Simulator,
     pub store: Store,
     pub services: Services,
     /// The drafts made from the hub's open requests on this run.
@@ -184,7 +184,7 @@ pub fn prepare(dir: &Path) -> Result<Demo, String> {
         data_dir: dir.to_path_buf(),
         hub: Some(client),
         hub_problem: None,
-        card: std::sync::Arc::new(crate::card::virt::VirtualSource {
+        card: std::sync::Arc::new(ikensho_testkit::virt::VirtualSource {
             dir: dir.join("card"),
         }),
         from_settings: false,

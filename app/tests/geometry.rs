@@ -10,12 +10,12 @@ mod common;
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
-use ikensho::app::{Intent, Screen};
 use ikensho::form::def::{Field, ItemKind};
 use ikensho::form::opinion::ValueRef;
 use ikensho::form::validate::shown_items;
 use ikensho::form::{FormDef, FormVersion, Opinion};
 use ikensho::i18n::{Lang, Locales};
+use ikensho_app::app::{Intent, Screen};
 
 use common::ui::*;
 

@@ -11,8 +11,12 @@ use crate::form::{Context, Finding, FormDef, FormVersion, Opinion, Severity, val
 use crate::i18n::{Lang, Locales};
 
 mod card_cmds;
+#[cfg(feature = "demo")]
 pub mod demo;
+#[cfg(feature = "demo")]
 mod hub_cmds;
+#[cfg(feature = "demo")]
+mod kit_cmds;
 mod pdf_cmd;
 mod store_cmds;
 
@@ -103,6 +107,7 @@ enum Command {
     /// Verify a detached CMS signature against trust anchors. Exit 0 valid, 2 not valid.
     Verify(card_cmds::VerifyArgs),
     /// Write a test PKI like HPKI (root, signing CA, physician) into DIR: for tests and the demo.
+    #[cfg(feature = "demo")]
     TestPki {
         dir: PathBuf,
         /// The physician's name in the certificate.
@@ -110,14 +115,17 @@ enum Command {
         name: String,
     },
     /// Run the virtual HPKI card as a vpcd client (tests and the demo).
-    Vcard(card_cmds::VcardArgs),
+    #[cfg(feature = "demo")]
+    Vcard(kit_cmds::VcardArgs),
     /// The demo: people, clinic, test PKI, virtual HPKI card and the hub simulator with open
     /// requests, all on this machine; then the window.
+    #[cfg(feature = "demo")]
     Demo(demo::DemoArgs),
     /// Open the window on the data folder.
     Gui,
     /// The hub simulator on loopback (TLS 1.3, client certificates from its own test PKI, made on
     /// first run in DIR/pki), with demo requests; runs until stopped.
+    #[cfg(feature = "demo")]
     HubSim(hub_cmds::HubSimArgs),
     /// FHIR exports: the form as a Questionnaire, or an opinion file as the document Bundle that
     /// would be sent to the hub.
@@ -198,10 +206,14 @@ pub fn run() -> ExitCode {
         Command::Readers => done(card_cmds::list_readers(&ctx())),
         Command::Sign(a) => done(card_cmds::sign(&ctx(), a)),
         Command::Verify(a) => done(card_cmds::verify_cmd(&ctx(), a)),
-        Command::TestPki { dir, name } => done(card_cmds::test_pki(&ctx(), &dir, &name)),
-        Command::Vcard(a) => done(card_cmds::vcard(&ctx(), a)),
+        #[cfg(feature = "demo")]
+        Command::TestPki { dir, name } => done(kit_cmds::test_pki(&ctx(), &dir, &name)),
+        #[cfg(feature = "demo")]
+        Command::Vcard(a) => done(kit_cmds::vcard(&ctx(), a)),
         Command::Export(e) => cmd_export(locales, cli.lang, e),
+        #[cfg(feature = "demo")]
         Command::HubSim(a) => done(hub_cmds::hub_sim(&ctx(), a)),
+        #[cfg(feature = "demo")]
         Command::Demo(a) => done(demo::demo(&ctx(), a)),
         Command::Gui => done(store_cmds::gui(&ctx())),
     };

@@ -7,11 +7,11 @@ mod common;
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
-use ikensho::app::Screen;
 use ikensho::form::opinion::Answer;
 use ikensho::form::{DateInput, FormDef, FormVersion};
 use ikensho::store::outbox::Delivery;
 use ikensho::store::{Action, State};
+use ikensho_app::app::Screen;
 
 use common::ui::*;
 
@@ -249,7 +249,7 @@ fn a_clerk_prepares_a_physician_fixes_signs_with_the_card_and_the_receipt_comes_
         .clone();
     let receipt = line.row.receipt_id.clone().unwrap();
     // Shown short enough to read out; the whole number is in the store and the tooltip.
-    h.get_by_label(&ikensho::app::screens::short_receipt(&receipt));
+    h.get_by_label(&ikensho_app::app::screens::short_receipt(&receipt));
     h.get_by_label("受信済み");
     // What was sent is signed: openssl verifies it against the test root.
     let store = open_store(dir.path());
@@ -291,7 +291,7 @@ fn a_wrong_pin_shows_the_tries_left_and_is_never_retried() {
     // Still in the dialog with an empty PIN; nothing was queued and the card counted one try.
     assert!(h.state().review.pin_open);
     assert!(h.state().review.pin.is_empty());
-    let card = ikensho::card::virt::VirtualCard::open(&dir.path().join("card")).unwrap();
+    let card = ikensho_testkit::virt::VirtualCard::open(&dir.path().join("card")).unwrap();
     assert_eq!(card.tries_left(), 14);
     // Nothing was finalised: 確定 is recorded only with a signature.
     let store = open_store(dir.path());
@@ -669,7 +669,7 @@ fn a_renewal_lists_what_was_carried_over_and_is_finalised_only_after_an_explicit
     h.run();
     let id = renewal_ready(dir.path());
     sign_in(&mut h, "sato");
-    h.state_mut().request(ikensho::app::Intent::Open(id));
+    h.state_mut().request(ikensho_app::app::Intent::Open(id));
     h.run();
     let ed = h.state().editor.as_ref().unwrap();
     assert!(!ed.report.has_errors(), "{:?}", ed.report);
@@ -719,7 +719,7 @@ fn a_renewal_lists_what_was_carried_over_and_is_finalised_only_after_an_explicit
 
 #[test]
 fn f8_walks_errors_warnings_clerk_entries_then_carried_items_and_the_panel_counts_them() {
-    use ikensho::app::editor::Attention;
+    use ikensho_app::app::editor::Attention;
     let dir = tempfile::tempdir().unwrap();
     let (mut h, _sim) = open(dir.path());
     h.run();
@@ -740,11 +740,11 @@ fn f8_walks_errors_warnings_clerk_entries_then_carried_items_and_the_panel_count
         id
     };
     sign_in(&mut h, "sato");
-    h.state_mut().request(ikensho::app::Intent::Open(id));
+    h.state_mut().request(ikensho_app::app::Intent::Open(id));
     h.run();
     let ed = h.state().editor.as_ref().unwrap();
     let list = ed.worklist(true);
-    let counts = ikensho::app::editor::Editor::counts(&list);
+    let counts = ikensho_app::app::editor::Editor::counts(&list);
     for kind in Attention::ALL {
         assert!(counts[&kind] > 0, "{kind:?}: {counts:?}");
     }

@@ -14,7 +14,7 @@ use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{ExtendedKeyUsage, SubjectAltName};
 use x509_cert::name::Name;
 
-use crate::sign::pki::{Issued, PkiError, err, new_key, serial, spki_of, years};
+use crate::sign_pki::{Issued, PkiError, err, new_key, serial, spki_of, years};
 
 /// The three certificates of the hub's test PKI.
 pub struct HubPki {

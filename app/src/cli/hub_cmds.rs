@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use super::exit;
 use super::store_cmds::{Ctx, Outcome};
-use crate::hub::pki::HubPki;
-use crate::hub::sim::{Faults, Simulator};
 use crate::hub::wire::{Applicant, OpenRequest};
+use ikensho_testkit::hub_pki::HubPki;
+use ikensho_testkit::sim::{Faults, Simulator};
 
 #[derive(clap::Args, Debug)]
 pub struct HubSimArgs {
@@ -99,7 +99,7 @@ pub fn demo_sim(
     let sim = Simulator::start(&dir.join("store"), port, &pki, anchors, faults)
         .map_err(|e| e.to_string())?;
     if fresh {
-        sim.add_insurer(&crate::hub::sim::demo_insurer())
+        sim.add_insurer(&ikensho_testkit::sim::demo_insurer())
             .map_err(|e| e.to_string())?;
         sim.add_requests(institution, &demo_requests())
             .map_err(|e| e.to_string())?;

@@ -1,0 +1,8 @@
+//! ikensho's program: the window ([`app`]) and the command line ([`cli`]) over the library.
+//! See ARCHITECTURE.md for the map.
+
+// The library's modules, under the names the program's code uses.
+use ikensho::{card, form, hub, i18n, pdf, sign, store};
+
+pub mod app;
+pub mod cli;
