@@ -118,12 +118,16 @@ impl Terminal {
 /// A client of one hub.
 #[derive(Clone)]
 pub struct HubClient {
-    http: reqwest::blocking::Client,
+    http: ureq::Agent,
     base: String,
 }
 
+/// Ring, with the TLS 1.3 cipher suites only: a hub that offers TLS 1.2 finds nothing in common.
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
+    let mut p = rustls::crypto::ring::default_provider();
+    p.cipher_suites
+        .retain(|s| s.version() == &rustls::version::TLS13);
+    Arc::new(p)
 }
 
 fn tls_error(tls: &rustls::Error) -> HubError {
@@ -135,69 +139,89 @@ fn tls_error(tls: &rustls::Error) -> HubError {
     }
 }
 
-/// Walks an error's sources — and the errors wrapped inside `io::Error`s, which `source()` skips —
-/// looking for what went wrong in TLS or on the network.
-fn explain(e: &reqwest::Error) -> HubError {
-    let mut stack: Vec<&(dyn std::error::Error + 'static)> = vec![e];
-    let mut text = String::new();
-    while let Some(s) = stack.pop() {
-        tracing::debug!(error = %s, "hub error");
-        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
-            return tls_error(tls);
-        }
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            if matches!(
-                io.kind(),
-                std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::NetworkUnreachable
-            ) {
-                return HubError::NoNetwork;
+/// What went wrong in TLS or on the network, told apart for the user.
+fn explain(e: &ureq::Error) -> HubError {
+    tracing::debug!(error = %e, "hub error");
+    match e {
+        ureq::Error::Rustls(tls) => tls_error(tls),
+        ureq::Error::Io(io) => {
+            if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                return tls_error(tls);
             }
-            if let Some(inner) = io.get_ref() {
-                stack.push(inner);
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused
+                | std::io::ErrorKind::NetworkUnreachable
+                | std::io::ErrorKind::HostUnreachable => HubError::NoNetwork,
+                // With TLS 1.3 a refused client certificate may show only after the handshake,
+                // as a closed connection or a reset.
+                std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::UnexpectedEof
+                | std::io::ErrorKind::BrokenPipe => HubError::TerminalRefused,
+                _ => HubError::Other(io.to_string()),
             }
         }
-        if let Some(next) = s.source() {
-            stack.push(next);
+        ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => HubError::NoNetwork,
+        ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
+            HubError::NoNetwork
         }
-        text = s.to_string();
+        other => HubError::Other(other.to_string()),
     }
-    if e.is_connect() {
-        return HubError::NoNetwork;
-    }
-    // With TLS 1.3 a refused client certificate may show only after the handshake, as a closed
-    // connection or a reset.
-    if text.contains("connection closed") || text.contains("reset") || text.contains("close_notify")
-    {
-        return HubError::TerminalRefused;
-    }
-    HubError::Other(text)
 }
 
 impl HubClient {
     /// A client of the hub at `base` (e.g. `https://hub.example:443`), trusting only the CA
     /// certificates in `hub_ca_pem`.
     pub fn new(base: &str, hub_ca_pem: &[u8], terminal: Terminal) -> Result<HubClient, HubError> {
-        let mut roots = rustls::RootCertStore::empty();
         let cas =
             x509_cert::Certificate::load_pem_chain(hub_ca_pem).map_err(|_| HubError::HubCa)?;
+        let mut roots = rustls::RootCertStore::empty();
+        let mut anchors = Vec::new();
         for c in cas {
             let der = der::Encode::to_der(&c).map_err(|_| HubError::HubCa)?;
             roots
-                .add(CertificateDer::from(der))
+                .add(CertificateDer::from(der.clone()))
                 .map_err(|_| HubError::HubCa)?;
+            anchors.push(ureq::tls::Certificate::from_der(&der).to_owned());
         }
-        let config = rustls::ClientConfig::builder_with_provider(provider())
+        // The same configuration the connection will use, built here so that a key or a
+        // certificate rustls cannot use is told now, as the terminal file's fault.
+        rustls::ClientConfig::builder_with_provider(provider())
             .with_protocol_versions(&[&rustls::version::TLS13])
             .map_err(|e| HubError::Other(e.to_string()))?
             .with_root_certificates(roots)
-            .with_client_auth_cert(terminal.chain, terminal.key)
+            .with_client_auth_cert(terminal.chain.clone(), terminal.key.clone_key())
             .map_err(|_| HubError::Terminal)?;
-        let http = reqwest::blocking::Client::builder()
-            .tls_backend_preconfigured(config)
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
+        let PrivateKeyDer::Pkcs8(pkcs8) = &terminal.key else {
+            return Err(HubError::Terminal);
+        };
+        // ureq takes a PKCS#8 key as PEM only (its key kinds are not public).
+        let pem = Zeroizing::new(format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+            base64::engine::general_purpose::STANDARD.encode(pkcs8.secret_pkcs8_der())
+        ));
+        let key =
+            ureq::tls::PrivateKey::from_pem(pem.as_bytes()).map_err(|_| HubError::Terminal)?;
+        let chain: Vec<ureq::tls::Certificate<'static>> = terminal
+            .chain
+            .iter()
+            .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
+            .collect();
+        let tls = ureq::tls::TlsConfig::builder()
+            .provider(ureq::tls::TlsProvider::Rustls)
+            .unversioned_rustls_crypto_provider(provider())
+            .root_certs(ureq::tls::RootCerts::Specific(Arc::new(anchors)))
+            .client_cert(Some(ureq::tls::ClientCert::new_with_certs(&chain, key)))
+            .build();
+        let http: ureq::Agent = ureq::Agent::config_builder()
+            .tls_config(tls)
+            .https_only(true)
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_connect(Some(Duration::from_secs(10)))
+            .timeout_global(Some(Duration::from_secs(30)))
             .build()
-            .map_err(|e| HubError::Other(e.to_string()))?;
+            .into();
         Ok(HubClient {
             http,
             base: base.trim_end_matches('/').to_owned(),
@@ -205,10 +229,10 @@ impl HubClient {
     }
 
     fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, HubError> {
-        let r = self
+        let mut r = self
             .http
             .get(format!("{}{path}", self.base))
-            .send()
+            .call()
             .map_err(|e| explain(&e))?;
         let status = r.status().as_u16();
         if !r.status().is_success() {
@@ -217,18 +241,18 @@ impl HubClient {
                 s if s >= 500 || s == 429 => HubError::HubDown(s),
                 s => HubError::Rejected {
                     status: s,
-                    problem: r.json().ok(),
+                    problem: r.body_mut().read_json().ok(),
                 },
             });
         }
-        r.json().map_err(|_| HubError::BadAnswer)
+        r.body_mut().read_json().map_err(|_| HubError::BadAnswer)
     }
 
     pub fn health(&self) -> Result<(), HubError> {
         let r = self
             .http
             .get(format!("{}/v1/health", self.base))
-            .send()
+            .call()
             .map_err(|e| explain(&e))?;
         if r.status().is_success() {
             Ok(())
@@ -267,23 +291,22 @@ impl HubClient {
             document: b64.encode(document),
             signature: signature.map(|s| b64.encode(s)),
         };
-        let r = self
+        let mut r = self
             .http
             .post(format!("{}/v1/opinions", self.base))
             .header("Idempotency-Key", key)
-            .json(&body)
-            .send()
+            .send_json(&body)
             .map_err(|e| explain(&e))?;
         let status = r.status().as_u16();
         let retry_after = r
             .headers()
-            .get(reqwest::header::RETRY_AFTER)
+            .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|s| s.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         match classify(status, retry_after) {
             None => {
-                let receipt: Receipt = r.json().map_err(|_| HubError::BadAnswer)?;
+                let receipt: Receipt = r.body_mut().read_json().map_err(|_| HubError::BadAnswer)?;
                 Ok(Answer::Received {
                     receipt_id: receipt.receipt_id,
                     received_at: receipt.received_at,
@@ -310,5 +333,21 @@ impl Submit for HubClient {
                 code: e.code(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_tls_1_3_is_offered() {
+        let p = provider();
+        assert!(!p.cipher_suites.is_empty());
+        assert!(
+            p.cipher_suites
+                .iter()
+                .all(|s| s.version() == &rustls::version::TLS13)
+        );
     }
 }
