@@ -31,13 +31,21 @@ fn lock() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Whether pcscd is running. Without it a plain `cargo test` (no root to start it) skips these
+/// tests and says so; `scripts/test` sets IKENSHO_REQUIRE_PCSCD, so there its absence fails.
+fn pcscd() -> bool {
+    if Path::new("/run/pcscd/pcscd.comm").exists() {
+        return true;
+    }
+    let why = "pcscd is not running: run `bash scripts/test` (it starts pcscd), or `pcscd -f -i &`";
+    assert!(std::env::var_os("IKENSHO_REQUIRE_PCSCD").is_none(), "{why}");
+    eprintln!("skipped: {why}");
+    false
+}
+
 fn pki() -> &'static (TestPki, PathBuf) {
     static CELL: OnceLock<(TestPki, PathBuf)> = OnceLock::new();
     CELL.get_or_init(|| {
-        assert!(
-            Path::new("/run/pcscd/pcscd.comm").exists(),
-            "pcscd is not running: run `bash scripts/test` (it starts pcscd), or `pcscd -f -i &`"
-        );
         let pki = TestPki::generate("佐藤 一郎").unwrap();
         let dir =
             Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("pcsc-pki-{}", std::process::id()));
@@ -122,6 +130,9 @@ fn document() -> Vec<u8> {
 
 #[test]
 fn signs_through_pcscd_and_both_verifiers_agree() {
+    if !pcscd() {
+        return;
+    }
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let inserted = insert(new_card(dir.path(), Behaviour::default()));
@@ -147,6 +158,9 @@ fn signs_through_pcscd_and_both_verifiers_agree() {
 
 #[test]
 fn wrong_pin_then_blocked_through_pcscd() {
+    if !pcscd() {
+        return;
+    }
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let mut vc = new_card(dir.path(), Behaviour::default());
@@ -176,6 +190,9 @@ fn wrong_pin_then_blocked_through_pcscd() {
 
 #[test]
 fn card_removed_between_verify_and_signature() {
+    if !pcscd() {
+        return;
+    }
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let inserted = insert(new_card(
@@ -198,6 +215,9 @@ fn card_removed_between_verify_and_signature() {
 
 #[test]
 fn variant_b_and_no_extended_apdus_through_pcscd() {
+    if !pcscd() {
+        return;
+    }
     let _g = lock();
     for (behaviour, want) in [
         (
@@ -237,6 +257,9 @@ fn variant_b_and_no_extended_apdus_through_pcscd() {
 
 #[test]
 fn not_an_hpki_card_no_card_and_no_such_reader() {
+    if !pcscd() {
+        return;
+    }
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let inserted = insert(new_card(
@@ -296,6 +319,9 @@ fn pin_forms() -> Vec<String> {
 
 #[test]
 fn the_command_line_signs_and_its_most_verbose_log_has_no_pin() {
+    if !pcscd() {
+        return;
+    }
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let inserted = insert(new_card(&dir.path().join("card"), Behaviour::default()));
