@@ -157,7 +157,7 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// The message key in `locales/*/messages.ftl`.
+    /// The message key in `locales/*/store.ftl`.
     pub fn key(&self) -> &'static str {
         match self {
             StoreError::Open { .. } => "store-open",

@@ -494,7 +494,13 @@ impl Store {
                 "INSERT INTO opinions (state, day, created_day, physician_id, renewal_of, created_at,
                                        updated_at)
                  VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?5)",
-                params![state.id(), Context::today_in_japan().today.to_string(), physician_id, renewal_of, at],
+                params![
+                    state.id(),
+                    Context::today_in_japan().today.to_string(),
+                    physician_id,
+                    renewal_of,
+                    at
+                ],
             )?;
             let opinion_id = tx.last_insert_rowid();
             let (version_id, hash) = insert_version(tx, opinion_id, 1, op, session)?;
@@ -502,7 +508,12 @@ impl Store {
             set_origin(tx, version_id, carried, Origin::Carried)?;
             set_origin(tx, version_id, changed, Origin::Changed)?;
             let detail = renewal_of.map(|v| format!("from version {v}")).unwrap_or_default();
-            audit::append(tx, &session.actor(), &Event::new(action).opinion(opinion_id).version(version_id).detail(&detail).after(&hash))?;
+            let event = Event::new(action)
+                .opinion(opinion_id)
+                .version(version_id)
+                .detail(&detail)
+                .after(&hash);
+            audit::append(tx, &session.actor(), &event)?;
             Ok(Draft {
                 opinion_id,
                 version_id,
