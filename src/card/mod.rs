@@ -161,10 +161,8 @@ pub trait CardSource: Send + Sync {
     /// The readers this source offers, by name.
     fn readers(&self) -> Result<Vec<String>>;
 
-    /// The configured reader, unless the user chose another: what [`CardSource::open`] is given.
-    fn chosen<'a>(&'a self, asked: Option<&'a str>) -> Option<&'a str>;
-
-    /// The card in `reader` (`None`: the source's default), waiting briefly for one to be
-    /// inserted; with the name of the reader it is in.
-    fn open(&self, reader: Option<&str>) -> Result<(Box<dyn CardAccess + Send>, String)>;
+    /// The card in the reader the user `asked` for, else in the source's own choice (the reader
+    /// set in 設定, or the first), waiting briefly for one to be inserted; with the name of the
+    /// reader it is in.
+    fn open(&self, asked: Option<&str>) -> Result<(Box<dyn CardAccess + Send>, String)>;
 }

@@ -177,12 +177,8 @@ impl super::CardSource for PcscSource {
         readers()
     }
 
-    fn chosen<'a>(&'a self, asked: Option<&'a str>) -> Option<&'a str> {
-        asked.or(self.configured.as_deref())
-    }
-
-    fn open(&self, reader: Option<&str>) -> Result<(Box<dyn CardAccess + Send>, String)> {
-        let r = PcscReader::open(reader)?;
+    fn open(&self, asked: Option<&str>) -> Result<(Box<dyn CardAccess + Send>, String)> {
+        let r = PcscReader::open(asked.or(self.configured.as_deref()))?;
         r.wait_for_card(Duration::from_secs(3))?;
         let name = r.name();
         Ok((Box::new(r), name))

@@ -411,11 +411,7 @@ impl crate::card::CardSource for VirtualSource {
         Ok(vec![VIRTUAL_READER.to_owned()])
     }
 
-    fn chosen<'a>(&'a self, _asked: Option<&'a str>) -> Option<&'a str> {
-        None
-    }
-
-    fn open(&self, _reader: Option<&str>) -> Result<(Box<dyn CardAccess + Send>, String)> {
+    fn open(&self, _asked: Option<&str>) -> Result<(Box<dyn CardAccess + Send>, String)> {
         Ok((
             Box::new(VirtualCard::open(&self.dir)?),
             VIRTUAL_READER.to_owned(),

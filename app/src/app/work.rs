@@ -396,7 +396,7 @@ fn readers(services: &Services) -> Result<Vec<String>, CardError> {
 }
 
 fn card_status(services: &Services, reader: Option<&str>) -> Result<CardInfo, CardError> {
-    let (access, name) = services.card.open(services.card.chosen(reader))?;
+    let (access, name) = services.card.open(reader)?;
     let mut card = HpkiCard::new(access);
     card.certificate()?;
     Ok(CardInfo {
@@ -437,7 +437,7 @@ fn sign_and_queue(
     let locales =
         Locales::builtin().map_err(|_| StoreError::Form("built-in locales".to_owned()))?;
     let doc = document_bytes(form, &opened.opinion, &DocumentIds::new_now(), locales);
-    let (access, _) = services.card.open(services.card.chosen(reader))?;
+    let (access, _) = services.card.open(reader)?;
     let mut card = HpkiCard::new(access);
     let cert = card.certificate()?;
     let (cms, _) =
