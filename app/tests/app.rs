@@ -617,7 +617,7 @@ fn text_over_its_box_is_counted_and_the_final_print_waits_for_the_continuation_s
         .unwrap()
         .jump_to("special-notes");
     h.run();
-    let long = "夜間の徘徊があり、家族が見守りを続けている。".repeat(200);
+    let long = common::notes_over_the_box();
     h.get_by_role_and_label(Role::MultilineTextInput, "特記すべき事項")
         .type_text(&long);
     h.run();

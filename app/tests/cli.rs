@@ -643,7 +643,7 @@ fn a_final_r8_print_onto_a_continuation_sheet_needs_the_physicians_word() {
     let mut op = common::first_insured();
     op.answers.insert(
         "special-notes",
-        ikensho::form::Answer::Text("夜間の徘徊があり、家族が見守りを続けている。".repeat(200)),
+        ikensho::form::Answer::Text(common::notes_over_the_box()),
     );
     let rev = people
         .store

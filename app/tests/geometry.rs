@@ -257,7 +257,7 @@ fn every_screen_fits(view: View) {
         .answers
         .insert(
             "special-notes",
-            ikensho::form::Answer::Text("夜間の徘徊があり、家族が見守りを続けている。".repeat(200)),
+            ikensho::form::Answer::Text(common::notes_over_the_box()),
         );
     h.state_mut().request(Intent::Review);
     h.run_steps(3);

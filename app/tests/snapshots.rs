@@ -107,9 +107,7 @@ fn every_screen(w: f32, h: f32, zoom: f32, lang: Lang) {
         .unwrap()
         .jump_to("special-notes");
     h.run();
-    h.event(egui::Event::Text(
-        "夜間の徘徊があり、家族が見守りを続けている。".repeat(200),
-    ));
+    h.event(egui::Event::Text(common::notes_over_the_box()));
     h.run();
     h.state_mut().request(Intent::Editor(
         ikensho_app::app::editor::EditorIntent::ReviewClerkItems,

@@ -285,3 +285,9 @@ pub fn answer_everything(op: &mut Opinion, form: &FormDef) {
         }
     }
 }
+
+/// 特記すべき事項 far beyond its box even at the smallest size: on the R8 form it goes on to a
+/// continuation sheet (別紙).
+pub fn notes_over_the_box() -> String {
+    "夜間の徘徊があり、家族が見守りを続けている。".repeat(200)
+}
