@@ -6,7 +6,7 @@
 //! them, in reading order. The same for review, 送信状況, 設定, the list and sign-in.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-mod common;
+use crate::common;
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};

@@ -4,7 +4,7 @@
 //! untrusted hub). `curl` calls the simulator as an independent client.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -102,7 +102,7 @@ fn autosave_survives_kill_9_at_random_moments() {
     for kill in 0..KILLS {
         let mut child = Command::new(&exe)
             .args([
-                "crash_child",
+                "crash::crash_child",
                 "--exact",
                 "--ignored",
                 "--nocapture",

@@ -1,12 +1,12 @@
 //! Snapshots of every screen, rendered by kittest with wgpu on a software renderer: at a small
 //! window with the text at 150 %, a usual and a large window in Japanese, and the usual one in
 //! English. Behind the `snapshots` feature (`.ci/run` turns it on). Rewrite the baselines in
-//! `tests/snapshots/` with `UPDATE_SNAPSHOTS=true cargo test --features snapshots --test
-//! snapshots`, and look at every one of them before committing.
+//! `tests/snapshots/` with `UPDATE_SNAPSHOTS=true cargo test -p ikensho-app --features
+//! demo,snapshots --test program snapshots`, and look at every one of them before committing.
 #![cfg(feature = "snapshots")]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-mod common;
+use crate::common;
 
 use egui::accesskit::Role;
 use egui_kittest::SnapshotOptions;

@@ -1,5 +1,5 @@
 //! Signing with the virtual HPKI card in process, and verifying with our verifier and with
-//! `openssl cms -verify`. The same through the real pcscd is in `tests/pcsc.rs`.
+//! `openssl cms -verify`. The same through the real pcscd is in `app/tests/program/pcsc.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
 use ikensho_testkit::fixtures as common;

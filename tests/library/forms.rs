@@ -8,7 +8,7 @@ use ikensho::form::def::FormDef;
 use ikensho::form::{FormVersion, ItemKind};
 use ikensho::i18n::Locales;
 
-const R8: &str = include_str!("../forms/R8.toml");
+const R8: &str = include_str!("../../forms/R8.toml");
 
 fn locales() -> &'static Locales {
     Locales::builtin().expect("locales load")

@@ -159,7 +159,7 @@ fn delivery_survives_kill_9_and_a_restart() {
     let spawn = || {
         Command::new(&exe)
             .args([
-                "delivery_child",
+                "delivery::delivery_child",
                 "--exact",
                 "--ignored",
                 "--nocapture",

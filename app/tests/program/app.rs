@@ -3,7 +3,7 @@
 //! found through its accessibility labels, as a clerk and a physician would use it.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-mod common;
+use crate::common;
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};

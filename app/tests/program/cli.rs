@@ -2,7 +2,7 @@
 //! template.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
