@@ -141,9 +141,10 @@ fn bench(c: &mut Criterion) {
                     }
                 }
                 total += start.elapsed();
+                let doctor = store.sign_in("sato", common::PASSWORD).unwrap();
                 assert!(
                     store
-                        .outbox()
+                        .outbox(&doctor)
                         .unwrap()
                         .iter()
                         .all(|r| r.state == Delivery::Received)

@@ -127,7 +127,7 @@ pub fn poll_statuses(
     let mut out = Polled::default();
     let mut seen = std::collections::BTreeSet::new();
     // Newest first: only the latest queued version of each opinion speaks for it.
-    for row in store.outbox()? {
+    for row in store.outbox(session)? {
         if !seen.insert(row.opinion_id) {
             continue;
         }

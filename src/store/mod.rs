@@ -9,12 +9,19 @@
 mod audit;
 mod backup;
 pub mod describe;
+mod finish;
+mod keys;
+mod marks;
+mod model;
 mod opinions;
 pub mod outbox;
+mod renew;
 mod schema;
 mod search;
 mod settings;
+mod state;
 mod users;
+mod versions;
 
 use std::path::{Path, PathBuf};
 
@@ -23,12 +30,14 @@ use sha2::{Digest, Sha256};
 
 pub use audit::{AuditCheck, AuditProblem};
 pub use backup::Restored;
-pub use opinions::{
-    Draft, Finish, HubEvent, ItemMark, NewOpinion, OpenedOpinion, OpinionInfo, Origin, Saved,
-    State, VersionInfo,
+pub use finish::Finish;
+pub use keys::search_key;
+pub use model::{
+    Draft, ItemMark, NewOpinion, OpenedOpinion, OpinionInfo, Origin, Saved, VersionInfo,
 };
-pub use search::{Query, search_key};
+pub use search::Query;
 pub use settings::{ClinicSettings, ConnectionSettings, DisplaySettings};
+pub use state::{HubEvent, State};
 pub use users::{MIN_PASSWORD_CHARS, NewUser, Role, Roles, Session, UserInfo};
 
 /// What a person asks the store to do, for the role check.
@@ -280,6 +289,14 @@ impl Store {
         &self.path
     }
 
+    /// This store's file, checked and migrated when this connection opened it: more connections
+    /// to it (for worker threads) skip the integrity check and the migrations.
+    pub fn checked_file(&self) -> CheckedFile {
+        CheckedFile {
+            path: self.path.clone(),
+        }
+    }
+
     /// Runs `f` in one IMMEDIATE transaction: all of it is committed, or none.
     fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
         let tx = self
@@ -288,6 +305,30 @@ impl Store {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+}
+
+/// A store file this process has opened, checked and migrated (see [`Store::checked_file`]).
+#[derive(Debug, Clone)]
+pub struct CheckedFile {
+    path: PathBuf,
+}
+
+impl CheckedFile {
+    /// Another connection to the file, with the same settings as the first, refusing a file
+    /// that has since been replaced by one that is not ikensho's or is newer.
+    pub fn connect(&self) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| open_error(&self.path, &e))?;
+        configure(&conn, Durability::Full).map_err(|e| open_error(&self.path, &e))?;
+        check_writer(&conn, &self.path)?;
+        Ok(Store {
+            conn,
+            path: self.path.clone(),
+        })
     }
 }
 

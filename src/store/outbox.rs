@@ -9,8 +9,8 @@ use std::time::Duration;
 use rusqlite::{OptionalExtension, params};
 
 use super::audit::{self, Actor, Event};
-use super::opinions::{HubEvent, State, hub_event_tx, opinion_state, set_state};
-use super::{Result, Store, StoreError};
+use super::state::{HubEvent, State, hub_event_tx, opinion_state, set_state};
+use super::{Action, Result, Session, Store, StoreError};
 
 /// What `queue_for_sending` made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,11 +118,6 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
 }
 
 impl Store {
-    /// The state of an opinion (not audited: it shows nothing about the applicant).
-    pub fn state_of(&self, opinion_id: i64) -> Result<State> {
-        opinion_state(&self.conn, opinion_id)
-    }
-
     /// Whether an opinion already answers the hub request `request_id`.
     pub fn has_request(&self, request_id: &str) -> Result<bool> {
         Ok(self.conn.query_row(
@@ -133,7 +128,8 @@ impl Store {
     }
 
     /// Every outbox row, newest first (the 送信状況 screen).
-    pub fn outbox(&self) -> Result<Vec<OutboxRow>> {
+    pub fn outbox(&self, session: &Session) -> Result<Vec<OutboxRow>> {
+        session.require(Action::Open)?;
         let mut st = self
             .conn
             .prepare_cached(&format!("SELECT {COLUMNS} FROM outbox ORDER BY id DESC"))?;
@@ -141,7 +137,8 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub fn outbox_row(&self, id: i64) -> Result<OutboxRow> {
+    pub fn outbox_row(&self, session: &Session, id: i64) -> Result<OutboxRow> {
+        session.require(Action::Open)?;
         self.conn
             .query_row(
                 &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),

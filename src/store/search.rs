@@ -1,17 +1,16 @@
 //! Finding opinions: by name, kana or 被保険者番号 (prefix match on the whole name or on the given
 //! name), by state, and by date range.
 //!
-//! Each opinion has up to five search keys (full name, given name, full kana, given kana,
-//! 被保険者番号), folded by [`search_key`], in one indexed table; a query is a range scan on it.
+//! Each opinion has up to five search keys ([`super::keys`]) in one indexed table; a query is a
+//! range scan on it.
 
 use jiff::civil::Date;
 use rusqlite::ToSql;
-use unicode_normalization::UnicodeNormalization;
 
-use super::opinions::{INFO_COLUMNS, OpinionInfo, State, info_from_row};
+use super::keys::search_key;
+use super::model::{INFO_COLUMNS, OpinionInfo, info_from_row};
+use super::state::State;
 use super::{Action, Result, Session, Store};
-use crate::form::Applicant;
-use crate::form::normalize::identifier;
 
 /// What to look for. Empty fields match everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,62 +25,6 @@ pub struct Query {
     pub to: Option<Date>,
     /// At most this many results, most recently changed first (0: 200).
     pub limit: usize,
-}
-
-/// The folded form of a name or reading for matching: NFKC (half-width kana become full-width,
-/// full-width letters and digits become ASCII), no spaces, katakana as hiragana, ASCII lower case.
-pub fn search_key(s: &str) -> String {
-    s.nfkc()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            'ァ'..='ヶ' => char::from_u32(u32::from(c) - 0x60).unwrap_or(c),
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
-}
-
-/// The search keys of an applicant.
-pub(crate) fn keys_of(a: &Applicant) -> Vec<String> {
-    let mut keys = Vec::with_capacity(5);
-    for text in [&a.name, &a.kana] {
-        let whole = search_key(text);
-        if whole.is_empty() {
-            continue;
-        }
-        // The given name: what follows the first space, as typed (half- or full-width).
-        let given = text
-            .trim()
-            .split_once(|c: char| c.is_whitespace())
-            .map(|(_, g)| search_key(g))
-            .unwrap_or_default();
-        keys.push(whole);
-        if !given.is_empty() {
-            keys.push(given);
-        }
-    }
-    let insured = identifier(&a.insured_number);
-    if !insured.is_empty() {
-        keys.push(insured);
-    }
-    keys.sort();
-    keys.dedup();
-    keys
-}
-
-/// Replaces an opinion's search keys.
-pub(crate) fn set_keys(
-    tx: &rusqlite::Transaction<'_>,
-    opinion_id: i64,
-    keys: &[String],
-) -> Result<()> {
-    tx.prepare_cached("DELETE FROM search_keys WHERE opinion_id = ?1")?
-        .execute([opinion_id])?;
-    let mut ins =
-        tx.prepare_cached("INSERT OR IGNORE INTO search_keys (key, opinion_id) VALUES (?1, ?2)")?;
-    for k in keys {
-        ins.execute(rusqlite::params![k, opinion_id])?;
-    }
-    Ok(())
 }
 
 /// The smallest string greater than every string that starts with `prefix`.

@@ -70,8 +70,9 @@ fn client(dir: &Path, url: &str) -> HubClient {
 fn deliver_all(store: &mut Store, hub: &mut HubClient, limit: Duration) -> bool {
     let start = Instant::now();
     let mut rng = fastrand::Rng::with_seed(7);
+    let doctor = store.sign_in("sato", common::PASSWORD).unwrap();
     while start.elapsed() < limit {
-        let rows = store.outbox().unwrap();
+        let rows = store.outbox(&doctor).unwrap();
         if rows.iter().all(|r| r.state == Delivery::Received) {
             return true;
         }
@@ -103,8 +104,9 @@ fn check_exactly_once(dir: &Path, sim: &Simulator) {
     assert_eq!(receipts.len(), N, "one stored submission per opinion");
     let requests: BTreeSet<&String> = receipts.iter().map(|r| &r.2).collect();
     assert_eq!(requests.len(), N, "no request answered twice");
-    let store = Store::open(&dir.join("ikensho.sqlite")).unwrap();
-    let rows = store.outbox().unwrap();
+    let mut store = Store::open(&dir.join("ikensho.sqlite")).unwrap();
+    let doctor = store.sign_in("sato", common::PASSWORD).unwrap();
+    let rows = store.outbox(&doctor).unwrap();
     assert_eq!(rows.len(), N);
     for row in rows {
         let (_, receipt, _) = receipts
@@ -124,8 +126,9 @@ fn three_hundred_opinions_through_thirty_percent_faults_each_received_once() {
     let mut store = Store::open(&dir.path().join("ikensho.sqlite")).unwrap();
     let mut hub = client(dir.path(), &sim.url());
     assert!(deliver_all(&mut store, &mut hub, Duration::from_secs(180)));
+    let doctor = store.sign_in("sato", common::PASSWORD).unwrap();
     let retried = store
-        .outbox()
+        .outbox(&doctor)
         .unwrap()
         .iter()
         .filter(|r| r.attempts > 1)

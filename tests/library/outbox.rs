@@ -72,7 +72,7 @@ fn retries_wait_then_a_receipt_makes_it_sent() {
     let dir = tempfile::tempdir().unwrap();
     let (mut p, opinion, id) = queued(dir.path());
     assert_eq!(state(&mut p, opinion), State::Queued);
-    let row = p.store.outbox_row(id).unwrap();
+    let row = p.store.outbox_row(&p.doctor, id).unwrap();
     assert_eq!(row.document, b"{\"document\":1}");
     assert_eq!(row.signature.as_deref(), Some(&b"CMS"[..]));
     let mut script = Script {
@@ -90,7 +90,7 @@ fn retries_wait_then_a_receipt_makes_it_sent() {
     let mut half = || 0.5;
     let pass = deliver_due(&mut p.store, &mut script, t, LEASE, 10, BACKOFF, &mut half).unwrap();
     assert_eq!(pass.retrying, 1);
-    let row = p.store.outbox_row(id).unwrap();
+    let row = p.store.outbox_row(&p.doctor, id).unwrap();
     assert_eq!((row.state, row.attempts), (Delivery::Waiting, 1));
     assert_eq!(row.last_error.as_deref(), Some("503"));
     // Not before Retry-After (30 s).
@@ -138,7 +138,7 @@ fn retries_wait_then_a_receipt_makes_it_sent() {
     )
     .unwrap();
     assert_eq!(pass.delivered, 1);
-    let row = p.store.outbox_row(id).unwrap();
+    let row = p.store.outbox_row(&p.doctor, id).unwrap();
     assert_eq!(
         (row.state, row.receipt_id.as_deref()),
         (Delivery::Received, Some("RCPT-1"))
@@ -169,7 +169,7 @@ fn a_refusal_that_cannot_change_is_final_and_the_opinion_can_be_corrected() {
     )
     .unwrap();
     assert_eq!(pass.failed, 1);
-    let row = p.store.outbox_row(id).unwrap();
+    let row = p.store.outbox_row(&p.doctor, id).unwrap();
     assert_eq!(
         (row.state, row.last_error.as_deref()),
         (Delivery::Failed, Some("422"))
@@ -207,7 +207,11 @@ fn a_worker_that_dies_mid_send_leaves_the_row_due_again_with_the_same_key() {
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].idempotency_key, key);
     assert_eq!(again[0].attempts, 2);
-    assert_eq!(store.outbox_row(id).unwrap().state, Delivery::Sending);
+    let doctor = store.sign_in("sato", common::PASSWORD).unwrap();
+    assert_eq!(
+        store.outbox_row(&doctor, id).unwrap().state,
+        Delivery::Sending
+    );
 }
 
 #[test]
@@ -247,7 +251,7 @@ fn unsigned_needs_the_document_and_a_clerk_cannot_queue() {
         .store
         .queue_for_sending(&p.doctor, opinion, Some(b"unsigned document"))
         .unwrap();
-    let row = p.store.outbox_row(q.outbox_id).unwrap();
+    let row = p.store.outbox_row(&p.doctor, q.outbox_id).unwrap();
     assert_eq!(row.signature, None);
     assert_eq!(row.request_id.as_deref(), Some("REQ-2026-000123"));
 }

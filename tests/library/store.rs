@@ -269,7 +269,7 @@ fn a_clerk_is_refused_every_physician_action() {
         .record_signature(&c.doctor, version, b"doc", b"sig")
         .unwrap();
     assert_eq!(
-        c.store.signature(version).unwrap(),
+        c.store.signature(&c.doctor, version).unwrap(),
         Some((b"doc".to_vec(), b"sig".to_vec()))
     );
     c.store.queue_for_sending(&c.doctor, opinion, None).unwrap();
@@ -1194,12 +1194,12 @@ fn finishing_records_the_confirmation_the_finalisation_and_the_signature_or_prin
         .unwrap();
     assert_eq!(c.store.state_of(id2).unwrap(), State::Queued);
     assert_eq!(
-        c.store.signature(v2).unwrap(),
+        c.store.signature(&c.doctor, v2).unwrap(),
         Some((b"the document".to_vec(), b"the signature".to_vec()))
     );
     assert!(
         c.store
-            .outbox()
+            .outbox(&c.doctor)
             .unwrap()
             .iter()
             .any(|r| r.opinion_id == id2)
