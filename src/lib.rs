@@ -8,3 +8,4 @@ pub mod i18n;
 pub mod pdf;
 pub mod sign;
 pub mod store;
+pub mod workflow;

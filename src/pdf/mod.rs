@@ -10,7 +10,6 @@ pub mod fit;
 pub mod font;
 pub mod layout;
 pub mod sheet;
-pub mod stored;
 
 use crate::form::def::{FormDef, Severity};
 use crate::form::opinion::Opinion;

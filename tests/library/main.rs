@@ -12,3 +12,4 @@ mod pdf;
 mod rules;
 mod sign;
 mod store;
+mod workflow;

@@ -11,9 +11,9 @@ use ikensho::form::opinion::ValueRef;
 use ikensho::form::{Answer, FormDef, ItemKind, Opinion, Severity};
 use ikensho::i18n::{Lang, Locales};
 use ikensho::pdf::sheet::Mark;
-use ikensho::pdf::stored::{StoredPrint, print_stored};
 use ikensho::pdf::{PrintOptions, msg, render, sheet};
 use ikensho::store::{Action, Durability, State, StoreError};
+use ikensho::workflow::{StoredPrint, WorkflowError, print_stored};
 
 fn tool(name: &str, args: &[&str]) -> std::process::Output {
     let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
@@ -583,7 +583,7 @@ fn only_a_physician_prints_the_final_copy_which_freezes_and_is_audited() {
 
     // A clerk: a draft copy yes (recorded), the final copy no, and nothing changes.
     let copy = print_stored(&mut c.store, &c.clerk, id, &StoredPrint::draft(), &today).unwrap();
-    assert!(Pdf::write(&copy.bytes).text(1).contains("下書き"));
+    assert!(Pdf::write(&copy.printed.bytes).text(1).contains("下書き"));
     match print_stored(
         &mut c.store,
         &c.clerk,
@@ -591,10 +591,10 @@ fn only_a_physician_prints_the_final_copy_which_freezes_and_is_audited() {
         &StoredPrint::final_copy(),
         &today,
     ) {
-        Err(ikensho::pdf::stored::PrintError::Store(StoreError::Refused { action, .. })) => {
+        Err(WorkflowError::Store(StoreError::Refused { action, .. })) => {
             assert_eq!(action, Action::PrintFinal)
         }
-        other => panic!("{:?}", other.map(|p| p.pages)),
+        other => panic!("{:?}", other.map(|p| p.printed.pages)),
     }
     let info = c.store.open_opinion(&c.doctor, id).unwrap();
     assert_eq!(info.info.state, State::ClerkEntry);
@@ -610,7 +610,7 @@ fn only_a_physician_prints_the_final_copy_which_freezes_and_is_audited() {
         &today,
     )
     .unwrap();
-    let text = Pdf::write(&fin.bytes).text(0);
+    let text = Pdf::write(&fin.printed.bytes).text(0);
     assert!(!text.contains("下書き"));
     let opened = c.store.open_opinion(&c.doctor, id).unwrap();
     assert_eq!(opened.info.state, State::Paper);
@@ -635,7 +635,7 @@ fn only_a_physician_prints_the_final_copy_which_freezes_and_is_audited() {
         &today,
     )
     .unwrap();
-    assert_eq!(again.pages, 2);
+    assert_eq!(again.printed.pages, 2);
 
     // The audit trail: one draft print by the clerk, two final prints by the physician, each
     // with the PDF's SHA-256; the chain is intact.
@@ -643,15 +643,15 @@ fn only_a_physician_prints_the_final_copy_which_freezes_and_is_audited() {
     let header = ikensho::store::Store::audit_columns().map(String::from);
     c.store.export_audit(&c.admin, &mut out, &header).unwrap();
     let csv = String::from_utf8(out).unwrap();
-    let hash = ikensho::store::sha256_hex(&fin.bytes);
+    let hash = ikensho::store::sha256_hex(&fin.printed.bytes);
     assert_eq!(csv.matches("print-final").count(), 2, "{csv}");
     assert_eq!(csv.matches("print-draft").count(), 1, "{csv}");
     assert!(csv.contains(&format!("pdf-sha256={hash}")), "{csv}");
-    let again_hash = ikensho::store::sha256_hex(&again.bytes);
+    let again_hash = ikensho::store::sha256_hex(&again.printed.bytes);
     assert!(csv.contains(&format!("pdf-sha256={again_hash}")), "{csv}");
     assert!(csv.contains(&format!(
         "pdf-sha256={}",
-        ikensho::store::sha256_hex(&copy.bytes)
+        ikensho::store::sha256_hex(&copy.printed.bytes)
     )));
     assert!(c.store.verify_audit().unwrap().problems.is_empty());
 }
@@ -697,7 +697,7 @@ fn a_final_r8_print_with_a_continuation_sheet_waits_for_the_physician_to_accept_
         &StoredPrint::final_copy(),
         &today,
     ) {
-        Err(ikensho::pdf::stored::PrintError::Continuation { items }) => {
+        Err(WorkflowError::Continuation { items }) => {
             assert_eq!(items, vec!["special-notes".to_string()]);
             for lang in Lang::ALL {
                 let text = ikensho::pdf::continuation_message(
@@ -715,7 +715,7 @@ fn a_final_r8_print_with_a_continuation_sheet_waits_for_the_physician_to_accept_
                 assert!(text.contains("--allow-continuation"), "{text}");
             }
         }
-        other => panic!("{:?}", other.map(|p| p.pages)),
+        other => panic!("{:?}", other.map(|p| p.printed.pages)),
     }
     let after = c.store.open_opinion(&c.doctor, id).unwrap();
     assert_eq!(after.info.state, before.info.state);
@@ -730,8 +730,8 @@ fn a_final_r8_print_with_a_continuation_sheet_waits_for_the_physician_to_accept_
         ..StoredPrint::final_copy()
     };
     let fin = print_stored(&mut c.store, &c.doctor, id, &how, &today).unwrap();
-    assert_eq!(fin.pages, 3);
-    assert!(Pdf::write(&fin.bytes).text(3).contains("別紙"));
+    assert_eq!(fin.printed.pages, 3);
+    assert!(Pdf::write(&fin.printed.bytes).text(3).contains("別紙"));
     let opened = c.store.open_opinion(&c.doctor, id).unwrap();
     assert_eq!(opened.info.state, State::Paper);
 }
@@ -747,5 +747,5 @@ fn an_r3_opinion_prints_its_continuation_sheet_as_the_form_says() {
     let form = form_of(&op);
     let findings = ikensho::pdf::check(form, &op, final_copy()).unwrap();
     assert!(findings.iter().any(|f| f.message == msg::OVERFLOW));
-    assert!(ikensho::pdf::stored::continuation_items(form, &findings).is_empty());
+    assert!(ikensho::workflow::continuation_items(form, &findings).is_empty());
 }

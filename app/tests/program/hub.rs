@@ -12,17 +12,16 @@ use std::time::Duration;
 
 use der::EncodePem;
 use ikensho::card::Pin;
-use ikensho::card::hpki::HpkiCard;
 use ikensho::hub::client::{HubClient, HubError, Terminal};
 use ikensho::hub::fhir::{DocumentIds, document_bytes};
 use ikensho::hub::outbox::{Answer, Backoff, deliver_due};
 use ikensho::i18n::Locales;
-use ikensho::sign::cms::sign_document;
 use ikensho::store::{Durability, HubEvent, State};
+use ikensho::workflow::{DeliveryOptions, Signer, delivery_pass, sign_and_queue};
 use ikensho_testkit::hub_pki::{HubPki, der_pair};
 use ikensho_testkit::sign_pki::TestPki;
 use ikensho_testkit::sim::{Faults, Simulator};
-use ikensho_testkit::virt::{Behaviour, VirtualCard};
+use ikensho_testkit::virt::{Behaviour, VirtualCard, VirtualSource};
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
 use zeroize::Zeroizing;
 
@@ -122,21 +121,14 @@ fn request_to_signed_submission_to_receipt_to_accepted() {
     assert_eq!(open[0].request_id, "REQ-2026-000123");
     assert_eq!(hub.insurers().unwrap()[0].insurer_number, "131011");
 
-    // The physician's opinion: finalised, the FHIR bytes signed with the (virtual) card, queued.
+    // The physician's opinion: finalised, then the workflow signs its FHIR bytes with the
+    // (virtual) card and queues them; one delivery pass sends them.
     let mut p = common::people(&w.dir.join("ikensho.sqlite"), Durability::Normal);
-    let (opinion, version) = common::store_example(&mut p, false);
+    let (opinion, _) = common::store_example(&mut p, false);
     p.store
         .finalise(&p.doctor, opinion, &common::today())
         .unwrap();
-    let op = p.store.open_opinion(&p.doctor, opinion).unwrap().opinion;
-    let form = common::form(op.form_version);
-    let doc = document_bytes(
-        form,
-        &op,
-        &DocumentIds::new_now(),
-        Locales::builtin().unwrap(),
-    );
-    let mut vc = VirtualCard::create(
+    VirtualCard::create(
         &w.dir.join("card"),
         &w.hpki.physician.key,
         &w.hpki.physician.der(),
@@ -144,33 +136,47 @@ fn request_to_signed_submission_to_receipt_to_accepted() {
         Behaviour::default(),
     )
     .unwrap();
-    let mut card = HpkiCard::new(&mut vc);
+    let source = VirtualSource {
+        dir: w.dir.join("card"),
+    };
+    let chain = [w.hpki.ca.der()];
+    let signer = Signer {
+        card: &source,
+        reader: None,
+        chain: &chain,
+    };
     let pin = Pin::new(Zeroizing::new("1234".into())).unwrap();
-    let (cms, _) = sign_document(
-        &mut card,
+    sign_and_queue(
+        &mut p.store,
+        &p.doctor,
+        opinion,
+        signer,
         &pin,
-        &w.hpki.physician.der(),
-        &[w.hpki.ca.der()],
-        &doc,
+        false,
+        &common::today(),
     )
     .unwrap();
-    p.store
-        .record_signature(&p.doctor, version, &doc, &cms)
-        .unwrap();
-    let queued = p.store.queue_for_sending(&p.doctor, opinion, None).unwrap();
+    let queued = p.store.outbox(&p.doctor).unwrap().remove(0);
+    assert_eq!(queued.opinion_id, opinion);
+    let (doc, cms) = (queued.document.clone(), queued.signature.clone().unwrap());
+    w.hpki.write(&w.dir.join("hpki")).unwrap();
+    assert!(common::openssl_verify(
+        &doc,
+        &cms,
+        &w.dir.join("hpki").join("root.pem")
+    ));
 
-    let pass = deliver_due(
+    let pass = delivery_pass(
         &mut p.store,
+        &p.doctor,
         &mut hub,
         jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1),
-        Duration::from_secs(60),
-        10,
-        Backoff::default(),
-        &mut || 0.5,
+        DeliveryOptions::default(),
     )
-    .unwrap();
+    .unwrap()
+    .sent;
     assert_eq!(pass.delivered, 1, "{pass:?}");
-    let row = p.store.outbox_row(queued.outbox_id).unwrap();
+    let row = p.store.outbox_row(&p.doctor, queued.id).unwrap();
     let receipt = row.receipt_id.clone().unwrap();
     assert_eq!(
         p.store.open_opinion(&p.doctor, opinion).unwrap().info.state,
@@ -403,7 +409,7 @@ fn requests_become_drafts_routes_follow_readiness_and_a_return_opens_a_new_versi
             &mut || 0.5,
         )
         .unwrap();
-        let last = p.store.outbox().unwrap()[0].last_error.clone();
+        let last = p.store.outbox(&p.doctor).unwrap()[0].last_error.clone();
         assert_eq!(pass.delivered, 1, "{pass:?} {last:?}");
     };
     send(&mut p, &mut hub, &op);
