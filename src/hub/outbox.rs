@@ -22,9 +22,10 @@ pub enum Answer {
         retry_after: Option<Duration>,
         code: String,
     },
-    /// An answer that does not change by retrying: 422 (document or signature invalid), 409
-    /// (another document under this key, or the request already answered), 403 (terminal
-    /// certificate not registered, or another institution's request).
+    /// An answer that does not change by retrying the same bytes: 422 (document or signature
+    /// invalid), 409 (another document under this key, or the request already answered), 403
+    /// (terminal certificate not registered, or another institution's request), 413 (the body is
+    /// over the hub's limit), 400 (a request the hub cannot read).
     Refused { code: String },
 }
 
@@ -32,7 +33,7 @@ pub enum Answer {
 pub fn classify(status: u16, retry_after: Option<Duration>) -> Option<Answer> {
     match status {
         200 | 201 => None,
-        403 | 409 | 422 => Some(Answer::Refused {
+        400 | 403 | 409 | 413 | 422 => Some(Answer::Refused {
             code: status.to_string(),
         }),
         _ => Some(Answer::Later {
@@ -141,13 +142,13 @@ mod tests {
 
     #[test]
     fn statuses_that_cannot_change_are_final() {
-        for s in [403, 409, 422] {
+        for s in [400, 403, 409, 413, 422] {
             assert!(
                 matches!(classify(s, None), Some(Answer::Refused { .. })),
                 "{s}"
             );
         }
-        for s in [429, 500, 502, 503] {
+        for s in [404, 408, 429, 500, 502, 503] {
             assert!(
                 matches!(classify(s, None), Some(Answer::Later { .. })),
                 "{s}"
