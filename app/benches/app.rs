@@ -51,7 +51,6 @@ fn store(dir: &Path) -> Store {
 
 fn services(dir: &Path) -> Services {
     Services {
-        db: dir.join("ikensho.sqlite"),
         data_dir: dir.to_path_buf(),
         hub: None,
         hub_problem: None,

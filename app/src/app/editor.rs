@@ -9,7 +9,7 @@ use crate::form::opinion::{Answer, DateInput, Editable};
 use crate::form::validate::{Applies, date_of, ids, validate_shown};
 use crate::form::wareki::ordinary_age;
 use crate::form::{Context, FormDef, Opinion, Report, Severity};
-use crate::store::{ItemMark, Origin, State};
+use crate::store::{ItemMark, OpenedOpinion, Origin, State};
 
 /// An opinion open in the editor.
 pub struct Editor {
@@ -45,8 +45,8 @@ pub struct Editor {
     pub help: Option<String>,
     /// Changed since the last save.
     pub dirty: bool,
-    /// A save failed: the message (the edit stays in memory and is saved again).
-    pub save_error: Option<String>,
+    /// A save failed: why (the edit stays in memory and is saved again).
+    pub save_error: Option<super::problem::Problem>,
     /// Heights kept for the findings under each item of the section shown: a finding that goes
     /// away leaves its line, so nothing below moves under the pointer.
     pub reserved: HashMap<String, f32>,
@@ -108,30 +108,27 @@ pub struct Entry {
 }
 
 impl Editor {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        opinion_id: i64,
-        version_id: i64,
-        revision: i64,
-        version_number: i64,
-        state: State,
-        opinion: Opinion,
-        form: &'static FormDef,
-        editable: bool,
-        marks: Vec<ItemMark>,
-    ) -> Editor {
+    /// The editor over an opinion as the store opened it; `editable` when this person may edit
+    /// it (a draft, by someone who may edit).
+    pub fn new(opened: OpenedOpinion, form: &'static FormDef, editable: bool) -> Editor {
+        let OpenedOpinion {
+            info,
+            version,
+            opinion,
+            marks,
+        } = opened;
         let mut e = Editor {
-            opinion_id,
-            version_id,
-            revision,
-            version_number,
-            state,
+            opinion_id: info.id,
+            version_id: version.id,
+            revision: version.revision,
+            version_number: version.number,
+            state: info.state,
             opinion,
             form,
             editable,
             marks,
             previous: None,
-            note: None,
+            note: info.note,
             report: Report::default(),
             applies: Applies::default(),
             section: 0,
@@ -391,12 +388,45 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::form::FormVersion;
+    use crate::store::{OpinionInfo, VersionInfo};
 
     fn editor(birth: DateInput) -> Editor {
         let form = FormDef::builtin(FormVersion::R8).unwrap();
         let mut op = Opinion::empty(form, false);
         op.applicant.birth_date = birth;
-        Editor::new(1, 1, 0, 1, State::ClerkEntry, op, form, true, Vec::new())
+        let info = OpinionInfo {
+            id: 1,
+            state: State::ClerkEntry,
+            name: String::new(),
+            kana: String::new(),
+            insurer_number: String::new(),
+            insured_number: String::new(),
+            request_id: None,
+            day: String::new(),
+            due_date: None,
+            updated_at: String::new(),
+            note: None,
+            version_id: 1,
+            version_number: 1,
+            application_kind: None,
+        };
+        let version = VersionInfo {
+            id: 1,
+            opinion_id: 1,
+            number: 1,
+            revision: 0,
+            saved_at: String::new(),
+            body_hash: String::new(),
+            frozen: None,
+            frozen_at: None,
+        };
+        let opened = OpenedOpinion {
+            info,
+            version,
+            opinion: op,
+            marks: Vec::new(),
+        };
+        Editor::new(opened, form, true)
     }
 
     fn age(ed: &Editor) -> Option<String> {

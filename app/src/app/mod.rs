@@ -1,12 +1,15 @@
-//! The desktop program (eframe/egui). One state, intents, screens: screens read the state and
-//! push intents; `apply` carries them out through the same library calls the CLI uses, so the
-//! store's role rules hold here too (the screens only hide what a role may not do). Card, network
-//! and PDF work runs on threads (`work`), never on the UI thread.
+//! The desktop program (eframe/egui). One state, intents, screens. Each frame: `logic` (eframe's,
+//! also run while the window is hidden) takes in what the threads finished; `input` handles the
+//! keys that act on the whole window; the screens draw the state and push intents (they edit only
+//! the values of their own widgets); `apply` carries the intents out through the same library calls the CLI uses (the store, the
+//! workflows), so the store's role rules hold here too (the screens only hide what a role may
+//! not do). Card, network and PDF work runs on threads (`work`), never on the UI thread.
 
 pub mod editor;
 pub mod form_ui;
 pub mod ime;
 pub mod paper;
+pub mod problem;
 pub mod review;
 pub mod screens;
 pub mod settings;
@@ -19,8 +22,11 @@ use zeroize::Zeroizing;
 use crate::form::FormDef;
 use crate::i18n::{Lang, Locales};
 use crate::store::outbox::OutboxRow;
-use crate::store::{Action, DisplaySettings, OpinionInfo, Query, Session, State, Store};
+use crate::store::{
+    Action, DisplaySettings, OpinionInfo, Query, Session, State, Store, StoreError,
+};
 use editor::{Editor, EditorIntent};
+use problem::{Problem, Said};
 use work::{Done, Worker};
 
 pub use work::Services;
@@ -45,6 +51,19 @@ pub enum Intent {
     Reopen(i64),
     Zoom(f32),
     ToggleLang,
+    /// Put away the problem shown.
+    Dismiss,
+    /// Put away the good news shown.
+    DismissNotice,
+    /// Print the opinion in the editor to a PDF: a draft copy, or the final copy (from the
+    /// review, with what the physician confirmed there).
+    Print(paper::PrintKind),
+    /// Open a printed PDF, or its folder, in the system's viewer.
+    OpenViewer(std::path::PathBuf),
+    /// The PIN dialog of the review.
+    Pin(review::PinIntent),
+    /// The settings screen (administrators).
+    Settings(settings::SettingsIntent),
 }
 
 /// Which screen is shown.
@@ -79,9 +98,9 @@ pub struct IkenshoApp {
     pub login: String,
     password: Zeroizing<String>,
     /// A problem to show on the current screen.
-    pub message: Option<String>,
+    pub message: Option<Problem>,
     /// Something that went well (saved, sent…).
-    pub notice: Option<String>,
+    pub notice: Option<Said>,
     pub search: String,
     pub rows: Vec<OpinionInfo>,
     intents: Vec<Intent>,
@@ -112,7 +131,7 @@ impl IkenshoApp {
         theme::apply(ctx, zoom);
         // The IME stays on when the focus moves from one text field to the next.
         ctx.add_plugin(ime::KeepImeAcrossFields::default());
-        let worker = Worker::new(services, lang, ctx.clone());
+        let worker = Worker::new(services, &store, ctx.clone());
         IkenshoApp {
             store,
             lang,
@@ -142,9 +161,9 @@ impl IkenshoApp {
         }
     }
 
-    /// Shows `text` as good news on `screen` (it goes when another screen is shown).
-    pub(crate) fn notify(&mut self, text: String, screen: Screen) {
-        self.notice = Some(text);
+    /// Shows `said` as good news on `screen` (it goes when another screen is shown).
+    pub(crate) fn notify(&mut self, said: Said, screen: Screen) {
+        self.notice = Some(said);
         self.notice_on = screen;
     }
 
@@ -180,8 +199,9 @@ impl IkenshoApp {
             .is_some_and(|s| s.roles().allow(action))
     }
 
-    pub(crate) fn store_error(&mut self, e: &crate::store::StoreError) {
-        self.message = Some(work::store_text(self.lang, e));
+    /// Shows `problem` on the current screen.
+    pub(crate) fn problem(&mut self, problem: impl Into<Problem>) {
+        self.message = Some(problem.into());
     }
 
     /// Whether background work is still running (the tests wait for it).
@@ -240,8 +260,18 @@ impl IkenshoApp {
                     Lang::Ja => Lang::En,
                     Lang::En => Lang::Ja,
                 };
-                self.worker.set_lang(self.lang);
             }
+            Intent::Dismiss => self.message = None,
+            Intent::DismissNotice => self.notice = None,
+            Intent::Print(kind) => self.print(kind),
+            Intent::OpenViewer(path) => {
+                if let Some(s) = &self.session {
+                    self.paper.viewer_error = None;
+                    self.worker.start(s, work::Job::OpenViewer(path));
+                }
+            }
+            Intent::Pin(p) => self.pin_intent(p),
+            Intent::Settings(i) => self.settings_intent(i),
         }
     }
 
@@ -262,7 +292,7 @@ impl IkenshoApp {
                     self.show(Screen::Settings);
                 }
             }
-            Err(e) => self.store_error(&e),
+            Err(e) => self.problem(e),
         }
     }
 
@@ -309,7 +339,7 @@ impl IkenshoApp {
                 });
                 self.rows = rows;
             }
-            Err(e) => self.store_error(&e),
+            Err(e) => self.problem(e),
         }
     }
 
@@ -319,10 +349,10 @@ impl IkenshoApp {
         };
         let all = match self.store.search(s, &Query::default()) {
             Ok(rows) => rows,
-            Err(e) => return self.store_error(&e),
+            Err(e) => return self.problem(e),
         };
         let mut numbers = std::collections::HashMap::new();
-        match self.store.outbox() {
+        match self.store.outbox(s) {
             Ok(rows) => {
                 for row in &rows {
                     if !numbers.contains_key(&row.version_id)
@@ -345,7 +375,7 @@ impl IkenshoApp {
                     })
                     .collect();
             }
-            Err(e) => self.store_error(&e),
+            Err(e) => self.problem(e),
         }
     }
 
@@ -356,28 +386,14 @@ impl IkenshoApp {
         };
         let opened = match self.store.open_opinion(&s, opinion_id) {
             Ok(o) => o,
-            Err(e) => return self.store_error(&e),
+            Err(e) => return self.problem(e),
         };
         let form = match FormDef::builtin(opened.opinion.form_version) {
             Ok(f) => f,
-            Err(e) => {
-                self.message = Some(e.to_string());
-                return;
-            }
+            Err(e) => return self.problem(StoreError::Form(e.to_string())),
         };
         let editable = opened.info.state.is_draft() && s.roles().allow(Action::Edit);
-        let mut editor = Editor::new(
-            opinion_id,
-            opened.version.id,
-            opened.version.revision,
-            opened.version.number,
-            opened.info.state,
-            opened.opinion,
-            form,
-            editable,
-            opened.marks,
-        );
-        editor.note = opened.info.note.clone();
+        let mut editor = Editor::new(opened, form, editable);
         // What the last opinion said, for the items that changed since (copy-forward).
         if let Ok(Some(from_version)) = self.store.renewed_from(opinion_id)
             && let Ok(prev) = self.store.open_version(&s, from_version)
@@ -407,7 +423,7 @@ impl IkenshoApp {
             .renew(&s, &row.insurer_number, &row.insured_number, None, today)
         {
             Ok(draft) => self.open(draft.opinion_id),
-            Err(e) => self.store_error(&e),
+            Err(e) => self.problem(e),
         }
     }
 
@@ -417,7 +433,7 @@ impl IkenshoApp {
         };
         match self.store.reopen(&s, opinion_id) {
             Ok(_) => self.open(opinion_id),
-            Err(e) => self.store_error(&e),
+            Err(e) => self.problem(e),
         }
     }
 
@@ -446,7 +462,7 @@ impl IkenshoApp {
             }
             Err(e) => {
                 // The edit stays in memory and is saved again at the next frame.
-                ed.save_error = Some(work::store_text(self.lang, &e));
+                ed.save_error = Some(Problem::Store(e));
             }
         }
     }
@@ -462,7 +478,7 @@ impl IkenshoApp {
         };
         match result.and_then(|()| self.store.marks(s, ed.version_id)) {
             Ok(m) => ed.marks = m,
-            Err(e) => self.store_error(&e),
+            Err(e) => self.problem(e),
         }
     }
 
@@ -476,11 +492,11 @@ impl IkenshoApp {
             .hand_over(s, ed.opinion_id, State::AwaitingPhysician)
         {
             Ok(()) => {
-                self.notify(self.t("app-handed-over"), Screen::List);
+                self.notify(Said::new("app-handed-over"), Screen::List);
                 self.editor = None;
                 self.show(Screen::List);
             }
-            Err(e) => self.store_error(&e),
+            Err(e) => self.problem(e),
         }
     }
 
@@ -505,15 +521,11 @@ impl IkenshoApp {
                         self.refresh_list();
                     }
                 }
-                Done::Delivery(Err(m)) => self.message = Some(m),
+                Done::Delivery(Err(e)) => self.problem(e),
                 Done::Readers(r) => self.review.readers_done(r),
                 Done::CardStatus(r) => self.review.card_done(r),
                 Done::Route(r) => self.review.route_done(r),
-                Done::Signed {
-                    opinion_id,
-                    result,
-                    pin_wrong,
-                } => self.signed(opinion_id, result, pin_wrong),
+                Done::Signed { opinion_id, result } => self.signed(opinion_id, result),
                 Done::Printed(r) => self.printed(r),
                 Done::Viewer(r) => self.paper.viewer_error = r.err(),
             }
@@ -546,13 +558,38 @@ impl IkenshoApp {
 }
 
 impl eframe::App for IkenshoApp {
+    /// Every frame, and also while the window is hidden when a thread asked for a repaint: takes
+    /// in what the threads finished and carries out what follows from it.
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.take_work();
+        self.apply();
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        self.input(&ctx);
+        self.draw(ui, &ctx);
+        if self.apply() {
+            // What changed is drawn at once, not at the next event.
+            ctx.request_repaint();
+        }
+        self.save_editor();
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // Closing the window loses nothing: the last edit is saved.
+        self.save_editor();
+    }
+}
+
+impl IkenshoApp {
+    /// Before drawing: the zoom asked for, the IME's state and the keys that act on the whole
+    /// window.
+    fn input(&mut self, ctx: &egui::Context) {
         if std::mem::take(&mut self.zoom_changed) {
             ctx.set_zoom_factor(self.zoom);
         }
-        self.take_work();
-        self.filter_ime(&ctx);
+        self.filter_ime(ctx);
         if self.screen == Screen::Editor
             && ctx.input(|i| i.key_pressed(egui::Key::F8))
             && let Some(ed) = &mut self.editor
@@ -563,6 +600,10 @@ impl eframe::App for IkenshoApp {
                 .is_some_and(|s| s.roles().allow(Action::Sign));
             ed.jump_next(physician);
         }
+    }
+
+    /// The screens: they read the state and push intents.
+    fn draw(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
         if self.session.is_some() {
             self.top_bar(ui);
         }
@@ -585,22 +626,10 @@ impl eframe::App for IkenshoApp {
                 egui::CentralPanel::default().show(ui, |ui| self.settings_screen(ui));
             }
         }
-        self.pin_dialog(&ctx);
-        self.sign_out_dialog(&ctx);
-        if self.apply() {
-            // What changed is drawn at once, not at the next event.
-            ctx.request_repaint();
-        }
-        self.save_editor();
+        self.pin_dialog(ctx);
+        self.sign_out_dialog(ctx);
     }
 
-    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        // Closing the window loses nothing: the last edit is saved.
-        self.save_editor();
-    }
-}
-
-impl IkenshoApp {
     /// Asks before signing out loses an edit that could not be saved.
     fn sign_out_dialog(&mut self, ctx: &egui::Context) {
         if !self.confirm_sign_out {
@@ -640,7 +669,7 @@ pub(crate) fn tr_args(lang: Lang, key: &str, pairs: &[(&str, String)]) -> String
 }
 
 /// Opens the window on `store` (blocks until it is closed).
-pub fn run(store: Store, lang: Lang, services: Services) -> Result<(), String> {
+pub fn run(store: Store, lang: Lang, services: Services) -> Result<(), eframe::Error> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 860.0])
@@ -660,5 +689,4 @@ pub fn run(store: Store, lang: Lang, services: Services) -> Result<(), String> {
             )))
         }),
     )
-    .map_err(|e| e.to_string())
 }

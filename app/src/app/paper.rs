@@ -4,12 +4,14 @@
 
 use egui::{Pos2, Stroke, Ui, vec2};
 
-use super::work::{Job, PrintedFile};
+use super::problem::Problem;
+use super::work::Job;
 use super::{IkenshoApp, Intent, Screen, theme, widgets};
+use crate::i18n::Locales;
 use crate::pdf::sheet::{Mark, PAGE_H, PAGE_W};
-use crate::pdf::stored::{Copy, StoredPrint};
 use crate::pdf::{PrintOptions, Sheet};
 use crate::store::{Action, State};
+use crate::workflow::{PrintedFile, StoredPrint, WorkflowError};
 
 /// Millimetres per point.
 const MM_PER_PT: f32 = 25.4 / 72.0;
@@ -20,9 +22,21 @@ pub struct Paper {
     pub sheet: Option<Sheet>,
     /// A print is being made.
     pub waiting: bool,
-    pub printed: Option<Result<PrintedFile, String>>,
-    /// The system's viewer could not open the PDF: why, in words.
-    pub viewer_error: Option<String>,
+    pub printed: Option<Result<PrintedFile, WorkflowError>>,
+    /// The system's viewer could not open the PDF: why.
+    pub viewer_error: Option<Problem>,
+}
+
+/// Which print is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintKind {
+    /// A draft copy (下書き on every page).
+    Draft,
+    /// The final copy from the review, with what the physician confirmed there (finalises a
+    /// draft, moves the opinion to 紙で提出).
+    Final,
+    /// The copy that went to the municipality, again (audited as a reprint).
+    Reprint,
 }
 
 impl IkenshoApp {
@@ -43,7 +57,7 @@ impl IkenshoApp {
         self.paper.sheet = crate::pdf::sheet(ed.form, &ed.opinion, opts).ok();
     }
 
-    pub(crate) fn printed(&mut self, r: Result<PrintedFile, String>) {
+    pub(crate) fn printed(&mut self, r: Result<PrintedFile, WorkflowError>) {
         self.paper.waiting = false;
         if r.is_ok()
             && let Some(ed) = &mut self.editor
@@ -59,27 +73,40 @@ impl IkenshoApp {
         }
     }
 
-    fn print(&mut self, copy: Copy) {
+    pub(crate) fn print(&mut self, kind: PrintKind) {
         let (Some(s), Some(ed)) = (self.session.clone(), &self.editor) else {
             return;
         };
         let id = ed.opinion_id;
         self.save_editor();
-        self.paper.printed = None;
-        self.paper.viewer_error = None;
+        let how = match kind {
+            PrintKind::Draft => StoredPrint::draft(),
+            PrintKind::Final => StoredPrint {
+                confirm_carried: self.review.confirm_carried,
+                allow_continuation: self.review.allow_continuation,
+                ..StoredPrint::final_copy()
+            },
+            // What went to the municipality, as it was.
+            PrintKind::Reprint => StoredPrint {
+                allow_continuation: true,
+                ..StoredPrint::final_copy()
+            },
+        };
         self.worker.start(
             &s,
             Job::Print {
                 opinion_id: id,
-                how: StoredPrint {
-                    copy,
-                    // A reprint of the paper copy: what went to the municipality, as it was.
-                    allow_continuation: true,
-                    ..StoredPrint::draft()
-                },
+                how,
             },
         );
         self.paper.waiting = true;
+        self.paper.printed = None;
+        self.paper.viewer_error = None;
+        if kind == PrintKind::Final {
+            // The preview and the result are of the final copy now.
+            self.paper.sheet = None;
+            self.show(Screen::Paper);
+        }
     }
 
     pub(crate) fn paper_screen(&mut self, ui: &mut Ui) {
@@ -93,7 +120,7 @@ impl IkenshoApp {
                 )
                 .clicked()
             {
-                self.print(Copy::Draft);
+                self.push(Intent::Print(PrintKind::Draft));
             }
             // The copy that went to the municipality, again (audited as a reprint).
             if paper_state
@@ -105,7 +132,7 @@ impl IkenshoApp {
                     )
                     .clicked()
             {
-                self.print(Copy::Final);
+                self.push(Intent::Print(PrintKind::Reprint));
             }
             if ui.button(self.t("app-back-to-editor")).clicked() {
                 self.push(Intent::Show(Screen::Editor));
@@ -137,7 +164,7 @@ impl IkenshoApp {
                 });
                 if let Some(e) = &self.paper.viewer_error {
                     ui.horizontal_wrapped(|ui| {
-                        ui.colored_label(theme::ERROR, e);
+                        ui.colored_label(theme::ERROR, e.text(self.lang));
                         if let Some(dir) = p.path.parent()
                             && ui.button(self.t("app-open-folder")).clicked()
                         {
@@ -145,18 +172,26 @@ impl IkenshoApp {
                         }
                     });
                 }
-                for w in &p.warnings {
-                    ui.colored_label(theme::WARNING, w);
+                if let (Ok(locales), Ok(form)) =
+                    (Locales::builtin(), crate::form::FormDef::builtin(p.form))
+                {
+                    let d = crate::form::describe::Describer {
+                        locales,
+                        lang: self.lang,
+                        form,
+                    };
+                    for f in &p.findings {
+                        ui.colored_label(theme::WARNING, d.finding(f));
+                    }
                 }
             }
-            Some(Err(m)) => {
-                ui.colored_label(theme::ERROR, m);
+            Some(Err(e)) => {
+                ui.colored_label(theme::ERROR, super::problem::workflow_text(e, self.lang));
             }
             None => {}
         }
-        if let (Some(path), Some(s)) = (open, self.session.clone()) {
-            self.paper.viewer_error = None;
-            self.worker.start(&s, Job::OpenViewer(path));
+        if let Some(path) = open {
+            self.push(Intent::OpenViewer(path));
         }
         ui.separator();
         let Some(sheet) = &self.paper.sheet else {

@@ -6,34 +6,48 @@ use egui::{RichText, Ui};
 use zeroize::Zeroizing;
 
 use super::form_ui::{self, value_text};
+use super::paper::PrintKind;
+use super::problem::{Problem, Said};
 use super::work::{CardInfo, Job};
 use super::{IkenshoApp, Intent, Screen, theme, widgets};
-use crate::card::Pin;
 use crate::card::hpki::PinStatus;
+use crate::card::{CardError, Pin};
 use crate::form::Severity;
-use crate::form::validate::{date_of, ids};
+use crate::form::validate::{Finding, date_of, ids};
 use crate::hub::flow::Route;
-use crate::i18n::Locales;
-use crate::pdf::stored::StoredPrint;
 use crate::store::{Action, State};
+use crate::workflow::WorkflowError;
+
+/// What the PIN dialog asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinIntent {
+    /// Open it: list the readers and ask the card how many tries are left.
+    Open,
+    /// Ask the card again (another reader chosen, or a card inserted).
+    Recheck,
+    /// Sign with the PIN typed.
+    Submit,
+    /// Close it; the PIN typed is wiped.
+    Cancel,
+}
 
 /// The state of the review screen and its PIN dialog.
 #[derive(Default)]
 pub struct Review {
-    pub route: Option<Result<Route, String>>,
+    pub route: Option<Result<Route, Problem>>,
     /// What the paper would not show as typed (before a final print).
-    pub print_warnings: Vec<String>,
+    pub print_findings: Vec<Finding>,
     pub pin_open: bool,
     pub readers: Vec<String>,
     pub reader: Option<String>,
-    pub card: Option<Result<CardInfo, String>>,
+    pub card: Option<Result<CardInfo, CardError>>,
     pub checking: bool,
     pub pin: Zeroizing<String>,
     /// The physician has read that few tries are left.
     pub low_ok: bool,
     pub signing: bool,
     /// Why the last signature did not happen.
-    pub error: Option<String>,
+    pub error: Option<Problem>,
     /// Give the PIN field the focus (once the card answered).
     focus_pin: bool,
     /// The physician confirmed the items carried over from the last opinion as they are.
@@ -45,7 +59,7 @@ pub struct Review {
 }
 
 impl Review {
-    pub(crate) fn readers_done(&mut self, r: Result<Vec<String>, String>) {
+    pub(crate) fn readers_done(&mut self, r: Result<Vec<String>, CardError>) {
         match r {
             Ok(list) => {
                 if self.reader.is_none() {
@@ -57,14 +71,14 @@ impl Review {
         }
     }
 
-    pub(crate) fn card_done(&mut self, r: Result<CardInfo, String>) {
+    pub(crate) fn card_done(&mut self, r: Result<CardInfo, CardError>) {
         self.checking = false;
         self.focus_pin = r.is_ok();
         self.card = Some(r);
     }
 
-    pub(crate) fn route_done(&mut self, r: Result<Route, String>) {
-        self.route = Some(r);
+    pub(crate) fn route_done(&mut self, r: Result<Route, super::problem::HubUnavailable>) {
+        self.route = Some(r.map_err(Problem::Hub));
     }
 
     /// Tries left before the PIN is asked for; `None` while unknown or when the card cannot sign.
@@ -93,20 +107,13 @@ impl IkenshoApp {
             return;
         };
         self.review = Review::default();
-        if let Ok(locales) = Locales::builtin() {
-            let d = crate::form::describe::Describer {
-                locales,
-                lang: self.lang,
-                form: ed.form,
-            };
-            let opts = crate::pdf::PrintOptions {
-                print_physician_name: false,
-                draft: false,
-            };
-            let findings = crate::pdf::check(ed.form, &ed.opinion, opts).unwrap_or_default();
-            self.review.continuation = crate::pdf::stored::continuation_items(ed.form, &findings);
-            self.review.print_warnings = findings.iter().map(|f| d.finding(f)).collect();
-        }
+        let opts = crate::pdf::PrintOptions {
+            print_physician_name: false,
+            draft: false,
+        };
+        let findings = crate::pdf::check(ed.form, &ed.opinion, opts).unwrap_or_default();
+        self.review.continuation = crate::workflow::continuation_items(ed.form, &findings);
+        self.review.print_findings = findings;
         match date_of(&ed.opinion, ed.form, ids::WRITTEN_DATE) {
             Some(written) => self.worker.start(
                 &session,
@@ -115,7 +122,9 @@ impl IkenshoApp {
                     written,
                 },
             ),
-            None => self.review.route = Some(Err(self.t("app-route-needs-date"))),
+            None => {
+                self.review.route = Some(Err(Said::new("app-route-needs-date").into()));
+            }
         }
         self.screen = Screen::Review;
     }
@@ -132,7 +141,7 @@ impl IkenshoApp {
         let carried_n: usize = carried.iter().map(|(_, v)| v.len()).sum();
         let physician = self.may(Action::Sign);
         let frozen_ok = ed.state.is_draft() || ed.state == State::Finalised;
-        let route = self.review.route.clone();
+        let route = &self.review.route;
         let electronic = matches!(route, Some(Ok(Route::Electronic { .. })));
         let ready_but_carried = errors == 0 && pending == 0 && physician && frozen_ok;
         let mut sign = false;
@@ -271,12 +280,12 @@ impl IkenshoApp {
                             );
                         });
                 }
-                for w in &self.review.print_warnings {
-                    ui.colored_label(theme::WARNING, w);
+                for f in &self.review.print_findings {
+                    ui.colored_label(theme::WARNING, d.finding(f));
                 }
                 ui.separator();
                 ui.strong(self.t("app-route"));
-                match &route {
+                match route {
                     None => {
                         ui.horizontal(|ui| {
                             ui.spinner();
@@ -296,8 +305,8 @@ impl IkenshoApp {
                             .unwrap_or_else(|| "—".to_owned());
                         ui.label(self.t_args("app-route-paper", &[("from", from)]));
                     }
-                    Some(Err(m)) => {
-                        ui.colored_label(theme::WARNING, m);
+                    Some(Err(p)) => {
+                        ui.colored_label(theme::WARNING, p.text(lang));
                     }
                 }
                 ui.separator();
@@ -350,26 +359,23 @@ impl IkenshoApp {
             self.push(Intent::Show(Screen::Editor));
         }
         if sign {
-            self.open_pin_dialog();
+            self.push(Intent::Pin(PinIntent::Open));
         }
-        if paper && let (Some(s), Some(ed)) = (self.session.clone(), &self.editor) {
-            let id = ed.opinion_id;
-            self.worker.start(
-                &s,
-                Job::Print {
-                    opinion_id: id,
-                    how: StoredPrint {
-                        confirm_carried: self.review.confirm_carried,
-                        allow_continuation: self.review.allow_continuation,
-                        ..StoredPrint::final_copy()
-                    },
-                },
-            );
-            // The preview and the result are of the final copy now.
-            self.paper.waiting = true;
-            self.paper.printed = None;
-            self.paper.sheet = None;
-            self.push(Intent::Show(Screen::Paper));
+        if paper {
+            self.push(Intent::Print(PrintKind::Final));
+        }
+    }
+
+    /// Carries out what the PIN dialog asked for.
+    pub(crate) fn pin_intent(&mut self, intent: PinIntent) {
+        match intent {
+            PinIntent::Open => self.open_pin_dialog(),
+            PinIntent::Recheck => self.check_card(),
+            PinIntent::Submit => self.submit_pin(),
+            PinIntent::Cancel => {
+                self.review.pin_open = false;
+                self.review.pin = Zeroizing::new(String::new());
+            }
         }
     }
 
@@ -409,6 +415,7 @@ impl IkenshoApp {
         if !self.review.pin_open {
             return;
         }
+        let lang = self.lang;
         let mut cancel = false;
         let mut submit = false;
         let mut recheck = false;
@@ -424,24 +431,28 @@ impl IkenshoApp {
                     ui.add_space(theme::GAP);
                     // The reader.
                     let reader_label = ui.label(self.t("app-pin-reader"));
-                    let current = self.review.reader.clone().unwrap_or_else(|| "—".to_owned());
-                    let readers = self.review.readers.clone();
+                    let review = &mut self.review;
+                    let current = review.reader.as_deref().unwrap_or("—");
+                    let mut chosen = None;
                     egui::ComboBox::from_id_salt("reader")
                         .selected_text(current)
                         .width(theme::FIELD_WIDTH * 1.4)
                         .show_ui(ui, |ui| {
-                            for r in readers {
+                            for r in &review.readers {
                                 if ui
-                                    .selectable_label(self.review.reader.as_deref() == Some(&r), &r)
+                                    .selectable_label(review.reader.as_deref() == Some(r), r)
                                     .clicked()
                                 {
-                                    self.review.reader = Some(r);
-                                    recheck = true;
+                                    chosen = Some(r.clone());
                                 }
                             }
                         })
                         .response
                         .labelled_by(reader_label.id);
+                    if let Some(r) = chosen {
+                        review.reader = Some(r);
+                        recheck = true;
+                    }
                     // The card.
                     if self.review.checking {
                         ui.horizontal(|ui| {
@@ -465,8 +476,8 @@ impl IkenshoApp {
                                     ui.colored_label(theme::ERROR, self.t("card-blocked"));
                                 }
                             },
-                            Some(Err(m)) => {
-                                ui.colored_label(theme::ERROR, m);
+                            Some(Err(e)) => {
+                                ui.colored_label(theme::ERROR, Problem::Card(e.clone()).text(lang));
                             }
                             None => {}
                         }
@@ -496,7 +507,7 @@ impl IkenshoApp {
                     }
                     let enter = pin.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if let Some(e) = &self.review.error {
-                        ui.colored_label(theme::ERROR, e);
+                        ui.colored_label(theme::ERROR, e.text(lang));
                     }
                     widgets::keep_focus_visible(ui);
                     enter
@@ -536,14 +547,13 @@ impl IkenshoApp {
             });
         });
         if recheck {
-            self.check_card();
+            self.push(Intent::Pin(PinIntent::Recheck));
         }
         if cancel {
-            self.review.pin_open = false;
-            self.review.pin = Zeroizing::new(String::new());
+            self.push(Intent::Pin(PinIntent::Cancel));
         }
         if submit {
-            self.submit_pin();
+            self.push(Intent::Pin(PinIntent::Submit));
         }
     }
 
@@ -567,16 +577,16 @@ impl IkenshoApp {
                     },
                 );
             }
-            Err(e) => self.review.error = Some(super::work::card_text(self.lang, &e)),
+            Err(e) => self.review.error = Some(Problem::Card(e)),
         }
     }
 
-    pub(crate) fn signed(&mut self, opinion_id: i64, result: Result<(), String>, pin_wrong: bool) {
+    pub(crate) fn signed(&mut self, opinion_id: i64, result: Result<(), WorkflowError>) {
         self.review.signing = false;
         match result {
             Ok(()) => {
                 self.review.pin_open = false;
-                self.notify(self.t("app-signed-queued"), Screen::Outbox);
+                self.notify(Said::new("app-signed-queued"), Screen::Outbox);
                 self.worker.nudge();
                 if let Some(ed) = &mut self.editor
                     && ed.opinion_id == opinion_id
@@ -586,8 +596,9 @@ impl IkenshoApp {
                 }
                 self.push(Intent::Show(Screen::Outbox));
             }
-            Err(m) => {
-                self.review.error = Some(m);
+            Err(e) => {
+                let pin_wrong = e.wrong_pin();
+                self.review.error = Some(Problem::Workflow(e));
                 self.review.low_ok = false;
                 // Show the tries left again; never try the PIN again by ourselves.
                 if pin_wrong || self.review.card.is_some() {

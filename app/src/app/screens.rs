@@ -4,6 +4,7 @@
 
 use egui::{Align, Layout, RichText, Ui};
 
+use super::problem::Problem;
 use super::{IkenshoApp, Intent, Screen, theme, widgets};
 use crate::store::outbox::Delivery;
 use crate::store::{Action, State};
@@ -147,19 +148,21 @@ impl IkenshoApp {
     }
 
     fn banners(&mut self, ui: &mut Ui) {
-        if let Some(m) = self.message.clone() {
+        if let Some(m) = &self.message {
+            let text = m.text(self.lang);
             ui.horizontal_wrapped(|ui| {
-                ui.colored_label(theme::ERROR, m);
+                ui.colored_label(theme::ERROR, text);
                 if ui.small_button(self.t("app-dismiss")).clicked() {
-                    self.message = None;
+                    self.push(Intent::Dismiss);
                 }
             });
         }
-        if let Some(n) = self.notice.clone() {
+        if let Some(n) = &self.notice {
+            let text = n.text(self.lang);
             ui.horizontal_wrapped(|ui| {
-                ui.colored_label(theme::OK, n);
+                ui.colored_label(theme::OK, text);
                 if ui.small_button(self.t("app-dismiss")).clicked() {
-                    self.notice = None;
+                    self.push(Intent::DismissNotice);
                 }
             });
         }
@@ -194,7 +197,7 @@ impl IkenshoApp {
                     self.push(Intent::SignIn);
                 }
                 if let Some(m) = &self.message {
-                    ui.colored_label(theme::ERROR, m);
+                    ui.colored_label(theme::ERROR, m.text(self.lang));
                 }
                 ui.add_space(theme::GAP * 2.0);
                 if ui.button(self.t("app-lang")).clicked() {
@@ -384,7 +387,7 @@ impl IkenshoApp {
                     ui.label(format!("v{}", ed.version_number));
                 }
                 let saved = match (&ed.save_error, ed.dirty, ed.editable) {
-                    (Some(e), _, _) => RichText::new(e.clone()).color(theme::ERROR),
+                    (Some(e), _, _) => RichText::new(e.text(lang)).color(theme::ERROR),
                     (None, _, false) => {
                         RichText::new(super::tr(lang, "app-read-only")).color(theme::MUTED)
                     }
@@ -530,12 +533,10 @@ impl IkenshoApp {
     pub(crate) fn outbox_screen(&mut self, ui: &mut Ui) {
         ui.heading(self.t("app-outbox-title"));
         if self.worker.services.hub.is_none() {
-            let why = self
-                .worker
-                .services
-                .hub_problem
-                .clone()
-                .unwrap_or_else(|| self.t("app-hub-not-set"));
+            let why = match &self.worker.services.hub_problem {
+                Some(p) => Problem::Hub(p.clone()).text(self.lang),
+                None => self.t("app-hub-not-set"),
+            };
             ui.colored_label(theme::WARNING, why);
         }
         ui.add_space(theme::GAP);

@@ -1,13 +1,32 @@
 //! Settings (administrators): the clinic profile, people, the terminal certificate (.p12 and its
 //! password, kept by `hub::terminal`), the hub address and CA, the card reader, the signing chain
-//! and trust anchors, and backup. Files are named by their path.
+//! and trust anchors, and backup. Files are named by their path. The screen edits its form; what
+//! it saves or writes is done by [`SettingsIntent`]s, after the frame is drawn.
+
+use std::path::{Path, PathBuf};
 
 use egui::{RichText, Ui};
 use zeroize::Zeroizing;
 
+use super::problem::{HubUnavailable, Problem, Said};
 use super::work::{Job, Services};
-use super::{IkenshoApp, theme};
-use crate::store::{ClinicSettings, ConnectionSettings, NewUser, Role, UserInfo};
+use super::{IkenshoApp, Intent, theme};
+use crate::store::{ClinicSettings, ConnectionSettings, NewUser, Role, Session, UserInfo};
+
+/// What the settings screen asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsIntent {
+    /// Save the clinic's profile.
+    SaveClinic,
+    /// Add the person typed in.
+    AddPerson,
+    /// Save the hub address, the card reader and the certificates read from the paths typed.
+    SaveConnection,
+    /// Import the terminal certificate (.p12) with its password.
+    ImportTerminal,
+    /// Write a backup to the path typed.
+    Backup,
+}
 
 /// What the settings screen edits.
 #[derive(Default)]
@@ -26,7 +45,7 @@ pub struct SettingsForm {
     pub anchors_path: String,
     pub backup_path: String,
     /// The outcome of the last action on this screen.
-    pub result: Option<Result<String, String>>,
+    pub result: Option<Result<Said, Problem>>,
 }
 
 fn field(ui: &mut Ui, label: String, value: &mut String, password: bool) -> egui::Response {
@@ -45,30 +64,96 @@ impl IkenshoApp {
         };
         match self.store.users(&s) {
             Ok(u) => form.users = u,
-            Err(e) => self.store_error(&e),
+            Err(e) => self.problem(e),
         }
         self.settings = form;
         self.worker.start(&s, Job::Readers);
     }
 
-    fn settings_done(&mut self, r: Result<String, String>) {
-        self.settings.result = Some(r);
+    /// Carries out what the settings screen asked for.
+    pub(crate) fn settings_intent(&mut self, intent: SettingsIntent) {
+        let Some(session) = self.session.clone() else {
+            return;
+        };
+        let result = match intent {
+            SettingsIntent::SaveClinic => self.save_clinic(&session),
+            SettingsIntent::AddPerson => self.add_person(&session),
+            SettingsIntent::SaveConnection => self.save_connection(&session),
+            SettingsIntent::ImportTerminal => {
+                let r = self.import_terminal();
+                self.settings.p12_password = Zeroizing::new(String::new());
+                if r.is_ok() {
+                    self.reload_services();
+                }
+                r
+            }
+            SettingsIntent::Backup => {
+                let dest = PathBuf::from(self.settings.backup_path.trim());
+                self.store
+                    .backup(&session, &dest)
+                    .map(|()| {
+                        Said::with(
+                            "app-backup-done",
+                            vec![("path", dest.display().to_string())],
+                        )
+                    })
+                    .map_err(Problem::from)
+            }
+        };
+        self.settings.result = Some(result);
     }
 
-    fn read_pem(&self, path: &str) -> Result<Option<String>, String> {
-        if path.trim().is_empty() {
-            return Ok(None);
+    fn save_clinic(&mut self, session: &Session) -> Result<Said, Problem> {
+        let doubtful = self.settings.clinic.institution_code_doubtful();
+        self.store
+            .set_clinic_settings(session, &self.settings.clinic)?;
+        Ok(Said::new(if doubtful {
+            "app-settings-saved-check-code"
+        } else {
+            "app-settings-saved"
+        }))
+    }
+
+    fn add_person(&mut self, session: &Session) -> Result<Said, Problem> {
+        let roles: Vec<Role> = self.settings.new_role.into_iter().collect();
+        self.store.add_user(
+            session,
+            &NewUser {
+                login: self.settings.new_login.trim(),
+                name: self.settings.new_name.trim(),
+                roles: &roles,
+                password: &self.settings.new_password,
+            },
+        )?;
+        self.settings.new_login.clear();
+        self.settings.new_name.clear();
+        self.settings.new_password = Zeroizing::new(String::new());
+        self.settings.users = self.store.users(session)?;
+        Ok(Said::new("app-settings-saved"))
+    }
+
+    fn save_connection(&mut self, session: &Session) -> Result<Said, Problem> {
+        let mut c = self.settings.connection.clone();
+        if let Some(p) = read_pem(&self.settings.hub_ca_path)? {
+            c.hub_ca_pem = p;
         }
-        std::fs::read_to_string(path.trim())
-            .map(Some)
-            .map_err(|e| super::work::io_text(self.lang, std::path::Path::new(path.trim()), &e))
+        if let Some(p) = read_pem(&self.settings.chain_path)? {
+            c.signing_chain_pem = p;
+        }
+        if let Some(p) = read_pem(&self.settings.anchors_path)? {
+            c.trust_anchors_pem = p;
+        }
+        self.store.set_connection_settings(session, &c)?;
+        self.settings.connection = c;
+        self.reload_services();
+        Ok(Said::new("app-settings-saved"))
     }
 
     /// Builds the hub client and card set-up again from the saved settings.
     fn reload_services(&mut self) {
         let data_dir = self.worker.services.data_dir.clone();
         if self.worker.services.from_settings {
-            let fresh = Services::from_store(&self.store, &data_dir, self.lang);
+            let fresh = Services::from_store(&self.store, &data_dir);
             self.worker.services = fresh;
             self.worker.stop_delivery();
             if let Some(s) = self.session.clone() {
@@ -78,16 +163,14 @@ impl IkenshoApp {
     }
 
     pub(crate) fn settings_screen(&mut self, ui: &mut Ui) {
-        let Some(session) = self.session.clone() else {
-            return;
-        };
+        let mut intents = Vec::new();
         ui.heading(self.t("app-settings-title"));
         match &self.settings.result {
-            Some(Ok(m)) => {
-                ui.colored_label(theme::OK, m);
+            Some(Ok(said)) => {
+                ui.colored_label(theme::OK, said.text(self.lang));
             }
-            Some(Err(m)) => {
-                ui.colored_label(theme::ERROR, m);
+            Some(Err(p)) => {
+                ui.colored_label(theme::ERROR, p.text(self.lang));
             }
             None => {}
         }
@@ -114,19 +197,7 @@ impl IkenshoApp {
                 super::tr(self.lang, "app-clinic-print-name"),
             );
             if ui.button(self.t("app-save")).clicked() {
-                let doubtful = self.settings.clinic.institution_code_doubtful();
-                let r = self
-                    .store
-                    .set_clinic_settings(&session, &self.settings.clinic)
-                    .map(|()| {
-                        if doubtful {
-                            self.t("app-settings-saved-check-code")
-                        } else {
-                            self.t("app-settings-saved")
-                        }
-                    })
-                    .map_err(|e| super::work::store_text(self.lang, &e));
-                self.settings_done(r);
+                intents.push(SettingsIntent::SaveClinic);
             }
             ui.separator();
             // People.
@@ -177,29 +248,7 @@ impl IkenshoApp {
                 true,
             );
             if ui.button(self.t("app-add-person")).clicked() {
-                let roles: Vec<Role> = self.settings.new_role.into_iter().collect();
-                let r = self
-                    .store
-                    .add_user(
-                        &session,
-                        &NewUser {
-                            login: self.settings.new_login.trim(),
-                            name: self.settings.new_name.trim(),
-                            roles: &roles,
-                            password: &self.settings.new_password,
-                        },
-                    )
-                    .map(|_| self.t("app-settings-saved"))
-                    .map_err(|e| super::work::store_text(self.lang, &e));
-                if r.is_ok() {
-                    self.settings.new_login.clear();
-                    self.settings.new_name.clear();
-                    self.settings.new_password = Zeroizing::new(String::new());
-                    if let Ok(u) = self.store.users(&session) {
-                        self.settings.users = u;
-                    }
-                }
-                self.settings_done(r);
+                intents.push(SettingsIntent::AddPerson);
             }
             ui.separator();
             // The hub and certificates.
@@ -230,23 +279,24 @@ impl IkenshoApp {
             );
             ui.horizontal_wrapped(|ui| {
                 let l = ui.label(super::tr(lang, "app-pin-reader"));
-                let readers = self.review.readers.clone();
-                let shown = if self.settings.connection.reader.is_empty() {
+                let readers = &self.review.readers;
+                let connection = &mut self.settings.connection;
+                let shown = if connection.reader.is_empty() {
                     super::tr(lang, "app-reader-first")
                 } else {
-                    self.settings.connection.reader.clone()
+                    connection.reader.clone()
                 };
                 egui::ComboBox::from_id_salt("settings-reader")
                     .selected_text(shown)
                     .width(theme::FIELD_WIDTH.min(ui.available_width()))
                     .show_ui(ui, |ui| {
                         ui.selectable_value(
-                            &mut self.settings.connection.reader,
+                            &mut connection.reader,
                             String::new(),
                             super::tr(lang, "app-reader-first"),
                         );
                         for r in readers {
-                            ui.selectable_value(&mut self.settings.connection.reader, r.clone(), r);
+                            ui.selectable_value(&mut connection.reader, r.clone(), r);
                         }
                     })
                     .response
@@ -278,30 +328,7 @@ impl IkenshoApp {
                 );
             }
             if ui.button(self.t("app-save")).clicked() {
-                let mut c = self.settings.connection.clone();
-                let read = (|| -> Result<(), String> {
-                    if let Some(p) = self.read_pem(&self.settings.hub_ca_path)? {
-                        c.hub_ca_pem = p;
-                    }
-                    if let Some(p) = self.read_pem(&self.settings.chain_path)? {
-                        c.signing_chain_pem = p;
-                    }
-                    if let Some(p) = self.read_pem(&self.settings.anchors_path)? {
-                        c.trust_anchors_pem = p;
-                    }
-                    Ok(())
-                })();
-                let r = read.and_then(|()| {
-                    self.store
-                        .set_connection_settings(&session, &c)
-                        .map(|()| self.t("app-settings-saved"))
-                        .map_err(|e| super::work::store_text(self.lang, &e))
-                });
-                if r.is_ok() {
-                    self.settings.connection = c;
-                    self.reload_services();
-                }
-                self.settings_done(r);
+                intents.push(SettingsIntent::SaveConnection);
             }
             ui.separator();
             // The terminal certificate.
@@ -319,12 +346,7 @@ impl IkenshoApp {
                 true,
             );
             if ui.button(self.t("app-import")).clicked() {
-                let r = self.import_terminal();
-                self.settings.p12_password = Zeroizing::new(String::new());
-                if r.is_ok() {
-                    self.reload_services();
-                }
-                self.settings_done(r);
+                intents.push(SettingsIntent::ImportTerminal);
             }
             ui.separator();
             // Backup.
@@ -336,23 +358,20 @@ impl IkenshoApp {
                 false,
             );
             if ui.button(self.t("app-backup")).clicked() {
-                let dest = std::path::PathBuf::from(self.settings.backup_path.trim());
-                let r = self
-                    .store
-                    .backup(&session, &dest)
-                    .map(|()| {
-                        self.t_args("app-backup-done", &[("path", dest.display().to_string())])
-                    })
-                    .map_err(|e| super::work::store_text(self.lang, &e));
-                self.settings_done(r);
+                intents.push(SettingsIntent::Backup);
             }
         });
+        for i in intents {
+            self.push(Intent::Settings(i));
+        }
     }
 
-    fn import_terminal(&mut self) -> Result<String, String> {
-        let path = self.settings.p12_path.trim().to_owned();
-        let bytes = std::fs::read(&path)
-            .map_err(|e| super::work::io_text(self.lang, std::path::Path::new(&path), &e))?;
+    fn import_terminal(&mut self) -> Result<Said, Problem> {
+        let path = PathBuf::from(self.settings.p12_path.trim());
+        let bytes = std::fs::read(&path).map_err(|error| Problem::Io {
+            path: path.clone(),
+            error,
+        })?;
         let data_dir = self.worker.services.data_dir.clone();
         let account = self.store.path().display().to_string();
         let imported = crate::hub::terminal::import_p12(
@@ -361,11 +380,25 @@ impl IkenshoApp {
             &bytes,
             &self.settings.p12_password,
         )
-        .map_err(|e| super::work::hub_text(self.lang, &e))?;
-        Ok(self.t(if imported.in_keyring {
+        .map_err(|e| Problem::Hub(HubUnavailable::Failed(e)))?;
+        Ok(Said::new(if imported.in_keyring {
             "app-terminal-imported"
         } else {
             "app-terminal-imported-no-keyring"
         }))
     }
+}
+
+/// The text of the PEM file at `path`; `None` when no path was typed.
+fn read_pem(path: &str) -> Result<Option<String>, Problem> {
+    let path = path.trim();
+    if path.is_empty() {
+        return Ok(None);
+    }
+    std::fs::read_to_string(path)
+        .map(Some)
+        .map_err(|error| Problem::Io {
+            path: Path::new(path).to_path_buf(),
+            error,
+        })
 }

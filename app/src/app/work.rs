@@ -1,39 +1,37 @@
 //! Work that must not freeze the window — the card, the network and the PDF — runs on its own
-//! thread with its own connection to the store, and comes back as a [`Done`] that the window
-//! takes in at its next frame. The delivery loop sends what is queued and asks the hub about
-//! what it received, as long as somebody is signed in.
+//! thread and comes back as a [`Done`] that the window takes in at its next frame. Jobs that need
+//! the store borrow one of the worker's connections (opened once, not checked again per job). The
+//! delivery loop sends what is queued and asks the hub about what it received, as long as
+//! somebody is signed in. What the jobs do is the library's [`crate::workflow`].
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jiff::civil::Date;
 
+use super::problem::{HubUnavailable, Problem, ViewerError};
 use crate::card::hpki::{HpkiCard, PinStatus};
 use crate::card::pcsc::PcscSource;
 use crate::card::{CardError, CardSource, Pin};
-use crate::form::FormDef;
-use crate::hub::client::{HubClient, HubError};
-use crate::hub::fhir::{DocumentIds, document_bytes};
-use crate::hub::flow::{FlowError, Route, poll_statuses, route};
-use crate::hub::outbox::{Backoff, deliver_due};
-use crate::i18n::{Lang, Locales};
-use crate::pdf::stored::{Copy, PrintError, StoredPrint, print_stored};
-use crate::sign::cms::{SignError, sign_document};
-use crate::store::{Finish, Session, Store, StoreError};
+use crate::hub::client::HubClient;
+use crate::hub::flow::{Route, route};
+use crate::store::{Action, CheckedFile, Session, Store, StoreError};
+use crate::workflow::{
+    DeliveryOptions, PrintedFile, Signer, StoredPrint, Target, WorkflowError, delivery_pass,
+    print_draft, print_final, sign_and_queue,
+};
 
 /// What the program works with besides the store on the UI thread.
 #[derive(Clone)]
 pub struct Services {
-    /// The store's file: each job opens its own connection to it.
-    pub db: PathBuf,
-    /// Where printed PDFs are kept.
+    /// Where printed PDFs are kept (in `prints/`) and the terminal certificate.
     pub data_dir: PathBuf,
     /// The hub, when it is set up (address, CA and terminal certificate).
     pub hub: Option<HubClient>,
-    /// Why there is no hub (a message for the user), when there is none.
-    pub hub_problem: Option<String>,
+    /// Why there is no hub, when there is none.
+    pub hub_problem: Option<HubUnavailable>,
     /// Where the card comes from: the PC/SC readers, or a card the demo or a test injects.
     pub card: Arc<dyn CardSource>,
     /// Built from the store's settings, and built again when they change; not when the demo or a
@@ -49,22 +47,21 @@ impl Services {
     /// The services a data folder's settings describe: the hub when its address, CA and terminal
     /// certificate are set (the terminal's password from the OS keyring), the configured reader
     /// through pcscd, and the signing chain.
-    pub fn from_store(store: &Store, data_dir: &Path, lang: Lang) -> Services {
+    pub fn from_store(store: &Store, data_dir: &Path) -> Services {
         let c = store.connection_settings().unwrap_or_default();
         let chain = pem_chain(&c.signing_chain_pem);
         let (hub, hub_problem) = if c.hub_url.trim().is_empty() || c.hub_ca_pem.trim().is_empty() {
-            (None, Some(text(lang, "app-hub-not-set", &[])))
+            (None, Some(HubUnavailable::NotSet))
         } else {
             let account = store.path().display().to_string();
             match crate::hub::terminal::load_terminal(data_dir, &account, || None)
                 .and_then(|t| HubClient::new(c.hub_url.trim(), c.hub_ca_pem.as_bytes(), t))
             {
                 Ok(h) => (Some(h), None),
-                Err(e) => (None, Some(hub_text(lang, &e))),
+                Err(e) => (None, Some(HubUnavailable::Failed(e))),
             }
         };
         Services {
-            db: store.path().to_path_buf(),
             data_dir: data_dir.to_path_buf(),
             hub,
             hub_problem,
@@ -75,6 +72,13 @@ impl Services {
             chain,
             poll: Duration::from_secs(30),
         }
+    }
+
+    /// The hub, or why there is none.
+    fn hub(&self) -> Result<&HubClient, HubUnavailable> {
+        self.hub
+            .as_ref()
+            .ok_or_else(|| self.hub_problem.clone().unwrap_or(HubUnavailable::NotSet))
     }
 }
 
@@ -123,72 +127,67 @@ pub enum Job {
     /// Print the current version into a PDF file in the data folder (a final copy of a draft
     /// finalises it in the same transaction as the print is recorded).
     Print { opinion_id: i64, how: StoredPrint },
-    /// Open a printed PDF in the system's viewer.
+    /// Open a printed PDF (or its folder) in the system's viewer.
     OpenViewer(PathBuf),
 }
 
-/// A printed PDF.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PrintedFile {
-    pub path: PathBuf,
-    pub pages: usize,
-    /// What the paper does not show as typed, as text.
-    pub warnings: Vec<String>,
-}
-
-/// What came back from a thread. Errors are messages for the user, in the user's language.
+/// What came back from a thread, typed: the window puts it into words when it draws it.
 #[derive(Debug)]
 pub enum Done {
-    Readers(Result<Vec<String>, String>),
-    CardStatus(Result<CardInfo, String>),
-    /// Signed and queued (the opinion id), or why not; `pin_wrong` when the card said so.
+    Readers(Result<Vec<String>, CardError>),
+    CardStatus(Result<CardInfo, CardError>),
+    /// Signed and queued (the opinion id), or why not.
     Signed {
         opinion_id: i64,
-        result: Result<(), String>,
-        pin_wrong: bool,
+        result: Result<(), WorkflowError>,
     },
-    Route(Result<Route, String>),
-    Printed(Result<PrintedFile, String>),
-    /// The viewer could not open the file (the message), or did.
-    Viewer(Result<(), String>),
-    /// A delivery pass changed something (or failed: the message).
-    Delivery(Result<bool, String>),
+    Route(Result<Route, HubUnavailable>),
+    Printed(Result<PrintedFile, WorkflowError>),
+    /// The viewer opened the file, or could not.
+    Viewer(Result<(), Problem>),
+    /// A delivery pass moved something (`true`), or failed.
+    Delivery(Result<bool, WorkflowError>),
 }
 
-use super::tr_args as text;
-
-pub(crate) fn store_text(lang: Lang, e: &StoreError) -> String {
-    Locales::builtin()
-        .map(|l| crate::store::describe::error(l, lang, e))
-        .unwrap_or_else(|_| e.key().to_owned())
+/// The worker's connections to the store: a job borrows one and gives it back, so that the file
+/// is opened once, not once per job.
+#[derive(Clone)]
+struct Connections {
+    file: CheckedFile,
+    spare: Arc<Mutex<Vec<Store>>>,
 }
 
-pub(crate) fn card_text(lang: Lang, e: &CardError) -> String {
-    text(lang, e.key(), &e.args())
-}
-
-pub(crate) fn hub_text(lang: Lang, e: &HubError) -> String {
-    text(lang, e.key(), &e.args())
-}
-
-fn sign_text(lang: Lang, e: &SignError) -> String {
-    match e {
-        SignError::Card(c) => card_text(lang, c),
-        other => text(lang, other.key(), &[("detail", other.to_string())]),
+impl Connections {
+    fn take(&self) -> Result<Store, StoreError> {
+        let spare = self.spare.lock().ok().and_then(|mut s| s.pop());
+        match spare {
+            Some(s) => Ok(s),
+            None => self.file.connect(),
+        }
     }
-}
 
-fn flow_text(lang: Lang, e: &FlowError) -> String {
-    match e {
-        FlowError::Hub(h) => hub_text(lang, h),
-        FlowError::Store(s) => store_text(lang, s),
+    fn give_back(&self, store: Store) {
+        if let Ok(mut s) = self.spare.lock() {
+            s.push(store);
+        }
+    }
+
+    /// Runs `f` with a borrowed connection.
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, WorkflowError>,
+    ) -> Result<T, WorkflowError> {
+        let mut store = self.take()?;
+        let out = f(&mut store);
+        self.give_back(store);
+        out
     }
 }
 
 /// Runs jobs on threads and hands their results back to the window.
 pub struct Worker {
     pub services: Services,
-    lang: Lang,
+    connections: Connections,
     tx: Sender<Done>,
     rx: Receiver<Done>,
     repaint: egui::Context,
@@ -199,21 +198,20 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new(services: Services, lang: Lang, repaint: egui::Context) -> Worker {
+    pub fn new(services: Services, store: &Store, repaint: egui::Context) -> Worker {
         let (tx, rx) = channel();
         Worker {
             services,
-            lang,
+            connections: Connections {
+                file: store.checked_file(),
+                spare: Arc::default(),
+            },
             tx,
             rx,
             repaint,
             running: 0,
             delivery: None,
         }
-    }
-
-    pub fn set_lang(&mut self, lang: Lang) {
-        self.lang = lang;
     }
 
     /// Whether a job is still running (the delivery loop does not count).
@@ -224,13 +222,13 @@ impl Worker {
     /// Starts `job` for `session` on a thread of its own.
     pub fn start(&mut self, session: &Session, job: Job) {
         let services = self.services.clone();
+        let connections = self.connections.clone();
         let session = session.clone();
-        let lang = self.lang;
         let tx = self.tx.clone();
         let repaint = self.repaint.clone();
         self.running += 1;
         std::thread::spawn(move || {
-            let done = run(&services, &session, lang, job);
+            let done = run(&services, &connections, &session, job);
             let _ = tx.send(done);
             repaint.request_repaint();
         });
@@ -248,7 +246,12 @@ impl Worker {
     }
 
     /// Starts the delivery loop for `session` (once); it stops with [`Worker::stop_delivery`].
+    /// Sending and asking the hub work on opinions: only for someone who may open them (an
+    /// administrator who writes none has no delivery loop).
     pub fn start_delivery(&mut self, session: &Session) {
+        if !session.roles().allow(Action::Open) {
+            return;
+        }
         let Some(hub) = self.services.hub.clone() else {
             return;
         };
@@ -257,15 +260,14 @@ impl Worker {
         }
         let (nudge, wake) = channel::<()>();
         self.delivery = Some(nudge);
-        let db = self.services.db.clone();
-        let poll = self.services.poll;
-        let session = session.clone();
-        let lang = self.lang;
-        let tx = self.tx.clone();
-        let repaint = self.repaint.clone();
-        std::thread::spawn(move || {
-            delivery_loop(&db, hub, &session, lang, poll, &wake, &tx, &repaint)
-        });
+        let lane = DeliveryLane {
+            connections: self.connections.clone(),
+            session: session.clone(),
+            poll: self.services.poll,
+            tx: self.tx.clone(),
+            repaint: self.repaint.clone(),
+        };
+        std::thread::spawn(move || lane.run(hub, &wake));
     }
 
     /// Asks the delivery loop to run a pass now (after something was queued).
@@ -280,119 +282,108 @@ impl Worker {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn delivery_loop(
-    db: &Path,
-    mut hub: HubClient,
-    session: &Session,
-    lang: Lang,
+/// What the delivery loop works with.
+struct DeliveryLane {
+    connections: Connections,
+    session: Session,
     poll: Duration,
-    wake: &Receiver<()>,
-    tx: &Sender<Done>,
-    repaint: &egui::Context,
-) {
-    let mut store = match Store::open(db) {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = tx.send(Done::Delivery(Err(store_text(lang, &e))));
-            return;
+    tx: Sender<Done>,
+    repaint: egui::Context,
+}
+
+impl DeliveryLane {
+    /// Passes until the window stops the loop: one now, then one per `poll` or nudge. The loop
+    /// keeps its own connection for as long as it runs.
+    fn run(self, mut hub: HubClient, wake: &Receiver<()>) {
+        let mut store = match self.connections.take() {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = self.tx.send(Done::Delivery(Err(e.into())));
+                return;
+            }
+        };
+        loop {
+            let result = delivery_pass(
+                &mut store,
+                &self.session,
+                &mut hub,
+                jiff::Timestamp::now(),
+                DeliveryOptions::default(),
+            )
+            .map(|pass| pass.changed());
+            if !matches!(result, Ok(false)) {
+                let _ = self.tx.send(Done::Delivery(result));
+                self.repaint.request_repaint();
+            }
+            match wake.recv_timeout(self.poll) {
+                Ok(()) | Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
         }
-    };
-    loop {
-        let result = deliver_and_poll(&mut store, &mut hub, session, lang);
-        let changed = !matches!(result, Ok(false));
-        if changed {
-            let _ = tx.send(Done::Delivery(result));
-            repaint.request_repaint();
-        }
-        match wake.recv_timeout(poll) {
-            Ok(()) | Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return,
-        }
+        self.connections.give_back(store);
     }
 }
 
-/// One pass: send what is due, then ask about what was received. `Ok(true)` when anything moved.
-fn deliver_and_poll(
-    store: &mut Store,
-    hub: &mut HubClient,
-    session: &Session,
-    lang: Lang,
-) -> Result<bool, String> {
-    let now = jiff::Timestamp::now();
-    let mut jitter = || rand::random::<f64>();
-    let pass = deliver_due(
-        store,
-        hub,
-        now,
-        Duration::from_secs(120),
-        20,
-        Backoff::default(),
-        &mut jitter,
-    )
-    .map_err(|e| store_text(lang, &e))?;
-    let polled = poll_statuses(store, session, hub).map_err(|e| flow_text(lang, &e))?;
-    Ok(pass.delivered + pass.retrying + pass.failed + polled.accepted + polled.returned > 0)
-}
-
-fn run(services: &Services, session: &Session, lang: Lang, job: Job) -> Done {
+fn run(services: &Services, connections: &Connections, session: &Session, job: Job) -> Done {
+    let ctx = crate::form::Context::today_in_japan();
     match job {
-        Job::Readers => Done::Readers(readers(services).map_err(|e| card_text(lang, &e))),
-        Job::CardStatus { reader } => Done::CardStatus(
-            card_status(services, reader.as_deref()).map_err(|e| card_text(lang, &e)),
-        ),
+        Job::Readers => Done::Readers(services.card.readers()),
+        Job::CardStatus { reader } => Done::CardStatus(card_status(services, reader.as_deref())),
         Job::SignAndQueue {
             opinion_id,
             reader,
             pin,
             confirm_carried,
         } => {
-            let result = sign_and_queue(
-                services,
-                session,
-                opinion_id,
-                reader.as_deref(),
-                &pin,
-                confirm_carried,
-            );
+            let signer = Signer {
+                card: services.card.as_ref(),
+                reader: reader.as_deref(),
+                chain: &services.chain,
+            };
+            let result = connections.with(|store| {
+                sign_and_queue(
+                    store,
+                    session,
+                    opinion_id,
+                    signer,
+                    &pin,
+                    confirm_carried,
+                    &ctx,
+                )
+            });
             drop(pin);
-            let pin_wrong = matches!(
-                result,
-                Err(Failure::Sign(SignError::Card(CardError::WrongPin { .. })))
-            );
             Done::Signed {
                 opinion_id,
-                result: result.map_err(|f| match f {
-                    Failure::Sign(e) => sign_text(lang, &e),
-                    Failure::Store(e) => store_text(lang, &e),
-                }),
-                pin_wrong,
+                result: result.map(|_| ()),
             }
         }
         Job::Route {
             insurer_number,
             written,
-        } => Done::Route(match &services.hub {
-            Some(hub) => hub
-                .insurers()
+        } => Done::Route(services.hub().and_then(|hub| {
+            hub.insurers()
                 .map(|list| route(&list, &insurer_number, written))
-                .map_err(|e| hub_text(lang, &e)),
-            None => Err(services
-                .hub_problem
-                .clone()
-                .unwrap_or_else(|| text(lang, "app-hub-not-set", &[]))),
-        }),
+                .map_err(HubUnavailable::Failed)
+        })),
         Job::Print { opinion_id, how } => {
-            Done::Printed(print(services, session, opinion_id, &how, lang))
+            let dir = services.data_dir.join("prints");
+            Done::Printed(connections.with(|store| match how.copy {
+                crate::workflow::Copy::Draft => print_draft(
+                    store,
+                    session,
+                    opinion_id,
+                    how.print_physician_name,
+                    Target::Folder(&dir),
+                ),
+                crate::workflow::Copy::Final => {
+                    print_final(store, session, opinion_id, &how, Target::Folder(&dir), &ctx)
+                }
+            }))
         }
         Job::OpenViewer(path) => {
-            Done::Viewer(open_in_viewer(&path).map_err(|e| viewer_text(lang, &path, &e)))
+            Done::Viewer(open_in_viewer(&path).map_err(|error| Problem::Viewer { path, error }))
         }
     }
-}
-
-fn readers(services: &Services) -> Result<Vec<String>, CardError> {
-    services.card.readers()
 }
 
 fn card_status(services: &Services, reader: Option<&str>) -> Result<CardInfo, CardError> {
@@ -403,138 +394,6 @@ fn card_status(services: &Services, reader: Option<&str>) -> Result<CardInfo, Ca
         reader: name,
         status: card.pin_status()?,
     })
-}
-
-enum Failure {
-    Sign(SignError),
-    Store(StoreError),
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Failure {
-        Failure::Store(e)
-    }
-}
-
-impl From<CardError> for Failure {
-    fn from(e: CardError) -> Failure {
-        Failure::Sign(SignError::Card(e))
-    }
-}
-
-fn sign_and_queue(
-    services: &Services,
-    session: &Session,
-    opinion_id: i64,
-    reader: Option<&str>,
-    pin: &Pin,
-    confirm_carried: bool,
-) -> Result<(), Failure> {
-    let mut store = Store::open(&services.db)?;
-    let opened = store.open_opinion(session, opinion_id)?;
-    let form = FormDef::builtin(opened.opinion.form_version)
-        .map_err(|e| StoreError::Form(e.to_string()))?;
-    let locales =
-        Locales::builtin().map_err(|_| StoreError::Form("built-in locales".to_owned()))?;
-    let doc = document_bytes(form, &opened.opinion, &DocumentIds::new_now(), locales);
-    let (access, _) = services.card.open(reader)?;
-    let mut card = HpkiCard::new(access);
-    let cert = card.certificate()?;
-    let (cms, _) =
-        sign_document(&mut card, pin, &cert, &services.chain, &doc).map_err(Failure::Sign)?;
-    store.finish(
-        session,
-        opinion_id,
-        opened.version.revision,
-        confirm_carried,
-        &crate::form::Context::today_in_japan(),
-        Finish::Signed {
-            document: &doc,
-            cms: &cms,
-        },
-    )?;
-    Ok(())
-}
-
-fn print(
-    services: &Services,
-    session: &Session,
-    opinion_id: i64,
-    how: &StoredPrint,
-    lang: Lang,
-) -> Result<PrintedFile, String> {
-    let copy = how.copy;
-    let mut store = Store::open(&services.db).map_err(|e| store_text(lang, &e))?;
-    let ctx = crate::form::Context::today_in_japan();
-    let printed =
-        print_stored(&mut store, session, opinion_id, how, &ctx).map_err(|e| match e {
-            PrintError::Store(s) => store_text(lang, &s),
-            PrintError::Pdf(p) => text(lang, p.key(), &[]),
-            PrintError::Continuation { items } => continuation_text(lang, &items),
-        })?;
-    let opened = store
-        .open_opinion(session, opinion_id)
-        .map_err(|e| store_text(lang, &e))?;
-    let dir = services.data_dir.join("prints");
-    std::fs::create_dir_all(&dir).map_err(|e| io_text(lang, &dir, &e))?;
-    let kind = match copy {
-        Copy::Draft => "draft",
-        Copy::Final => "final",
-    };
-    let path = dir.join(format!(
-        "opinion-{opinion_id}-v{}-{kind}.pdf",
-        opened.version.number
-    ));
-    let part = path.with_extension("pdf.part");
-    std::fs::write(&part, &printed.bytes)
-        .and_then(|()| std::fs::rename(&part, &path))
-        .map_err(|e| io_text(lang, &path, &e))?;
-    let form = FormDef::builtin(opened.opinion.form_version).map_err(|e| e.to_string())?;
-    let warnings = match Locales::builtin() {
-        Ok(locales) => {
-            let d = crate::form::describe::Describer {
-                locales,
-                lang,
-                form,
-            };
-            printed.findings.iter().map(|f| d.finding(f)).collect()
-        }
-        Err(_) => Vec::new(),
-    };
-    Ok(PrintedFile {
-        path,
-        pages: printed.pages,
-        warnings,
-    })
-}
-
-/// The refusal of a final print whose text would go on to a 別紙 on the R8 form.
-fn continuation_text(lang: Lang, items: &[String]) -> String {
-    Locales::builtin()
-        .map(|l| crate::pdf::continuation_message(l, lang, "app-review-continuation", items))
-        .unwrap_or_default()
-}
-
-/// A file that could not be read or written, in `lang`, with what went wrong in words.
-pub(crate) fn io_text(lang: Lang, path: &Path, e: &std::io::Error) -> String {
-    let detail = Locales::builtin()
-        .map(|l| crate::i18n::io_detail(l, lang, e))
-        .unwrap_or_else(|_| e.to_string());
-    text(
-        lang,
-        "err-io",
-        &[("path", path.display().to_string()), ("detail", detail)],
-    )
-}
-
-/// Why the system's viewer did not open a file.
-#[derive(Debug)]
-pub enum ViewerError {
-    /// There is no program to open files with (`xdg-open` / `open` / `start` is missing).
-    Missing,
-    /// The opener ran and said it could not open the file (no viewer for PDF).
-    Failed(Option<i32>),
-    Io(std::io::Error),
 }
 
 /// Opens `path` in the system's viewer (the PDF reader) and waits for the opener's answer.
@@ -563,16 +422,5 @@ pub fn open_in_viewer(path: &Path) -> Result<(), ViewerError> {
         Ok(())
     } else {
         Err(ViewerError::Failed(status.code()))
-    }
-}
-
-/// A viewer failure as a message in `lang` that names the file.
-fn viewer_text(lang: Lang, path: &Path, e: &ViewerError) -> String {
-    let path = path.display().to_string();
-    match e {
-        ViewerError::Missing | ViewerError::Failed(_) => {
-            text(lang, "app-viewer-missing", &[("path", path)])
-        }
-        ViewerError::Io(e) => io_text(lang, Path::new(&path), e),
     }
 }

@@ -9,6 +9,7 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 use ikensho::form::opinion::Answer;
 use ikensho::form::{DateInput, FormDef, FormVersion};
+use ikensho::i18n::Lang;
 use ikensho::store::outbox::Delivery;
 use ikensho::store::{Action, State};
 use ikensho_app::app::Screen;
@@ -252,8 +253,11 @@ fn a_clerk_prepares_a_physician_fixes_signs_with_the_card_and_the_receipt_comes_
     h.get_by_label(&ikensho_app::app::screens::short_receipt(&receipt));
     h.get_by_label("受信済み");
     // What was sent is signed: openssl verifies it against the test root.
-    let store = open_store(dir.path());
-    let (doc, cms) = store.signature(line.row.version_id).unwrap().unwrap();
+    let (store, doctor) = open_as_physician(dir.path());
+    let (doc, cms) = store
+        .signature(&doctor, line.row.version_id)
+        .unwrap()
+        .unwrap();
     assert!(common::openssl_verify(
         &doc,
         &cms,
@@ -294,9 +298,15 @@ fn a_wrong_pin_shows_the_tries_left_and_is_never_retried() {
     let card = ikensho_testkit::virt::VirtualCard::open(&dir.path().join("card")).unwrap();
     assert_eq!(card.tries_left(), 14);
     // Nothing was finalised: 確定 is recorded only with a signature.
-    let store = open_store(dir.path());
+    let (store, doctor) = open_as_physician(dir.path());
     assert!(store.state_of(id).unwrap().is_draft());
-    assert!(store.outbox().unwrap().iter().all(|r| r.opinion_id != id));
+    assert!(
+        store
+            .outbox(&doctor)
+            .unwrap()
+            .iter()
+            .all(|r| r.opinion_id != id)
+    );
     h.get_by_label("キャンセル").click();
     h.run();
     assert!(!h.state().review.pin_open);
@@ -395,7 +405,9 @@ fn settings_are_for_administrators_and_zoom_and_language_apply_to_everyone() {
     h.step();
     h.get_all_by_label("保存").next().unwrap().click();
     h.run();
-    assert!(matches!(&h.state().settings.result, Some(Err(m)) if m.contains("医療機関コード")));
+    assert!(
+        matches!(&h.state().settings.result, Some(Err(m)) if m.text(Lang::Ja).contains("医療機関コード"))
+    );
     assert_eq!(
         open_store(dir.path())
             .clinic_settings()
@@ -413,7 +425,7 @@ fn settings_are_for_administrators_and_zoom_and_language_apply_to_everyone() {
     h.get_all_by_label("保存").next().unwrap().click();
     h.run();
     assert!(
-        matches!(&h.state().settings.result, Some(Ok(m)) if m.contains("番号をご確認ください"))
+        matches!(&h.state().settings.result, Some(Ok(m)) if m.text(Lang::Ja).contains("番号をご確認ください"))
     );
     assert_eq!(
         open_store(dir.path())
@@ -459,7 +471,15 @@ fn paper_preview_draft_pdf_and_the_final_print_for_the_paper_route() {
     h.get_by_label("下書きをPDFにする").click();
     h.step();
     wait_until(&mut h, "the draft PDF", |a| a.paper.printed.is_some());
-    let printed = h.state().paper.printed.clone().unwrap().unwrap();
+    let printed = h
+        .state()
+        .paper
+        .printed
+        .as_ref()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .clone();
     let info = std::process::Command::new("pdfinfo")
         .arg(&printed.path)
         .output()
@@ -501,7 +521,15 @@ fn paper_preview_draft_pdf_and_the_final_print_for_the_paper_route() {
     h.step();
 
     wait_until(&mut h, "the final PDF", |a| a.paper.printed.is_some());
-    let printed = h.state().paper.printed.clone().unwrap().unwrap();
+    let printed = h
+        .state()
+        .paper
+        .printed
+        .as_ref()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .clone();
     assert!(printed.path.to_string_lossy().ends_with("-final.pdf"));
     let text = std::process::Command::new("pdftotext")
         .args(["-raw"])
@@ -517,7 +545,7 @@ fn paper_preview_draft_pdf_and_the_final_print_for_the_paper_route() {
     h.get_by_label("提出用をもう一度印刷する").click();
     h.step();
     wait_until(&mut h, "the reprint", |a| a.paper.printed.is_some());
-    assert!(h.state().paper.printed.clone().unwrap().is_ok());
+    assert!(h.state().paper.printed.as_ref().unwrap().is_ok());
     let conn = rusqlite::Connection::open(dir.path().join("ikensho.sqlite")).unwrap();
     let finals: i64 = conn
         .query_row(
@@ -546,9 +574,15 @@ fn cancelling_the_pin_dialog_leaves_the_draft_editable_and_nothing_frozen() {
     h.run();
     assert!(!h.state().review.pin_open);
     // Nothing was finalised, signed or queued.
-    let store = open_store(dir.path());
+    let (store, doctor) = open_as_physician(dir.path());
     assert!(store.state_of(id).unwrap().is_draft());
-    assert!(store.outbox().unwrap().iter().all(|r| r.opinion_id != id));
+    assert!(
+        store
+            .outbox(&doctor)
+            .unwrap()
+            .iter()
+            .all(|r| r.opinion_id != id)
+    );
     let mut store = open_store(dir.path());
     let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
     let versions = store.versions(&doctor, id).unwrap();
@@ -657,7 +691,15 @@ fn text_over_its_box_is_counted_and_the_final_print_waits_for_the_continuation_s
     paper.click();
     h.step();
     wait_until(&mut h, "the final PDF", |a| a.paper.printed.is_some());
-    let printed = h.state().paper.printed.clone().unwrap().unwrap();
+    let printed = h
+        .state()
+        .paper
+        .printed
+        .as_ref()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .clone();
     assert!(printed.pages > 2, "{}", printed.pages);
     assert_eq!(open_store(dir.path()).state_of(id).unwrap(), State::Paper);
 }
@@ -704,7 +746,7 @@ fn a_renewal_lists_what_was_carried_over_and_is_finalised_only_after_an_explicit
     paper.click();
     h.step();
     wait_until(&mut h, "the final PDF", |a| a.paper.printed.is_some());
-    assert!(h.state().paper.printed.clone().unwrap().is_ok());
+    assert!(h.state().paper.printed.as_ref().unwrap().is_ok());
     let mut store = open_store(dir.path());
     assert_eq!(store.state_of(id).unwrap(), State::Paper);
     let doctor = store.sign_in("sato", "ikensho-demo").unwrap();

@@ -93,6 +93,13 @@ pub fn open_store(dir: &Path) -> Store {
     Store::open(&dir.join("ikensho.sqlite")).unwrap()
 }
 
+/// The demo folder's store with its physician signed in (to read what the window wrote).
+pub fn open_as_physician(dir: &Path) -> (Store, ikensho::store::Session) {
+    let mut store = open_store(dir);
+    let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
+    (store, doctor)
+}
+
 /// The example's answers on the 山田 draft, as the clerk had typed them — all but 診断名 1.
 pub fn clerk_prepares_the_rest(dir: &Path, opinion_id: i64) {
     let mut store = open_store(dir);
