@@ -203,5 +203,7 @@ app-review-continuation = The R8 form has no note for a continuation sheet, and 
 app-review-allow-continuation = I accept the continuation sheet (text that does not fit its box is printed on it)
 cli-demo-ready = The demo is ready ({ $dir }). Hub simulator: { $url }. Sign in as sato (physician), suzuki (clerk) or kanri (administrator), password { $password } for each. Virtual HPKI card PIN: { $pin }. { $drafts } new requests taken in as drafts.
 cli-demo-failed = The demo could not be prepared ({ $detail }).
+cli-window-failed = The window could not be opened ({ $detail }).
+cli-needs-opinion = Give an opinion file or --opinion NUMBER.
 cli-no-display = No display was found, so the window cannot open (neither DISPLAY nor WAYLAND_DISPLAY is set). To prepare the demo only, run it with --no-window.
 cli-no-display-gui = No display was found, so the window cannot open (neither DISPLAY nor WAYLAND_DISPLAY is set). Run it on a desktop.

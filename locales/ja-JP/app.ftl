@@ -167,5 +167,7 @@ app-review-continuation = 令和8年様式には別紙の記載がなく、枠�
 app-review-allow-continuation = 別紙に続くことを確認しました（枠に入りきらない記載を別紙に印刷します）
 cli-demo-ready = デモの準備ができました（{ $dir }）。ハブのシミュレーター: { $url }。サインイン: sato（医師）・suzuki（事務）・kanri（管理者）、パスワードはどれも { $password }。仮想HPKIカードのPIN: { $pin }。新しい作成依頼 { $drafts } 件を下書きにしました。
 cli-demo-failed = デモを準備できません（{ $detail }）。
+cli-window-failed = ウィンドウを開けません（{ $detail }）。
+cli-needs-opinion = 意見書のファイルか --opinion 番号を指定してください。
 cli-no-display = 画面（ディスプレイ）が見つからないため、ウィンドウを開けません（DISPLAY も WAYLAND_DISPLAY もありません）。デモの準備だけなら --no-window を付けて実行してください。
 cli-no-display-gui = 画面（ディスプレイ）が見つからないため、ウィンドウを開けません（DISPLAY も WAYLAND_DISPLAY もありません）。デスクトップのある画面で実行してください。

@@ -4,8 +4,9 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::error::{CliError, Outcome};
 use super::exit;
-use super::store_cmds::{Ctx, Outcome, read_secret};
+use super::store_cmds::Ctx;
 use crate::card::hpki::{HpkiCard, PinStatus};
 use crate::card::pcsc::{PcscReader, readers};
 use crate::card::{CardError, Pin};
@@ -35,31 +36,23 @@ pub struct VerifyArgs {
     trust: PathBuf,
 }
 
-pub(super) fn card_fail(ctx: &Ctx<'_>, e: &CardError) -> u8 {
-    ctx.say(e.key(), &e.args());
-    match e {
-        CardError::NoService
-        | CardError::NoReader
-        | CardError::UnknownReader(_)
-        | CardError::NoCard => exit::UNREADABLE,
-        _ => exit::FAILED,
-    }
+pub(super) fn read_file(p: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(p).map_err(|e| CliError::reading(p, e))
 }
 
-pub(super) fn read_file(ctx: &Ctx<'_>, p: &Path) -> Result<Vec<u8>, u8> {
-    std::fs::read(p).map_err(|e| {
-        ctx.say(
-            "err-io",
-            &[("path", p.display().to_string()), ("detail", e.to_string())],
-        );
-        exit::UNREADABLE
+/// The DER certificates of a PEM file.
+pub(super) fn pem_certificates(p: &Path) -> Result<Vec<x509_cert::Certificate>, CliError> {
+    let pem = read_file(p)?;
+    x509_cert::Certificate::load_pem_chain(&pem).map_err(|_| CliError::NotPem {
+        path: p.to_path_buf(),
     })
 }
 
 pub fn list_readers(ctx: &Ctx<'_>) -> Outcome {
-    let names = readers().map_err(|e| card_fail(ctx, &e))?;
+    let _ = ctx;
+    let names = readers()?;
     if names.is_empty() {
-        return Err(card_fail(ctx, &CardError::NoReader));
+        return Err(CardError::NoReader.into());
     }
     for n in names {
         println!("{n}");
@@ -75,107 +68,60 @@ pub(super) fn read_line() -> String {
 }
 
 pub fn sign(ctx: &Ctx<'_>, a: SignArgs) -> Outcome {
-    let document = read_file(ctx, &a.doc)?;
+    let document = read_file(&a.doc)?;
     let chain: Vec<Vec<u8>> = match &a.chain {
-        Some(p) => {
-            let pem = read_file(ctx, p)?;
-            x509_cert::Certificate::load_pem_chain(&pem)
-                .map_err(|_| {
-                    ctx.say("verify-not-pem", &[("path", p.display().to_string())]);
-                    exit::UNREADABLE
-                })?
-                .iter()
-                .filter_map(|c| der::Encode::to_der(c).ok())
-                .collect()
-        }
+        Some(p) => pem_certificates(p)?
+            .iter()
+            .filter_map(|c| der::Encode::to_der(c).ok())
+            .collect(),
         None => Vec::new(),
     };
-    let fail = |e: CardError| card_fail(ctx, &e);
-    let reader = PcscReader::open(a.reader.as_deref()).map_err(fail)?;
+    let reader = PcscReader::open(a.reader.as_deref())?;
     ctx.say("cli-sign-reader", &[("reader", reader.name())]);
-    reader
-        .wait_for_card(Duration::from_secs(10))
-        .map_err(fail)?;
+    reader.wait_for_card(Duration::from_secs(10))?;
     let mut card = HpkiCard::new(reader);
-    let cert = card.certificate().map_err(fail)?;
-    match card.pin_status().map_err(fail)? {
-        PinStatus::Blocked => return Err(fail(CardError::Blocked)),
+    let cert = card.certificate()?;
+    match card.pin_status()? {
+        PinStatus::Blocked => return Err(CardError::Blocked.into()),
         PinStatus::TriesLeft(n) => {
             ctx.say("cli-sign-tries", &[("tries", n.to_string())]);
             if n < 3 {
                 ctx.say("cli-sign-confirm-low", &[("tries", n.to_string())]);
                 if !matches!(read_line().as_str(), "yes" | "はい" | "y") {
-                    ctx.say("cli-sign-cancelled", &[]);
-                    return Err(exit::FAILED);
+                    return Err(CliError::said(exit::FAILED, "cli-sign-cancelled", &[]));
                 }
             }
         }
         PinStatus::Verified => {}
     }
-    let typed = read_secret(&ctx.locales.text(ctx.lang, "cli-sign-pin", None)).map_err(|e| {
-        ctx.say("err-io", &[("path", "-".into()), ("detail", e.to_string())]);
-        exit::UNREADABLE
-    })?;
-    let pin = Pin::new(typed).map_err(fail)?;
-    let (sig, _) =
-        sign_document(&mut card, &pin, &cert, &chain, &document).map_err(|e| match e {
-            crate::sign::cms::SignError::Card(c) => fail(c),
-            other => {
-                ctx.say(other.key(), &[("detail", other.to_string())]);
-                exit::FAILED
-            }
-        })?;
+    let pin = Pin::new(ctx.secret("cli-sign-pin")?)?;
+    let (sig, _) = sign_document(&mut card, &pin, &cert, &chain, &document)?;
     drop(pin);
     let out = a.output.unwrap_or_else(|| {
         let mut p = a.doc.clone().into_os_string();
         p.push(".p7s");
         PathBuf::from(p)
     });
-    std::fs::write(&out, sig).map_err(|e| {
-        ctx.say(
-            "cli-cannot-write",
-            &[
-                ("path", out.display().to_string()),
-                ("detail", e.to_string()),
-            ],
-        );
-        exit::UNREADABLE
-    })?;
+    std::fs::write(&out, sig).map_err(|e| CliError::writing(&out, e))?;
     ctx.say("cli-sign-written", &[("path", out.display().to_string())]);
     Ok(exit::CLEAN)
 }
 
 pub fn verify_cmd(ctx: &Ctx<'_>, a: VerifyArgs) -> Outcome {
-    let document = read_file(ctx, &a.doc)?;
-    let sig = read_file(ctx, &a.signature)?;
-    let pem = read_file(ctx, &a.trust)?;
-    let anchors = load_trust_anchors(&pem).map_err(|_| {
-        ctx.say("verify-not-pem", &[("path", a.trust.display().to_string())]);
-        exit::UNREADABLE
+    let document = read_file(&a.doc)?;
+    let sig = read_file(&a.signature)?;
+    let pem = read_file(&a.trust)?;
+    let anchors = load_trust_anchors(&pem).map_err(|_| CliError::NotPem {
+        path: a.trust.clone(),
     })?;
-    match verify(&document, &sig, &anchors) {
-        Ok(v) => {
-            ctx.say(
-                "cli-verify-ok",
-                &[
-                    ("signer", v.signer),
-                    (
-                        "time",
-                        jiff::Timestamp::from_second(v.signing_time as i64)
-                            .map(|t| {
-                                t.to_zoned(crate::form::wareki::japan())
-                                    .strftime("%Y-%m-%d %H:%M:%S JST")
-                                    .to_string()
-                            })
-                            .unwrap_or_default(),
-                    ),
-                ],
-            );
-            Ok(exit::CLEAN)
-        }
-        Err(e) => {
-            ctx.say(e.key(), &[("detail", e.to_string())]);
-            Err(exit::ERRORS)
-        }
-    }
+    let v = verify(&document, &sig, &anchors)?;
+    let time = jiff::Timestamp::from_second(v.signing_time as i64)
+        .map(|t| {
+            t.to_zoned(crate::form::wareki::japan())
+                .strftime("%Y-%m-%d %H:%M:%S JST")
+                .to_string()
+        })
+        .unwrap_or_default();
+    ctx.say("cli-verify-ok", &[("signer", v.signer), ("time", time)]);
+    Ok(exit::CLEAN)
 }

@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use super::card_cmds::{card_fail, read_file, read_line};
+use super::card_cmds::{pem_certificates, read_line};
+use super::error::{CliError, Outcome, UnknownValue};
 use super::exit;
-use super::store_cmds::{Ctx, Outcome};
-use crate::card::{CardError, Pin};
+use super::store_cmds::Ctx;
+use crate::card::Pin;
 use ikensho_testkit::sign_pki::TestPki;
 use ikensho_testkit::virt::{Behaviour, Variants, VirtualCard};
 
@@ -46,24 +47,21 @@ pub struct VcardArgs {
     no_serve: bool,
 }
 
-fn parse_variants(s: &str) -> Result<Variants, String> {
+fn parse_variants(s: &str) -> Result<Variants, UnknownValue> {
     match s {
         "both" => Ok(Variants::Both),
         "a" | "A" => Ok(Variants::AOnly),
         "b" | "B" => Ok(Variants::BOnly),
-        _ => Err(format!("unknown variants '{s}' (use both, a or b)")),
+        _ => Err(UnknownValue {
+            what: "variants",
+            value: s.to_owned(),
+            expected: "both, a or b",
+        }),
     }
 }
 
 pub fn test_pki(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Outcome {
-    let pki = TestPki::generate(name).map_err(|e| {
-        ctx.say("cli-test-pki-failed", &[("detail", e.to_string())]);
-        exit::FAILED
-    })?;
-    pki.write(dir).map_err(|e| {
-        ctx.say("cli-test-pki-failed", &[("detail", e.to_string())]);
-        exit::UNREADABLE
-    })?;
+    TestPki::generate(name)?.write(dir)?;
     ctx.say(
         "cli-test-pki-written",
         &[("path", dir.display().to_string())],
@@ -72,33 +70,28 @@ pub fn test_pki(ctx: &Ctx<'_>, dir: &Path, name: &str) -> Outcome {
 }
 
 pub fn vcard(ctx: &Ctx<'_>, a: VcardArgs) -> Outcome {
-    let fail = |e: CardError| card_fail(ctx, &e);
     let mut card = match &a.create_from {
         Some(pki) => {
             use rsa::pkcs8::DecodePrivateKey;
-            let key_pem = std::fs::read_to_string(pki.join("physician.key.pem")).map_err(|e| {
-                ctx.say(
-                    "err-io",
-                    &[
-                        ("path", pki.display().to_string()),
-                        ("detail", e.to_string()),
-                    ],
-                );
-                exit::UNREADABLE
-            })?;
-            let key = rsa::RsaPrivateKey::from_pkcs8_pem(&key_pem).map_err(|_| exit::UNREADABLE)?;
-            let cert_pem = read_file(ctx, &pki.join("physician.pem"))?;
-            let cert = x509_cert::Certificate::load_pem_chain(&cert_pem)
-                .ok()
-                .and_then(|c| c.into_iter().next())
+            let key_path = pki.join("physician.key.pem");
+            let key_pem =
+                std::fs::read_to_string(&key_path).map_err(|e| CliError::reading(&key_path, e))?;
+            let key =
+                rsa::RsaPrivateKey::from_pkcs8_pem(&key_pem).map_err(|_| CliError::NotPem {
+                    path: key_path.clone(),
+                })?;
+            let cert_path = pki.join("physician.pem");
+            let cert = pem_certificates(&cert_path)?
+                .into_iter()
+                .next()
                 .and_then(|c| der::Encode::to_der(&c).ok())
-                .ok_or(exit::UNREADABLE)?;
+                .ok_or(CliError::NotPem { path: cert_path })?;
             // The test card's PIN, one line of standard input, checked like a real PIN.
             let typed = Zeroizing::new(read_line());
-            Pin::new(typed.clone()).map_err(fail)?;
-            VirtualCard::create(&a.dir, &key, &cert, &typed, Behaviour::default()).map_err(fail)?
+            Pin::new(typed.clone())?;
+            VirtualCard::create(&a.dir, &key, &cert, &typed, Behaviour::default())?
         }
-        None => VirtualCard::open(&a.dir).map_err(fail)?,
+        None => VirtualCard::open(&a.dir)?,
     };
     let mut b = card.behaviour();
     if let Some(v) = a.variants {
@@ -108,16 +101,16 @@ pub fn vcard(ctx: &Ctx<'_>, a: VcardArgs) -> Outcome {
     b.remove_after_verify |= a.remove_after_verify;
     b.wrong_key |= a.wrong_key;
     b.not_hpki |= a.not_hpki;
-    card.set_behaviour(b).map_err(fail)?;
+    card.set_behaviour(b)?;
     if let Some(n) = a.tries {
-        card.set_tries_left(n).map_err(fail)?;
+        card.set_tries_left(n)?;
     }
     if a.no_serve {
         return Ok(exit::CLEAN);
     }
-    let stream = VirtualCard::connect_vpcd(&a.vpcd).map_err(fail)?;
+    let stream = VirtualCard::connect_vpcd(&a.vpcd)?;
     ctx.say("cli-vcard-inserted", &[("vpcd", a.vpcd.clone())]);
-    card.serve_vpcd(stream).map_err(fail)?;
+    card.serve_vpcd(stream)?;
     ctx.say("cli-vcard-removed", &[]);
     Ok(exit::CLEAN)
 }

@@ -6,13 +6,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::form::describe::{Describer, read_error};
+use crate::form::describe::Describer;
 use crate::form::{Context, Finding, FormDef, FormVersion, Opinion, Severity, validate};
 use crate::i18n::{Lang, Locales};
+use error::{CliError, Outcome, UnknownValue};
 
 mod card_cmds;
 #[cfg(feature = "demo")]
 pub mod demo;
+pub mod error;
 #[cfg(feature = "demo")]
 mod hub_cmds;
 #[cfg(feature = "demo")]
@@ -150,12 +152,20 @@ enum ExportCmd {
     },
 }
 
-fn parse_lang(s: &str) -> Result<Lang, String> {
-    Lang::parse(s).ok_or_else(|| format!("unknown language '{s}' (use ja or en)"))
+fn parse_lang(s: &str) -> Result<Lang, UnknownValue> {
+    Lang::parse(s).ok_or_else(|| UnknownValue {
+        what: "language",
+        value: s.to_owned(),
+        expected: "ja or en",
+    })
 }
 
-fn parse_form(s: &str) -> Result<FormVersion, String> {
-    FormVersion::parse(s).ok_or_else(|| format!("unknown form '{s}' (use R3 or R8)"))
+fn parse_form(s: &str) -> Result<FormVersion, UnknownValue> {
+    FormVersion::parse(s).ok_or_else(|| UnknownValue {
+        what: "form",
+        value: s.to_owned(),
+        expected: "R3 or R8",
+    })
 }
 
 /// Runs the command line and returns the process exit code.
@@ -190,50 +200,53 @@ pub fn run() -> ExitCode {
         lang: cli.lang,
         data_dir: cli.data_dir.clone(),
     };
-    let code = match cli.command {
-        Command::Validate { file, today, json } => {
-            cmd_validate(locales, cli.lang, &file, today, json)
-        }
-        Command::Template { form, output } => {
-            cmd_template(locales, cli.lang, form, output.as_deref())
-        }
-        Command::User(cmd) => done(store_cmds::user(&ctx(), cmd)),
-        Command::Audit(cmd) => done(store_cmds::audit(&ctx(), cmd)),
-        Command::Backup { path, as_login } => done(store_cmds::backup(&ctx(), &path, &as_login)),
-        Command::Restore { path, as_login } => done(store_cmds::restore(&ctx(), &path, &as_login)),
-        Command::Clinic(c) => done(store_cmds::clinic(&ctx(), c)),
-        Command::Pdf(a) => done(pdf_cmd::pdf(&ctx(), a)),
-        Command::Readers => done(card_cmds::list_readers(&ctx())),
-        Command::Sign(a) => done(card_cmds::sign(&ctx(), a)),
-        Command::Verify(a) => done(card_cmds::verify_cmd(&ctx(), a)),
+    let lang = cli.lang;
+    let outcome = match cli.command {
+        Command::Validate { file, today, json } => cmd_validate(locales, lang, &file, today, json),
+        Command::Template { form, output } => cmd_template(locales, lang, form, output.as_deref()),
+        Command::User(cmd) => store_cmds::user(&ctx(), cmd),
+        Command::Audit(cmd) => store_cmds::audit(&ctx(), cmd),
+        Command::Backup { path, as_login } => store_cmds::backup(&ctx(), &path, &as_login),
+        Command::Restore { path, as_login } => store_cmds::restore(&ctx(), &path, &as_login),
+        Command::Clinic(c) => store_cmds::clinic(&ctx(), c),
+        Command::Pdf(a) => pdf_cmd::pdf(&ctx(), a),
+        Command::Readers => card_cmds::list_readers(&ctx()),
+        Command::Sign(a) => card_cmds::sign(&ctx(), a),
+        Command::Verify(a) => card_cmds::verify_cmd(&ctx(), a),
         #[cfg(feature = "demo")]
-        Command::TestPki { dir, name } => done(kit_cmds::test_pki(&ctx(), &dir, &name)),
+        Command::TestPki { dir, name } => kit_cmds::test_pki(&ctx(), &dir, &name),
         #[cfg(feature = "demo")]
-        Command::Vcard(a) => done(kit_cmds::vcard(&ctx(), a)),
-        Command::Export(e) => cmd_export(locales, cli.lang, e),
+        Command::Vcard(a) => kit_cmds::vcard(&ctx(), a),
+        Command::Export(e) => cmd_export(locales, e),
         #[cfg(feature = "demo")]
-        Command::HubSim(a) => done(hub_cmds::hub_sim(&ctx(), a)),
+        Command::HubSim(a) => hub_cmds::hub_sim(&ctx(), a),
         #[cfg(feature = "demo")]
-        Command::Demo(a) => done(demo::demo(&ctx(), a)),
-        Command::Gui => done(store_cmds::gui(&ctx())),
+        Command::Demo(a) => demo::demo(&ctx(), a),
+        Command::Gui => store_cmds::gui(&ctx()),
     };
-    ExitCode::from(code)
-}
-
-fn done(outcome: store_cmds::Outcome) -> u8 {
-    outcome.unwrap_or_else(|code| code)
+    ExitCode::from(match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            // The one place a command's error becomes words.
+            eprintln!("{}", e.message(locales, lang));
+            e.code()
+        }
+    })
 }
 
 pub(crate) use crate::i18n::args;
 
-fn load_form(locales: &Locales, lang: Lang, version: FormVersion) -> Result<&'static FormDef, u8> {
-    FormDef::builtin(version).map_err(|e| {
-        eprintln!(
-            "{}",
-            locales.text_with(lang, "err-form", &[("detail", e.to_string())])
-        );
-        exit::UNREADABLE
-    })
+/// An opinion file read and checked against its form's shape.
+pub(crate) fn read_opinion(file: &Path) -> Result<(Opinion, &'static FormDef), CliError> {
+    let text = std::fs::read_to_string(file).map_err(|e| CliError::reading(file, e))?;
+    let unreadable = |error| CliError::Read {
+        path: file.to_path_buf(),
+        error,
+    };
+    let opinion = Opinion::from_json(&text).map_err(unreadable)?;
+    let form = FormDef::builtin(opinion.form_version)?;
+    opinion.check_shape(form).map_err(unreadable)?;
+    Ok((opinion, form))
 }
 
 fn cmd_validate(
@@ -242,31 +255,8 @@ fn cmd_validate(
     file: &Path,
     today: Option<jiff::civil::Date>,
     json: bool,
-) -> u8 {
-    let path = file.display().to_string();
-    let text = match std::fs::read_to_string(file) {
-        Ok(t) => t,
-        Err(e) => {
-            let a = args(&[("path", path), ("detail", e.to_string())]);
-            eprintln!("{}", locales.text(lang, "err-io", Some(&a)));
-            return exit::UNREADABLE;
-        }
-    };
-    let opinion = match Opinion::from_json(&text) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("{path}: {}", read_error(locales, lang, &e));
-            return exit::UNREADABLE;
-        }
-    };
-    let form = match load_form(locales, lang, opinion.form_version) {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
-    if let Err(e) = opinion.check_shape(form) {
-        eprintln!("{path}: {}", read_error(locales, lang, &e));
-        return exit::UNREADABLE;
-    }
+) -> Outcome {
+    let (opinion, form) = read_opinion(file)?;
     let ctx = today.map_or_else(Context::today_in_japan, Context::new);
     let report = validate(&opinion, form, &ctx);
     let d = Describer {
@@ -312,11 +302,11 @@ fn cmd_validate(
             let _ = writeln!(out, "{}", locales.text(lang, "cli-summary", Some(&a)));
         }
     }
-    match report.worst() {
+    Ok(match report.worst() {
         None => exit::CLEAN,
         Some(Severity::Warning) => exit::WARNINGS,
         Some(Severity::Error) => exit::ERRORS,
-    }
+    })
 }
 
 /// One line per finding: severity, section › item, message (and the offer of a fix).
@@ -337,36 +327,14 @@ pub(crate) fn write_findings(out: &mut impl Write, d: &Describer<'_>, findings: 
     }
 }
 
-fn cmd_export(locales: &Locales, lang: Lang, e: ExportCmd) -> u8 {
+fn cmd_export(locales: &Locales, e: ExportCmd) -> Outcome {
     let (value, output) = match e {
         ExportCmd::Questionnaire { form, output } => {
-            let form = match load_form(locales, lang, form) {
-                Ok(f) => f,
-                Err(code) => return code,
-            };
+            let form = FormDef::builtin(form)?;
             (crate::hub::fhir::questionnaire(form, locales), output)
         }
         ExportCmd::Document { file, output } => {
-            let path = file.display().to_string();
-            let text = match std::fs::read_to_string(&file) {
-                Ok(t) => t,
-                Err(err) => {
-                    let a = args(&[("path", path), ("detail", err.to_string())]);
-                    eprintln!("{}", locales.text(lang, "err-io", Some(&a)));
-                    return exit::UNREADABLE;
-                }
-            };
-            let op = match Opinion::from_json(&text) {
-                Ok(o) => o,
-                Err(err) => {
-                    eprintln!("{path}: {}", read_error(locales, lang, &err));
-                    return exit::UNREADABLE;
-                }
-            };
-            let form = match load_form(locales, lang, op.form_version) {
-                Ok(f) => f,
-                Err(code) => return code,
-            };
+            let (op, form) = read_opinion(&file)?;
             let ids = crate::hub::fhir::DocumentIds::new_now();
             (crate::hub::fhir::document(form, &op, &ids, locales), output)
         }
@@ -375,51 +343,34 @@ fn cmd_export(locales: &Locales, lang: Lang, e: ExportCmd) -> u8 {
     match output {
         None => {
             let _ = writeln!(std::io::stdout().lock(), "{text}");
-            exit::CLEAN
         }
-        Some(p) => match std::fs::write(&p, text) {
-            Ok(()) => exit::CLEAN,
-            Err(err) => {
-                let a = args(&[
-                    ("path", p.display().to_string()),
-                    ("detail", err.to_string()),
-                ]);
-                eprintln!("{}", locales.text(lang, "cli-cannot-write", Some(&a)));
-                exit::UNREADABLE
-            }
-        },
+        Some(p) => std::fs::write(&p, text).map_err(|e| CliError::writing(&p, e))?,
     }
+    Ok(exit::CLEAN)
 }
 
-fn cmd_template(locales: &Locales, lang: Lang, version: FormVersion, output: Option<&Path>) -> u8 {
-    let form = match load_form(locales, lang, version) {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
+fn cmd_template(
+    locales: &Locales,
+    lang: Lang,
+    version: FormVersion,
+    output: Option<&Path>,
+) -> Outcome {
+    let form = FormDef::builtin(version)?;
     let json = Opinion::empty(form, true).to_json();
     match output {
         None => {
             let _ = std::io::stdout().lock().write_all(json.as_bytes());
-            exit::CLEAN
         }
         Some(p) => {
+            std::fs::write(p, json).map_err(|e| CliError::writing(p, e))?;
             let path = p.display().to_string();
-            match std::fs::write(p, json) {
-                Ok(()) => {
-                    eprintln!(
-                        "{}",
-                        locales.text_with(lang, "cli-template-written", &[("path", path)])
-                    );
-                    exit::CLEAN
-                }
-                Err(e) => {
-                    let a = args(&[("path", path), ("detail", e.to_string())]);
-                    eprintln!("{}", locales.text(lang, "cli-cannot-write", Some(&a)));
-                    exit::UNREADABLE
-                }
-            }
+            eprintln!(
+                "{}",
+                locales.text_with(lang, "cli-template-written", &[("path", path)])
+            );
         }
     }
+    Ok(exit::CLEAN)
 }
 
 /// Whether a window can be opened: on Linux and the BSDs an X11 or Wayland display must be named

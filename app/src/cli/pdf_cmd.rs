@@ -1,16 +1,16 @@
 //! `ikensho pdf`: the opinion on the official form as a PDF, from a file (a draft copy) or from
 //! the store (a draft copy, or the final copy by a physician).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::form::describe::{Describer, read_error};
-use crate::form::{Context, FormDef, Opinion};
-use crate::pdf::stored::{Copy, PrintError, StoredPrint, print_stored};
+use crate::form::describe::Describer;
+use crate::form::{Context, FormDef};
 use crate::pdf::{PrintOptions, Printed, render};
+use crate::workflow::{Copy, StoredPrint, print_stored, write_whole};
 
-use super::store_cmds::{Ctx, Outcome};
-use super::{args, exit, load_form, write_findings};
+use super::error::{CliError, Outcome};
+use super::store_cmds::Ctx;
+use super::{exit, read_opinion, write_findings};
 
 #[derive(clap::Args, Debug)]
 pub struct PdfArgs {
@@ -49,11 +49,11 @@ pub struct PdfArgs {
 
 pub fn pdf(ctx: &Ctx<'_>, a: PdfArgs) -> Outcome {
     let (printed, form) = match (&a.file, a.opinion) {
-        (Some(file), _) => from_file(ctx, file, a.print_physician_name.unwrap_or(false))?,
+        (Some(file), _) => from_file(file, a.print_physician_name.unwrap_or(false))?,
         (None, Some(id)) => from_store(ctx, &a, id)?,
-        (None, None) => return Err(exit::USAGE),
+        (None, None) => return Err(CliError::said(exit::USAGE, "cli-needs-opinion", &[])),
     };
-    write_atomically(ctx, &a.output, &printed.bytes)?;
+    write_whole(&a.output, &printed.bytes)?;
     ctx.say(
         "cli-pdf-written",
         &[
@@ -76,27 +76,10 @@ pub fn pdf(ctx: &Ctx<'_>, a: PdfArgs) -> Outcome {
 }
 
 fn from_file(
-    ctx: &Ctx<'_>,
     file: &Path,
     print_physician_name: bool,
-) -> Result<(Printed, &'static FormDef), u8> {
-    let path = file.display().to_string();
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        ctx.say(
-            "err-io",
-            &[("path", path.clone()), ("detail", e.to_string())],
-        );
-        exit::UNREADABLE
-    })?;
-    let opinion = Opinion::from_json(&text).map_err(|e| {
-        eprintln!("{path}: {}", read_error(ctx.locales, ctx.lang, &e));
-        exit::UNREADABLE
-    })?;
-    let form = load_form(ctx.locales, ctx.lang, opinion.form_version)?;
-    opinion.check_shape(form).map_err(|e| {
-        eprintln!("{path}: {}", read_error(ctx.locales, ctx.lang, &e));
-        exit::UNREADABLE
-    })?;
+) -> Result<(Printed, &'static FormDef), CliError> {
+    let (opinion, form) = read_opinion(file)?;
     let printed = render(
         form,
         &opinion,
@@ -105,14 +88,15 @@ fn from_file(
             draft: true,
         },
     )
-    .map_err(|e| {
-        ctx.say(e.key(), &[]);
-        exit::UNREADABLE
-    })?;
+    .map_err(crate::workflow::WorkflowError::Pdf)?;
     Ok((printed, form))
 }
 
-fn from_store(ctx: &Ctx<'_>, a: &PdfArgs, id: i64) -> Result<(Printed, &'static FormDef), u8> {
+fn from_store(
+    ctx: &Ctx<'_>,
+    a: &PdfArgs,
+    id: i64,
+) -> Result<(Printed, &'static FormDef), CliError> {
     let mut store = ctx.open()?;
     let login = a.as_login.as_deref().unwrap_or_default();
     let session = ctx.sign_in(&mut store, login)?;
@@ -128,55 +112,6 @@ fn from_store(ctx: &Ctx<'_>, a: &PdfArgs, id: i64) -> Result<(Printed, &'static 
         confirm_carried: a.confirm_carried,
         allow_continuation: a.allow_continuation,
     };
-    let printed = print_stored(&mut store, &session, id, &how, &today).map_err(|e| match e {
-        PrintError::Store(e) => ctx.fail(&e),
-        PrintError::Pdf(e) => {
-            ctx.say(e.key(), &[]);
-            exit::UNREADABLE
-        }
-        PrintError::Continuation { items } => {
-            eprintln!(
-                "{}",
-                crate::pdf::continuation_message(
-                    ctx.locales,
-                    ctx.lang,
-                    "print-continuation-refused",
-                    &items,
-                )
-            );
-            exit::FAILED
-        }
-    })?;
-    let version = store
-        .open_opinion(&session, id)
-        .map_err(|e| ctx.fail(&e))?
-        .opinion
-        .form_version;
-    let form = load_form(ctx.locales, ctx.lang, version)?;
-    Ok((printed, form))
-}
-
-/// Writes beside the destination, then renames: a PDF is there whole or not at all.
-fn write_atomically(ctx: &Ctx<'_>, path: &Path, bytes: &[u8]) -> Result<(), u8> {
-    let mut part = path.as_os_str().to_owned();
-    part.push(".part");
-    let part = PathBuf::from(part);
-    let result = (|| {
-        let mut f = std::fs::File::create(&part)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&part, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&part);
-        let a = args(&[
-            ("path", path.display().to_string()),
-            ("detail", e.to_string()),
-        ]);
-        eprintln!(
-            "{}",
-            ctx.locales.text(ctx.lang, "cli-cannot-write", Some(&a))
-        );
-        exit::UNREADABLE
-    })
+    let stored = print_stored(&mut store, &session, id, &how, &today)?;
+    Ok((stored.printed, FormDef::builtin(stored.form)?))
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use zeroize::Zeroizing;
 
+use super::error::{CliError, Outcome, UnknownValue};
 use super::{args, exit};
 use crate::i18n::{Lang, Locales};
 use crate::store::{self, ClinicSettings, NewUser, Role, Session, Store, StoreError};
@@ -74,12 +75,13 @@ pub struct ClinicArgs {
     as_login: Option<String>,
 }
 
-fn parse_role(s: &str) -> Result<Role, String> {
-    Role::parse(s).ok_or_else(|| format!("unknown role '{s}' (use physician, clerk or admin)"))
+fn parse_role(s: &str) -> Result<Role, UnknownValue> {
+    Role::parse(s).ok_or_else(|| UnknownValue {
+        what: "role",
+        value: s.to_owned(),
+        expected: "physician, clerk or admin",
+    })
 }
-
-/// A command's exit code: `Err` when it stopped early (the message is already printed).
-pub type Outcome = Result<u8, u8>;
 
 /// What the store commands share.
 pub struct Ctx<'a> {
@@ -93,19 +95,6 @@ impl Ctx<'_> {
         eprintln!("{}", self.locales.text_with(self.lang, key, pairs));
     }
 
-    pub(crate) fn fail(&self, e: &StoreError) -> u8 {
-        eprintln!("{}", store::describe::error(self.locales, self.lang, e));
-        match e {
-            StoreError::Open { .. }
-            | StoreError::Missing { .. }
-            | StoreError::Damaged { .. }
-            | StoreError::NotADatabase { .. }
-            | StoreError::TooNew { .. }
-            | StoreError::Io { .. } => exit::UNREADABLE,
-            _ => exit::FAILED,
-        }
-    }
-
     fn db_path(&self) -> Option<PathBuf> {
         match &self.data_dir {
             Some(d) => Some(d.join("ikensho.sqlite")),
@@ -114,33 +103,29 @@ impl Ctx<'_> {
     }
 
     /// Opens the store; only `create` makes a new one.
-    fn open_store(&self, create: bool) -> Result<Store, u8> {
+    fn open_store(&self, create: bool) -> Result<Store, CliError> {
         let Some(path) = self.db_path() else {
-            self.say("cli-no-data-dir", &[]);
-            return Err(exit::USAGE);
+            return Err(CliError::said(exit::USAGE, "cli-no-data-dir", &[]));
         };
-        let opened = if create {
-            Store::open(&path)
+        Ok(if create {
+            Store::open(&path)?
         } else {
-            Store::open_existing(&path)
-        };
-        opened.map_err(|e| self.fail(&e))
-    }
-
-    pub(crate) fn open(&self) -> Result<Store, u8> {
-        self.open_store(false)
-    }
-
-    fn secret(&self, key: &str) -> Result<Zeroizing<String>, u8> {
-        read_secret(&self.locales.text(self.lang, key, None)).map_err(|e| {
-            self.say("err-io", &[("path", "-".into()), ("detail", e.to_string())]);
-            exit::UNREADABLE
+            Store::open_existing(&path)?
         })
     }
 
-    pub(crate) fn sign_in(&self, store: &mut Store, login: &str) -> Result<Session, u8> {
+    pub(crate) fn open(&self) -> Result<Store, CliError> {
+        self.open_store(false)
+    }
+
+    /// A password or PIN typed (hidden) or read from standard input.
+    pub(crate) fn secret(&self, key: &str) -> Result<Zeroizing<String>, CliError> {
+        read_secret(&self.locales.text(self.lang, key, None)).map_err(|e| CliError::reading("-", e))
+    }
+
+    pub(crate) fn sign_in(&self, store: &mut Store, login: &str) -> Result<Session, CliError> {
         let password = self.secret("cli-password")?;
-        store.sign_in(login, &password).map_err(|e| self.fail(&e))
+        Ok(store.sign_in(login, &password)?)
     }
 }
 
@@ -165,21 +150,17 @@ pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
             as_login,
         } => {
             let mut store = ctx.open_store(true)?;
-            let first = !store.has_users().map_err(|e| ctx.fail(&e))?;
+            let first = !store.has_users()?;
             let admin = match (&as_login, first) {
                 (_, true) => None,
                 (Some(a), false) => Some(ctx.sign_in(&mut store, a)?),
-                (None, false) => {
-                    ctx.say("cli-needs-as", &[]);
-                    return Err(exit::USAGE);
-                }
+                (None, false) => return Err(CliError::said(exit::USAGE, "cli-needs-as", &[])),
             };
             let password = ctx.secret("cli-new-password")?;
             if std::io::stdin().is_terminal() {
                 let again = ctx.secret("cli-new-password-again")?;
                 if *again != *password {
-                    ctx.say("cli-password-mismatch", &[]);
-                    return Err(exit::FAILED);
+                    return Err(CliError::said(exit::FAILED, "cli-password-mismatch", &[]));
                 }
             }
             let new = NewUser {
@@ -192,7 +173,7 @@ pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
                 None => store.add_first_admin(&new),
                 Some(s) => store.add_user(s, &new),
             };
-            added.map_err(|e| ctx.fail(&e))?;
+            added?;
             let mut all = roles.clone();
             if first && !all.contains(&Role::Admin) {
                 all.push(Role::Admin);
@@ -214,7 +195,7 @@ pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
             let mut store = ctx.open()?;
             let admin = ctx.sign_in(&mut store, &as_login)?;
             let mut out = std::io::stdout().lock();
-            for u in store.users(&admin).map_err(|e| ctx.fail(&e))? {
+            for u in store.users(&admin)? {
                 let roles: Vec<&str> = u.roles.iter().map(Role::id).collect();
                 let active = if u.active {
                     "cli-user-active"
@@ -242,7 +223,7 @@ pub fn audit(ctx: &Ctx<'_>, cmd: AuditCmd) -> Outcome {
     match cmd {
         AuditCmd::Verify => {
             let store = ctx.open()?;
-            let check = store.verify_audit().map_err(|e| ctx.fail(&e))?;
+            let check = store.verify_audit()?;
             let mut out = std::io::stdout().lock();
             for p in &check.problems {
                 let _ = writeln!(
@@ -280,28 +261,14 @@ pub fn audit(ctx: &Ctx<'_>, cmd: AuditCmd) -> Outcome {
                 .map(|c| ctx.locales.text(ctx.lang, &format!("audit-col-{c}"), None));
             let (n, path) = match &output {
                 Some(p) => {
-                    let mut file = std::fs::File::create(p).map_err(|e| {
-                        ctx.fail(&StoreError::Io {
-                            path: p.clone(),
-                            detail: e.to_string(),
-                        })
-                    })?;
-                    let n = store
-                        .export_audit(&admin, &mut file, &header)
-                        .map_err(|e| ctx.fail(&e))?;
-                    file.sync_all().map_err(|e| {
-                        ctx.fail(&StoreError::Io {
-                            path: p.clone(),
-                            detail: e.to_string(),
-                        })
-                    })?;
+                    let mut file = std::fs::File::create(p).map_err(|e| store_io(p, &e))?;
+                    let n = store.export_audit(&admin, &mut file, &header)?;
+                    file.sync_all().map_err(|e| store_io(p, &e))?;
                     (n, p.display().to_string())
                 }
                 None => {
                     let mut out = std::io::stdout().lock();
-                    let n = store
-                        .export_audit(&admin, &mut out, &header)
-                        .map_err(|e| ctx.fail(&e))?;
+                    let n = store.export_audit(&admin, &mut out, &header)?;
                     (n, "-".to_owned())
                 }
             };
@@ -317,7 +284,7 @@ pub fn audit(ctx: &Ctx<'_>, cmd: AuditCmd) -> Outcome {
 pub fn backup(ctx: &Ctx<'_>, path: &Path, as_login: &str) -> Outcome {
     let mut store = ctx.open()?;
     let admin = ctx.sign_in(&mut store, as_login)?;
-    store.backup(&admin, path).map_err(|e| ctx.fail(&e))?;
+    store.backup(&admin, path)?;
     ctx.say(
         "cli-backup-written",
         &[("path", path.display().to_string())],
@@ -327,14 +294,13 @@ pub fn backup(ctx: &Ctx<'_>, path: &Path, as_login: &str) -> Outcome {
 
 pub fn restore(ctx: &Ctx<'_>, from: &Path, as_login: &str) -> Outcome {
     let Some(live) = ctx.db_path() else {
-        ctx.say("cli-no-data-dir", &[]);
-        return Err(exit::USAGE);
+        return Err(CliError::said(exit::USAGE, "cli-no-data-dir", &[]));
     };
     if let Some(dir) = live.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
     let password = ctx.secret("cli-password")?;
-    let restored = Store::restore(&live, from, as_login, &password).map_err(|e| ctx.fail(&e))?;
+    let restored = Store::restore(&live, from, as_login, &password)?;
     ctx.say("cli-restored", &[("path", from.display().to_string())]);
     if let Some(p) = restored.previous {
         ctx.say("cli-previous-kept", &[("path", p.display().to_string())]);
@@ -344,7 +310,7 @@ pub fn restore(ctx: &Ctx<'_>, from: &Path, as_login: &str) -> Outcome {
 
 pub fn clinic(ctx: &Ctx<'_>, c: ClinicArgs) -> Outcome {
     let mut store = ctx.open()?;
-    let mut s: ClinicSettings = store.clinic_settings().map_err(|e| ctx.fail(&e))?;
+    let mut s: ClinicSettings = store.clinic_settings()?;
     let changes = [
         (c.name, &mut s.name),
         (c.address, &mut s.address),
@@ -365,13 +331,10 @@ pub fn clinic(ctx: &Ctx<'_>, c: ClinicArgs) -> Outcome {
     }
     if changed {
         let Some(login) = c.as_login else {
-            ctx.say("cli-needs-as", &[]);
-            return Err(exit::USAGE);
+            return Err(CliError::said(exit::USAGE, "cli-needs-as", &[]));
         };
         let admin = ctx.sign_in(&mut store, &login)?;
-        store
-            .set_clinic_settings(&admin, &s)
-            .map_err(|e| ctx.fail(&e))?;
+        store.set_clinic_settings(&admin, &s)?;
         ctx.say("cli-clinic-saved", &[]);
         if s.institution_code_doubtful() {
             ctx.say("cli-clinic-check-code", &[]);
@@ -386,8 +349,7 @@ pub fn clinic(ctx: &Ctx<'_>, c: ClinicArgs) -> Outcome {
 /// Opens the window on the data folder's store.
 pub fn gui(ctx: &Ctx<'_>) -> Outcome {
     if !super::has_display() {
-        ctx.say("cli-no-display-gui", &[]);
-        return Err(exit::FAILED);
+        return Err(CliError::said(exit::FAILED, "cli-no-display-gui", &[]));
     }
     let store = ctx.open()?;
     let data_dir = store
@@ -395,10 +357,15 @@ pub fn gui(ctx: &Ctx<'_>) -> Outcome {
         .parent()
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default();
-    let services = crate::app::Services::from_store(&store, &data_dir, ctx.lang);
-    crate::app::run(store, ctx.lang, services).map_err(|e| {
-        ctx.say("cli-demo-failed", &[("detail", e)]);
-        exit::FAILED
-    })?;
+    let services = crate::app::Services::from_store(&store, &data_dir);
+    crate::app::run(store, ctx.lang, services)?;
     Ok(exit::CLEAN)
+}
+
+/// A file of the store's that could not be written, as the store says it.
+fn store_io(path: &Path, e: &std::io::Error) -> StoreError {
+    StoreError::Io {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    }
 }
