@@ -420,7 +420,7 @@ impl FormDef {
 
         for (s_idx, rs) in raw.section.into_iter().enumerate() {
             let s_pos = rs.id.span().start;
-            check_id(rs.id.get_ref()).map_err(|m| err_at(s_pos, m))?;
+            check_id(rs.id.get_ref()).map_err(|m| err_at(s_pos, m.to_string()))?;
             if !section_ids.insert(rs.id.get_ref().clone()) {
                 return Err(err_at(
                     s_pos,
@@ -437,7 +437,7 @@ impl FormDef {
             for ri in rs.item {
                 let pos = ri.id.span().start;
                 let id = ri.id.get_ref().clone();
-                check_id(&id).map_err(|m| err_at(pos, m))?;
+                check_id(&id).map_err(|m| err_at(pos, m.to_string()))?;
                 if index.contains_key(&id) {
                     return Err(err_at(pos, format!("duplicate item id '{id}'")));
                 }
@@ -537,7 +537,37 @@ impl Source<'_> {
 /// A label that must exist in both languages: (byte offset in the form file, what, key).
 type LabelCheck = (usize, String, String);
 
-fn check_id(id: &str) -> Result<(), String> {
+/// What is wrong with an id or a condition of a form file (a fault of the build; it becomes the
+/// message of a [`FormLoadError`] at its place in the file).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum DefProblem {
+    #[error("id '{0}' must be lower-case ASCII letters, digits and '-', starting with a letter")]
+    BadId(String),
+    #[error("condition '{cond}' refers to '{id}', which is not an item defined above")]
+    NotAbove { cond: String, id: String },
+    #[error("unknown predicate '{pred}' in condition '{cond}'")]
+    UnknownPredicate { cond: String, pred: String },
+    #[error("condition '{cond}' refers to note '{id}'")]
+    Note { cond: String, id: String },
+    #[error("condition '{cond}': '{op}' needs a {want:?} item, '{id}' is {found:?}")]
+    WrongKind {
+        cond: String,
+        op: String,
+        want: ItemKind,
+        id: String,
+        found: ItemKind,
+    },
+    #[error("condition '{cond}': '{choice}' is not a choice of '{id}'")]
+    NotAChoice {
+        cond: String,
+        choice: String,
+        id: String,
+    },
+    #[error("cannot read condition '{0}'")]
+    Unreadable(String),
+}
+
+fn check_id(id: &str) -> Result<(), DefProblem> {
     let ok = id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && id
             .chars()
@@ -545,9 +575,7 @@ fn check_id(id: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "id '{id}' must be lower-case ASCII letters, digits and '-', starting with a letter"
-        ))
+        Err(DefProblem::BadId(id.to_owned()))
     }
 }
 
@@ -573,7 +601,7 @@ fn build_item(
     let mut choices = Vec::new();
     for c in ri.choices.unwrap_or_default() {
         let cpos = c.span().start;
-        check_id(c.get_ref()).map_err(|m| err_at(cpos, m))?;
+        check_id(c.get_ref()).map_err(|m| err_at(cpos, m.to_string()))?;
         if choices.contains(c.get_ref()) {
             return Err(err_at(
                 cpos,
@@ -696,8 +724,11 @@ fn build_item(
     }
 
     let parse_cond = |c: Option<Spanned<String>>| -> Result<Option<Cond>, FormLoadError> {
-        c.map(|c| parse_cond(c.get_ref(), earlier, index).map_err(|m| err_at(c.span().start, m)))
-            .transpose()
+        c.map(|c| {
+            parse_cond(c.get_ref(), earlier, index)
+                .map_err(|m| err_at(c.span().start, m.to_string()))
+        })
+        .transpose()
     };
     let shown_when = parse_cond(ri.shown_when)?;
     let required_when = parse_cond(ri.required_when)?;
@@ -752,25 +783,37 @@ fn build_item(
 
 /// `a`, `a = choice`, `a has choice`, `@predicate`, joined by ` or `. Items must be defined
 /// earlier in the file, so conditions never loop and one pass in order evaluates them all.
-fn parse_cond(src: &str, earlier: &[Item], index: &HashMap<String, usize>) -> Result<Cond, String> {
+fn parse_cond(
+    src: &str,
+    earlier: &[Item],
+    index: &HashMap<String, usize>,
+) -> Result<Cond, DefProblem> {
     let mut any = Vec::new();
     for part in src.split(" or ") {
         let words: Vec<&str> = part.split_whitespace().collect();
-        let lookup = |id: &str| -> Result<(usize, &Item), String> {
-            let i = *index.get(id).ok_or_else(|| {
-                format!("condition '{src}' refers to '{id}', which is not an item defined above")
+        let lookup = |id: &str| -> Result<(usize, &Item), DefProblem> {
+            let i = *index.get(id).ok_or_else(|| DefProblem::NotAbove {
+                cond: src.to_owned(),
+                id: id.to_owned(),
             })?;
             Ok((i, &earlier[i]))
         };
         let term = match words.as_slice() {
-            [p] if p.starts_with('@') => Term::Pred(
-                Predicate::parse(&p[1..])
-                    .ok_or_else(|| format!("unknown predicate '{p}' in condition '{src}'"))?,
-            ),
+            [p] if p.starts_with('@') => {
+                Term::Pred(Predicate::parse(&p[1..]).ok_or_else(|| {
+                    DefProblem::UnknownPredicate {
+                        cond: src.to_owned(),
+                        pred: (*p).to_owned(),
+                    }
+                })?)
+            }
             [id] => {
                 let (i, item) = lookup(id)?;
                 if !item.has_value() {
-                    return Err(format!("condition '{src}' refers to note '{id}'"));
+                    return Err(DefProblem::Note {
+                        cond: src.to_owned(),
+                        id: (*id).to_owned(),
+                    });
                 }
                 Term::Answered(i)
             }
@@ -782,15 +825,20 @@ fn parse_cond(src: &str, earlier: &[Item], index: &HashMap<String, usize>) -> Re
                     ItemKind::Multi
                 };
                 if item.kind != want {
-                    return Err(format!(
-                        "condition '{src}': '{op}' needs a {want:?} item, '{id}' is {:?}",
-                        item.kind
-                    ));
+                    return Err(DefProblem::WrongKind {
+                        cond: src.to_owned(),
+                        op: (*op).to_owned(),
+                        want,
+                        id: (*id).to_owned(),
+                        found: item.kind,
+                    });
                 }
                 if !item.has_choice(choice) {
-                    return Err(format!(
-                        "condition '{src}': '{choice}' is not a choice of '{id}'"
-                    ));
+                    return Err(DefProblem::NotAChoice {
+                        cond: src.to_owned(),
+                        choice: (*choice).to_owned(),
+                        id: (*id).to_owned(),
+                    });
                 }
                 if *op == "=" {
                     Term::Is(i, (*choice).to_owned())
@@ -798,7 +846,7 @@ fn parse_cond(src: &str, earlier: &[Item], index: &HashMap<String, usize>) -> Re
                     Term::Has(i, (*choice).to_owned())
                 }
             }
-            _ => return Err(format!("cannot read condition '{src}'")),
+            _ => return Err(DefProblem::Unreadable(src.to_owned())),
         };
         any.push(term);
     }
