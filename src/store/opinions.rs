@@ -114,18 +114,7 @@ impl Store {
     pub fn open_opinion(&mut self, session: &Session, opinion_id: i64) -> Result<OpenedOpinion> {
         session.require(Action::Open)?;
         let version_id = current_version(&self.conn, opinion_id)?;
-        let opened = self.read_version(version_id)?;
-        self.write(|tx| {
-            audit::append(
-                tx,
-                &session.actor(),
-                &Event::new("open")
-                    .opinion(opinion_id)
-                    .version(version_id)
-                    .after(&opened.version.body_hash),
-            )
-        })?;
-        Ok(opened)
+        self.open_version(session, version_id)
     }
 
     /// The current version of an opinion for a use case that records what it does itself (a
