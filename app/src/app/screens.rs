@@ -263,7 +263,7 @@ impl IkenshoApp {
                     ui.label(due);
                 }
                 ui.label(row.request_id.as_deref().unwrap_or("—"));
-                let mut actions = |ui: &mut Ui| {
+                let actions = |ui: &mut Ui| {
                     let open = ui.button(t("app-open")).on_hover_text(&row.name);
                     if open.clicked() {
                         intents.push(Intent::Open(row.id));
@@ -278,15 +278,7 @@ impl IkenshoApp {
                         ui.colored_label(theme::ERROR, note);
                     }
                 };
-                if cells {
-                    // A table cell: the buttons side by side, their words never broken.
-                    ui.horizontal(|ui| {
-                        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
-                        actions(ui);
-                    });
-                } else {
-                    actions(ui);
-                }
+                action_cell(ui, cells, actions);
             };
             if wide {
                 table("opinions").show(ui, |ui| {
@@ -611,7 +603,7 @@ impl IkenshoApp {
                 } else {
                     state_ui(ui);
                 }
-                let mut actions = |ui: &mut Ui| {
+                let actions = |ui: &mut Ui| {
                     if ui.button(t("app-open")).clicked() {
                         intents.push(Intent::Open(row.opinion_id));
                     }
@@ -623,15 +615,7 @@ impl IkenshoApp {
                         intents.push(Intent::Reopen(row.opinion_id));
                     }
                 };
-                if cells {
-                    // A table cell: the buttons side by side, their words never broken.
-                    ui.horizontal(|ui| {
-                        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
-                        actions(ui);
-                    });
-                } else {
-                    actions(ui);
-                }
+                action_cell(ui, cells, actions);
             };
             if wide {
                 table("outbox").show(ui, |ui| {
@@ -733,4 +717,17 @@ enum Tier {
 pub struct Panels {
     pub sections: Option<bool>,
     pub worklist: Option<bool>,
+}
+
+/// A row's buttons: in a table cell side by side, their words never broken; stacked, they flow
+/// and wrap to the next line instead of leaving the panel.
+fn action_cell(ui: &mut Ui, cells: bool, actions: impl FnOnce(&mut Ui)) {
+    if cells {
+        ui.horizontal(|ui| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+            actions(ui);
+        });
+    } else {
+        actions(ui);
+    }
 }
