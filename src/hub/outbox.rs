@@ -1,7 +1,7 @@
 //! Delivering the outbox: claim what is due, hand each row to a submitter (the mTLS client, or a
 //! test double), and record the answer — a receipt, a later retry (exponential backoff with
 //! jitter, never before the hub's Retry-After), or a final refusal for answers that cannot change
-//! by retrying (422, 409, 403). The idempotency key and the bytes of a row never change, so a
+//! by retrying (400, 403, 409, 413, 422). The idempotency key and the bytes of a row never change, so a
 //! retry after a lost answer or a restart is answered by the hub with the same receipt.
 
 use std::time::Duration;
@@ -29,8 +29,13 @@ pub enum Answer {
     Refused { code: String },
 }
 
-/// How an HTTP status (and its Retry-After) is treated.
+/// The longest Retry-After honoured: a hub that asks for more is asked again after a day (a
+/// larger value would overflow the time of the next attempt).
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// How an HTTP status (and its Retry-After, capped at [`MAX_RETRY_AFTER`]) is treated.
 pub fn classify(status: u16, retry_after: Option<Duration>) -> Option<Answer> {
+    let retry_after = retry_after.map(|r| r.min(MAX_RETRY_AFTER));
     match status {
         200 | 201 => None,
         400 | 403 | 409 | 413 | 422 => Some(Answer::Refused {
@@ -71,7 +76,10 @@ impl Backoff {
         let exp = attempts.saturating_sub(1).min(30);
         let full = self.base.saturating_mul(1u32 << exp).min(self.cap);
         let jittered = full.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0));
-        retry_after.map_or(jittered, |r| r.max(jittered.min(r + self.base)))
+        retry_after.map_or(jittered, |r| {
+            let r = r.min(MAX_RETRY_AFTER);
+            r.max(jittered.min(r.saturating_add(self.base)))
+        })
     }
 }
 
@@ -155,5 +163,24 @@ mod tests {
             );
         }
         assert_eq!(classify(201, None), None);
+    }
+
+    #[test]
+    fn a_huge_retry_after_is_capped_and_never_overflows() {
+        let huge = Some(Duration::from_secs(u64::MAX));
+        match classify(503, huge) {
+            Some(Answer::Later { retry_after, .. }) => {
+                assert_eq!(retry_after, Some(MAX_RETRY_AFTER))
+            }
+            other => panic!("{other:?}"),
+        }
+        let b = Backoff::default();
+        for jitter in [0.0, 0.5, 1.0] {
+            let wait = b.delay(u32::MAX, huge, jitter);
+            assert!(wait >= MAX_RETRY_AFTER && wait <= MAX_RETRY_AFTER + b.base);
+            // The time of the next attempt can be computed.
+            let at = jiff::Timestamp::now() + jiff::SignedDuration::try_from(wait).unwrap();
+            assert!(at > jiff::Timestamp::now());
+        }
     }
 }
