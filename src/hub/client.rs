@@ -115,6 +115,18 @@ impl Terminal {
     }
 }
 
+/// The most a hub's answer may hold: its lists and receipts are small, so a larger body is a
+/// fault (or an attack) and is refused as unreadable instead of filling the memory.
+pub const MAX_ANSWER: u64 = 4 * 1024 * 1024;
+
+/// The path of a receipt's status: the receipt id is the hub's, so it is escaped as one path
+/// segment (a `/`, `?` or `..` in it cannot reach another endpoint).
+pub fn status_path(receipt_id: &str) -> String {
+    let segment =
+        percent_encoding::utf8_percent_encode(receipt_id, percent_encoding::NON_ALPHANUMERIC);
+    format!("/v1/opinions/{segment}")
+}
+
 /// A client of one hub.
 #[derive(Clone)]
 pub struct HubClient {
@@ -241,11 +253,20 @@ impl HubClient {
                 s if s >= 500 || s == 429 => HubError::HubDown(s),
                 s => HubError::Rejected {
                     status: s,
-                    problem: r.body_mut().read_json().ok(),
+                    problem: r
+                        .body_mut()
+                        .with_config()
+                        .limit(MAX_ANSWER)
+                        .read_json()
+                        .ok(),
                 },
             });
         }
-        r.body_mut().read_json().map_err(|_| HubError::BadAnswer)
+        r.body_mut()
+            .with_config()
+            .limit(MAX_ANSWER)
+            .read_json()
+            .map_err(|_| HubError::BadAnswer)
     }
 
     pub fn health(&self) -> Result<(), HubError> {
@@ -273,7 +294,7 @@ impl HubClient {
     }
 
     pub fn status(&self, receipt_id: &str) -> Result<OpinionStatus, HubError> {
-        self.get(&format!("/v1/opinions/{receipt_id}"))
+        self.get(&status_path(receipt_id))
     }
 
     /// Submits the exact bytes under `key`; the answer as the outbox needs it.
@@ -306,7 +327,12 @@ impl HubClient {
             .map(Duration::from_secs);
         match classify(status, retry_after) {
             None => {
-                let receipt: Receipt = r.body_mut().read_json().map_err(|_| HubError::BadAnswer)?;
+                let receipt: Receipt = r
+                    .body_mut()
+                    .with_config()
+                    .limit(MAX_ANSWER)
+                    .read_json()
+                    .map_err(|_| HubError::BadAnswer)?;
                 Ok(Answer::Received {
                     receipt_id: receipt.receipt_id,
                     received_at: receipt.received_at,
@@ -339,6 +365,15 @@ impl Submit for HubClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_receipt_id_stays_one_path_segment() {
+        assert_eq!(status_path("R-2026-0001"), "/v1/opinions/R%2D2026%2D0001");
+        let odd = status_path("../requests?status=open#x");
+        assert!(odd.starts_with("/v1/opinions/"));
+        let segment = &odd["/v1/opinions/".len()..];
+        assert!(!segment.contains(['/', '?', '#', '.']), "{segment}");
+    }
 
     #[test]
     fn only_tls_1_3_is_offered() {
