@@ -6,7 +6,7 @@ use std::time::Duration;
 use jiff::civil::Date;
 
 use crate::hub::client::HubClient;
-use crate::hub::flow::{Polled, drafts_from_requests, poll_statuses};
+use crate::hub::flow::{Intake, Polled, drafts_from_requests, poll_statuses};
 use crate::hub::outbox::{Backoff, Pass, deliver_due};
 use crate::store::{Session, Store};
 
@@ -48,6 +48,7 @@ impl DeliveryPass {
             + self.sent.failed
             + self.polled.accepted
             + self.polled.returned
+            + self.polled.failed
             > 0
     }
 }
@@ -76,13 +77,14 @@ pub fn delivery_pass(
 }
 
 /// Makes a draft for every open 作成依頼 on the hub not answered by an opinion yet (a renewal
-/// starts from the applicant's last opinion). Returns the new opinions' ids.
+/// starts from the applicant's last opinion); a request that cannot become a draft is reported
+/// and does not stop the others.
 pub fn take_in_requests(
     store: &mut Store,
     session: &Session,
     hub: &HubClient,
     today: Date,
-) -> Result<Vec<i64>, WorkflowError> {
+) -> Result<Intake, WorkflowError> {
     let requests = hub.open_requests()?;
     Ok(drafts_from_requests(store, session, &requests, today)?)
 }

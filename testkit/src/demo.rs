@@ -166,7 +166,7 @@ pub fn prepare(dir: &Path) -> Result<DemoWorld, DemoError> {
     let chain_pem = connect(&mut store, &sim.url(), &ca, &dir.join("hpki"))?;
     let clerk = store.sign_in("suzuki", DEMO_PASSWORD)?;
     let today = ikensho::form::Context::today_in_japan().today;
-    let made = take_in_requests(&mut store, &clerk, &hub, today)?;
+    let made = take_in_requests(&mut store, &clerk, &hub, today)?.made;
     Ok(DemoWorld {
         sim,
         store,

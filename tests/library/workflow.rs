@@ -151,3 +151,38 @@ fn a_clerk_cannot_sign_and_the_card_is_never_asked_for() {
     assert_eq!(c.store.state_of(id).unwrap(), State::AwaitingPhysician);
     assert!(c.store.outbox(&c.doctor).unwrap().is_empty());
 }
+
+#[test]
+fn a_request_that_cannot_become_a_draft_does_not_stop_the_others() {
+    use ikensho::hub::flow::drafts_from_requests;
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = common::people(&dir.path().join("ikensho.sqlite"), Durability::Normal);
+    let mut bad = common::open_request("REQ-BAD-1");
+    bad.applicant.sex = "not-a-sex".into();
+    let requests = [
+        common::open_request("REQ-OK-1"),
+        bad,
+        common::open_request("REQ-OK-2"),
+    ];
+    let intake = drafts_from_requests(
+        &mut c.store,
+        &c.clerk,
+        &requests,
+        jiff::civil::date(2026, 11, 20),
+    )
+    .unwrap();
+    assert_eq!(intake.made.len(), 2);
+    assert_eq!(intake.refused.len(), 1);
+    assert_eq!(intake.refused[0].0, "REQ-BAD-1");
+    assert!(matches!(intake.refused[0].1, StoreError::Shape(_)));
+    // Taking in again makes nothing twice, and tries the refused one again.
+    let again = drafts_from_requests(
+        &mut c.store,
+        &c.clerk,
+        &requests,
+        jiff::civil::date(2026, 11, 20),
+    )
+    .unwrap();
+    assert!(again.made.is_empty());
+    assert_eq!(again.refused.len(), 1);
+}

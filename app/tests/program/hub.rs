@@ -337,7 +337,8 @@ fn requests_become_drafts_routes_follow_readiness_and_a_return_opens_a_new_versi
         &requests,
         jiff::civil::date(2026, 11, 20),
     )
-    .unwrap();
+    .unwrap()
+    .made;
     assert_eq!(made.len(), 1);
     assert!(
         drafts_from_requests(
@@ -347,6 +348,7 @@ fn requests_become_drafts_routes_follow_readiness_and_a_return_opens_a_new_versi
             jiff::civil::date(2026, 11, 20)
         )
         .unwrap()
+        .made
         .is_empty()
     );
     let opinion = made[0];
@@ -641,4 +643,51 @@ fn the_terminal_p12_is_kept_and_its_password_never_in_the_database() {
     c.health().unwrap();
     forget_password(&account);
     assert!(load_terminal(&data, &account, || None).is_err());
+}
+
+#[test]
+fn one_status_the_hub_cannot_answer_does_not_stop_the_poll() {
+    use ikensho::hub::flow::poll_statuses;
+    let w = world();
+    let mut hub = client(&w);
+    let mut p = common::people(&w.dir.join("ikensho.sqlite"), Durability::Normal);
+    common::queue_many(&mut p, 3, "REQ-P-");
+    let requests: Vec<_> = (0..3)
+        .map(|i| common::open_request(&format!("REQ-P-{i:04}")))
+        .collect();
+    w.sim.add_requests(INSTITUTION, &requests).unwrap();
+    let pass = delivery_pass(
+        &mut p.store,
+        &p.doctor,
+        &mut hub,
+        jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1),
+        DeliveryOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(pass.sent.delivered, 3, "{pass:?}");
+    let receipts = w.sim.receipts();
+    // The hub loses the record of the first receipt (asking about it answers 404); the others
+    // are decided.
+    rusqlite::Connection::open(w.dir.join("sim").join("hub-sim.sqlite"))
+        .unwrap()
+        .execute(
+            "DELETE FROM submissions WHERE receipt_id = ?1",
+            [&receipts[0].1],
+        )
+        .unwrap();
+    w.sim.decide(&receipts[1].1, None).unwrap();
+    w.sim.decide(&receipts[2].1, None).unwrap();
+    let polled = poll_statuses(&mut p.store, &p.doctor, &hub).unwrap();
+    assert_eq!((polled.accepted, polled.failed), (2, 1), "{polled:?}");
+    // When nothing can be asked at all, the poll says why.
+    let down = HubClient::new(
+        "https://127.0.0.1:9",
+        pem(&w.hub.ca.cert).as_bytes(),
+        terminal(&w.hub.terminal),
+    )
+    .unwrap();
+    assert!(matches!(
+        poll_statuses(&mut p.store, &p.doctor, &down),
+        Err(ikensho::hub::flow::FlowError::Hub(HubError::NoNetwork))
+    ));
 }
