@@ -314,6 +314,8 @@ impl Store {
         };
         w.write_record(header).map_err(csv_err)?;
         let jst = crate::form::wareki::japan();
+        // The 被保険者番号 says whose opinion it was: only for someone who may open opinions.
+        let shows_insured = session.roles().allow(Action::Open);
         let mut n = 0;
         {
             let mut st = self.conn.prepare(
@@ -337,7 +339,9 @@ impl Store {
                     })
                     .unwrap_or(at);
                 let text = |i: usize| -> rusqlite::Result<String> {
-                    Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
+                    Ok(spreadsheet_text(
+                        r.get::<_, Option<String>>(i)?.unwrap_or_default(),
+                    ))
                 };
                 let num = |i: usize| -> rusqlite::Result<String> {
                     Ok(r.get::<_, Option<i64>>(i)?
@@ -353,7 +357,11 @@ impl Store {
                     num(5)?,
                     num(6)?,
                     text(7)?,
-                    text(8)?,
+                    if shows_insured {
+                        text(8)?
+                    } else {
+                        String::new()
+                    },
                     text(9)?,
                     text(10)?,
                     text(11)?,
@@ -379,5 +387,32 @@ impl Store {
     /// The column ids of the CSV export, for callers that build the header.
     pub fn audit_columns() -> [&'static str; 14] {
         CSV_COLUMNS
+    }
+}
+
+/// A cell a spreadsheet shows as the text it is: one that begins like a formula (`=`, `+`, `-`,
+/// `@`, a tab or a carriage return) gets a leading `'`, so opening the export never runs it.
+fn spreadsheet_text(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_text;
+
+    #[test]
+    fn cells_that_look_like_formulas_are_shown_as_text() {
+        for cell in ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            let shown = spreadsheet_text(cell.to_owned());
+            assert!(shown.starts_with('\''), "{cell:?}");
+            assert_eq!(&shown[1..], cell);
+        }
+        for cell in ["sato", "佐藤 一郎", "0000012345", ""] {
+            assert_eq!(spreadsheet_text(cell.to_owned()), cell);
+        }
     }
 }
