@@ -2,6 +2,7 @@
 //! print, sign and send. See ARCHITECTURE.md for the map.
 
 pub mod card;
+pub mod files;
 pub mod form;
 pub mod hub;
 pub mod i18n;

@@ -52,34 +52,15 @@ pub fn import_p12(
     password: &Zeroizing<String>,
 ) -> Result<Imported, HubError> {
     Terminal::from_p12(p12, password)?;
-    std::fs::create_dir_all(data_dir).map_err(|e| HubError::Other(e.to_string()))?;
+    crate::files::private_dir(data_dir).map_err(|e| HubError::Other(e.to_string()))?;
     let path = data_dir.join(P12_FILE);
     let part = data_dir.join(format!("{P12_FILE}.part"));
-    write_private(&part, p12).map_err(|e| HubError::Other(e.to_string()))?;
+    crate::files::write_private(&part, p12).map_err(|e| HubError::Other(e.to_string()))?;
     std::fs::rename(&part, &path).map_err(|e| HubError::Other(e.to_string()))?;
     Ok(Imported {
         path,
         in_keyring: store_password(account, password),
     })
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, bytes)
 }
 
 /// The terminal kept in `data_dir`: the password from the keyring, or from `ask` when the keyring

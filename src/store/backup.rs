@@ -57,6 +57,8 @@ impl Store {
         session.require(Action::Administer)?;
         let tmp = sibling(dest, ".part");
         let _ = std::fs::remove_file(&tmp);
+        // The copy holds everything the store does: the owner's only from the first byte.
+        crate::files::create_private(&tmp).map_err(|e| io(&tmp, &e))?;
         {
             let mut dst = Connection::open(&tmp).map_err(|e| StoreError::Open {
                 path: tmp.clone(),
@@ -102,6 +104,7 @@ impl Store {
             // Keep a copy, then restore into the live file under SQLite's locks, so that open
             // connections see the restored content.
             let mut current = Connection::open(live)?;
+            crate::files::create_private(&previous).map_err(|e| io(&previous, &e))?;
             let mut keep = Connection::open(&previous)?;
             copy(&current, &mut keep)?;
             keep.pragma_update(None, "journal_mode", "DELETE")?;
@@ -118,6 +121,7 @@ impl Store {
                     }
                 }
             }
+            crate::files::create_private(live).map_err(|e| io(live, &e))?;
             let mut fresh = Connection::open(live)?;
             copy(&src, &mut fresh)?;
             exists.then_some(previous)

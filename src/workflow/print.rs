@@ -205,7 +205,7 @@ fn print_to(
     let path = match to {
         Target::File(p) => p.to_path_buf(),
         Target::Folder(dir) => {
-            std::fs::create_dir_all(dir).map_err(|source| WorkflowError::Write {
+            crate::files::private_dir(dir).map_err(|source| WorkflowError::Write {
                 path: dir.to_path_buf(),
                 source,
             })?;
@@ -221,13 +221,14 @@ fn print_to(
     })
 }
 
-/// Writes beside the destination, syncs, then renames: a PDF is there whole or not at all.
+/// Writes beside the destination (the owner's only), syncs, then renames: a PDF is there whole or
+/// not at all.
 pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), WorkflowError> {
     let mut part = path.as_os_str().to_owned();
     part.push(".part");
     let part = PathBuf::from(part);
     let result = (|| {
-        let mut f = std::fs::File::create(&part)?;
+        let mut f = crate::files::create_private(&part)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&part, path)

@@ -143,7 +143,7 @@ pub struct DemoWorld {
 pub fn prepare(dir: &Path) -> Result<DemoWorld, DemoError> {
     let db = dir.join("ikensho.sqlite");
     if !db.exists() {
-        std::fs::create_dir_all(dir).map_err(|source| DemoError::Io {
+        ikensho::files::private_dir(dir).map_err(|source| DemoError::Io {
             path: dir.to_path_buf(),
             source,
         })?;

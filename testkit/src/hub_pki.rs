@@ -117,7 +117,7 @@ impl HubPki {
     pub fn write(&self, dir: &std::path::Path) -> Result<(), PkiError> {
         use der::EncodePem;
         use rsa::pkcs8::LineEnding;
-        std::fs::create_dir_all(dir).map_err(err)?;
+        ikensho::files::private_dir(dir).map_err(err)?;
         for (name, i) in [
             ("hub-ca", &self.ca),
             ("server", &self.server),
@@ -129,7 +129,8 @@ impl HubPki {
             )
             .map_err(err)?;
             let key = i.key.to_pkcs8_pem(LineEnding::LF).map_err(err)?;
-            std::fs::write(dir.join(format!("{name}.key")), key.as_bytes()).map_err(err)?;
+            ikensho::files::write_private(&dir.join(format!("{name}.key")), key.as_bytes())
+                .map_err(err)?;
         }
         Ok(())
     }

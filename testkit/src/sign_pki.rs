@@ -208,7 +208,7 @@ impl TestPki {
 
     /// Writes `root.pem`, `ca.pem`, `physician.pem` and `physician.key.pem` (PKCS#8) into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), PkiError> {
-        std::fs::create_dir_all(dir).map_err(err)?;
+        ikensho::files::private_dir(dir).map_err(err)?;
         for (name, issued) in [
             ("root", &self.root),
             ("ca", &self.ca),
@@ -222,6 +222,6 @@ impl TestPki {
             .key
             .to_pkcs8_pem(LineEnding::LF)
             .map_err(err)?;
-        std::fs::write(dir.join("physician.key.pem"), key.as_bytes()).map_err(err)
+        ikensho::files::write_private(&dir.join("physician.key.pem"), key.as_bytes()).map_err(err)
     }
 }

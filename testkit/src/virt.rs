@@ -88,9 +88,9 @@ impl VirtualCard {
         pin: &str,
         behaviour: Behaviour,
     ) -> Result<VirtualCard> {
-        std::fs::create_dir_all(dir).map_err(io)?;
+        ikensho::files::private_dir(dir).map_err(io)?;
         let pem = key.to_pkcs8_pem(Default::default()).map_err(io)?;
-        std::fs::write(dir.join("key.pem"), pem.as_bytes()).map_err(io)?;
+        ikensho::files::write_private(&dir.join("key.pem"), pem.as_bytes()).map_err(io)?;
         std::fs::write(dir.join("cert.der"), cert_der).map_err(io)?;
         let saved = Saved {
             pin_sha256: format!("{:x}", Sha256::digest(pin.as_bytes())),
@@ -151,7 +151,7 @@ impl VirtualCard {
     fn save(&self) -> Result<()> {
         let text = serde_json::to_string_pretty(&self.saved).map_err(io)?;
         let part = self.dir.join("card.json.part");
-        std::fs::write(&part, text).map_err(io)?;
+        ikensho::files::write_private(&part, text.as_bytes()).map_err(io)?;
         std::fs::rename(&part, self.dir.join("card.json")).map_err(io)
     }
 

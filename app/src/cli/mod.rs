@@ -344,7 +344,9 @@ fn cmd_export(locales: &Locales, e: ExportCmd) -> Outcome {
         None => {
             let _ = writeln!(std::io::stdout().lock(), "{text}");
         }
-        Some(p) => std::fs::write(&p, text).map_err(|e| CliError::writing(&p, e))?,
+        // A document holds the applicant's data: the owner's only.
+        Some(p) => crate::files::write_private(&p, text.as_bytes())
+            .map_err(|e| CliError::writing(&p, e))?,
     }
     Ok(exit::CLEAN)
 }
