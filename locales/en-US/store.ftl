@@ -42,6 +42,7 @@ setting-trust_anchors_pem = the trusted root certificates (not PEM)
 
 store-open = Cannot open the data file { $path }: { $detail }
 store-missing = There is no data file at { $path }. Adding the first person creates it (ikensho user add).
+store-empty = The data file { $path } is empty (0 bytes). It may have been damaged, so it is not set up again over what it held. Restore a backup (ikensho restore), or move the file away and set up again.
 store-damaged = The data file { $path } is damaged. It was left untouched. Restore a backup (ikensho restore). Detail: { $detail }
 store-not-database = { $path } is not an ikensho data file. It was left untouched.
 store-too-new = The data file { $path } was written by a newer ikensho (schema { $found }; this program knows up to { $known }). Please update ikensho.

@@ -42,6 +42,7 @@ setting-trust_anchors_pem = 信頼するルート証明書（PEM形式ではあ�
 
 store-open = データファイル { $path } を開けません：{ $detail }
 store-missing = データファイル { $path } がありません。最初の利用者を登録すると作られます（ikensho user add）。
+store-empty = データファイル { $path } が空です（0バイト）。壊れた可能性があるため、ここから作り直すことはしません。バックアップから復元するか（ikensho restore）、このファイルを別の場所へ移してから設定し直してください。
 store-damaged = データファイル { $path } は壊れています。ファイルには手を触れていません。バックアップから復元してください（ikensho restore）。詳細：{ $detail }
 store-not-database = { $path } はikenshoのデータファイルではありません。ファイルには手を触れていません。
 store-too-new = データファイル { $path } は新しい版のikenshoで書かれています（スキーマ{ $found }、このプログラムは{ $known }まで）。ikenshoを更新してください。

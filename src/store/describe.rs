@@ -36,7 +36,9 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
         StoreError::Open { path: p, detail }
         | StoreError::Damaged { path: p, detail }
         | StoreError::Io { path: p, detail } => vec![("path", path(p)), ("detail", detail.clone())],
-        StoreError::NotADatabase { path: p } | StoreError::Missing { path: p } => {
+        StoreError::NotADatabase { path: p }
+        | StoreError::Missing { path: p }
+        | StoreError::Empty { path: p } => {
             vec![("path", path(p))]
         }
         StoreError::TooNew {

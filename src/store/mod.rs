@@ -103,6 +103,10 @@ pub enum StoreError {
     Open { path: PathBuf, detail: String },
     #[error("there is no data file at {path}")]
     Missing { path: PathBuf },
+    /// The data file is there but empty (0 bytes): something went wrong with it, and it is
+    /// never set up again silently over what it held.
+    #[error("the data file {path} is empty")]
+    Empty { path: PathBuf },
     #[error("{path} is damaged and was left untouched: {detail}")]
     Damaged { path: PathBuf, detail: String },
     #[error("{path} is not an ikensho database")]
@@ -171,6 +175,7 @@ impl StoreError {
         match self {
             StoreError::Open { .. } => "store-open",
             StoreError::Missing { .. } => "store-missing",
+            StoreError::Empty { .. } => "store-empty",
             StoreError::Damaged { .. } => "store-damaged",
             StoreError::NotADatabase { .. } => "store-not-database",
             StoreError::TooNew { .. } => "store-too-new",
@@ -233,16 +238,16 @@ pub fn data_dir() -> Option<PathBuf> {
 }
 
 impl Store {
-    /// Opens the store at `path`, creating it (and its folder) when it does not exist. An existing
-    /// file is first checked read-only with `PRAGMA integrity_check`; a damaged file is refused and
-    /// left untouched.
+    /// Opens the store at `path`, creating it (and its folder) when there is no file at all. An
+    /// existing file is first checked read-only with `PRAGMA integrity_check`; a damaged file is
+    /// refused and left untouched, and so is an empty (0-byte) one ([`StoreError::Empty`]).
     pub fn open(path: &Path) -> Result<Store> {
         Store::open_with(path, Durability::Full)
     }
 
     /// Opens an existing store; refuses to create one.
     pub fn open_existing(path: &Path) -> Result<Store> {
-        if !std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+        if std::fs::metadata(path).is_err() {
             return Err(StoreError::Missing {
                 path: path.to_path_buf(),
             });
@@ -252,16 +257,28 @@ impl Store {
 
     /// [`Store::open`] with a chosen durability.
     pub fn open_with(path: &Path, durability: Durability) -> Result<Store> {
-        let exists = std::fs::metadata(path)
-            .map(|m| m.len() > 0)
-            .unwrap_or(false);
-        if exists {
-            check_file(path)?;
-        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
-                path: path.to_path_buf(),
-                detail: e.to_string(),
-            })?;
+        let open_err = |e: std::io::Error| StoreError::Open {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        };
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() == 0 => {
+                return Err(StoreError::Empty {
+                    path: path.to_path_buf(),
+                });
+            }
+            Ok(_) => {
+                check_file(path)?;
+                crate::files::make_store_private(path).map_err(open_err)?;
+            }
+            Err(_) => {
+                // A new store: its folder and the file the owner's only before SQLite writes
+                // to it (its -wal and -shm take the file's mode).
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    crate::files::private_dir(dir).map_err(open_err)?;
+                }
+                crate::files::create_private(path).map_err(open_err)?;
+            }
         }
         let mut conn = Connection::open_with_flags(
             path,

@@ -835,7 +835,9 @@ fn the_audit_export_is_a_csv_an_inspector_can_open() {
     assert_eq!(&finalise[2], "sato");
     assert_eq!(&finalise[3], "佐藤 一郎");
     assert_eq!(finalise[5].parse::<i64>().unwrap(), opinion);
-    assert_eq!(&finalise[8], "0000012345");
+    // An administrator who writes no opinions does not see whose opinion it was.
+    assert_eq!(&finalise[7], "131011");
+    assert_eq!(&finalise[8], "");
     assert!(
         regex::Regex::new(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
             .unwrap()
@@ -1272,4 +1274,86 @@ fn a_renewal_request_brings_its_own_applicant() {
     assert_eq!(origin("applicant-phone"), Some(Origin::Carried));
     assert_eq!(origin("applicant-kana"), Some(Origin::Carried));
     assert_eq!(origin("applicant-name"), Some(Origin::Carried));
+}
+
+#[test]
+fn an_empty_data_file_is_refused_and_left_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ikensho.sqlite");
+    std::fs::write(&db, b"").unwrap();
+    for open in [Store::open, Store::open_existing] {
+        match open(&db) {
+            Err(StoreError::Empty { path }) => assert_eq!(path, db),
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("an empty file was opened"),
+        }
+        assert_eq!(std::fs::metadata(&db).unwrap().len(), 0);
+    }
+    // No file at all: created, as the set-up does.
+    std::fs::remove_file(&db).unwrap();
+    assert!(Store::open(&db).is_ok());
+}
+
+#[cfg(unix)]
+#[test]
+fn the_store_its_side_files_backups_and_kept_copies_are_the_owners_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let db = data.join("ikensho.sqlite");
+    let mut c = common::people(&db, Durability::Full);
+    common::store_example(&mut c, false);
+    assert_eq!(mode(&data), 0o700, "the data folder");
+    assert_eq!(mode(&db), 0o600, "the store");
+    for side in ["ikensho.sqlite-wal", "ikensho.sqlite-shm"] {
+        assert_eq!(mode(&data.join(side)), 0o600, "{side}");
+    }
+    let backup = tmp.path().join("backup.sqlite");
+    c.store.backup(&c.admin, &backup).unwrap();
+    assert_eq!(mode(&backup), 0o600, "a backup");
+    drop(c);
+    let restored = Store::restore(&db, &backup, "kanri", common::PASSWORD).unwrap();
+    let kept = restored.previous.unwrap();
+    assert_eq!(mode(&kept), 0o600, "the copy kept at a restore");
+    // A store left readable by others (an older ikensho, a copy) is tightened when opened.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    drop(Store::open(&db).unwrap());
+    assert_eq!(mode(&db), 0o600);
+}
+
+#[test]
+fn the_audit_export_shows_whose_opinion_only_to_those_who_open_them_and_no_formulas() {
+    let mut c = setup();
+    finalised(&mut c);
+    // The clinic's director: administrator and physician. A name that looks like a formula.
+    c.store
+        .add_user(
+            &c.admin,
+            &NewUser {
+                login: "incho",
+                name: "=HYPERLINK(\"http://x\",\"院長\")",
+                roles: &[Role::Admin, Role::Physician],
+                password: common::PASSWORD,
+            },
+        )
+        .unwrap();
+    let director = c.store.sign_in("incho", common::PASSWORD).unwrap();
+    let header = Store::audit_columns().map(String::from);
+    let mut out = Vec::new();
+    c.store.export_audit(&director, &mut out, &header).unwrap();
+    let mut r = csv::Reader::from_reader(&out[3..]);
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let finalise = rows.iter().find(|r| &r[4] == "finalise").unwrap();
+    assert_eq!(&finalise[8], "0000012345");
+    let sign_in = rows
+        .iter()
+        .find(|r| &r[2] == "incho" && &r[4] == "sign-in")
+        .unwrap();
+    assert!(sign_in[3].starts_with("'="), "{}", &sign_in[3]);
+    assert!(
+        rows.iter()
+            .flat_map(|r| r.iter().map(str::to_owned).collect::<Vec<_>>())
+            .all(|cell| !cell.starts_with(['=', '+', '-', '@']))
+    );
 }

@@ -173,6 +173,7 @@ fn store_code(e: &StoreError) -> u8 {
     match e {
         StoreError::Open { .. }
         | StoreError::Missing { .. }
+        | StoreError::Empty { .. }
         | StoreError::Damaged { .. }
         | StoreError::NotADatabase { .. }
         | StoreError::TooNew { .. }

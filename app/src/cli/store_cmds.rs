@@ -102,20 +102,12 @@ impl Ctx<'_> {
         }
     }
 
-    /// Opens the store; only `create` makes a new one.
-    fn open_store(&self, create: bool) -> Result<Store, CliError> {
+    /// Opens the existing store: only the set-up (`user add` of the first person) makes one.
+    pub(crate) fn open(&self) -> Result<Store, CliError> {
         let Some(path) = self.db_path() else {
             return Err(CliError::said(exit::USAGE, "cli-no-data-dir", &[]));
         };
-        Ok(if create {
-            Store::open(&path)?
-        } else {
-            Store::open_existing(&path)?
-        })
-    }
-
-    pub(crate) fn open(&self) -> Result<Store, CliError> {
-        self.open_store(false)
+        Ok(Store::open_existing(&path)?)
     }
 
     /// A password or PIN typed (hidden) or read from standard input.
@@ -141,6 +133,42 @@ pub(crate) fn read_secret(prompt: &str) -> std::io::Result<Zeroizing<String>> {
     Ok(line)
 }
 
+/// The new person's password, typed twice at a terminal (once per line from a pipe).
+fn new_password(ctx: &Ctx<'_>) -> Result<Zeroizing<String>, CliError> {
+    let password = ctx.secret("cli-new-password")?;
+    if std::io::stdin().is_terminal() {
+        let again = ctx.secret("cli-new-password-again")?;
+        if *again != *password {
+            return Err(CliError::said(exit::FAILED, "cli-password-mismatch", &[]));
+        }
+    }
+    Ok(password)
+}
+
+fn new_user<'a>(
+    login: &'a str,
+    name: &'a str,
+    roles: &'a [Role],
+    password: &'a str,
+) -> NewUser<'a> {
+    NewUser {
+        login,
+        name,
+        roles,
+        password,
+    }
+}
+
+/// Removes a store file this command made, with SQLite's files beside it.
+fn remove_store_files(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    for ext in ["-wal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(ext);
+        let _ = std::fs::remove_file(PathBuf::from(side));
+    }
+}
+
 pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
     match cmd {
         UserCmd::Add {
@@ -149,31 +177,41 @@ pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
             roles,
             as_login,
         } => {
-            let mut store = ctx.open_store(true)?;
-            let first = !store.has_users()?;
-            let admin = match (&as_login, first) {
-                (_, true) => None,
-                (Some(a), false) => Some(ctx.sign_in(&mut store, a)?),
-                (None, false) => return Err(CliError::said(exit::USAGE, "cli-needs-as", &[])),
+            let Some(path) = ctx.db_path() else {
+                return Err(CliError::said(exit::USAGE, "cli-no-data-dir", &[]));
             };
-            let password = ctx.secret("cli-new-password")?;
-            if std::io::stdin().is_terminal() {
-                let again = ctx.secret("cli-new-password-again")?;
-                if *again != *password {
-                    return Err(CliError::said(exit::FAILED, "cli-password-mismatch", &[]));
+            let first = match as_login {
+                Some(a) => {
+                    // An administrator adds someone to an existing store: never creates one.
+                    let mut store = Store::open_existing(&path)?;
+                    let admin = ctx.sign_in(&mut store, &a)?;
+                    let password = new_password(ctx)?;
+                    store.add_user(&admin, &new_user(&login, &name, &roles, &password))?;
+                    false
                 }
-            }
-            let new = NewUser {
-                login: &login,
-                name: &name,
-                roles: &roles,
-                password: &password,
+                None => {
+                    // The set-up: the first person, who becomes the administrator. The only
+                    // command that makes a store, and only where there is no file at all.
+                    if std::fs::metadata(&path).is_ok()
+                        && Store::open_existing(&path)?.has_users()?
+                    {
+                        return Err(CliError::said(exit::USAGE, "cli-needs-as", &[]));
+                    }
+                    let password = new_password(ctx)?;
+                    let created = std::fs::metadata(&path).is_err();
+                    let mut store = Store::open(&path)?;
+                    let added = store.add_first_admin(&new_user(&login, &name, &roles, &password));
+                    if let Err(e) = added {
+                        // A set-up that failed leaves nothing behind.
+                        drop(store);
+                        if created {
+                            remove_store_files(&path);
+                        }
+                        return Err(e.into());
+                    }
+                    true
+                }
             };
-            let added = match &admin {
-                None => store.add_first_admin(&new),
-                Some(s) => store.add_user(s, &new),
-            };
-            added?;
             let mut all = roles.clone();
             if first && !all.contains(&Role::Admin) {
                 all.push(Role::Admin);
@@ -261,7 +299,7 @@ pub fn audit(ctx: &Ctx<'_>, cmd: AuditCmd) -> Outcome {
                 .map(|c| ctx.locales.text(ctx.lang, &format!("audit-col-{c}"), None));
             let (n, path) = match &output {
                 Some(p) => {
-                    let mut file = std::fs::File::create(p).map_err(|e| store_io(p, &e))?;
+                    let mut file = crate::files::create_private(p).map_err(|e| store_io(p, &e))?;
                     let n = store.export_audit(&admin, &mut file, &header)?;
                     file.sync_all().map_err(|e| store_io(p, &e))?;
                     (n, p.display().to_string())

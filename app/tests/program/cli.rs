@@ -382,6 +382,45 @@ fn store_cmd(dir: &Path, args: &[&str], input: &str) -> Output {
 }
 
 #[test]
+fn only_the_set_up_makes_a_store_and_never_over_an_empty_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let db = dir.join("ikensho.sqlite");
+    let first = ["user", "add", "kanri", "--name", "管理 太郎"];
+    // Adding someone "as" an administrator needs a store: none is made.
+    let o = store_cmd(
+        &dir,
+        &["user", "add", "sato", "--name", "佐藤", "--as", "kanri"],
+        "adminpass1\nsatopass12\n",
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(!db.exists());
+    // A set-up that fails (a password too short) leaves nothing behind.
+    let o = store_cmd(&dir, &first, "short\n");
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(!db.exists(), "a failed set-up left a store");
+    // An empty (0-byte) data file is refused, named, and left as it is: never set up again.
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(&db, b"").unwrap();
+    for (args, input) in [
+        (&first[..], "adminpass1\n"),
+        (&["audit", "verify"][..], ""),
+        (&["user", "list", "--as", "kanri"][..], "adminpass1\n"),
+    ] {
+        let o = store_cmd(&dir, args, input);
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("空です"), "{}", stderr(&o));
+        assert!(stderr(&o).contains(db.to_str().unwrap()), "{}", stderr(&o));
+        assert_eq!(std::fs::metadata(&db).unwrap().len(), 0, "{args:?}");
+    }
+    // The file moved away, the set-up works.
+    std::fs::remove_file(&db).unwrap();
+    let o = store_cmd(&dir, &first, "adminpass1\n");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::metadata(&db).unwrap().len() > 0);
+}
+
+#[test]
 fn people_audit_backup_and_restore_from_the_command_line() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
@@ -491,6 +530,15 @@ fn people_audit_backup_and_restore_from_the_command_line() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.starts_with("\u{feff}No.,Time (JST),Login"), "{text}");
+    #[cfg(unix)]
+    {
+        // Who did what to whose opinion: the owner's only, like the backup.
+        use std::os::unix::fs::PermissionsExt;
+        for f in [&csv, &backup] {
+            let mode = std::fs::metadata(f).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", f.display());
+        }
+    }
     assert!(
         text.contains(",sato,佐藤 一郎,sign-in-failed,")
             || text.contains(",kanri,管理 太郎,sign-in-failed,")
@@ -732,6 +780,33 @@ fn no_display_is_said_in_words() {
         .expect("run");
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
     assert!(stderr(&o).contains("ディスプレイ"), "{}", stderr(&o));
+}
+
+/// The demo's folder, its store and every private key it makes are the owner's only.
+#[cfg(unix)]
+#[test]
+fn the_demo_keeps_its_store_and_keys_to_the_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("demo");
+    let o = bin()
+        .args(["--data-dir"])
+        .arg(&dir)
+        .args(["demo", "--no-window"])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mode = |p: &Path| std::fs::metadata(p).expect("exists").permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    for f in [
+        "ikensho.sqlite",
+        "card/key.pem",
+        "card/card.json",
+        "hpki/physician.key.pem",
+        "hub/pki/terminal.key",
+    ] {
+        assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
+    }
 }
 
 /// The file format refuses what it does not document: a list where an object belongs (serde would
