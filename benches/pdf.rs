@@ -1,6 +1,8 @@
 //! One opinion to PDF bytes (layout, fitting and printpdf with the font subset), against the
 //! baseline measured in the same run: printpdf alone writing the same, already laid-out pages.
-//! The ratio is what our layout and fitting add. The file sizes are printed once.
+//! The ratio is what our layout and fitting add. The file sizes are printed once. A megabyte of
+//! 特記すべき事項 (hundreds of continuation pages) shows that fitting stays linear, against
+//! printpdf writing those laid-out pages.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -42,6 +44,24 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("opinion_to_pdf_second_insured", |b| {
         b.iter(|| render(form, black_box(&second), opts))
+    });
+    g.finish();
+
+    let mut huge = first.clone();
+    let line = "夜間の徘徊があり、家族が見守りを続けている。";
+    huge.answers.insert(
+        "special-notes",
+        ikensho::form::Answer::Text(line.repeat(1_000_000 / line.chars().count())),
+    );
+    let huge_pages = sheet(form, &huge, opts).unwrap();
+    eprintln!("a 1 MB 特記: {} pages", huge_pages.pages.len());
+    let mut g = c.benchmark_group("pdf_1mb_notes");
+    g.sample_size(10);
+    g.bench_function("printpdf_only (baseline)", |b| {
+        b.iter(|| emit::emit(black_box(&huge_pages.pages), font, "主治医意見書"))
+    });
+    g.bench_function("opinion_to_pdf", |b| {
+        b.iter(|| render(form, black_box(&huge), opts))
     });
     g.finish();
 }

@@ -112,12 +112,14 @@ pub fn wrap(font: &Font, text: &str, width_em: f32) -> Vec<String> {
             }
             broken = true;
             if line.is_empty() {
-                // A word wider than the box: break it between characters.
-                let (head, tail) = split_to_width(font, &piece, width_em);
-                lines.push(head);
-                if !tail.is_empty() {
-                    queue.push_front(tail);
-                }
+                // A word wider than the box: break it between characters, all at once (a long
+                // run of digits or letters is cut in one pass, not re-measured per line). The
+                // last piece fits and goes on with what follows.
+                let mut chunks = split_to_width(font, &piece, width_em);
+                let last = chunks.pop().unwrap_or_default();
+                lines.extend(chunks);
+                width = font.width(&last);
+                line.push(last);
                 continue;
             }
             // Break before `piece`, moving pieces down while the rules forbid the break. At least
@@ -143,16 +145,23 @@ pub fn wrap(font: &Font, text: &str, width_em: f32) -> Vec<String> {
     lines
 }
 
-/// The longest start of `word` that fits `width_em` (at least one character), and the rest.
-fn split_to_width(font: &Font, word: &str, width_em: f32) -> (String, String) {
+/// `word` cut between characters into pieces that each fit `width_em` (at least one character
+/// each), in one pass.
+fn split_to_width(font: &Font, word: &str, width_em: f32) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut start = 0;
     let mut w = 0.0;
     for (i, c) in word.char_indices() {
-        w += font.advance_or_mark(c);
-        if w > width_em + 1e-4 && i > 0 {
-            return (word[..i].to_owned(), word[i..].to_owned());
+        let a = font.advance_or_mark(c);
+        if w + a > width_em + 1e-4 && i > start {
+            out.push(word[start..i].to_owned());
+            start = i;
+            w = 0.0;
         }
+        w += a;
     }
-    (word.to_owned(), String::new())
+    out.push(word[start..].to_owned());
+    out
 }
 
 fn join_trimmed(line: &[String]) -> String {
@@ -164,30 +173,61 @@ fn join_trimmed(line: &[String]) -> String {
 /// shown ends with [`CONTINUED`], and `over` counts the characters left out.
 pub fn fit(font: &Font, text: &str, b: FitBox) -> Fitted {
     let text = text.trim_end();
+    // Beyond what the box could ever hold (every line at the smallest size full of the narrowest
+    // characters), text is not measured, only counted: a megabyte in a small box costs what the
+    // box holds, plus one count.
+    let lines_at_min = ((b.height_mm + 0.05) / (b.min_pt * LEADING / PT_PER_MM))
+        .floor()
+        .max(1.0);
+    let em_at_min = b.width_mm * PT_PER_MM / b.min_pt;
+    let limit = (lines_at_min * em_at_min / NARROWEST_EM) as usize + 256;
+    let (text, beyond) = match text.char_indices().nth(limit) {
+        Some((i, _)) => (&text[..i], non_space(&text[i..])),
+        None => (text, 0),
+    };
+    // Every line holds at most its width: text wider than all the lines of the box together
+    // cannot fit at a size, and is not wrapped at it (a long text is wrapped once, at the
+    // smallest size, not once per size).
+    let total_em = font.width(text);
     let mut size = b.max_pt;
     loop {
         let width_em = b.width_mm * PT_PER_MM / size;
-        let lines = wrap(font, text, width_em);
         let line_mm = size * LEADING / PT_PER_MM;
         // One line always fits a box at least as tall as the text itself.
         let capacity = ((b.height_mm + 0.05) / line_mm).floor().max(1.0) as usize;
-        if lines.len() <= capacity {
+        let at_min = size - STEP_PT < b.min_pt - 1e-4;
+        if !at_min && (beyond > 0 || total_em > width_em * capacity as f32 + 1e-3) {
+            size -= STEP_PT;
+            continue;
+        }
+        let lines = wrap(font, text, width_em);
+        if lines.len() <= capacity && beyond == 0 {
             return Fitted {
                 size_pt: size,
                 lines,
                 over: 0,
             };
         }
-        if size - STEP_PT < b.min_pt - 1e-4 {
-            return cut(font, lines, capacity, width_em, size);
+        if at_min {
+            let mut cut = cut(font, lines, capacity, width_em, size);
+            cut.over += beyond;
+            return cut;
         }
         size -= STEP_PT;
     }
 }
 
+/// The narrowest advance (in em) a printed character is taken to have when bounding what a box
+/// can hold; narrower ones (zero-width marks) may end a box early, and are then counted as over.
+const NARROWEST_EM: f32 = 0.25;
+
+/// The characters of `s` that are not spaces: what [`Fitted::over`] counts.
+fn non_space(s: &str) -> usize {
+    s.chars().filter(|c| !c.is_whitespace()).count()
+}
+
 fn cut(font: &Font, mut lines: Vec<String>, capacity: usize, width_em: f32, size: f32) -> Fitted {
-    let count = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
-    let mut over: usize = lines[capacity..].iter().map(|l| count(l)).sum();
+    let mut over: usize = lines.iter().skip(capacity).map(|l| non_space(l)).sum();
     lines.truncate(capacity);
     let mark_w = font.width(CONTINUED);
     if let Some(last) = lines.last_mut() {
@@ -243,6 +283,35 @@ mod tests {
         assert!(lines.iter().any(|l| l.contains("135/80")), "{lines:?}");
         assert!(lines.iter().any(|l| l.contains("mmHg")), "{lines:?}");
         assert!(lines.iter().all(|l| !l.starts_with(' ')), "{lines:?}");
+    }
+
+    #[test]
+    fn a_word_wider_than_the_box_is_cut_between_characters_and_nothing_is_lost() {
+        let word = "0123456789".repeat(50);
+        let lines = wrap(font(), &format!("{word} mg"), 10.0);
+        assert!(lines.len() > 10, "{lines:?}");
+        for l in &lines {
+            assert!(font().width(l) <= 10.0 + 1e-4, "{l}");
+        }
+        assert_eq!(lines.concat().replace(' ', ""), format!("{word}mg"));
+    }
+
+    #[test]
+    fn a_megabyte_in_a_small_box_is_cut_and_every_character_counted() {
+        let b = FitBox {
+            width_mm: 30.0,
+            height_mm: 4.5,
+            max_pt: 9.0,
+            min_pt: 6.0,
+        };
+        for text in ["あ".repeat(1_000_000), "9".repeat(1_000_000)] {
+            let cut = fit(font(), &text, b);
+            assert_eq!(cut.size_pt, 6.0);
+            assert_eq!(cut.lines.len(), 1);
+            assert!(cut.lines[0].ends_with(CONTINUED));
+            let shown = cut.lines[0].trim_end_matches(CONTINUED).chars().count();
+            assert_eq!(shown + cut.over, 1_000_000);
+        }
     }
 
     #[test]

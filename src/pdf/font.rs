@@ -2,6 +2,7 @@
 //! and shared: its glyph advances drive the layout, and printpdf embeds the glyphs used as a subset.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use printpdf::ParsedFont;
 
@@ -16,7 +17,14 @@ pub const MISSING_MARK: char = '〓';
 pub struct Font {
     pub parsed: ParsedFont,
     units_per_em: f32,
+    /// The advances of the Basic Multilingual Plane as they are first asked for (the font's
+    /// cmap lookup costs microseconds; a long text asks for the same characters again and again).
+    bmp: Box<[AtomicU32]>,
 }
+
+/// In [`Font::bmp`]: not looked up yet, and no glyph (f32 bit patterns no advance has).
+const NOT_YET: u32 = u32::MAX;
+const NO_GLYPH: u32 = u32::MAX - 1;
 
 impl Font {
     /// The built-in font, parsed on first use (about 10 ms). `None` only if the file built into
@@ -29,6 +37,7 @@ impl Font {
             Some(Font {
                 parsed,
                 units_per_em,
+                bmp: (0..=0xFFFF).map(|_| AtomicU32::new(NOT_YET)).collect(),
             })
         })
         .as_ref()
@@ -36,6 +45,21 @@ impl Font {
 
     /// The advance of `c` in em, or `None` when the font has no glyph for it.
     pub fn advance(&self, c: char) -> Option<f32> {
+        let Some(slot) = self.bmp.get(c as usize) else {
+            return self.look_up(c);
+        };
+        match slot.load(Ordering::Relaxed) {
+            NOT_YET => {
+                let found = self.look_up(c);
+                slot.store(found.map_or(NO_GLYPH, f32::to_bits), Ordering::Relaxed);
+                found
+            }
+            NO_GLYPH => None,
+            bits => Some(f32::from_bits(bits)),
+        }
+    }
+
+    fn look_up(&self, c: char) -> Option<f32> {
         let gid = self.parsed.lookup_glyph_index(u32::from(c))?;
         if gid == 0 {
             return None;

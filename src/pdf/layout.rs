@@ -16,6 +16,10 @@ use super::fit::{FitBox, PT_PER_MM};
 use super::font::Font;
 use super::sheet::{Flow, Mark, PAGE_W, Page, Placed, place_text, style};
 
+/// How much of the applicant's name the header of pages after the first lays out: more than its
+/// 60 mm box shows at the smallest size.
+const HEADER_NAME_CHARS: usize = 120;
+
 const LEFT: f32 = 12.0;
 const RIGHT: f32 = PAGE_W - 12.0;
 const TOP: f32 = 10.0;
@@ -606,12 +610,16 @@ impl<'a> Builder<'a> {
     }
 
     /// The header of a page after the first: the applicant's name and 記入日, as clinics expect.
+    /// The name is a reminder here: at most what its box can show is laid out again on every page
+    /// (a name too long for its box is printed whole once, on the continuation sheet, from page 1).
     pub(crate) fn page_header(&mut self, page: usize) -> f32 {
         let v = self.v;
+        let name = v.text("applicant-name");
+        let name: String = name.chars().take(HEADER_NAME_CHARS).collect();
         let mut f = self.flow(page, LEFT, RIGHT, TOP - 3.0);
         f.label("申請者氏名");
         f.gap(1.5);
-        f.slot("applicant-name", 60.0, &v.text("applicant-name"));
+        f.slot("applicant-name", 60.0, &name);
         f.tab(128.0);
         f.label("記入日");
         f.gap(2.0);

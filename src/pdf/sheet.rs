@@ -207,24 +207,25 @@ impl<'a> Flow<'a> {
         self.x += w;
     }
 
-    /// A long printed text wrapped over as many rows as it needs, from the current position.
+    /// A long printed text wrapped over as many rows as it needs, from the current position: the
+    /// first row in the room left on this one, the rest at the full width (each wrapped once).
     pub fn paragraph(&mut self, text: &str, size: f32) {
         let first_em = (self.right - self.x) * PT_PER_MM / size;
         let full_em = (self.right - self.indent) * PT_PER_MM / size;
-        let mut rest = text.to_owned();
-        let mut width_em = first_em;
-        loop {
-            let lines = super::fit::wrap(self.font, &rest, width_em);
-            let Some(first) = lines.first() else { break };
-            let y = self.baseline(size);
-            self.page.text(self.x, y, size, first.as_str());
-            self.x += self.width_of(first, size);
-            if lines.len() == 1 {
-                break;
-            }
-            rest = lines[1..].concat();
+        let lines = super::fit::wrap(self.font, text, first_em);
+        let Some(first) = lines.first() else { return };
+        let y = self.baseline(size);
+        self.page.text(self.x, y, size, first.as_str());
+        self.x += self.width_of(first, size);
+        if lines.len() == 1 {
+            return;
+        }
+        let rest = lines[1..].concat();
+        for line in super::fit::wrap(self.font, &rest, full_em) {
             self.newline();
-            width_em = full_em;
+            let y = self.baseline(size);
+            self.page.text(self.x, y, size, line.as_str());
+            self.x += self.width_of(&line, size);
         }
     }
 
