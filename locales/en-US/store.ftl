@@ -43,6 +43,7 @@ setting-trust_anchors_pem = the trusted root certificates (not PEM)
 store-open = Cannot open the data file { $path }: { $detail }
 store-missing = There is no data file at { $path }. Adding the first person creates it (ikensho user add).
 store-empty = The data file { $path } is empty (0 bytes). It may have been damaged, so it is not set up again over what it held. Restore a backup (ikensho restore), or move the file away and set up again.
+store-tampered = Version { $version } was changed outside this program (it does not match what the audit trail recorded). It cannot be finalised, signed, sent or printed. Tell the administrator, and restore a backup.
 store-damaged = The data file { $path } is damaged. It was left untouched. Restore a backup (ikensho restore). Detail: { $detail }
 store-not-database = { $path } is not an ikensho data file. It was left untouched.
 store-too-new = The data file { $path } was written by a newer ikensho (schema { $found }; this program knows up to { $known }). Please update ikensho.
@@ -99,6 +100,8 @@ audit-broken = Entry { $seq }: does not follow the entry before it (entries were
 audit-missing = Entries { $from }–{ $to } are missing (deleted).
 audit-tail-missing = The last entry is { $last }, but the trail reached { $head } (the last entries were deleted).
 audit-head-mismatch = The hash of the last entry { $seq } does not match the recorded head.
+audit-version-body = The body of version { $version } does not match its recorded hash (it was changed outside the program).
+audit-version-unrecorded = The body and hash of version { $version } are not what the audit trail last recorded for it (they were changed outside the program).
 audit-intact = The audit trail is intact ({ $entries } entries). Head hash: { $head }
 audit-tampered = The audit trail has { $count ->
         [one] 1 problem

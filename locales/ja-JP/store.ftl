@@ -43,6 +43,7 @@ setting-trust_anchors_pem = 信頼するルート証明書（PEM形式ではあ�
 store-open = データファイル { $path } を開けません：{ $detail }
 store-missing = データファイル { $path } がありません。最初の利用者を登録すると作られます（ikensho user add）。
 store-empty = データファイル { $path } が空です（0バイト）。壊れた可能性があるため、ここから作り直すことはしません。バックアップから復元するか（ikensho restore）、このファイルを別の場所へ移してから設定し直してください。
+store-tampered = 版 { $version } の内容が、このプログラムの外で書き換えられています（監査証跡の記録と一致しません）。確定・署名・送信・印刷はできません。管理者に連絡し、バックアップから復元してください。
 store-damaged = データファイル { $path } は壊れています。ファイルには手を触れていません。バックアップから復元してください（ikensho restore）。詳細：{ $detail }
 store-not-database = { $path } はikenshoのデータファイルではありません。ファイルには手を触れていません。
 store-too-new = データファイル { $path } は新しい版のikenshoで書かれています（スキーマ{ $found }、このプログラムは{ $known }まで）。ikenshoを更新してください。
@@ -90,6 +91,8 @@ audit-broken = 記録{ $seq }：前の記録とつながっていません（記
 audit-missing = 記録{ $from }〜{ $to }がありません（削除されています）。
 audit-tail-missing = 最後の記録は{ $last }ですが、{ $head }まであったはずです（末尾が削除されています）。
 audit-head-mismatch = 最後の記録{ $seq }のハッシュが記録の先頭情報と合いません。
+audit-version-body = 版 { $version } の本文が、記録されたハッシュと一致しません（プログラムの外で書き換えられています）。
+audit-version-unrecorded = 版 { $version } の本文とハッシュが、監査証跡に記録された最後の内容と一致しません（プログラムの外で書き換えられています）。
 audit-intact = 監査記録は改ざんされていません（{ $entries }件）。先頭のハッシュ：{ $head }
 audit-tampered = 監査記録に{ $count }件の問題があります（全{ $entries }件）。
 

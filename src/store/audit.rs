@@ -7,6 +7,7 @@
 //! the tampered entry on. `ikensho audit verify` prints the head hash so that it can be noted
 //! elsewhere (on paper, in a backup) and compared later.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use rusqlite::{OptionalExtension, params};
@@ -116,6 +117,55 @@ impl<'a> Event<'a> {
     }
 }
 
+/// The last hash the trail recorded for each version (what its body was after that entry).
+fn recorded_hashes(conn: &rusqlite::Connection) -> Result<HashMap<i64, String>> {
+    let mut st = conn.prepare(
+        "SELECT version_id, after_hash FROM audit
+         WHERE version_id IS NOT NULL AND after_hash IS NOT NULL ORDER BY seq",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every version's body re-hashed against its stored hash, and that hash against the trail.
+fn version_problems(conn: &rusqlite::Connection) -> Result<Vec<AuditProblem>> {
+    let recorded = recorded_hashes(conn)?;
+    let mut st = conn.prepare("SELECT id, body, body_hash FROM versions ORDER BY id")?;
+    let mut rows = st.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (version, body, hash): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        if sha256_hex(body.as_bytes()) != hash {
+            out.push(AuditProblem::VersionBody { version });
+        } else if recorded.get(&version) != Some(&hash) {
+            out.push(AuditProblem::VersionUnrecorded { version });
+        }
+    }
+    Ok(out)
+}
+
+/// Refuses a version whose body is not what the program wrote and the trail recorded
+/// ([`StoreError::Tampered`]): nothing is finalised, signed, sent or printed from it.
+pub(crate) fn check_version(
+    conn: &rusqlite::Connection,
+    version: i64,
+    body: &str,
+    body_hash: &str,
+) -> Result<()> {
+    let recorded: Option<String> = conn
+        .query_row(
+            "SELECT after_hash FROM audit WHERE version_id = ?1 AND after_hash IS NOT NULL
+             ORDER BY seq DESC LIMIT 1",
+            [version],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if sha256_hex(body.as_bytes()) != body_hash || recorded.as_deref() != Some(body_hash) {
+        return Err(StoreError::Tampered { version });
+    }
+    Ok(())
+}
+
 /// Appends one entry inside the caller's transaction.
 pub(crate) fn append(
     tx: &rusqlite::Transaction<'_>,
@@ -190,6 +240,11 @@ pub enum AuditProblem {
     TailMissing { last: i64, head: i64 },
     /// The head's hash is not the last entry's.
     HeadMismatch { seq: i64 },
+    /// The version's body no longer matches its own hash: it was changed outside the program.
+    VersionBody { version: i64 },
+    /// The version's hash is not the last one the trail recorded for it: its body and hash were
+    /// changed together outside the program.
+    VersionUnrecorded { version: i64 },
 }
 
 /// The result of checking the whole trail.
@@ -276,6 +331,7 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .optional()?;
+        problems.extend(version_problems(&self.conn)?);
         let (head_seq, head_hash) = head.unwrap_or((0, GENESIS.to_owned()));
         if head_seq > last_seq {
             problems.push(AuditProblem::TailMissing {

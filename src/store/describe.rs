@@ -61,7 +61,9 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
             ("action", t(&format!("action-{}", action.id()))),
             ("role", t(&format!("role-{}", needed.id()))),
         ],
-        StoreError::Frozen(v) => vec![("version", v.to_string())],
+        StoreError::Frozen(v) | StoreError::Tampered { version: v } => {
+            vec![("version", v.to_string())]
+        }
         StoreError::Conflict { expected, found } => {
             vec![
                 ("expected", expected.to_string()),
@@ -120,6 +122,13 @@ pub fn audit_problem(locales: &Locales, lang: Lang, p: &AuditProblem) -> String 
         AuditProblem::HeadMismatch { seq } => {
             ("audit-head-mismatch", vec![("seq", seq.to_string())])
         }
+        AuditProblem::VersionBody { version } => {
+            ("audit-version-body", vec![("version", version.to_string())])
+        }
+        AuditProblem::VersionUnrecorded { version } => (
+            "audit-version-unrecorded",
+            vec![("version", version.to_string())],
+        ),
     };
     locales.text_with(lang, key, &a)
 }

@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::audit::{self, Event};
+use super::audit::{self, Event, check_version};
 use super::model::{Draft, VersionInfo};
 use super::state::{State, set_state};
 use super::versions::{
@@ -230,6 +230,7 @@ fn finalise_tx(
 ) -> Result<i64> {
     let version_id = current_version(tx, opinion_id)?;
     let row = version_row(tx, version_id)?;
+    check_version(tx, version_id, &row.body, &row.body_hash)?;
     if row.frozen {
         return Err(StoreError::Frozen(version_id));
     }
@@ -272,6 +273,7 @@ fn sign_tx(
     cms: &[u8],
 ) -> Result<()> {
     let row = version_row(tx, version_id)?;
+    check_version(tx, version_id, &row.body, &row.body_hash)?;
     if !row.frozen || row.state != State::Finalised || !row.current {
         return Err(StoreError::Transition {
             from: row.state,
@@ -311,6 +313,7 @@ fn queue_tx(
 ) -> Result<super::outbox::Queued> {
     let version_id = current_version(tx, opinion_id)?;
     let row = version_row(tx, version_id)?;
+    check_version(tx, version_id, &row.body, &row.body_hash)?;
     if !row.frozen || !row.state.may_become(State::Queued) {
         return Err(StoreError::Transition {
             from: row.state,
@@ -358,6 +361,7 @@ fn print_tx(
     pdf_sha256: &str,
 ) -> Result<()> {
     let row = version_row(tx, version_id)?;
+    check_version(tx, version_id, &row.body, &row.body_hash)?;
     if final_print {
         // A reprint of the paper copy is allowed (and audited); anything else must be a frozen
         // current version on its way to paper.

@@ -107,6 +107,10 @@ pub enum StoreError {
     /// never set up again silently over what it held.
     #[error("the data file {path} is empty")]
     Empty { path: PathBuf },
+    /// A version's body is not what the program wrote and the audit trail recorded: it was
+    /// changed outside the program, and nothing is finalised, signed, sent or printed from it.
+    #[error("version {version} was changed outside the program")]
+    Tampered { version: i64 },
     #[error("{path} is damaged and was left untouched: {detail}")]
     Damaged { path: PathBuf, detail: String },
     #[error("{path} is not an ikensho database")]
@@ -176,6 +180,7 @@ impl StoreError {
             StoreError::Open { .. } => "store-open",
             StoreError::Missing { .. } => "store-missing",
             StoreError::Empty { .. } => "store-empty",
+            StoreError::Tampered { .. } => "store-tampered",
             StoreError::Damaged { .. } => "store-damaged",
             StoreError::NotADatabase { .. } => "store-not-database",
             StoreError::TooNew { .. } => "store-too-new",

@@ -1357,3 +1357,68 @@ fn the_audit_export_shows_whose_opinion_only_to_those_who_open_them_and_no_formu
             .all(|cell| !cell.starts_with(['=', '+', '-', '@']))
     );
 }
+
+/// Someone drops the trigger that keeps a finalised version unchanged and edits it with the
+/// sqlite3 shell: the audit check names the version, and nothing is printed, signed or sent
+/// from it. Changing the hash along with the body is noticed against the trail.
+#[test]
+fn a_frozen_body_changed_behind_the_programs_back_is_named_and_never_printed() {
+    use ikensho::store::AuditProblem;
+    let mut c = setup();
+    let (opinion, version) = finalised(&mut c);
+    assert!(c.store.verify_audit().unwrap().is_intact());
+    let db = c.path();
+    sqlite3(
+        &db,
+        "DROP TRIGGER versions_frozen_update;
+         UPDATE versions SET body = replace(body, '高血圧症', '健康') WHERE frozen IS NOT NULL;",
+    );
+    let check = c.store.verify_audit().unwrap();
+    assert_eq!(
+        check.problems,
+        vec![AuditProblem::VersionBody { version }],
+        "{check:?}"
+    );
+    let tampered = |r: Result<(), StoreError>| match r {
+        Err(StoreError::Tampered { version: v }) => assert_eq!(v, version),
+        other => panic!("{other:?}"),
+    };
+    tampered(
+        c.store
+            .record_print(&c.doctor, version, true, "0".repeat(64).as_str()),
+    );
+    tampered(
+        c.store
+            .record_signature(&c.doctor, version, b"doc", b"cms")
+            .map(drop),
+    );
+    tampered(
+        c.store
+            .queue_for_sending(&c.doctor, opinion, Some(b"doc"))
+            .map(drop),
+    );
+    assert_eq!(c.store.state_of(opinion).unwrap(), State::Finalised);
+
+    // The hash rewritten to match the new body: the trail still knows what it was.
+    let body: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT body FROM versions WHERE id = ?1", [version], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let hash = ikensho::store::sha256_hex(body.as_bytes());
+    sqlite3(
+        &db,
+        &format!("UPDATE versions SET body_hash = '{hash}' WHERE id = {version};"),
+    );
+    let check = c.store.verify_audit().unwrap();
+    assert_eq!(
+        check.problems,
+        vec![AuditProblem::VersionUnrecorded { version }],
+        "{check:?}"
+    );
+    tampered(
+        c.store
+            .record_print(&c.doctor, version, true, "0".repeat(64).as_str()),
+    );
+}

@@ -809,6 +809,50 @@ fn the_demo_keeps_its_store_and_keys_to_the_owner() {
     }
 }
 
+/// A frozen version edited with the sqlite3 shell (its trigger dropped): `audit verify` exits 2
+/// and names the version, in Japanese and English.
+#[test]
+fn audit_verify_names_a_frozen_version_changed_outside_the_program() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("demo");
+    let o = bin()
+        .args(["--data-dir"])
+        .arg(&dir)
+        .args(["demo", "--no-window"])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let db = dir.join("ikensho.sqlite");
+    let verify = |lang: &str| {
+        bin()
+            .args(["--lang", lang, "--data-dir"])
+            .arg(&dir)
+            .args(["audit", "verify"])
+            .output()
+            .expect("run")
+    };
+    assert_eq!(verify("ja").status.code(), Some(0));
+    let out = Command::new("sqlite3")
+        .arg(&db)
+        .arg(
+            "DROP TRIGGER versions_frozen_update;
+             UPDATE versions SET body = body || ' ' WHERE frozen IS NOT NULL;
+             SELECT id FROM versions WHERE frozen IS NOT NULL;",
+        )
+        .output()
+        .expect("the sqlite3 shell is installed");
+    assert!(out.status.success());
+    let version = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    for (lang, words) in [
+        ("ja", format!("版 {version} の本文")),
+        ("en", format!("version {version} does not match")),
+    ] {
+        let o = verify(lang);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stdout(&o).contains(&words), "{}", stdout(&o));
+    }
+}
+
 /// The file format refuses what it does not document: a list where an object belongs (serde would
 /// read `"request": []` as no request, and a list of the fields in order as the object).
 #[test]
