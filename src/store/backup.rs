@@ -88,7 +88,12 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        let Some((user_id, roles, _)) = user.filter(|u| password_matches(password, &u.2)) else {
+        // The same work for an unknown login as for a wrong password.
+        let stored = user
+            .as_ref()
+            .map_or(super::users::decoy(), |u| u.2.as_str());
+        let matches = password_matches(password, stored);
+        let Some((user_id, roles, _)) = user.filter(|_| matches) else {
             return Err(StoreError::SignIn);
         };
         if !Roles::from_db(&roles).has(Role::Admin) {

@@ -90,6 +90,8 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
             ]
         }
         StoreError::NotValid(n) => vec![("count", n.to_string())],
+        StoreError::TooSoon { seconds } => vec![("seconds", seconds.to_string())],
+        StoreError::Locked { minutes } => vec![("minutes", minutes.to_string())],
         StoreError::NotFound(what) => vec![("what", t(thing_key(what)))],
         StoreError::Shape(r) => vec![("detail", read_error(locales, lang, r))],
         StoreError::LoginTaken(login) => vec![("login", login.clone())],

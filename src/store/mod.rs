@@ -38,7 +38,10 @@ pub use model::{
 pub use search::Query;
 pub use settings::{ClinicSettings, ConnectionSettings, DisplaySettings};
 pub use state::{HubEvent, State};
-pub use users::{MIN_PASSWORD_CHARS, NewUser, Role, Roles, Session, UserInfo};
+pub use users::{
+    LOCK_AFTER, LOCK_MINUTES, MIN_PASSWORD_CHARS, NewUser, Role, Roles, Session, THROTTLE_AFTER,
+    UserInfo, password_acceptable,
+};
 
 /// What a person asks the store to do, for the role check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +130,13 @@ pub enum StoreError {
     Migration(String),
     #[error("sign-in failed: unknown login or wrong password")]
     SignIn,
+    /// Too many wrong passwords for this login in a row: wait this many seconds.
+    #[error("too many wrong passwords: wait {seconds} s")]
+    TooSoon { seconds: i64 },
+    /// Ten wrong passwords in a row: the login is locked for this many more minutes (or until
+    /// an administrator unlocks it).
+    #[error("the login is locked for {minutes} min")]
+    Locked { minutes: i64 },
     #[error("{login} may not {}: it needs the {needed} role", action.id())]
     Refused {
         login: String,
@@ -187,6 +197,8 @@ impl StoreError {
             StoreError::Sqlite(_) => "store-sqlite",
             StoreError::Migration(_) => "store-migration",
             StoreError::SignIn => "store-sign-in",
+            StoreError::TooSoon { .. } => "store-too-soon",
+            StoreError::Locked { .. } => "store-locked",
             StoreError::Refused { .. } => "store-refused",
             StoreError::Frozen(_) => "store-frozen",
             StoreError::Conflict { .. } => "store-conflict",

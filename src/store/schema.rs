@@ -167,10 +167,27 @@ UPDATE opinions SET application_kind = (
 );
 "#;
 
+/// Wrong passwords in a row per login (a salted hash of the login as typed, so that an unknown
+/// login is throttled the same way and a password typed into the login field is not kept).
+const V4: &str = r#"
+CREATE TABLE sign_in_failures (
+    login_key    TEXT PRIMARY KEY,
+    failures     INTEGER NOT NULL,
+    last_at      TEXT NOT NULL,
+    locked_until TEXT
+) STRICT;
+CREATE TABLE secrets (
+    name  TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) STRICT;
+INSERT INTO secrets (name, value) VALUES ('sign-in-salt', randomblob(16));
+"#;
+
 const LIST: &[M<'static>] = &[
     M::up(V1).comment("users, opinions, versions, marks, audit"),
     M::up(V2).comment("outbox"),
     M::up(V3).comment("application kind in the list"),
+    M::up(V4).comment("sign-in throttling"),
 ];
 
 /// Every migration, oldest first.

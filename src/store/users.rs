@@ -180,8 +180,18 @@ pub struct UserInfo {
     pub active: bool,
 }
 
+/// Whether a password may be set: at least [`MIN_PASSWORD_CHARS`] characters, not all spaces
+/// and not one character repeated.
+pub fn password_acceptable(password: &str) -> bool {
+    let mut chars = password.chars();
+    let first = chars.clone().next();
+    password.chars().count() >= MIN_PASSWORD_CHARS
+        && !password.chars().all(char::is_whitespace)
+        && !chars.all(|c| Some(c) == first)
+}
+
 fn hash_password(password: &str) -> Result<String> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
+    if !password_acceptable(password) {
         return Err(StoreError::WeakPassword);
     }
     Argon2::default()
@@ -199,13 +209,104 @@ pub(crate) fn password_matches(password: &str, stored: &str) -> bool {
 }
 
 /// A hash to verify against when the login is unknown, so that the time taken does not tell
-/// which logins exist.
-fn decoy() -> &'static str {
-    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| hash_password("decoy password, never valid").unwrap_or_default())
+/// which logins exist: made once with the parameters of [`hash_password`] and kept as text, so
+/// that the first unknown login of a process costs one check too, not a hash and a check.
+pub(crate) fn decoy() -> &'static str {
+    "$argon2id$v=19$m=19456,t=2,p=1$zWpwDm6Khadzu/yDLspMSA$o0XO1WBke42cDWkDz+eegOHdgoVawQ4DH10id1lMrrQ"
+}
+
+/// Wrong passwords in a row after which each try waits longer (1 s, 2 s, 4 s…).
+pub const THROTTLE_AFTER: i64 = 5;
+/// Wrong passwords in a row after which the login is locked.
+pub const LOCK_AFTER: i64 = 10;
+/// How long a locked login stays locked.
+pub const LOCK_MINUTES: i64 = 15;
+
+/// Counts one more wrong password for `key` at `now` (locking at [`LOCK_AFTER`]); the count.
+fn count_failure(tx: &rusqlite::Transaction<'_>, key: &str, now: jiff::Timestamp) -> Result<i64> {
+    // Unknown logins leave rows too: those a day old are forgotten.
+    let day_ago = now - jiff::SignedDuration::from_hours(24);
+    tx.execute(
+        "DELETE FROM sign_in_failures WHERE last_at < ?1 AND locked_until IS NULL",
+        [day_ago.to_string()],
+    )?;
+    let failures: i64 = tx.query_row(
+        "INSERT INTO sign_in_failures (login_key, failures, last_at) VALUES (?1, 1, ?2)
+         ON CONFLICT (login_key) DO UPDATE SET failures = failures + 1, last_at = excluded.last_at
+         RETURNING failures",
+        params![key, now.to_string()],
+        |r| r.get(0),
+    )?;
+    if failures >= LOCK_AFTER {
+        let until = now + jiff::SignedDuration::from_mins(LOCK_MINUTES);
+        tx.execute(
+            "UPDATE sign_in_failures SET locked_until = ?1 WHERE login_key = ?2",
+            params![until.to_string(), key],
+        )?;
+    }
+    Ok(failures)
 }
 
 impl Store {
+    /// The key a login is throttled under: a salted hash of it as typed (trimmed, case folded).
+    fn login_key(&self, login: &str) -> Result<String> {
+        let salt: Vec<u8> = self.conn.query_row(
+            "SELECT value FROM secrets WHERE name = 'sign-in-salt'",
+            [],
+            |r| r.get(0),
+        )?;
+        let mut bytes = salt;
+        bytes.extend_from_slice(login.trim().to_lowercase().as_bytes());
+        Ok(super::sha256_hex(&bytes))
+    }
+
+    /// Refuses a sign-in for `key` while it is locked or waiting, without looking at the
+    /// password (the same for every login, known or not).
+    fn refuse_if_throttled(&self, key: &str, now: jiff::Timestamp) -> Result<()> {
+        let row: Option<(i64, String, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT failures, last_at, locked_until FROM sign_in_failures WHERE login_key = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((failures, last_at, locked_until)) = row else {
+            return Ok(());
+        };
+        let time = |s: &str| s.parse::<jiff::Timestamp>().unwrap_or(now);
+        if let Some(until) = locked_until.as_deref().map(time)
+            && until > now
+        {
+            let minutes = ((now.duration_until(until).as_secs() + 59) / 60).max(1);
+            return Err(StoreError::Locked { minutes });
+        }
+        if (THROTTLE_AFTER..LOCK_AFTER).contains(&failures) {
+            let wait = jiff::SignedDuration::from_secs(1 << (failures - THROTTLE_AFTER));
+            let allowed = time(&last_at) + wait;
+            if allowed > now {
+                let seconds = now.duration_until(allowed).as_secs().max(1);
+                return Err(StoreError::TooSoon { seconds });
+            }
+        }
+        Ok(())
+    }
+
+    /// Lifts the wrong-password count and any lock of `login` (administrators), audited.
+    pub fn unlock_sign_in(&mut self, session: &Session, login: &str) -> Result<()> {
+        session.require(Action::ManageUsers)?;
+        let key = self.login_key(login)?;
+        let detail = login.trim().to_owned();
+        self.write(|tx| {
+            tx.execute("DELETE FROM sign_in_failures WHERE login_key = ?1", [&key])?;
+            audit::append(
+                tx,
+                &session.actor(),
+                &Event::new("unlock-sign-in").detail(&detail),
+            )
+        })
+    }
+
     /// Whether anyone has an account yet.
     pub fn has_users(&self) -> Result<bool> {
         Ok(self
@@ -302,8 +403,14 @@ impl Store {
     }
 
     /// Signs a person in. A wrong password and an unknown login give the same error, and both are
-    /// recorded in the audit trail.
+    /// recorded in the audit trail. After [`THROTTLE_AFTER`] wrong passwords in a row for a login
+    /// each try waits longer ([`StoreError::TooSoon`]); after [`LOCK_AFTER`] the login is locked
+    /// for [`LOCK_MINUTES`] ([`StoreError::Locked`], audited) unless an administrator unlocks it.
+    /// An unknown login is counted and answered the same way.
     pub fn sign_in(&mut self, login: &str, password: &str) -> Result<Session> {
+        let key = self.login_key(login)?;
+        let now = jiff::Timestamp::now();
+        self.refuse_if_throttled(&key, now)?;
         let row: Option<(i64, String, String, String, bool, String)> = self
             .conn
             .query_row(
@@ -338,7 +445,10 @@ impl Store {
                     name,
                     roles: Roles::from_db(&roles),
                 };
-                self.write(|tx| audit::append(tx, &session.actor(), &Event::new("sign-in")))?;
+                self.write(|tx| {
+                    tx.execute("DELETE FROM sign_in_failures WHERE login_key = ?1", [&key])?;
+                    audit::append(tx, &session.actor(), &Event::new("sign-in"))
+                })?;
                 Ok(session)
             }
             _ => {
@@ -348,7 +458,14 @@ impl Store {
                     user_id: row.as_ref().map(|r| r.0),
                     login: row.as_ref().map_or("(unknown)", |r| r.1.as_str()),
                 };
-                self.write(|tx| audit::append(tx, &actor, &Event::new("sign-in-failed")))?;
+                self.write(|tx| {
+                    audit::append(tx, &actor, &Event::new("sign-in-failed"))?;
+                    let failures = count_failure(tx, &key, now)?;
+                    if failures == LOCK_AFTER {
+                        audit::append(tx, &actor, &Event::new("sign-in-locked"))?;
+                    }
+                    Ok(())
+                })?;
                 Err(StoreError::SignIn)
             }
         }
@@ -411,4 +528,43 @@ fn insert_user(
         params![login, user.name.trim(), roles.to_db(), hash, now()],
     )?;
     Ok(tx.last_insert_rowid())
+}
+
+#[cfg(test)]
+mod password_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::password_acceptable;
+
+    #[test]
+    fn the_decoy_is_a_hash_of_todays_parameters() {
+        use argon2::password_hash::phc::PasswordHash;
+        let decoy = PasswordHash::new(super::decoy()).unwrap();
+        let real = super::hash_password("some password 1").unwrap();
+        let real = PasswordHash::new(&real).unwrap();
+        assert_eq!(decoy.algorithm, real.algorithm);
+        assert_eq!(decoy.params, real.params);
+        assert!(!super::password_matches("decoy password", super::decoy()));
+    }
+
+    #[test]
+    fn eight_characters_not_all_spaces_nor_one_repeated() {
+        for ok in [
+            "correct horse",
+            "adminpass1",
+            "パスワード１２３",
+            "ab      ",
+        ] {
+            assert!(password_acceptable(ok), "{ok:?}");
+        }
+        for weak in [
+            "short",
+            "        ",
+            "aaaaaaaaaaaa",
+            "１１１１１１１１",
+            "\t\t\t\t\t\t\t\t",
+            "",
+        ] {
+            assert!(!password_acceptable(weak), "{weak:?}");
+        }
+    }
 }

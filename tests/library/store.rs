@@ -134,8 +134,8 @@ fn a_new_store_is_a_wal_file_with_the_latest_schema() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 3,
-        "V1 (people, opinions, audit), V2 (outbox), V3 (申請区分 in the list)"
+        version, 4,
+        "V1 (people, opinions, audit), V2 (outbox), V3 (申請区分 in the list), V4 (sign-in throttle)"
     );
     let app: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
@@ -206,7 +206,7 @@ fn other_files_are_refused_untouched() {
         .execute_batch("PRAGMA user_version = 99")
         .unwrap();
     match Store::open(&path) {
-        Err(StoreError::TooNew { found, known, .. }) => assert_eq!((found, known), (99, 3)),
+        Err(StoreError::TooNew { found, known, .. }) => assert_eq!((found, known), (99, 4)),
         other => panic!("expected TooNew, got {:?}", other.err()),
     }
 }
@@ -1421,4 +1421,67 @@ fn a_frozen_body_changed_behind_the_programs_back_is_named_and_never_printed() {
         c.store
             .record_print(&c.doctor, version, true, "0".repeat(64).as_str()),
     );
+}
+
+/// Time passes for the throttle: the last wrong password moved an hour back.
+fn an_hour_later(db: &Path) {
+    let earlier = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)).to_string();
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .execute("UPDATE sign_in_failures SET last_at = ?1", [earlier])
+        .unwrap();
+}
+
+#[test]
+fn wrong_passwords_slow_sign_in_down_then_lock_the_login_for_known_and_unknown_alike() {
+    let mut c = setup();
+    let db = c.path();
+    for login in ["sato", "nobody"] {
+        for _ in 0..ikensho::store::THROTTLE_AFTER {
+            assert!(matches!(
+                c.store.sign_in(login, "wrong password"),
+                Err(StoreError::SignIn)
+            ));
+        }
+        // Now even the right password waits (the password is not looked at).
+        assert!(matches!(
+            c.store.sign_in(login, common::PASSWORD),
+            Err(StoreError::TooSoon { seconds: 1 })
+        ));
+        // After the wait, on to ten wrong ones in a row: locked for 15 minutes.
+        for _ in ikensho::store::THROTTLE_AFTER..ikensho::store::LOCK_AFTER {
+            an_hour_later(&db);
+            assert!(matches!(
+                c.store.sign_in(login, "wrong password"),
+                Err(StoreError::SignIn)
+            ));
+        }
+        an_hour_later(&db);
+        assert!(matches!(
+            c.store.sign_in(login, common::PASSWORD),
+            Err(StoreError::Locked { minutes: 15 })
+        ));
+    }
+    // The lock is audited, and an administrator lifts it at once.
+    let header = Store::audit_columns().map(String::from);
+    let mut out = Vec::new();
+    c.store.export_audit(&c.admin, &mut out, &header).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.matches(",sign-in-locked,").count(), 2, "{text}");
+    refused(
+        c.store.unlock_sign_in(&c.doctor, "sato"),
+        Action::ManageUsers,
+    );
+    c.store.unlock_sign_in(&c.admin, "SATO ").unwrap();
+    assert!(c.store.sign_in("sato", common::PASSWORD).is_ok());
+    // A right password clears the count.
+    for _ in 0..4 {
+        let _ = c.store.sign_in("sato", "wrong password");
+    }
+    assert!(c.store.sign_in("sato", common::PASSWORD).is_ok());
+    assert!(matches!(
+        c.store.sign_in("sato", "wrong password"),
+        Err(StoreError::SignIn)
+    ));
+    assert!(c.store.sign_in("sato", common::PASSWORD).is_ok());
 }

@@ -33,6 +33,13 @@ pub enum UserCmd {
         #[arg(long = "as")]
         as_login: String,
     },
+    /// Lift the lock (or the wait) after wrong passwords for a login.
+    Unlock {
+        login: String,
+        /// The administrator doing it.
+        #[arg(long = "as")]
+        as_login: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -227,6 +234,13 @@ pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
                 "cli-user-added",
                 &[("login", login), ("roles", labels.join(", "))],
             );
+            Ok(exit::CLEAN)
+        }
+        UserCmd::Unlock { login, as_login } => {
+            let mut store = ctx.open()?;
+            let admin = ctx.sign_in(&mut store, &as_login)?;
+            store.unlock_sign_in(&admin, &login)?;
+            ctx.say("cli-user-unlocked", &[("login", login)]);
             Ok(exit::CLEAN)
         }
         UserCmd::List { as_login } => {

@@ -470,6 +470,24 @@ fn people_audit_backup_and_restore_from_the_command_line() {
         !stdout(&o).contains("argon2"),
         "no password hashes on screen"
     );
+    // Five wrong passwords slow a login down; an administrator lifts it at once.
+    for _ in 0..5 {
+        let o = store_cmd(&dir, &["user", "list", "--as", "sato"], "wrong-pass\n");
+        assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    }
+    let o = store_cmd(&dir, &["user", "list", "--as", "sato"], "satopass12\n");
+    assert!(stderr(&o).contains("秒待ってから"), "{}", stderr(&o));
+    let o = store_cmd(
+        &dir,
+        &["user", "unlock", "sato", "--as", "kanri"],
+        "adminpass1\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("ロックを解除しました"),
+        "{}",
+        stderr(&o)
+    );
     // A physician is not an administrator.
     let o = store_cmd(&dir, &["user", "list", "--as", "sato"], "satopass12\n");
     assert_eq!(o.status.code(), Some(4));
