@@ -50,6 +50,7 @@ store-too-new = The data file { $path } was written by a newer ikensho (schema {
 store-sqlite = A database operation failed: { $detail }
 store-migration = Updating the data file (migration) failed: { $detail }
 store-sign-in = Unknown login or wrong password.
+store-no-longer-active = The account { $login } has been deactivated. Ask the administrator.
 store-too-soon = Several wrong passwords in a row. Wait { $seconds } seconds, then try again.
 store-locked = This login is locked for { $minutes } more minutes after ten wrong passwords in a row. If it is urgent, ask the administrator to unlock it (Settings, or ikensho user unlock).
 store-refused = { $login } may not { $action } (this needs the { $role } role).

@@ -50,6 +50,7 @@ store-too-new = データファイル { $path } は新しい版のikenshoで書�
 store-sqlite = データベースの処理に失敗しました：{ $detail }
 store-migration = データファイルの更新（移行）に失敗しました：{ $detail }
 store-sign-in = ログイン名またはパスワードが違います。
+store-no-longer-active = { $login } さんのアカウントは無効になっています。管理者に確認してください。
 store-too-soon = パスワードの誤りが続いています。{ $seconds } 秒待ってから、もう一度入力してください。
 store-locked = このログインIDは、パスワードの誤りが10回続いたため、あと { $minutes } 分間使えません。急ぐときは管理者に解除を頼んでください（設定、または ikensho user unlock）。
 store-refused = { $login }さんは「{ $action }」ことができません（{ $role }の権限が必要です）。

@@ -357,7 +357,7 @@ impl Store {
         out: &mut dyn Write,
         header: &[String; 14],
     ) -> Result<usize> {
-        session.require(Action::Administer)?;
+        self.check(session, Action::Administer)?;
         let io = |e: std::io::Error| StoreError::Io {
             path: "-".into(),
             detail: e.to_string(),

@@ -54,7 +54,7 @@ impl Store {
     /// Writes a consistent copy of the store to `dest` (administrators only). The copy is written
     /// beside `dest` first, checked with `integrity_check`, then renamed into place.
     pub fn backup(&mut self, session: &Session, dest: &Path) -> Result<()> {
-        session.require(Action::Administer)?;
+        self.check(session, Action::Administer)?;
         let tmp = sibling(dest, ".part");
         let _ = std::fs::remove_file(&tmp);
         // The copy holds everything the store does: the owner's only from the first byte.

@@ -94,7 +94,9 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
         StoreError::Locked { minutes } => vec![("minutes", minutes.to_string())],
         StoreError::NotFound(what) => vec![("what", t(thing_key(what)))],
         StoreError::Shape(r) => vec![("detail", read_error(locales, lang, r))],
-        StoreError::LoginTaken(login) => vec![("login", login.clone())],
+        StoreError::LoginTaken(login) | StoreError::NoLongerActive { login } => {
+            vec![("login", login.clone())]
+        }
         StoreError::WeakPassword => vec![("min", MIN_PASSWORD_CHARS.to_string())],
         StoreError::BadSetting { setting } => vec![("setting", t(setting_key(setting)))],
         StoreError::SignIn

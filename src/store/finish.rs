@@ -21,7 +21,7 @@ impl Store {
         opinion_id: i64,
         ctx: &Context,
     ) -> Result<VersionInfo> {
-        session.require(Action::Finalise)?;
+        self.check(session, Action::Finalise)?;
         self.write(|tx| {
             let version_id = finalise_tx(tx, session, opinion_id, ctx)?;
             version_info(tx, version_id)
@@ -45,13 +45,13 @@ impl Store {
         ctx: &Context,
         how: Finish<'_>,
     ) -> Result<VersionInfo> {
-        session.require(Action::Finalise)?;
+        self.check(session, Action::Finalise)?;
         match how {
             Finish::Signed { .. } => {
-                session.require(Action::Sign)?;
-                session.require(Action::Send)?;
+                self.check(session, Action::Sign)?;
+                self.check(session, Action::Send)?;
             }
-            Finish::Printed { .. } => session.require(Action::PrintFinal)?,
+            Finish::Printed { .. } => self.check(session, Action::PrintFinal)?,
         }
         self.write(|tx| {
             let version_id = current_version(tx, opinion_id)?;
@@ -106,7 +106,7 @@ impl Store {
 
     /// Starts a new version from a frozen one (確定 but not sent or printed yet, or 差し戻し).
     pub fn reopen(&mut self, session: &Session, opinion_id: i64) -> Result<Draft> {
-        session.require(Action::Edit)?;
+        self.check(session, Action::Edit)?;
         self.write(|tx| {
             let old_id = current_version(tx, opinion_id)?;
             let row = version_row(tx, old_id)?;
@@ -157,7 +157,7 @@ impl Store {
         document: &[u8],
         cms: &[u8],
     ) -> Result<()> {
-        session.require(Action::Sign)?;
+        self.check(session, Action::Sign)?;
         self.write(|tx| sign_tx(tx, session, version_id, document, cms))
     }
 
@@ -167,7 +167,7 @@ impl Store {
         session: &Session,
         version_id: i64,
     ) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
-        session.require(Action::Open)?;
+        self.check(session, Action::Open)?;
         Ok(self
             .conn
             .query_row(
@@ -188,7 +188,7 @@ impl Store {
         opinion_id: i64,
         unsigned_document: Option<&[u8]>,
     ) -> Result<super::outbox::Queued> {
-        session.require(Action::Send)?;
+        self.check(session, Action::Send)?;
         self.write(|tx| queue_tx(tx, session, opinion_id, unsigned_document))
     }
 
@@ -202,11 +202,14 @@ impl Store {
         final_print: bool,
         pdf_sha256: &str,
     ) -> Result<()> {
-        session.require(if final_print {
-            Action::PrintFinal
-        } else {
-            Action::Open
-        })?;
+        self.check(
+            session,
+            if final_print {
+                Action::PrintFinal
+            } else {
+                Action::Open
+            },
+        )?;
         self.write(|tx| print_tx(tx, session, version_id, final_print, pdf_sha256))
     }
 }

@@ -11,7 +11,7 @@ use super::{Action, Result, Session, Store, StoreError};
 impl Store {
     /// The marks of a version's items.
     pub fn marks(&self, session: &Session, version_id: i64) -> Result<Vec<ItemMark>> {
-        session.require(Action::Open)?;
+        self.check(session, Action::Open)?;
         marks_of(&self.conn, version_id)
     }
 
@@ -22,7 +22,7 @@ impl Store {
         version_id: i64,
         items: &[String],
     ) -> Result<()> {
-        session.require(Action::Edit)?;
+        self.check(session, Action::Edit)?;
         let sql = "UPDATE item_marks SET origin = 'confirmed'
                    WHERE version_id = ?1 AND item = ?2 AND origin = 'carried'";
         self.update_marks(session, version_id, items, sql, "confirm")
@@ -36,7 +36,7 @@ impl Store {
         version_id: i64,
         items: &[String],
     ) -> Result<()> {
-        session.require(Action::Review)?;
+        self.check(session, Action::Review)?;
         let all;
         let items = if items.is_empty() {
             all = pending(&self.conn, version_id)?;

@@ -130,6 +130,9 @@ pub enum StoreError {
     Migration(String),
     #[error("sign-in failed: unknown login or wrong password")]
     SignIn,
+    /// The person signed in has been deactivated since: nothing more is done for them.
+    #[error("{login} is no longer active")]
+    NoLongerActive { login: String },
     /// Too many wrong passwords for this login in a row: wait this many seconds.
     #[error("too many wrong passwords: wait {seconds} s")]
     TooSoon { seconds: i64 },
@@ -198,6 +201,7 @@ impl StoreError {
             StoreError::Migration(_) => "store-migration",
             StoreError::SignIn => "store-sign-in",
             StoreError::TooSoon { .. } => "store-too-soon",
+            StoreError::NoLongerActive { .. } => "store-no-longer-active",
             StoreError::Locked { .. } => "store-locked",
             StoreError::Refused { .. } => "store-refused",
             StoreError::Frozen(_) => "store-frozen",

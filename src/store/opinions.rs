@@ -99,7 +99,7 @@ impl Store {
         new: NewOpinion,
         today: Date,
     ) -> Result<Draft> {
-        session.require(Action::Edit)?;
+        self.check(session, Action::Edit)?;
         let form = form(FormVersion::for_date(today))?;
         let (physician_id, physician_name) = self.physician_for(session, new.physician, None)?;
         let mut op = Opinion::empty(form, false);
@@ -112,7 +112,7 @@ impl Store {
 
     /// Opens an opinion's current version (audited).
     pub fn open_opinion(&mut self, session: &Session, opinion_id: i64) -> Result<OpenedOpinion> {
-        session.require(Action::Open)?;
+        self.check(session, Action::Open)?;
         let version_id = current_version(&self.conn, opinion_id)?;
         self.open_version(session, version_id)
     }
@@ -120,7 +120,7 @@ impl Store {
     /// The current version of an opinion for a use case that records what it does itself (a
     /// signature, a print): not audited as an open.
     pub(crate) fn read_current(&self, session: &Session, opinion_id: i64) -> Result<OpenedOpinion> {
-        session.require(Action::Open)?;
+        self.check(session, Action::Open)?;
         self.read_version(current_version(&self.conn, opinion_id)?)
     }
 
@@ -151,7 +151,7 @@ impl Store {
         revision: i64,
         op: &Opinion,
     ) -> Result<Saved> {
-        session.require(Action::Edit)?;
+        self.check(session, Action::Edit)?;
         let new_form = form(op.form_version)?;
         op.check_shape(new_form).map_err(StoreError::Shape)?;
         self.write(|tx| {
@@ -222,7 +222,7 @@ impl Store {
 
     /// Moves a draft between the clerk and the physician (事務入力中 ⇄ 医師確認待ち).
     pub fn hand_over(&mut self, session: &Session, opinion_id: i64, to: State) -> Result<()> {
-        session.require(Action::Edit)?;
+        self.check(session, Action::Edit)?;
         self.write(|tx| {
             let from = opinion_state(tx, opinion_id)?;
             if !(from.is_draft() && to.is_draft()) {
@@ -240,7 +240,7 @@ impl Store {
 
     /// The versions of an opinion, oldest first.
     pub fn versions(&self, session: &Session, opinion_id: i64) -> Result<Vec<VersionInfo>> {
-        session.require(Action::Open)?;
+        self.check(session, Action::Open)?;
         let mut st = self.conn.prepare_cached(
             "SELECT id, opinion_id, number, revision, saved_at, body_hash, frozen, frozen_at
              FROM versions WHERE opinion_id = ?1 ORDER BY number",
@@ -251,7 +251,7 @@ impl Store {
 
     /// Opens one version (audited as an open).
     pub fn open_version(&mut self, session: &Session, version_id: i64) -> Result<OpenedOpinion> {
-        session.require(Action::Open)?;
+        self.check(session, Action::Open)?;
         let opened = self.read_version(version_id)?;
         self.write(|tx| {
             audit::append(

@@ -129,7 +129,7 @@ impl Store {
 
     /// Every outbox row, newest first (the 送信状況 screen).
     pub fn outbox(&self, session: &Session) -> Result<Vec<OutboxRow>> {
-        session.require(Action::Open)?;
+        self.check(session, Action::Open)?;
         let mut st = self
             .conn
             .prepare_cached(&format!("SELECT {COLUMNS} FROM outbox ORDER BY id DESC"))?;
@@ -138,7 +138,7 @@ impl Store {
     }
 
     pub fn outbox_row(&self, session: &Session, id: i64) -> Result<OutboxRow> {
-        session.require(Action::Open)?;
+        self.check(session, Action::Open)?;
         self.conn
             .query_row(
                 &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),

@@ -63,7 +63,7 @@ impl Store {
         applicant: Option<&Applicant>,
         today: Date,
     ) -> Result<Draft> {
-        session.require(Action::Edit)?;
+        self.check(session, Action::Edit)?;
         let found: Option<(i64, String, Option<i64>)> = self
             .conn
             .query_row(
@@ -108,7 +108,7 @@ impl Store {
     /// Whether this clinic's store holds an opinion for the same applicant (保険者番号 and
     /// 被保険者番号) made before this one: checked against 意見書作成回数.
     pub fn has_earlier_opinion(&self, session: &Session, opinion_id: i64) -> Result<bool> {
-        session.require(Action::Open)?;
+        self.check(session, Action::Open)?;
         Ok(self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM opinions o, opinions me
                             WHERE me.id = ?1 AND o.id <> me.id AND me.insured_number <> ''

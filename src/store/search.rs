@@ -38,7 +38,7 @@ impl Store {
     /// Opinions matching `q`, most recently changed first. Not audited as an open: a list shows
     /// names and states, not the opinion.
     pub fn search(&self, session: &Session, q: &Query) -> Result<Vec<OpinionInfo>> {
-        session.require(Action::Open)?;
+        self.check(session, Action::Open)?;
         let mut sql = format!("SELECT {INFO_COLUMNS} FROM opinions o WHERE 1");
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
         let key = search_key(&q.text);

@@ -185,7 +185,7 @@ impl Store {
         session: &Session,
         s: &ConnectionSettings,
     ) -> Result<()> {
-        session.require(Action::Settings)?;
+        self.check(session, Action::Settings)?;
         s.check()?;
         self.put_setting(session, CONNECTION, s)
     }
@@ -210,7 +210,7 @@ impl Store {
     /// Saves the clinic settings (administrators only). A 医療機関コード with a wrong check digit,
     /// or a phone number that is not one, is refused.
     pub fn set_clinic_settings(&mut self, session: &Session, s: &ClinicSettings) -> Result<()> {
-        session.require(Action::Settings)?;
+        self.check(session, Action::Settings)?;
         s.check()?;
         self.put_setting(session, CLINIC, s)
     }

@@ -292,9 +292,31 @@ impl Store {
         Ok(())
     }
 
+    /// Checks that the person of `session` may do `action` now: still active, and holding the
+    /// role in the store today (a person deactivated or a role removed since the sign-in takes
+    /// effect at the next call, not the next sign-in).
+    pub fn check(&self, session: &Session, action: Action) -> Result<()> {
+        let now: Option<(bool, String)> = self
+            .conn
+            .prepare_cached("SELECT active, roles FROM users WHERE id = ?1")?
+            .query_row([session.user_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        match now {
+            Some((true, roles)) if Roles::from_db(&roles).allow(action) => Ok(()),
+            Some((true, _)) => Err(StoreError::Refused {
+                login: session.login.clone(),
+                action,
+                needed: Roles::needed(action),
+            }),
+            _ => Err(StoreError::NoLongerActive {
+                login: session.login.clone(),
+            }),
+        }
+    }
+
     /// Lifts the wrong-password count and any lock of `login` (administrators), audited.
     pub fn unlock_sign_in(&mut self, session: &Session, login: &str) -> Result<()> {
-        session.require(Action::ManageUsers)?;
+        self.check(session, Action::ManageUsers)?;
         let key = self.login_key(login)?;
         let detail = login.trim().to_owned();
         self.write(|tx| {
@@ -342,7 +364,7 @@ impl Store {
 
     /// Adds a person (administrators only).
     pub fn add_user(&mut self, session: &Session, user: &NewUser<'_>) -> Result<i64> {
-        session.require(Action::ManageUsers)?;
+        self.check(session, Action::ManageUsers)?;
         let roles = Roles::of(user.roles);
         roles.check()?;
         let hash = hash_password(user.password)?;
@@ -361,7 +383,7 @@ impl Store {
     /// Sets a person's password: their own, or anyone's for an administrator.
     pub fn set_password(&mut self, session: &Session, user_id: i64, password: &str) -> Result<()> {
         if user_id != session.user_id {
-            session.require(Action::ManageUsers)?;
+            self.check(session, Action::ManageUsers)?;
         }
         let hash = hash_password(password)?;
         let detail = format!("user {user_id}");
@@ -378,7 +400,7 @@ impl Store {
     /// Turns an account off or on again (administrators only). Accounts are never deleted: the
     /// audit trail names them.
     pub fn set_active(&mut self, session: &Session, user_id: i64, active: bool) -> Result<()> {
-        session.require(Action::ManageUsers)?;
+        self.check(session, Action::ManageUsers)?;
         let detail = format!("user {user_id} active={active}");
         self.update_user(session, user_id, "active", &active, "user-active", &detail)
     }
@@ -473,7 +495,7 @@ impl Store {
 
     /// Everyone with an account (administrators only).
     pub fn users(&self, session: &Session) -> Result<Vec<UserInfo>> {
-        session.require(Action::ManageUsers)?;
+        self.check(session, Action::ManageUsers)?;
         self.user_list(false)
     }
 

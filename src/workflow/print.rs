@@ -88,7 +88,7 @@ pub fn print_stored(
     let final_copy = how.copy == Copy::Final;
     if final_copy {
         // Refuse a clerk before anything happens.
-        session.require(Action::PrintFinal)?;
+        store.check(session, Action::PrintFinal)?;
     }
     let opened = store.read_current(session, opinion_id)?;
     let form = FormDef::builtin(opened.opinion.form_version)

@@ -36,7 +36,7 @@ pub fn sign_and_queue(
     ctx: &Context,
 ) -> Result<VersionInfo, WorkflowError> {
     // Refuse a clerk before the card is touched.
-    session.require(crate::store::Action::Sign)?;
+    store.check(session, crate::store::Action::Sign)?;
     let opened = store.read_current(session, opinion_id)?;
     let form = FormDef::builtin(opened.opinion.form_version)
         .map_err(|e| StoreError::Form(e.to_string()))?;

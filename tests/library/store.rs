@@ -1485,3 +1485,25 @@ fn wrong_passwords_slow_sign_in_down_then_lock_the_login_for_known_and_unknown_a
     ));
     assert!(c.store.sign_in("sato", common::PASSWORD).is_ok());
 }
+
+/// A person deactivated while signed in is refused at the next call, not the next sign-in.
+#[test]
+fn a_deactivated_person_is_refused_at_once() {
+    let mut c = setup();
+    let (opinion, _) = finalised(&mut c);
+    assert!(c.store.open_opinion(&c.doctor, opinion).is_ok());
+    let doctor_id = c.doctor.user_id();
+    c.store.set_active(&c.admin, doctor_id, false).unwrap();
+    for r in [
+        c.store.open_opinion(&c.doctor, opinion).map(drop),
+        c.store.search(&c.doctor, &Query::default()).map(drop),
+        c.store.reopen(&c.doctor, opinion).map(drop),
+    ] {
+        match r {
+            Err(StoreError::NoLongerActive { login }) => assert_eq!(login, "sato"),
+            other => panic!("{other:?}"),
+        }
+    }
+    c.store.set_active(&c.admin, doctor_id, true).unwrap();
+    assert!(c.store.open_opinion(&c.doctor, opinion).is_ok());
+}
