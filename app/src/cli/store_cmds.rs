@@ -33,6 +33,25 @@ pub enum UserCmd {
         #[arg(long = "as")]
         as_login: String,
     },
+    /// Turn an account off: the person can no longer sign in, and a session still open is
+    /// refused at its next step. Accounts are never deleted (the audit trail names them).
+    Deactivate {
+        login: String,
+        #[arg(long = "as")]
+        as_login: String,
+    },
+    /// Turn an account on again.
+    Reactivate {
+        login: String,
+        #[arg(long = "as")]
+        as_login: String,
+    },
+    /// Set a new password for someone (asked for after the administrator's own).
+    Password {
+        login: String,
+        #[arg(long = "as")]
+        as_login: String,
+    },
     /// Lift the lock (or the wait) after wrong passwords for a login.
     Unlock {
         login: String,
@@ -176,6 +195,30 @@ fn remove_store_files(path: &Path) {
     }
 }
 
+/// The id of the person with `login` (case as the store compares it).
+fn user_id(store: &Store, admin: &Session, login: &str) -> Result<i64, CliError> {
+    store
+        .users(admin)?
+        .into_iter()
+        .find(|u| u.login.eq_ignore_ascii_case(login.trim()))
+        .map(|u| u.id)
+        .ok_or(CliError::Store(StoreError::NotFound("user")))
+}
+
+fn set_active(ctx: &Ctx<'_>, login: String, as_login: &str, active: bool) -> Outcome {
+    let mut store = ctx.open()?;
+    let admin = ctx.sign_in(&mut store, as_login)?;
+    let id = user_id(&store, &admin, &login)?;
+    store.set_active(&admin, id, active)?;
+    let key = if active {
+        "cli-user-reactivated"
+    } else {
+        "cli-user-deactivated"
+    };
+    ctx.say(key, &[("login", login)]);
+    Ok(exit::CLEAN)
+}
+
 pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
     match cmd {
         UserCmd::Add {
@@ -234,6 +277,17 @@ pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
                 "cli-user-added",
                 &[("login", login), ("roles", labels.join(", "))],
             );
+            Ok(exit::CLEAN)
+        }
+        UserCmd::Deactivate { login, as_login } => set_active(ctx, login, &as_login, false),
+        UserCmd::Reactivate { login, as_login } => set_active(ctx, login, &as_login, true),
+        UserCmd::Password { login, as_login } => {
+            let mut store = ctx.open()?;
+            let admin = ctx.sign_in(&mut store, &as_login)?;
+            let id = user_id(&store, &admin, &login)?;
+            let password = new_password(ctx)?;
+            store.set_password(&admin, id, &password)?;
+            ctx.say("cli-user-password-set", &[("login", login)]);
             Ok(exit::CLEAN)
         }
         UserCmd::Unlock { login, as_login } => {

@@ -488,6 +488,44 @@ fn people_audit_backup_and_restore_from_the_command_line() {
         "{}",
         stderr(&o)
     );
+    // Deactivated: no sign-in; reactivated; a new password set by the administrator.
+    let o = store_cmd(
+        &dir,
+        &["user", "deactivate", "sato", "--as", "kanri"],
+        "adminpass1\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = store_cmd(&dir, &["user", "list", "--as", "sato"], "satopass12\n");
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let o = store_cmd(
+        &dir,
+        &["user", "reactivate", "sato", "--as", "kanri"],
+        "adminpass1\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = store_cmd(
+        &dir,
+        &["user", "password", "sato", "--as", "kanri"],
+        "adminpass1\nsatopass34\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = store_cmd(
+        &dir,
+        &["user", "password", "sato", "--as", "kanri"],
+        "adminpass1\nssssssssssss\n",
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(4),
+        "a repeated character: {}",
+        stderr(&o)
+    );
+    let o = store_cmd(
+        &dir,
+        &["user", "password", "sato", "--as", "kanri"],
+        "adminpass1\nsatopass12\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // A physician is not an administrator.
     let o = store_cmd(&dir, &["user", "list", "--as", "sato"], "satopass12\n");
     assert_eq!(o.status.code(), Some(4));
