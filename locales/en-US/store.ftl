@@ -39,6 +39,7 @@ setting-hub_url = the hub address (it must start with https://)
 setting-hub_ca_pem = the hub's CA certificate (not PEM)
 setting-signing_chain_pem = the signing CA certificates (not PEM)
 setting-trust_anchors_pem = the trusted root certificates (not PEM)
+setting-idle_sign_out_minutes = minutes until the automatic sign-out (1 to 240)
 
 store-open = Cannot open the data file { $path }: { $detail }
 store-missing = There is no data file at { $path }. Adding the first person creates it (ikensho user add).

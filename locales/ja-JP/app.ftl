@@ -29,6 +29,7 @@ app-col-receipt = 受付番号
 app-open = 開く
 app-renew = 更新の意見書を作る
 app-reopen = 新しい版で直す
+app-idle-signed-out = しばらく操作がなかったため、自動でサインアウトしました。入力中の下書きは保存してあります。
 app-handed-over = 医師に回しました。
 app-hand-over = 医師に回す
 app-review-clerk = 事務の入力を確認済みにする

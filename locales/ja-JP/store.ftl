@@ -39,6 +39,7 @@ setting-hub_url = 介護情報基盤のアドレス（https:// で始めてく�
 setting-hub_ca_pem = 介護情報基盤のCA証明書（PEM形式ではありません）
 setting-signing_chain_pem = 署名用CA証明書（PEM形式ではありません）
 setting-trust_anchors_pem = 信頼するルート証明書（PEM形式ではありません）
+setting-idle_sign_out_minutes = 自動サインアウトまでの時間（1〜240分）
 
 store-open = データファイル { $path } を開けません：{ $detail }
 store-missing = データファイル { $path } がありません。最初の利用者を登録すると作られます（ikensho user add）。

@@ -24,6 +24,7 @@ fn setting_key(setting: &str) -> &'static str {
         "hub_ca_pem" => "setting-hub_ca_pem",
         "signing_chain_pem" => "setting-signing_chain_pem",
         "trust_anchors_pem" => "setting-trust_anchors_pem",
+        "idle_sign_out_minutes" => "setting-idle_sign_out_minutes",
         _ => "setting-clinic",
     }
 }

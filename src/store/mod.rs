@@ -36,7 +36,9 @@ pub use model::{
     Draft, ItemMark, NewOpinion, OpenedOpinion, OpinionInfo, Origin, Saved, VersionInfo,
 };
 pub use search::Query;
-pub use settings::{ClinicSettings, ConnectionSettings, DisplaySettings};
+pub use settings::{
+    ClinicSettings, ConnectionSettings, DEFAULT_IDLE_MINUTES, DisplaySettings, MAX_IDLE_MINUTES,
+};
 pub use state::{HubEvent, State};
 pub use users::{
     LOCK_AFTER, LOCK_MINUTES, MIN_PASSWORD_CHARS, NewUser, Role, Roles, Session, THROTTLE_AFTER,

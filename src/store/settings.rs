@@ -26,9 +26,24 @@ pub struct ClinicSettings {
     /// Print 医師氏名 on paper (記名, for municipalities that still accept 記名押印) instead of
     /// leaving it blank for the physician's own signature (自署, the R8 rule). Off by default.
     pub print_physician_name: bool,
+    /// Minutes without a key or a pointer moved after which the window signs the person out
+    /// (the draft is saved first); `None` is [`DEFAULT_IDLE_MINUTES`].
+    pub idle_sign_out_minutes: Option<u32>,
 }
 
+/// The window signs out after this many idle minutes unless the clinic set otherwise.
+pub const DEFAULT_IDLE_MINUTES: u32 = 15;
+/// The longest idle time a clinic may set: a screen left open stays open at most this long.
+pub const MAX_IDLE_MINUTES: u32 = 240;
+
 impl ClinicSettings {
+    /// Minutes without input after which the window signs out.
+    pub fn idle_minutes(&self) -> u32 {
+        self.idle_sign_out_minutes
+            .unwrap_or(DEFAULT_IDLE_MINUTES)
+            .clamp(1, MAX_IDLE_MINUTES)
+    }
+
     /// The clinic part of an opinion written by `physician_name`.
     pub fn clinic(&self, physician_name: &str) -> Clinic {
         Clinic {
@@ -71,6 +86,14 @@ impl ClinicSettings {
         {
             return Err(StoreError::BadSetting {
                 setting: "institution_code",
+            });
+        }
+        if self
+            .idle_sign_out_minutes
+            .is_some_and(|m| !(1..=MAX_IDLE_MINUTES).contains(&m))
+        {
+            return Err(StoreError::BadSetting {
+                setting: "idle_sign_out_minutes",
             });
         }
         for (value, setting) in [(&self.phone, "phone"), (&self.fax, "fax")] {

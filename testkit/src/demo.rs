@@ -198,6 +198,7 @@ fn first_run(dir: &Path) -> Result<(), DemoError> {
             fax: "03-1234-5679".into(),
             institution_code: INSTITUTION.into(),
             print_physician_name: false,
+            idle_sign_out_minutes: None,
         },
     )?;
     previous_opinion(&mut store)?;

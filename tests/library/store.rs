@@ -40,6 +40,7 @@ fn settings() -> ClinicSettings {
         fax: c.fax,
         institution_code: c.institution_code,
         print_physician_name: false,
+        idle_sign_out_minutes: None,
     }
 }
 

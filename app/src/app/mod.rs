@@ -51,6 +51,8 @@ pub enum Intent {
     Reopen(i64),
     Zoom(f32),
     ToggleLang,
+    /// Nobody touched the window for the clinic's idle time: sign out (the draft is saved).
+    IdleSignOut,
     /// Put away the problem shown.
     Dismiss,
     /// Put away the good news shown.
@@ -122,6 +124,10 @@ pub struct IkenshoApp {
     pub confirm_sign_out: bool,
     /// The screen a notice belongs to: it goes when another screen is shown.
     notice_on: Screen,
+    /// When the person last pressed a key or moved the pointer (egui's clock, seconds).
+    last_activity: f64,
+    /// Seconds without input after which the window signs out (the clinic's setting).
+    idle_limit: f64,
 }
 
 impl IkenshoApp {
@@ -158,6 +164,8 @@ impl IkenshoApp {
             focus_login: true,
             confirm_sign_out: false,
             notice_on: Screen::SignIn,
+            last_activity: 0.0,
+            idle_limit: f64::from(crate::store::DEFAULT_IDLE_MINUTES) * 60.0,
         }
     }
 
@@ -261,6 +269,12 @@ impl IkenshoApp {
                     Lang::En => Lang::Ja,
                 };
             }
+            Intent::IdleSignOut => {
+                self.apply_one(Intent::SignOut);
+                if self.session.is_none() {
+                    self.notify(Said::new("app-idle-signed-out"), Screen::SignIn);
+                }
+            }
             Intent::Dismiss => self.message = None,
             Intent::DismissNotice => self.notice = None,
             Intent::Print(kind) => self.print(kind),
@@ -279,6 +293,12 @@ impl IkenshoApp {
         let password = Zeroizing::new(std::mem::take(&mut *self.password));
         match self.store.sign_in(self.login.trim(), &password) {
             Ok(s) => {
+                self.idle_limit = self
+                    .store
+                    .clinic_settings()
+                    .map_or(crate::store::DEFAULT_IDLE_MINUTES, |c| c.idle_minutes())
+                    .into();
+                self.idle_limit *= 60.0;
                 self.worker.start_delivery(&s);
                 let lists = s.roles().allow(Action::Open);
                 self.session = Some(s);
@@ -532,6 +552,26 @@ impl IkenshoApp {
         }
     }
 
+    /// Signs out after the clinic's idle time without a key or a pointer moved (医療情報システムの
+    /// 安全管理: automatic log-off), saving the draft first. Not while a job runs (a signature, a
+    /// print) or an edit could not be saved yet; until then the window wakes up to check.
+    fn idle(&mut self, ctx: &egui::Context) {
+        let (now, touched) = ctx.input(|i| (i.time, !i.raw.events.is_empty()));
+        if touched || self.session.is_none() {
+            self.last_activity = now;
+        }
+        if self.session.is_none() {
+            return;
+        }
+        let left = self.idle_limit - (now - self.last_activity);
+        if left <= 0.0 && !self.busy() && !self.unsaved() && !self.composing {
+            self.save_editor();
+            self.push(Intent::IdleSignOut);
+        } else {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(left.max(1.0)));
+        }
+    }
+
     /// While an IME composes, Enter confirms the composition: it must not reach the widgets as
     /// "submit" or "move on".
     fn filter_ime(&mut self, ctx: &egui::Context) {
@@ -589,6 +629,7 @@ impl IkenshoApp {
         if std::mem::take(&mut self.zoom_changed) {
             ctx.set_zoom_factor(self.zoom);
         }
+        self.idle(ctx);
         self.filter_ime(ctx);
         if self.screen == Screen::Editor
             && ctx.input(|i| i.key_pressed(egui::Key::F8))

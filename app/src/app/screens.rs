@@ -199,6 +199,9 @@ impl IkenshoApp {
                 if let Some(m) = &self.message {
                     ui.colored_label(theme::ERROR, m.text(self.lang));
                 }
+                if let Some(n) = &self.notice {
+                    ui.colored_label(theme::OK, n.text(self.lang));
+                }
                 ui.add_space(theme::GAP * 2.0);
                 if ui.button(self.t("app-lang")).clicked() {
                     self.push(Intent::ToggleLang);

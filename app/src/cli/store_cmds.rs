@@ -96,6 +96,9 @@ pub struct ClinicArgs {
     /// Print 医師氏名 on paper (記名) instead of leaving it blank for 自署: true or false.
     #[arg(long)]
     print_physician_name: Option<bool>,
+    /// Minutes without use after which the window signs out (1 to 240; default 15).
+    #[arg(long)]
+    idle_sign_out_minutes: Option<u32>,
     /// The administrator doing it (needed to change).
     #[arg(long = "as")]
     as_login: Option<String>,
@@ -427,6 +430,10 @@ pub fn clinic(ctx: &Ctx<'_>, c: ClinicArgs) -> Outcome {
     let mut changed = false;
     if let Some(p) = c.print_physician_name {
         s.print_physician_name = p;
+        changed = true;
+    }
+    if let Some(m) = c.idle_sign_out_minutes {
+        s.idle_sign_out_minutes = Some(m);
         changed = true;
     }
     for (new, field) in changes {

@@ -946,3 +946,43 @@ fn signing_out_with_an_edit_that_could_not_be_saved_asks_first() {
     assert!(h.state().session.is_none());
     assert_eq!(h.state().screen, Screen::SignIn);
 }
+
+/// Nobody touches the window for the clinic's idle time: it signs out, says so on the sign-in
+/// screen, and the draft that was being written is saved.
+#[test]
+fn an_idle_window_signs_out_and_keeps_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    sign_in(&mut h, "suzuki");
+    open_opinion(&mut h, "山田 花子");
+    let id = h.state().editor.as_ref().unwrap().opinion_id;
+    {
+        let ed = h.state_mut().editor.as_mut().unwrap();
+        ed.opinion
+            .answers
+            .insert("diagnosis-1", Answer::Text("脳梗塞".into()));
+        ed.dirty = true;
+    }
+    h.step();
+    let now = h.ctx.input(|i| i.time);
+    // 14 minutes: still signed in.
+    h.input_mut().time = Some(now + 14.0 * 60.0);
+    h.step();
+    h.run();
+    assert!(h.state().session.is_some());
+    // 15 minutes and a bit: signed out, with a word on the sign-in screen.
+    h.input_mut().time = Some(now + 15.0 * 60.0 + 1.0);
+    h.step();
+    h.run();
+    assert_eq!(h.state().screen, Screen::SignIn);
+    assert!(h.state().session.is_none());
+    h.get_by_label("しばらく操作がなかったため、自動でサインアウトしました。入力中の下書きは保存してあります。");
+    let mut store = open_store(dir.path());
+    let clerk = store.sign_in("suzuki", "ikensho-demo").unwrap();
+    let saved = store.open_opinion(&clerk, id).unwrap().opinion;
+    assert_eq!(
+        saved.answers.get("diagnosis-1"),
+        Some(&Answer::Text("脳梗塞".into()))
+    );
+}
