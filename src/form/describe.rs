@@ -84,7 +84,7 @@ impl Describer<'_> {
         let mut args = FluentArgs::new();
         for (name, arg) in &f.args {
             let value: FluentValue = match arg {
-                Arg::Text(s) => s.clone().into(),
+                Arg::Text(s) => visible(s).into(),
                 Arg::Number(n) => (*n).into(),
                 Arg::Item(id) => self.item_label(id).into(),
                 Arg::Choice { item, choice } => self.choice_label(item, choice).into(),
@@ -174,4 +174,39 @@ fn shape_problem(locales: &Locales, lang: Lang, p: &ShapeProblem) -> String {
         ShapeProblem::NotAnObjectOrNull => "err-not-an-object-or-null",
     };
     locales.text(lang, key, Some(&args))
+}
+
+/// `s` as it may be shown on a terminal or a screen: control characters (ESC, NUL…) and the
+/// marks that reorder text (RLO, LRI…) are written as `U+XXXX`, so typed text can neither drive
+/// the terminal nor disguise itself.
+pub fn visible(s: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(hidden) {
+        return s.to_owned();
+    }
+    s.chars()
+        .map(|c| {
+            if hidden(c) {
+                format!("U+{:04X}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod visible_tests {
+    use super::visible;
+
+    #[test]
+    fn control_and_reordering_characters_are_spelled_out() {
+        assert_eq!(visible("髙橋"), "髙橋");
+        assert_eq!(visible("a\u{1b}[31mb"), "aU+001B[31mb");
+        assert_eq!(visible("x\u{202E}y\0"), "xU+202EyU+0000");
+        assert_eq!(visible("\u{2067}"), "U+2067");
+    }
 }

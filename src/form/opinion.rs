@@ -438,12 +438,7 @@ impl Opinion {
         let json_err = |e: serde_json::Error| ReadError::Json {
             line: e.line(),
             column: e.column(),
-            detail: e
-                .to_string()
-                .split(" at line ")
-                .next()
-                .unwrap_or("")
-                .to_owned(),
+            detail: without_values(e.to_string().split(" at line ").next().unwrap_or("")),
         };
         // Look at the header first, so that a newer file says so instead of failing on a field
         // this program does not know.
@@ -717,5 +712,57 @@ fn check_answer_shape(item: &Item, value: &ValueRef<'_>) -> Result<(), ShapeProb
         }
         (ItemKind::Note, _) => Err(ShapeProblem::NoteItem(item.id.clone())),
         (_, _) => Err(wrong(Expected::String)),
+    }
+}
+
+/// A JSON error without the value it met: serde quotes what was typed (`invalid type: string
+/// "山田 花子", expected …`), and an error message must never carry patient data. The kind of
+/// problem, the field names of the format and what was expected stay.
+fn without_values(detail: &str) -> String {
+    for kind in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = detail.strip_prefix(kind) {
+            let what = rest.split([' ', ',']).next().unwrap_or_default();
+            return match rest.split_once(", expected ") {
+                Some((_, expected)) => format!("{kind}{what}, expected {expected}"),
+                None => format!("{kind}{what}"),
+            };
+        }
+    }
+    if let Some(rest) = detail.strip_prefix("unknown variant ") {
+        return match rest.split_once(", expected ") {
+            Some((_, expected)) => format!("unknown variant, expected {expected}"),
+            None => "unknown variant".to_owned(),
+        };
+    }
+    detail.to_owned()
+}
+
+#[cfg(test)]
+mod json_error_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::Opinion;
+
+    #[test]
+    fn a_json_error_never_shows_the_value_it_met() {
+        let valid: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/data/valid-first-insured.json"))
+                .unwrap();
+        for (pointer, value) in [
+            ("/applicant/insured_number", serde_json::json!(98765432)),
+            ("/applicant/name", serde_json::json!(["山田 花子"])),
+            ("/format_version", serde_json::json!("秘密の値")),
+            (
+                "/applicant/birth_date/era",
+                serde_json::json!({"x": "秘密の値"}),
+            ),
+        ] {
+            let mut doc = valid.clone();
+            *doc.pointer_mut(pointer).unwrap() = value;
+            let e = Opinion::from_json(&doc.to_string()).unwrap_err();
+            let text = format!("{e:?} {e}");
+            for secret in ["98765432", "山田", "秘密"] {
+                assert!(!text.contains(secret), "{pointer}: {text}");
+            }
+        }
     }
 }
