@@ -86,22 +86,35 @@ impl HubPki {
             key,
         };
         let server = leaf(&ca, "CN=localhost,O=ikensho hub simulator,C=JP", true)?;
-        let clean = |s: &str| s.replace([',', '+', '=', '"', '\\', '<', '>', ';'], " ");
-        let terminal = leaf(
-            &ca,
-            &format!(
-                "CN={},O={},C=JP",
-                clean(terminal_id),
-                clean(institution_code)
-            ),
-            false,
-        )?;
+        let terminal = terminal_of(&ca, institution_code, terminal_id)?;
         Ok(HubPki {
             ca,
             server,
             terminal,
         })
     }
+
+    /// Another terminal certificate from this hub's CA, for the institution `institution_code`.
+    pub fn issue_terminal(
+        &self,
+        institution_code: &str,
+        terminal_id: &str,
+    ) -> Result<Issued, PkiError> {
+        terminal_of(&self.ca, institution_code, terminal_id)
+    }
+}
+
+fn terminal_of(ca: &Issued, institution_code: &str, terminal_id: &str) -> Result<Issued, PkiError> {
+    let clean = |s: &str| s.replace([',', '+', '=', '"', '\\', '<', '>', ';'], " ");
+    leaf(
+        ca,
+        &format!(
+            "CN={},O={},C=JP",
+            clean(terminal_id),
+            clean(institution_code)
+        ),
+        false,
+    )
 }
 
 /// The certificate in DER and its key in PKCS#8 DER, as rustls takes them.

@@ -585,20 +585,46 @@ async fn submit(
         Some(Ok(s)) => Some(s),
         Some(Err(_)) => return problem(StatusCode::BAD_REQUEST, "signature is not base64", vec![]),
     };
-    let sha = format!("{:x}", Sha256::digest(&document));
+    // What a retry must send again exactly: the document and its signature.
+    let sha = {
+        let mut h = Sha256::new();
+        h.update(&document);
+        h.update([0u8]);
+        h.update(signature.as_deref().unwrap_or_default());
+        format!("{:x}", h.finalize())
+    };
 
     // A retry: the same key and bytes get the first answer; other bytes under the key are refused.
     let stored = {
         let db = inner.db.lock().unwrap_or_else(|e| e.into_inner());
         db.query_row(
-            "SELECT document_sha256, receipt_id, received_at FROM submissions WHERE idempotency_key = ?1",
+            "SELECT document_sha256, receipt_id, received_at, institution, request_id
+             FROM submissions WHERE idempotency_key = ?1",
             [&key],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            },
         )
         .optional()
     };
     match stored {
-        Ok(Some((prev, receipt_id, received_at))) => {
+        // A key is one institution's, for one request: anyone else replaying it learns nothing.
+        Ok(Some((_, _, _, institution, request)))
+            if institution != caller.institution || request != sub.request_id =>
+        {
+            return problem(
+                StatusCode::CONFLICT,
+                "this key was used for another submission",
+                vec![],
+            );
+        }
+        Ok(Some((prev, receipt_id, received_at, _, _))) => {
             return if prev == sha {
                 (
                     StatusCode::OK,

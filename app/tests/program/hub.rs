@@ -196,6 +196,25 @@ fn request_to_signed_submission_to_receipt_to_accepted() {
         .submit_bytes(&queued.idempotency_key, "REQ-2026-000123", b"{}", None)
         .unwrap();
     assert!(matches!(other, Answer::Refused { ref code } if code == "409"));
+    // The same document without its signature (or with another) is another submission: 409.
+    let unsigned = hub
+        .submit_bytes(&queued.idempotency_key, "REQ-2026-000123", &doc, None)
+        .unwrap();
+    assert!(matches!(unsigned, Answer::Refused { ref code } if code == "409"));
+    // Another institution replaying the key and the bytes learns no receipt.
+    let other_clinic = w.hub.issue_terminal("1310999993", "T-2").unwrap();
+    let replay = HubClient::new(
+        &w.sim.url(),
+        pem(&w.hub.ca.cert).as_bytes(),
+        terminal(&other_clinic),
+    )
+    .unwrap()
+    .submit_bytes(&queued.idempotency_key, "REQ-2026-000123", &doc, Some(&cms))
+    .unwrap();
+    assert!(
+        matches!(replay, Answer::Refused { ref code } if code == "409"),
+        "{replay:?}"
+    );
     assert_eq!(w.sim.receipts().len(), 1);
 
     // The municipality accepts it; the status call says so.
