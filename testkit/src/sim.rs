@@ -38,6 +38,24 @@ pub struct Faults {
     pub delay: Duration,
 }
 
+/// How much one client may take of the simulator, as a server on a network must limit it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// A TLS handshake not done by then is dropped (a client that connects and says nothing).
+    pub handshake_timeout: Duration,
+    /// Connections served at once; one more is closed at once.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            handshake_timeout: Duration::from_secs(10),
+            max_connections: 256,
+        }
+    }
+}
+
 /// 千代田区 (131011), on the hub since 2026-04-01, signature optional: the insurer of the demo
 /// and the tests.
 pub fn demo_insurer() -> Insurer {
@@ -63,6 +81,7 @@ struct Inner {
     db: Mutex<rusqlite::Connection>,
     faults: Mutex<Faults>,
     hpki: Vec<x509_cert::Certificate>,
+    limits: Limits,
 }
 
 /// The caller, from its client certificate: `O=` is the institution code.
@@ -145,6 +164,18 @@ impl Simulator {
         hpki_anchors: Vec<x509_cert::Certificate>,
         faults: Faults,
     ) -> Result<Simulator, SimError> {
+        Simulator::start_with_limits(data_dir, port, pki, hpki_anchors, faults, Limits::default())
+    }
+
+    /// [`Simulator::start`] with other [`Limits`].
+    pub fn start_with_limits(
+        data_dir: &Path,
+        port: u16,
+        pki: &HubPki,
+        hpki_anchors: Vec<x509_cert::Certificate>,
+        faults: Faults,
+        limits: Limits,
+    ) -> Result<Simulator, SimError> {
         std::fs::create_dir_all(data_dir).map_err(sim_err)?;
         let db = rusqlite::Connection::open(data_dir.join("hub-sim.sqlite")).map_err(sim_err)?;
         db.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
@@ -154,6 +185,7 @@ impl Simulator {
             db: Mutex::new(db),
             faults: Mutex::new(faults),
             hpki: hpki_anchors,
+            limits,
         });
         let tls = server_config(pki)?;
         let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(sim_err)?;
@@ -329,6 +361,8 @@ async fn serve(
         return;
     };
     let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+    let limits = inner.limits;
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     let app = Router::new()
         .route("/v1/health", get(|| async { "ok" }))
         .route("/v1/requests", get(open_requests))
@@ -342,10 +376,17 @@ async fn serve(
             a = listener.accept() => match a { Ok(a) => a, Err(_) => continue },
             _ = stop.notified() => return,
         };
+        // Over the cap: closed at once.
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            drop(tcp);
+            continue;
+        };
         let acceptor = acceptor.clone();
         let app = app.clone();
         tokio::spawn(async move {
-            let Ok(stream) = acceptor.accept(tcp).await else {
+            let _slot = slot;
+            let handshake = tokio::time::timeout(limits.handshake_timeout, acceptor.accept(tcp));
+            let Ok(Ok(stream)) = handshake.await else {
                 return;
             };
             let institution = stream

@@ -710,3 +710,74 @@ fn one_status_the_hub_cannot_answer_does_not_stop_the_poll() {
         Err(ikensho::hub::flow::FlowError::Hub(HubError::NoNetwork))
     ));
 }
+
+/// The simulator as a server: a client that connects and says nothing is dropped after the
+/// handshake timeout, and a connection over the cap is closed at once.
+#[test]
+fn the_simulator_drops_silent_clients_and_caps_connections() {
+    use ikensho_testkit::sim::Limits;
+    use std::io::Read;
+    let tmp = tempfile::tempdir().unwrap();
+    let pki = HubPki::generate(INSTITUTION, "T-0001").unwrap();
+    let start = |dir: &str, limits: Limits| {
+        Simulator::start_with_limits(
+            &tmp.path().join(dir),
+            0,
+            &pki,
+            Vec::new(),
+            Faults::default(),
+            limits,
+        )
+        .unwrap()
+    };
+    let addr = |sim: &Simulator| sim.url().trim_start_matches("https://").to_owned();
+    let closed_within = |stream: &mut std::net::TcpStream, limit: Duration| {
+        stream.set_read_timeout(Some(limit)).unwrap();
+        let t = std::time::Instant::now();
+        let mut buf = [0u8; 16];
+        matches!(stream.read(&mut buf), Ok(0) | Err(_)) && t.elapsed() < limit
+    };
+    let quick = start(
+        "quick",
+        Limits {
+            handshake_timeout: Duration::from_millis(300),
+            max_connections: 8,
+        },
+    );
+    let mut silent = std::net::TcpStream::connect(addr(&quick)).unwrap();
+    assert!(closed_within(&mut silent, Duration::from_secs(5)));
+
+    let capped = start(
+        "capped",
+        Limits {
+            handshake_timeout: Duration::from_secs(30),
+            max_connections: 2,
+        },
+    );
+    let held: Vec<_> = (0..2)
+        .map(|_| std::net::TcpStream::connect(addr(&capped)).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut third = std::net::TcpStream::connect(addr(&capped)).unwrap();
+    assert!(closed_within(&mut third, Duration::from_secs(5)));
+    // The held ones gone, a real client is served again.
+    drop(held);
+    let c = HubClient::new(
+        &capped.url(),
+        pem(&pki.ca.cert).as_bytes(),
+        terminal(&pki.terminal),
+    )
+    .unwrap();
+    let mut ok = false;
+    for _ in 0..50 {
+        if c.health().is_ok() {
+            ok = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        ok,
+        "the simulator serves again once the held connections are gone"
+    );
+}
