@@ -30,6 +30,7 @@ app-open = Open
 app-renew = Start the renewal
 app-reopen = Correct in a new version
 app-idle-signed-out = You were signed out after a while without use. The draft you were writing is saved.
+app-delivery-restarted = Sending stopped part-way and has started again. Please check the sending status.
 app-handed-over = Handed to the physician.
 app-hand-over = Hand to the physician
 app-review-clerk = Mark the clerk's entries as reviewed

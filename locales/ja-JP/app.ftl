@@ -30,6 +30,7 @@ app-open = 開く
 app-renew = 更新の意見書を作る
 app-reopen = 新しい版で直す
 app-idle-signed-out = しばらく操作がなかったため、自動でサインアウトしました。入力中の下書きは保存してあります。
+app-delivery-restarted = 送信の処理が途中で止まったため、やり直しています。送信状況を確認してください。
 app-handed-over = 医師に回しました。
 app-hand-over = 医師に回す
 app-review-clerk = 事務の入力を確認済みにする

@@ -542,6 +542,7 @@ impl IkenshoApp {
                     }
                 }
                 Done::Delivery(Err(e)) => self.problem(e),
+                Done::DeliveryRestarted => self.problem(Said::new("app-delivery-restarted")),
                 Done::Readers(r) => self.review.readers_done(r),
                 Done::CardStatus(r) => self.review.card_done(r),
                 Done::Route(r) => self.review.route_done(r),

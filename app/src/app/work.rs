@@ -147,6 +147,8 @@ pub enum Done {
     Viewer(Result<(), Problem>),
     /// A delivery pass moved something (`true`), or failed.
     Delivery(Result<bool, WorkflowError>),
+    /// A delivery pass panicked: the loop started again with a fresh connection.
+    DeliveryRestarted,
 }
 
 /// The worker's connections to the store: a job borrows one and gives it back, so that the file
@@ -239,7 +241,7 @@ impl Worker {
         let done: Vec<Done> = self.rx.try_iter().collect();
         let finished = done
             .iter()
-            .filter(|d| !matches!(d, Done::Delivery(_)))
+            .filter(|d| !matches!(d, Done::Delivery(_) | Done::DeliveryRestarted))
             .count();
         self.running = self.running.saturating_sub(finished);
         done
@@ -303,17 +305,36 @@ impl DeliveryLane {
             }
         };
         loop {
-            let result = delivery_pass(
-                &mut store,
-                &self.session,
-                &mut hub,
-                jiff::Timestamp::now(),
-                DeliveryOptions::default(),
-            )
-            .map(|pass| pass.changed());
-            if !matches!(result, Ok(false)) {
-                let _ = self.tx.send(Done::Delivery(result));
-                self.repaint.request_repaint();
+            // A pass that panics (a fault of ours) must not end sending for the session: the
+            // loop goes on with a fresh connection (the half-done transaction rolled back) and
+            // the window says so.
+            let pass = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                delivery_pass(
+                    &mut store,
+                    &self.session,
+                    &mut hub,
+                    jiff::Timestamp::now(),
+                    DeliveryOptions::default(),
+                )
+                .map(|pass| pass.changed())
+            }));
+            match pass {
+                Ok(Ok(false)) => {}
+                Ok(result) => {
+                    let _ = self.tx.send(Done::Delivery(result));
+                    self.repaint.request_repaint();
+                }
+                Err(_) => {
+                    let _ = self.tx.send(Done::DeliveryRestarted);
+                    self.repaint.request_repaint();
+                    match self.connections.take() {
+                        Ok(fresh) => store = fresh,
+                        Err(e) => {
+                            let _ = self.tx.send(Done::Delivery(Err(e.into())));
+                            return;
+                        }
+                    }
+                }
             }
             match wake.recv_timeout(self.poll) {
                 Ok(()) | Err(RecvTimeoutError::Timeout) => {}
