@@ -45,6 +45,7 @@ store-open = Cannot open the data file { $path }: { $detail }
 store-missing = There is no data file at { $path }. Adding the first person creates it (ikensho user add).
 store-empty = The data file { $path } is empty (0 bytes). It may have been damaged, so it is not set up again over what it held. Restore a backup (ikensho restore), or move the file away and set up again.
 store-tampered = Version { $version } was changed outside this program (it does not match what the audit trail recorded). It cannot be finalised, signed, sent or printed. Tell the administrator, and restore a backup.
+store-backup-not-intact = The audit trail of the backup { $path } has { $problems } problem(s) (it may have been changed outside the program). Nothing is restored from it; the current data is untouched.
 store-damaged = The data file { $path } is damaged. It was left untouched. Restore a backup (ikensho restore). Detail: { $detail }
 store-not-database = { $path } is not an ikensho data file. It was left untouched.
 store-too-new = The data file { $path } was written by a newer ikensho (schema { $found }; this program knows up to { $known }). Please update ikensho.

@@ -45,6 +45,7 @@ store-open = データファイル { $path } を開けません：{ $detail }
 store-missing = データファイル { $path } がありません。最初の利用者を登録すると作られます（ikensho user add）。
 store-empty = データファイル { $path } が空です（0バイト）。壊れた可能性があるため、ここから作り直すことはしません。バックアップから復元するか（ikensho restore）、このファイルを別の場所へ移してから設定し直してください。
 store-tampered = 版 { $version } の内容が、このプログラムの外で書き換えられています（監査証跡の記録と一致しません）。確定・署名・送信・印刷はできません。管理者に連絡し、バックアップから復元してください。
+store-backup-not-intact = バックアップ { $path } の監査証跡に { $problems } 件の不整合があります（プログラムの外で書き換えられた可能性があります）。このバックアップからは復元しません。今のデータには手を触れていません。
 store-damaged = データファイル { $path } は壊れています。ファイルには手を触れていません。バックアップから復元してください（ikensho restore）。詳細：{ $detail }
 store-not-database = { $path } はikenshoのデータファイルではありません。ファイルには手を触れていません。
 store-too-new = データファイル { $path } は新しい版のikenshoで書かれています（スキーマ{ $found }、このプログラムは{ $known }まで）。ikenshoを更新してください。

@@ -117,6 +117,72 @@ impl<'a> Event<'a> {
     }
 }
 
+/// Checks the trail of the database `conn` (the live store, or a backup before it is restored):
+/// the chain, the head, and every version against what the trail recorded.
+pub(crate) fn verify_chain(conn: &rusqlite::Connection) -> Result<AuditCheck> {
+    let mut st = conn.prepare(
+        "SELECT seq, at, user_id, login, action, opinion_id, version_id, detail,
+                before_hash, after_hash, prev, hash
+         FROM audit ORDER BY seq",
+    )?;
+    let mut rows = st.query([])?;
+    let mut problems = Vec::new();
+    let (mut last_seq, mut last_hash, mut entries) = (0i64, GENESIS.to_owned(), 0i64);
+    while let Some(r) = rows.next()? {
+        let (at, login, action, detail): (String, String, String, String) =
+            (r.get(1)?, r.get(3)?, r.get(4)?, r.get(7)?);
+        let (before, after, prev, hash): (Option<String>, Option<String>, String, String) =
+            (r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?);
+        let entry = Entry {
+            seq: r.get(0)?,
+            at: &at,
+            user_id: r.get(2)?,
+            login: &login,
+            action: &action,
+            opinion_id: r.get(5)?,
+            version_id: r.get(6)?,
+            detail: &detail,
+            before: before.as_deref(),
+            after: after.as_deref(),
+            prev: &prev,
+        };
+        entries += 1;
+        if entry.seq != last_seq + 1 {
+            problems.push(AuditProblem::Missing {
+                from: last_seq + 1,
+                to: entry.seq - 1,
+            });
+        } else if prev != last_hash {
+            problems.push(AuditProblem::Broken { seq: entry.seq });
+        }
+        if entry.hash() != hash {
+            problems.push(AuditProblem::Altered { seq: entry.seq });
+        }
+        last_seq = entry.seq;
+        last_hash = hash;
+    }
+    let head: Option<(i64, String)> = conn
+        .query_row("SELECT seq, hash FROM audit_head WHERE one = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    problems.extend(version_problems(conn)?);
+    let (head_seq, head_hash) = head.unwrap_or((0, GENESIS.to_owned()));
+    if head_seq > last_seq {
+        problems.push(AuditProblem::TailMissing {
+            last: last_seq,
+            head: head_seq,
+        });
+    } else if head_hash != last_hash {
+        problems.push(AuditProblem::HeadMismatch { seq: last_seq });
+    }
+    Ok(AuditCheck {
+        entries,
+        head: last_hash,
+        problems,
+    })
+}
+
 /// The last hash the trail recorded for each version (what its body was after that entry).
 fn recorded_hashes(conn: &rusqlite::Connection) -> Result<HashMap<i64, String>> {
     let mut st = conn.prepare(
@@ -284,68 +350,7 @@ impl Store {
     /// Recomputes every entry's hash and the chain, and names what is wrong. Needs no session:
     /// it reads hashes and numbers, nothing about applicants.
     pub fn verify_audit(&self) -> Result<AuditCheck> {
-        let mut st = self.conn.prepare(
-            "SELECT seq, at, user_id, login, action, opinion_id, version_id, detail,
-                    before_hash, after_hash, prev, hash
-             FROM audit ORDER BY seq",
-        )?;
-        let mut rows = st.query([])?;
-        let mut problems = Vec::new();
-        let (mut last_seq, mut last_hash, mut entries) = (0i64, GENESIS.to_owned(), 0i64);
-        while let Some(r) = rows.next()? {
-            let (at, login, action, detail): (String, String, String, String) =
-                (r.get(1)?, r.get(3)?, r.get(4)?, r.get(7)?);
-            let (before, after, prev, hash): (Option<String>, Option<String>, String, String) =
-                (r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?);
-            let entry = Entry {
-                seq: r.get(0)?,
-                at: &at,
-                user_id: r.get(2)?,
-                login: &login,
-                action: &action,
-                opinion_id: r.get(5)?,
-                version_id: r.get(6)?,
-                detail: &detail,
-                before: before.as_deref(),
-                after: after.as_deref(),
-                prev: &prev,
-            };
-            entries += 1;
-            if entry.seq != last_seq + 1 {
-                problems.push(AuditProblem::Missing {
-                    from: last_seq + 1,
-                    to: entry.seq - 1,
-                });
-            } else if prev != last_hash {
-                problems.push(AuditProblem::Broken { seq: entry.seq });
-            }
-            if entry.hash() != hash {
-                problems.push(AuditProblem::Altered { seq: entry.seq });
-            }
-            last_seq = entry.seq;
-            last_hash = hash;
-        }
-        let head: Option<(i64, String)> = self
-            .conn
-            .query_row("SELECT seq, hash FROM audit_head WHERE one = 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        problems.extend(version_problems(&self.conn)?);
-        let (head_seq, head_hash) = head.unwrap_or((0, GENESIS.to_owned()));
-        if head_seq > last_seq {
-            problems.push(AuditProblem::TailMissing {
-                last: last_seq,
-                head: head_seq,
-            });
-        } else if head_hash != last_hash {
-            problems.push(AuditProblem::HeadMismatch { seq: last_seq });
-        }
-        Ok(AuditCheck {
-            entries,
-            head: last_hash,
-            problems,
-        })
+        verify_chain(&self.conn)
     }
 
     /// Writes the audit trail as CSV (UTF-8 with a BOM, so that spreadsheet programs read the

@@ -81,6 +81,15 @@ impl Store {
         check_file(from)?;
         let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         check_writer(&src, from)?;
+        // A backup whose trail or versions were changed is not restored (before the login is
+        // even looked at: nothing about the live store depends on it).
+        let check = super::audit::verify_chain(&src)?;
+        if !check.is_intact() {
+            return Err(StoreError::BackupNotIntact {
+                path: from.to_path_buf(),
+                problems: check.problems.len(),
+            });
+        }
         let user: Option<(i64, String, String)> = src
             .query_row(
                 "SELECT id, roles, password_hash FROM users WHERE login = ?1 AND active",

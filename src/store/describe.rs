@@ -37,6 +37,9 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
         StoreError::Open { path: p, detail }
         | StoreError::Damaged { path: p, detail }
         | StoreError::Io { path: p, detail } => vec![("path", path(p)), ("detail", detail.clone())],
+        StoreError::BackupNotIntact { path: p, problems } => {
+            vec![("path", path(p)), ("problems", problems.to_string())]
+        }
         StoreError::NotADatabase { path: p }
         | StoreError::Missing { path: p }
         | StoreError::Empty { path: p } => {

@@ -112,6 +112,10 @@ pub enum StoreError {
     /// never set up again silently over what it held.
     #[error("the data file {path} is empty")]
     Empty { path: PathBuf },
+    /// A backup whose audit trail is not intact (or whose versions do not match it): nothing
+    /// is restored from it.
+    #[error("the backup {path} is not intact ({problems} problem(s) in its audit trail)")]
+    BackupNotIntact { path: PathBuf, problems: usize },
     /// A version's body is not what the program wrote and the audit trail recorded: it was
     /// changed outside the program, and nothing is finalised, signed, sent or printed from it.
     #[error("version {version} was changed outside the program")]
@@ -196,6 +200,7 @@ impl StoreError {
             StoreError::Missing { .. } => "store-missing",
             StoreError::Empty { .. } => "store-empty",
             StoreError::Tampered { .. } => "store-tampered",
+            StoreError::BackupNotIntact { .. } => "store-backup-not-intact",
             StoreError::Damaged { .. } => "store-damaged",
             StoreError::NotADatabase { .. } => "store-not-database",
             StoreError::TooNew { .. } => "store-too-new",
@@ -318,6 +323,7 @@ impl Store {
         schema::migrations()
             .to_latest(&mut conn)
             .map_err(|e| StoreError::Migration(e.to_string()))?;
+        conn.execute_batch(schema::TRIGGERS)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),

@@ -183,6 +183,33 @@ CREATE TABLE secrets (
 INSERT INTO secrets (name, value) VALUES ('sign-in-salt', randomblob(16));
 "#;
 
+/// The triggers that keep frozen versions, the audit trail and queued documents unchanged, as
+/// the migrations made them: made again at every open and after a restore, so that a trigger
+/// dropped with the sqlite3 shell (or missing from a backup) is back before anything is written.
+pub(crate) const TRIGGERS: &str = r#"
+CREATE TRIGGER IF NOT EXISTS versions_frozen_update BEFORE UPDATE ON versions
+WHEN OLD.frozen IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'ikensho: frozen version'); END;
+CREATE TRIGGER IF NOT EXISTS versions_frozen_delete BEFORE DELETE ON versions
+WHEN OLD.frozen IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'ikensho: frozen version'); END;
+CREATE TRIGGER IF NOT EXISTS item_marks_frozen_insert BEFORE INSERT ON item_marks
+WHEN (SELECT frozen FROM versions WHERE id = NEW.version_id) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'ikensho: frozen version'); END;
+CREATE TRIGGER IF NOT EXISTS item_marks_frozen_update BEFORE UPDATE ON item_marks
+WHEN (SELECT frozen FROM versions WHERE id = OLD.version_id) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'ikensho: frozen version'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'ikensho: the audit trail is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'ikensho: the audit trail is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS outbox_bytes_fixed
+BEFORE UPDATE OF opinion_id, version_id, idempotency_key, request_id, document, signature ON outbox
+BEGIN SELECT RAISE(ABORT, 'ikensho: queued bytes never change'); END;
+CREATE TRIGGER IF NOT EXISTS outbox_no_delete BEFORE DELETE ON outbox
+BEGIN SELECT RAISE(ABORT, 'ikensho: outbox rows are kept'); END;
+"#;
+
 const LIST: &[M<'static>] = &[
     M::up(V1).comment("users, opinions, versions, marks, audit"),
     M::up(V2).comment("outbox"),

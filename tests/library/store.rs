@@ -1508,3 +1508,57 @@ fn a_deactivated_person_is_refused_at_once() {
     c.store.set_active(&c.admin, doctor_id, true).unwrap();
     assert!(c.store.open_opinion(&c.doctor, opinion).is_ok());
 }
+
+/// A backup whose trail or versions were changed is not restored, and the live store is left as
+/// it was; a protective trigger dropped with the sqlite3 shell is back at the next open.
+#[test]
+fn a_changed_backup_is_not_restored_and_dropped_triggers_come_back() {
+    let mut c = setup();
+    let (opinion, version) = finalised(&mut c);
+    let backup = c.dir.path().join("backup.sqlite");
+    c.store.backup(&c.admin, &backup).unwrap();
+    sqlite3(
+        &backup,
+        "DROP TRIGGER versions_frozen_update;
+         UPDATE versions SET body = replace(body, '高血圧症', '健康') WHERE frozen IS NOT NULL;",
+    );
+    let db = c.path();
+    drop(c.store);
+    match Store::restore(&db, &backup, "kanri", common::PASSWORD) {
+        Err(StoreError::BackupNotIntact { problems, .. }) => assert_eq!(problems, 1),
+        other => panic!("{other:?}"),
+    }
+    let siblings = std::fs::read_dir(c.dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("before-restore")
+        })
+        .count();
+    assert_eq!(siblings, 0, "nothing was moved aside");
+    let mut store = Store::open(&db).unwrap();
+    assert!(store.verify_audit().unwrap().is_intact());
+    let doctor = store.sign_in("sato", common::PASSWORD).unwrap();
+    assert_eq!(
+        store.open_opinion(&doctor, opinion).unwrap().version.id,
+        version
+    );
+    drop(store);
+
+    // The live store's trigger dropped while the program was closed: back when it opens.
+    sqlite3(&db, "DROP TRIGGER versions_frozen_update;");
+    drop(Store::open(&db).unwrap());
+    let out = Command::new("sqlite3")
+        .arg(&db)
+        .arg("UPDATE versions SET body = body || ' ' WHERE frozen IS NOT NULL;")
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "the trigger refuses the change again"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("frozen version"));
+}
