@@ -175,6 +175,25 @@ pub fn io_detail(locales: &Locales, lang: Lang, e: &std::io::Error) -> String {
     locales.text(lang, key, None)
 }
 
+/// A file problem as a message: `key` (`err-io`, or a key of the same shape) with the file's
+/// path and [`io_detail`].
+pub fn io_message(
+    locales: &Locales,
+    lang: Lang,
+    key: &str,
+    path: &std::path::Path,
+    e: &std::io::Error,
+) -> String {
+    locales.text_with(
+        lang,
+        key,
+        &[
+            ("path", path.display().to_string()),
+            ("detail", io_detail(locales, lang, e)),
+        ],
+    )
+}
+
 fn load_bundle(lang: Lang) -> Result<Bundle, LocaleError> {
     let mut bundle = FluentBundle::new_concurrent(vec![lang.langid()]);
     // Isolation marks (U+2068/U+2069) show as boxes on screen and on paper.

@@ -105,14 +105,9 @@ impl WorkflowError {
                 };
                 crate::pdf::continuation_message(locales, lang, key, items)
             }
-            WorkflowError::Write { path, source } => locales.text_with(
-                lang,
-                "err-io",
-                &[
-                    ("path", path.display().to_string()),
-                    ("detail", crate::i18n::io_detail(locales, lang, source)),
-                ],
-            ),
+            WorkflowError::Write { path, source } => {
+                crate::i18n::io_message(locales, lang, "err-io", path, source)
+            }
         }
     }
 }

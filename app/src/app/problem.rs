@@ -126,7 +126,9 @@ impl Problem {
                 path,
                 error: ViewerError::Io(e),
             }
-            | Problem::Io { path, error: e } => io_text(locales, lang, path, e),
+            | Problem::Io { path, error: e } => {
+                crate::i18n::io_message(locales, lang, "err-io", path, e)
+            }
             Problem::Viewer { path, .. } => locales.text_with(
                 lang,
                 "app-viewer-missing",
@@ -144,17 +146,6 @@ impl Problem {
             _ => false,
         }
     }
-}
-
-fn io_text(locales: &Locales, lang: Lang, path: &std::path::Path, e: &std::io::Error) -> String {
-    locales.text_with(
-        lang,
-        "err-io",
-        &[
-            ("path", path.display().to_string()),
-            ("detail", crate::i18n::io_detail(locales, lang, e)),
-        ],
-    )
 }
 
 /// A workflow's error in `lang`, as the window words it.

@@ -143,17 +143,14 @@ impl CliError {
                 path,
                 writing,
                 source,
-            } => with(
-                if *writing {
+            } => {
+                let key = if *writing {
                     "cli-cannot-write"
                 } else {
                     "err-io"
-                },
-                &[
-                    ("path", path.display().to_string()),
-                    ("detail", crate::i18n::io_detail(locales, lang, source)),
-                ],
-            ),
+                };
+                crate::i18n::io_message(locales, lang, key, path, source)
+            }
             CliError::NotPem { path } => {
                 with("verify-not-pem", &[("path", path.display().to_string())])
             }
