@@ -140,19 +140,6 @@ impl Session {
         self.roles.has(Role::Clerk)
     }
 
-    /// Refuses `action` unless the roles allow it.
-    pub fn require(&self, action: Action) -> Result<()> {
-        if self.roles.allow(action) {
-            Ok(())
-        } else {
-            Err(StoreError::Refused {
-                login: self.login.clone(),
-                action,
-                needed: Roles::needed(action),
-            })
-        }
-    }
-
     pub(crate) fn actor(&self) -> Actor<'_> {
         Actor {
             user_id: Some(self.user_id),
