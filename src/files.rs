@@ -52,13 +52,21 @@ pub fn make_private(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The suffixes of the files SQLite keeps beside a database.
+pub const SIDE_SUFFIXES: [&str; 3] = ["-wal", "-shm", "-journal"];
+
+/// `path` with `suffix` appended to its file name (`ikensho.sqlite` → `ikensho.sqlite-wal`).
+pub fn with_suffix(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    s.into()
+}
+
 /// A store file and SQLite's `-wal` and `-shm` beside it, when they exist, the owner's only.
 pub fn make_store_private(path: &Path) -> std::io::Result<()> {
     make_private(path)?;
-    for ext in ["-wal", "-shm", "-journal"] {
-        let mut side = path.as_os_str().to_owned();
-        side.push(ext);
-        let side = std::path::PathBuf::from(side);
+    for suffix in SIDE_SUFFIXES {
+        let side = with_suffix(path, suffix);
         if side.exists() {
             make_private(&side)?;
         }

@@ -37,11 +37,7 @@ fn stamp() -> String {
 }
 
 /// `name` with `suffix` added, in the same folder.
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
-}
+use crate::files::with_suffix as sibling;
 
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +124,7 @@ impl Store {
             if exists {
                 // Damaged: move it (and its WAL files) aside untouched.
                 std::fs::rename(live, &previous).map_err(|e| io(live, &e))?;
-                for ext in ["-wal", "-shm"] {
+                for ext in crate::files::SIDE_SUFFIXES {
                     let side = sibling(live, ext);
                     if side.exists() {
                         let _ = std::fs::rename(&side, sibling(&previous, ext));

@@ -224,9 +224,7 @@ fn print_to(
 /// Writes beside the destination (the owner's only), syncs, then renames: a PDF is there whole or
 /// not at all.
 pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), WorkflowError> {
-    let mut part = path.as_os_str().to_owned();
-    part.push(".part");
-    let part = PathBuf::from(part);
+    let part = crate::files::with_suffix(path, ".part");
     let result = (|| {
         let mut f = crate::files::create_private(&part)?;
         f.write_all(bytes)?;

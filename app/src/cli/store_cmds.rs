@@ -191,10 +191,8 @@ fn new_user<'a>(
 /// Removes a store file this command made, with SQLite's files beside it.
 fn remove_store_files(path: &Path) {
     let _ = std::fs::remove_file(path);
-    for ext in ["-wal", "-shm"] {
-        let mut side = path.as_os_str().to_owned();
-        side.push(ext);
-        let _ = std::fs::remove_file(PathBuf::from(side));
+    for suffix in crate::files::SIDE_SUFFIXES {
+        let _ = std::fs::remove_file(crate::files::with_suffix(path, suffix));
     }
 }
 
