@@ -291,3 +291,14 @@ pub fn answer_everything(op: &mut Opinion, form: &FormDef) {
 pub fn notes_over_the_box() -> String {
     "夜間の徘徊があり、家族が見守りを続けている。".repeat(200)
 }
+
+/// The permission bits of a file or folder (`0o600`, `0o700`…).
+#[cfg(unix)]
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}

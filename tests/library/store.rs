@@ -1299,7 +1299,7 @@ fn an_empty_data_file_is_refused_and_left_as_it_is() {
 #[test]
 fn the_store_its_side_files_backups_and_kept_copies_are_the_owners_only() {
     use std::os::unix::fs::PermissionsExt;
-    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let mode = common::mode;
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let db = data.join("ikensho.sqlite");

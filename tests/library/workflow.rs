@@ -50,8 +50,7 @@ fn prints_go_whole_into_the_file_asked_for_or_named_in_the_folder() {
     assert_eq!(names, vec![format!("opinion-{id}-v1-final.pdf")]);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let mode = common::mode;
         assert_eq!(mode(&prints), 0o700, "the prints folder");
         assert_eq!(mode(&fin.path), 0o600, "a final print");
         assert_eq!(mode(&asked), 0o600, "a draft print");

@@ -589,9 +589,8 @@ fn people_audit_backup_and_restore_from_the_command_line() {
     #[cfg(unix)]
     {
         // Who did what to whose opinion: the owner's only, like the backup.
-        use std::os::unix::fs::PermissionsExt;
         for f in [&csv, &backup] {
-            let mode = std::fs::metadata(f).unwrap().permissions().mode() & 0o777;
+            let mode = ikensho_testkit::fixtures::mode(f);
             assert_eq!(mode, 0o600, "{}", f.display());
         }
     }
@@ -842,7 +841,6 @@ fn no_display_is_said_in_words() {
 #[cfg(unix)]
 #[test]
 fn the_demo_keeps_its_store_and_keys_to_the_owner() {
-    use std::os::unix::fs::PermissionsExt;
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path().join("demo");
     let o = bin()
@@ -852,7 +850,7 @@ fn the_demo_keeps_its_store_and_keys_to_the_owner() {
         .output()
         .expect("run");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let mode = |p: &Path| std::fs::metadata(p).expect("exists").permissions().mode() & 0o777;
+    let mode = ikensho_testkit::fixtures::mode;
     assert_eq!(mode(&dir), 0o700);
     for f in [
         "ikensho.sqlite",
