@@ -142,6 +142,13 @@ impl Transport for InTransaction<'_, '_> {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>> {
         let mut buf = zeroize::Zeroizing::new(vec![0u8; pcsc::MAX_BUFFER_SIZE_EXTENDED]);
         let answer = self.tx.transmit(command, &mut buf).map_err(map)?;
+        if answer.is_empty() {
+            // Every card answer ends with a status word. A reader that hands back nothing has lost
+            // the card mid-command (vpcd does this when the card goes away between two commands;
+            // so do some USB readers when the card is pulled).
+            tracing::debug!("the reader returned no answer: card taken out");
+            return Err(CardError::Removed);
+        }
         Ok(answer.to_vec())
     }
 }
