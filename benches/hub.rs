@@ -120,6 +120,12 @@ fn bench(c: &mut Criterion) {
                 std::fs::create_dir_all(&run_dir).unwrap();
                 let db = run_dir.join("ikensho.sqlite");
                 std::fs::copy(&template, &db).unwrap();
+                // Its key's description (the key file it names stays where it is).
+                std::fs::copy(
+                    ikensho::files::with_suffix(&template, ".keys"),
+                    ikensho::files::with_suffix(&db, ".keys"),
+                )
+                .unwrap();
                 let sim = start_sim(&run_dir.join("sim"), &pki);
                 sim.add_requests(INSTITUTION, &requests).unwrap();
                 let mut store = Store::open_with(&db, Durability::Full).unwrap();

@@ -1,8 +1,9 @@
 //! The draft store on a real SQLite file.
 //!
 //! - `autosave`: one save of a complete opinion with one item changed (WAL, `synchronous = FULL`,
-//!   review marks and the audit entry included), against the baseline of a bare durable SQLite
-//!   commit of the same body in the same file system. Criterion reports medians; a separate pass
+//!   review marks and the audit entry included) in the encrypted store, against two baselines:
+//!   the same save in an unencrypted copy of the store (the cost of encryption), and a bare
+//!   durable SQLite commit of the same body in the same file system. Criterion reports medians; a separate pass
 //!   of timed single saves prints the median and p99, which criterion does not give.
 //! - `search`: queries among 100,000 opinions (1,000 under `cargo test --benches`), against the
 //!   baseline of the same name match done as a full scan (`LIKE '%…%'`) without the key index.
@@ -48,7 +49,23 @@ struct Autosaver {
 
 impl Autosaver {
     fn new(path: &Path) -> Autosaver {
-        let (mut store, _, clerk) = new_store(path, Durability::Full);
+        let (store, _, clerk) = new_store(path, Durability::Full);
+        Autosaver::on(store, clerk)
+    }
+
+    /// The same on a plain (unencrypted) copy of a new store: the baseline of encryption.
+    fn new_plain(dir: &Path) -> Autosaver {
+        let encrypted = dir.join("ikensho.sqlite");
+        drop(new_store(&encrypted, Durability::Full));
+        let plain = dir.join("plain.sqlite");
+        common::export_plain(&encrypted, &plain);
+        let mut store = Store::open(&plain).unwrap();
+        assert!(!store.is_encrypted());
+        let clerk = store.sign_in("suzuki", PASSWORD).unwrap();
+        Autosaver::on(store, clerk)
+    }
+
+    fn on(mut store: Store, clerk: Session) -> Autosaver {
         let op = example();
         let new = NewOpinion {
             applicant: op.applicant.clone(),
@@ -135,23 +152,39 @@ fn percentiles(mut f: impl FnMut(), n: usize) -> (Duration, Duration) {
 fn autosave(c: &mut Criterion) {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let mut saver = Autosaver::new(&dir.path().join("autosave.sqlite"));
+    let plain_dir = dir.path().join("plain");
+    std::fs::create_dir_all(&plain_dir).unwrap();
+    let mut plain = Autosaver::new_plain(&plain_dir);
     let mut bare = BareCommit::new(&dir.path().join("bare.sqlite"));
 
     if measuring() {
         let n = 2000;
         let (b50, b99) = percentiles(|| bare.save(), n);
+        let (p50, p99) = percentiles(|| plain.save(), n);
         let (a50, a99) = percentiles(|| saver.save(), n);
+        let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
         println!("autosave latency over {n} single saves:");
-        println!("  bare durable commit (baseline): median {b50:?}  p99 {b99:?}");
+        println!("  bare durable commit (baseline):  median {b50:?}  p99 {b99:?}");
         println!(
-            "  autosave:                       median {a50:?}  p99 {a99:?}  ({:.2}x / {:.2}x baseline)",
-            a50.as_secs_f64() / b50.as_secs_f64(),
-            a99.as_secs_f64() / b99.as_secs_f64()
+            "  autosave, unencrypted store:     median {p50:?}  p99 {p99:?}  ({:.2}x / {:.2}x bare)",
+            ratio(p50, b50),
+            ratio(p99, b99)
+        );
+        println!(
+            "  autosave, encrypted store:       median {a50:?}  p99 {a99:?}  ({:.2}x / {:.2}x bare; {:.2}x / {:.2}x unencrypted)",
+            ratio(a50, b50),
+            ratio(a99, b99),
+            ratio(a50, p50),
+            ratio(a99, p99)
         );
     }
 
     let mut g = c.benchmark_group("autosave");
     g.bench_function("bare durable commit (baseline)", |b| b.iter(|| bare.save()));
+    g.bench_function(
+        "autosave one item changed, unencrypted store (baseline)",
+        |b| b.iter(|| plain.save()),
+    );
     g.bench_function("autosave one item changed", |b| b.iter(|| saver.save()));
     g.finish();
 }
@@ -204,7 +237,7 @@ fn seeded(n: usize) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("search-{n}.sqlite"));
     if Store::open(&path).is_ok() {
-        let conn = rusqlite::Connection::open(&path).unwrap();
+        let conn = common::raw(&path);
         let have: i64 = conn
             .query_row("SELECT count(*) FROM opinions", [], |r| r.get(0))
             .unwrap_or(0);
@@ -212,6 +245,7 @@ fn seeded(n: usize) -> PathBuf {
             return path;
         }
     }
+    ikensho::store::atrest::forget(&path);
     for ext in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
     }
@@ -263,7 +297,7 @@ fn search(c: &mut Criterion) {
     let path = seeded(n);
     let mut store = Store::open(&path).unwrap();
     let clerk = store.sign_in("suzuki", PASSWORD).unwrap();
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = common::raw(&path);
     let text = |t: &str| Query {
         text: t.into(),
         ..Default::default()

@@ -20,7 +20,7 @@ const PASSWORD: &str = "bench-password-1";
 
 /// A store with one physician and the complete example opinion as a draft.
 fn store(dir: &Path) -> Store {
-    let mut store = Store::open(&dir.join("ikensho.sqlite")).unwrap();
+    let mut store = ikensho_testkit::fixtures::new_store(&dir.join("ikensho.sqlite"));
     store
         .add_first_admin(&NewUser {
             login: "sato",

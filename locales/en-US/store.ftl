@@ -44,6 +44,15 @@ setting-idle_sign_out_minutes = minutes until the automatic sign-out (1 to 240)
 store-open = Cannot open the data file { $path }: { $detail }
 store-missing = There is no data file at { $path }. Adding the first person creates it (ikensho user add).
 store-empty = The data file { $path } is empty (0 bytes). It may have been damaged, so it is not set up again over what it held. Restore a backup (ikensho restore), or move the file away and set up again.
+store-exists = There is a data file at { $path } already. The set-up makes a new store only where there is none.
+store-key-missing = The data file { $path } is encrypted, and its key is not where it was kept (the key file, the OS credential store or the description beside the file is missing). Open it with the recovery key: ikensho store unlock --as ADMIN.
+store-wrong-key = The key does not open { $path } (it belongs to another store, or the file was made before a change of key). Give the recovery key that was shown when that key was made.
+store-passphrase-needed = This store is protected with a passphrase. Enter it to open the store.
+store-wrong-passphrase = Wrong passphrase. Nothing was opened. (The recovery key opens the store when the passphrase is lost.)
+store-weak-passphrase = The passphrase must have at least { $min } characters and not be one character repeated.
+store-bad-recovery-key = This is not the recovery key: a letter may be wrong or missing. It has 56 letters and digits in groups of four.
+store-credential-store = The OS credential store did not answer: { $detail }
+store-no-persistent-credential-store = This system's credential store forgets keys at every restart (the Linux kernel keyring), so the data key would be lost. Keep it in a key file, or behind a passphrase asked at each start.
 store-tampered = Version { $version } was changed outside this program (it does not match what the audit trail recorded). It cannot be finalised, signed, sent or printed. Tell the administrator, and restore a backup.
 store-backup-not-intact = The audit trail of the backup { $path } has { $problems } problem(s) (it may have been changed outside the program). Nothing is restored from it; the current data is untouched.
 store-damaged = The data file { $path } is damaged. It was left untouched. Restore a backup (ikensho restore). Detail: { $detail }
@@ -139,3 +148,22 @@ sign-in = Sign-in
 sign-in-failed = Failed sign-in
 sign-in-locked = Locked after wrong passwords
 unlock-sign-in = Lock lifted
+cli-store-passphrase = The store's passphrase:
+cli-new-passphrase = A passphrase for the store (at least 12 characters; asked at each start):
+cli-recovery-key-prompt = Recovery key:
+cli-key-in-file = The data key is kept in { $path } (readable only by this OS account). This protects a copied data file or backup; it does not protect a stolen disk that holds this file too. Keep the folder out of the backups.
+cli-key-in-passphrase = The data key is kept behind the passphrase, asked at each start. Without it (or the recovery key) nobody can open the data, even with the whole disk.
+cli-key-in-credential-store = The data key is kept in the OS credential store of this account. This protects a copied data file or backup.
+cli-key-no-credential-store = (This system has no credential store that keeps a key across a restart, so it is not offered. Choose with --key-in key-file or --key-in passphrase.)
+cli-recovery-key =
+    ── Recovery key (shown once) ──────────────────────────
+    { $key }
+    Key id { $id }. Print it or write it down and keep it apart from this PC (a safe).
+    It opens the data when the key file, the credential store or the passphrase is lost,
+    and it opens the backups made under this key: ikensho store unlock, ikensho restore --recovery-key.
+    ───────────────────────────────────────────────────────
+cli-rekeyed = The data is now encrypted under a new key. Backups made before still need the old recovery key; make a new backup now.
+cli-key-kept-again = The key is kept again.
+cli-store-file = Data file: { $path }
+cli-store-plain = Not encrypted (made before encryption). Encrypt it: ikensho store rekey --as ADMIN.
+cli-store-encrypted = Encrypted (SQLCipher, AES-256), key id { $id }.

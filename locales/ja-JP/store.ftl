@@ -44,6 +44,15 @@ setting-idle_sign_out_minutes = 自動サインアウトまでの時間（1〜24
 store-open = データファイル { $path } を開けません：{ $detail }
 store-missing = データファイル { $path } がありません。最初の利用者を登録すると作られます（ikensho user add）。
 store-empty = データファイル { $path } が空です（0バイト）。壊れた可能性があるため、ここから作り直すことはしません。バックアップから復元するか（ikensho restore）、このファイルを別の場所へ移してから設定し直してください。
+store-exists = データファイル { $path } が既にあります。初期設定は、データファイルがない場所にだけ新しく作ります。
+store-key-missing = データファイル { $path } は暗号化されていますが、その鍵が保管場所に見つかりません（鍵ファイル、OSの資格情報ストア、またはデータファイル横の説明ファイルがありません）。回復キーで開いてください：ikensho store unlock --as 管理者。
+store-wrong-key = この鍵では { $path } を開けません（別のデータの鍵か、鍵を変更する前に作られたファイルです）。その鍵を作ったときに表示された回復キーを入力してください。
+store-passphrase-needed = このデータはパスフレーズで保護されています。開くにはパスフレーズを入力してください。
+store-wrong-passphrase = パスフレーズが違います。何も開いていません。（パスフレーズを忘れたときは回復キーで開けます。）
+store-weak-passphrase = パスフレーズは { $min } 文字以上で、同じ文字の繰り返しではないものにしてください。
+store-bad-recovery-key = 回復キーではありません。文字の誤りか抜けがあるようです。回復キーは英字と数字56文字を4文字ずつ区切ったものです。
+store-credential-store = OSの資格情報ストアが応答しません：{ $detail }
+store-no-persistent-credential-store = このシステムの資格情報ストア（Linuxのカーネルキーリング）は再起動のたびに鍵を消すため、データの鍵が失われます。鍵ファイルか、起動のたびに尋ねるパスフレーズで保管してください。
 store-tampered = 版 { $version } の内容が、このプログラムの外で書き換えられています（監査証跡の記録と一致しません）。確定・署名・送信・印刷はできません。管理者に連絡し、バックアップから復元してください。
 store-backup-not-intact = バックアップ { $path } の監査証跡に { $problems } 件の不整合があります（プログラムの外で書き換えられた可能性があります）。このバックアップからは復元しません。今のデータには手を触れていません。
 store-damaged = データファイル { $path } は壊れています。ファイルには手を触れていません。バックアップから復元してください（ikensho restore）。詳細：{ $detail }
@@ -127,3 +136,21 @@ sign-in = サインイン
 sign-in-failed = サインインの失敗
 sign-in-locked = パスワードの誤りが続いたためロック
 unlock-sign-in = ロックの解除
+cli-store-passphrase = データのパスフレーズ：
+cli-new-passphrase = データのパスフレーズ（12文字以上。起動のたびに尋ねます）：
+cli-recovery-key-prompt = 回復キー：
+cli-key-in-file = データの鍵は { $path } に保管しました（このOSアカウントだけが読めます）。データファイルやバックアップが持ち出されても読めませんが、このファイルごとディスクを盗まれた場合は守れません。このフォルダはバックアップに含めないでください。
+cli-key-in-passphrase = データの鍵はパスフレーズで保護し、起動のたびに尋ねます。パスフレーズ（または回復キー）がなければ、ディスクごと盗まれてもデータは開けません。
+cli-key-in-credential-store = データの鍵はこのアカウントのOS資格情報ストアに保管しました。データファイルやバックアップが持ち出されても読めません。
+cli-key-no-credential-store = （このシステムには再起動後も鍵を保てる資格情報ストアがないため、選べません。--key-in key-file か --key-in passphrase で選んでください。）
+cli-recovery-key =
+    ── 回復キー（この一度だけ表示します）────────────
+    { $key }
+    鍵ID { $id }。印刷するか書き写して、このPCとは別の場所（金庫など）に保管してください。
+    鍵ファイル・資格情報ストア・パスフレーズを失ったときにデータを開け、この鍵で作ったバックアップも開けます：ikensho store unlock、ikensho restore --recovery-key。
+    ──────────────────────────────────────
+cli-rekeyed = データを新しい鍵で暗号化し直しました。これより前のバックアップには古い回復キーが必要です。今すぐバックアップを取ってください。
+cli-key-kept-again = 鍵を保管し直しました。
+cli-store-file = データファイル：{ $path }
+cli-store-plain = 暗号化されていません（暗号化より前に作られたファイルです）。暗号化するには：ikensho store rekey --as 管理者。
+cli-store-encrypted = 暗号化されています（SQLCipher、AES-256）。鍵ID { $id }。

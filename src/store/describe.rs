@@ -42,6 +42,9 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
         }
         StoreError::NotADatabase { path: p }
         | StoreError::Missing { path: p }
+        | StoreError::Exists { path: p }
+        | StoreError::KeyMissing { path: p }
+        | StoreError::WrongKey { path: p }
         | StoreError::Empty { path: p } => {
             vec![("path", path(p))]
         }
@@ -55,6 +58,10 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
             ("known", known.to_string()),
         ],
         StoreError::Sqlite(e) => vec![("detail", e.to_string())],
+        StoreError::CredentialStore { detail } => vec![("detail", detail.clone())],
+        StoreError::WeakPassphrase => {
+            vec![("min", super::atrest::MIN_PASSPHRASE_CHARS.to_string())]
+        }
         StoreError::Migration(d) | StoreError::Form(d) => vec![("detail", d.clone())],
         StoreError::Refused {
             login,
@@ -104,6 +111,10 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
         StoreError::WeakPassword => vec![("min", MIN_PASSWORD_CHARS.to_string())],
         StoreError::BadSetting { setting } => vec![("setting", t(setting_key(setting)))],
         StoreError::SignIn
+        | StoreError::PassphraseNeeded
+        | StoreError::WrongPassphrase
+        | StoreError::BadRecoveryKey
+        | StoreError::NoPersistentCredentialStore
         | StoreError::NothingToRenew
         | StoreError::RoleConflict
         | StoreError::NoRole

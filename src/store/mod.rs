@@ -6,6 +6,7 @@
 //! enforced here, not only by the screens: each call takes the [`Session`] of the person signed in.
 //! Nothing here logs; errors name items and ids, never what was typed about an applicant.
 
+pub mod atrest;
 mod audit;
 mod backup;
 pub mod describe;
@@ -29,7 +30,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 pub use audit::{AuditCheck, AuditProblem};
-pub use backup::Restored;
+pub use backup::{BackupFile, Restored};
 pub use finish::Finish;
 pub use keys::search_key;
 pub use model::{
@@ -112,6 +113,29 @@ pub enum StoreError {
     /// never set up again silently over what it held.
     #[error("the data file {path} is empty")]
     Empty { path: PathBuf },
+    /// A set-up where a data file is already.
+    #[error("there is a data file at {path} already")]
+    Exists { path: PathBuf },
+    /// The store is encrypted and its key is not where its description says (or there is no
+    /// description): the recovery key opens it.
+    #[error("the key of {path} is not where it was kept")]
+    KeyMissing { path: PathBuf },
+    /// The key found does not open this file (another store's, or a backup from before a
+    /// re-key).
+    #[error("the key does not open {path}")]
+    WrongKey { path: PathBuf },
+    #[error("the store's passphrase is needed")]
+    PassphraseNeeded,
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    #[error("the passphrase is too short or too simple")]
+    WeakPassphrase,
+    #[error("not a recovery key (a letter may be wrong)")]
+    BadRecoveryKey,
+    #[error("the OS credential store failed: {detail}")]
+    CredentialStore { detail: String },
+    #[error("this system's credential store forgets keys at a reboot")]
+    NoPersistentCredentialStore,
     /// A backup whose audit trail is not intact (or whose versions do not match it): nothing
     /// is restored from it.
     #[error("the backup {path} is not intact ({problems} problem(s) in its audit trail)")]
@@ -199,6 +223,15 @@ impl StoreError {
             StoreError::Open { .. } => "store-open",
             StoreError::Missing { .. } => "store-missing",
             StoreError::Empty { .. } => "store-empty",
+            StoreError::Exists { .. } => "store-exists",
+            StoreError::KeyMissing { .. } => "store-key-missing",
+            StoreError::WrongKey { .. } => "store-wrong-key",
+            StoreError::PassphraseNeeded => "store-passphrase-needed",
+            StoreError::WrongPassphrase => "store-wrong-passphrase",
+            StoreError::WeakPassphrase => "store-weak-passphrase",
+            StoreError::BadRecoveryKey => "store-bad-recovery-key",
+            StoreError::CredentialStore { .. } => "store-credential-store",
+            StoreError::NoPersistentCredentialStore => "store-no-persistent-credential-store",
             StoreError::Tampered { .. } => "store-tampered",
             StoreError::BackupNotIntact { .. } => "store-backup-not-intact",
             StoreError::Damaged { .. } => "store-damaged",
@@ -246,10 +279,12 @@ pub enum Durability {
     Normal,
 }
 
-/// The draft store over one SQLite file.
+/// The draft store over one SQLite file (encrypted: see [`atrest`]).
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The data key the file was opened with; `None` for a plain file from before encryption.
+    key: Option<atrest::DataKey>,
 }
 
 /// The store file in the platform's data folder, or in `$IKENSHO_DATA_DIR` when set.
@@ -265,61 +300,77 @@ pub fn data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("jp", "ikensho", "ikensho").map(|p| p.data_dir().to_path_buf())
 }
 
+/// How to find the key of an encrypted store.
+#[derive(Debug, Clone, Copy)]
+pub enum Unlock<'a> {
+    /// Where the set-up kept it (a key file, the OS credential store).
+    Kept,
+    /// Unwrapped with the passphrase asked at start.
+    Passphrase(&'a str),
+    /// This key (from the recovery key).
+    Key(&'a atrest::DataKey),
+}
+
 impl Store {
-    /// Opens the store at `path`, creating it (and its folder) when there is no file at all. An
-    /// existing file is first checked read-only with `PRAGMA integrity_check`; a damaged file is
-    /// refused and left untouched, and so is an empty (0-byte) one ([`StoreError::Empty`]).
-    pub fn open(path: &Path) -> Result<Store> {
-        Store::open_with(path, Durability::Full)
+    /// Makes a new, encrypted store at `path` (and its folder) with a new data key, kept as
+    /// `keeping` says. Refuses where a file is already. Returns the key, for the recovery key
+    /// shown once to the administrator.
+    pub fn create(
+        path: &Path,
+        keeping: &atrest::Keeping,
+        passphrase: Option<&str>,
+    ) -> Result<(Store, atrest::DataKey)> {
+        Store::create_with(path, keeping, passphrase, Durability::Full)
     }
 
-    /// Opens an existing store; refuses to create one.
-    pub fn open_existing(path: &Path) -> Result<Store> {
-        if std::fs::metadata(path).is_err() {
-            return Err(StoreError::Missing {
+    /// [`Store::create`] with a chosen durability.
+    pub fn create_with(
+        path: &Path,
+        keeping: &atrest::Keeping,
+        passphrase: Option<&str>,
+        durability: Durability,
+    ) -> Result<(Store, atrest::DataKey)> {
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Err(StoreError::Exists {
                 path: path.to_path_buf(),
             });
         }
-        Store::open(path)
-    }
-
-    /// [`Store::open`] with a chosen durability.
-    pub fn open_with(path: &Path, durability: Durability) -> Result<Store> {
         let open_err = |e: std::io::Error| StoreError::Open {
             path: path.to_path_buf(),
             detail: e.to_string(),
         };
-        match std::fs::metadata(path) {
-            Ok(m) if m.len() == 0 => {
-                return Err(StoreError::Empty {
-                    path: path.to_path_buf(),
-                });
-            }
-            Ok(_) => {
-                check_file(path)?;
-                crate::files::make_store_private(path).map_err(open_err)?;
-            }
-            Err(_) => {
-                // A new store: its folder and the file the owner's only before SQLite writes
-                // to it (its -wal and -shm take the file's mode).
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    crate::files::private_dir(dir).map_err(open_err)?;
+        // The folder and the file the owner's only before SQLite writes to them (its -wal and
+        // -shm take the file's mode).
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::files::private_dir(dir).map_err(open_err)?;
+        }
+        let key = atrest::DataKey::generate();
+        atrest::keep(path, &key, keeping, passphrase)?;
+        let made = crate::files::create_private(path)
+            .map_err(open_err)
+            .and_then(|_| Store::connect_new(path, key.clone(), durability));
+        match made {
+            Ok(store) => Ok((store, key)),
+            Err(e) => {
+                atrest::forget(path);
+                let _ = std::fs::remove_file(path);
+                for suffix in crate::files::SIDE_SUFFIXES {
+                    let _ = std::fs::remove_file(crate::files::with_suffix(path, suffix));
                 }
-                crate::files::create_private(path).map_err(open_err)?;
+                Err(e)
             }
         }
+    }
+
+    fn connect_new(path: &Path, key: atrest::DataKey, durability: Durability) -> Result<Store> {
         let mut conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| open_error(path, &e))?;
+        apply_key(&conn, Some(&key), path)?;
         configure(&conn, durability).map_err(|e| open_error(path, &e))?;
-        // A new, empty file becomes ours (an existing one was checked by `check_file`).
-        if is_blank(&conn)? {
-            conn.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
-        }
+        conn.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
         schema::migrations()
             .to_latest(&mut conn)
             .map_err(|e| StoreError::Migration(e.to_string()))?;
@@ -327,6 +378,64 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            key: Some(key),
+        })
+    }
+
+    /// Opens the existing store at `path` with its kept key. The file is first checked
+    /// read-only with `PRAGMA integrity_check`; a damaged file is refused and left untouched,
+    /// and so is an empty (0-byte) one ([`StoreError::Empty`]). Never makes a store: see
+    /// [`Store::create`].
+    pub fn open(path: &Path) -> Result<Store> {
+        Store::open_unlocked(path, Unlock::Kept, Durability::Full)
+    }
+
+    /// [`Store::open`] (kept for the callers that said "existing" explicitly).
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        Store::open(path)
+    }
+
+    /// [`Store::open`] with a chosen durability.
+    pub fn open_with(path: &Path, durability: Durability) -> Result<Store> {
+        Store::open_unlocked(path, Unlock::Kept, durability)
+    }
+
+    /// Opens the existing store at `path`, its key found as `unlock` says.
+    pub fn open_unlocked(path: &Path, unlock: Unlock<'_>, durability: Durability) -> Result<Store> {
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() == 0 => {
+                return Err(StoreError::Empty {
+                    path: path.to_path_buf(),
+                });
+            }
+            Ok(_) => {}
+            Err(_) => {
+                return Err(StoreError::Missing {
+                    path: path.to_path_buf(),
+                });
+            }
+        }
+        let key = find_key(path, unlock)?;
+        check_file(path, key.as_ref())?;
+        crate::files::make_store_private(path).map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| open_error(path, &e))?;
+        apply_key(&conn, key.as_ref(), path)?;
+        configure(&conn, durability).map_err(|e| open_error(path, &e))?;
+        schema::migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        conn.execute_batch(schema::TRIGGERS)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            key,
         })
     }
 
@@ -335,11 +444,17 @@ impl Store {
         &self.path
     }
 
+    /// Whether the file is encrypted (a store from before encryption is not, until re-keyed).
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
     /// This store's file, checked and migrated when this connection opened it: more connections
     /// to it (for worker threads) skip the integrity check and the migrations.
     pub fn checked_file(&self) -> CheckedFile {
         CheckedFile {
             path: self.path.clone(),
+            key: self.key.clone(),
         }
     }
 
@@ -354,10 +469,73 @@ impl Store {
     }
 }
 
+/// The key that opens the store at `path`: none for a plain file from before encryption; for an
+/// encrypted one, as `unlock` says (the kept key, or the one of an interrupted re-key).
+fn find_key(path: &Path, unlock: Unlock<'_>) -> Result<Option<atrest::DataKey>> {
+    if atrest::is_plain(path) {
+        return Ok(None);
+    }
+    let keys = match unlock {
+        Unlock::Key(k) => return Ok(Some(k.clone())),
+        Unlock::Kept => atrest::candidates(path, None)?,
+        Unlock::Passphrase(p) => atrest::candidates(path, Some(p))?,
+    };
+    let Some(keys) = keys else {
+        // No key is kept for it. An encrypted store is whole pages of 4096 bytes; anything else
+        // is not a store at all.
+        let whole_pages = std::fs::metadata(path).is_ok_and(|m| m.len() % 4096 == 0);
+        return Err(if whole_pages {
+            StoreError::KeyMissing {
+                path: path.to_path_buf(),
+            }
+        } else {
+            StoreError::NotADatabase {
+                path: path.to_path_buf(),
+            }
+        });
+    };
+    for (i, k) in keys.into_iter().enumerate() {
+        match check_file(path, Some(&k)) {
+            Err(StoreError::WrongKey { .. }) => {}
+            _ => {
+                if i > 0 {
+                    // A re-key finished in the file but not in its description.
+                    atrest::commit(path)?;
+                }
+                return Ok(Some(k));
+            }
+        }
+    }
+    Err(StoreError::WrongKey {
+        path: path.to_path_buf(),
+    })
+}
+
+/// Gives SQLCipher the key (before anything else is read) and checks that it opens the file.
+fn apply_key(conn: &Connection, key: Option<&atrest::DataKey>, path: &Path) -> Result<()> {
+    let Some(key) = key else {
+        return Ok(());
+    };
+    let sql = zeroize::Zeroizing::new(format!("PRAGMA key = {};", &*key.pragma()));
+    conn.execute_batch(&sql).map_err(|e| open_error(path, &e))?;
+    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => Ok(()),
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+            Err(StoreError::WrongKey {
+                path: path.to_path_buf(),
+            })
+        }
+        Err(e) => Err(open_error(path, &e)),
+    }
+}
+
 /// A store file this process has opened, checked and migrated (see [`Store::checked_file`]).
 #[derive(Debug, Clone)]
 pub struct CheckedFile {
     path: PathBuf,
+    key: Option<atrest::DataKey>,
 }
 
 impl CheckedFile {
@@ -369,11 +547,13 @@ impl CheckedFile {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| open_error(&self.path, &e))?;
+        apply_key(&conn, self.key.as_ref(), &self.path)?;
         configure(&conn, Durability::Full).map_err(|e| open_error(&self.path, &e))?;
         check_writer(&conn, &self.path)?;
         Ok(Store {
             conn,
             path: self.path.clone(),
+            key: self.key.clone(),
         })
     }
 }
@@ -423,17 +603,21 @@ fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<()> 
     // 16 MiB of page cache (the default is 2 MiB): a list of thousands of opinions stays in memory.
     conn.pragma_update(None, "cache_size", -16384)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Deleted content is overwritten, not left in free pages.
+    conn.pragma_update(None, "secure_delete", true)?;
     Ok(())
 }
 
-/// Opens `path` read-only, runs `PRAGMA integrity_check` and refuses a file that is not ikensho's
-/// (unless blank) or is from a newer ikensho. Nothing is written to the file.
-fn check_file(path: &Path) -> Result<()> {
+/// Opens `path` read-only (with `key` when it is encrypted), runs `PRAGMA integrity_check` and
+/// refuses a file that is not ikensho's (unless blank) or is from a newer ikensho. Nothing is
+/// written to the file.
+fn check_file(path: &Path, key: Option<&atrest::DataKey>) -> Result<()> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| open_error(path, &e))?;
+    apply_key(&conn, key, path)?;
     let rows: rusqlite::Result<Vec<String>> = conn
         .prepare("PRAGMA integrity_check(20)")
         .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect());
@@ -448,6 +632,12 @@ fn check_file(path: &Path) -> Result<()> {
         Ok(rows) => Err(StoreError::Damaged {
             path: path.to_path_buf(),
             detail: rows.join("; "),
+        }),
+        // An encrypted page that does not decrypt (its HMAC fails) is a damaged page: the key
+        // opened the first one.
+        Err(e) if key.is_some() => Err(StoreError::Damaged {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
         }),
         Err(e) => Err(open_error(path, &e)),
     }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use ikensho::hub::client::{HubClient, HubError, Terminal};
 use ikensho::hub::wire::{Applicant, OpenRequest};
+use ikensho::store::atrest::Keeping;
 use ikensho::store::{
     ClinicSettings, ConnectionSettings, NewOpinion, NewUser, Role, Store, StoreError,
 };
@@ -178,7 +179,13 @@ pub fn prepare(dir: &Path) -> Result<DemoWorld, DemoError> {
 }
 
 fn first_run(dir: &Path) -> Result<(), DemoError> {
-    let mut store = Store::open(&dir.join("ikensho.sqlite"))?;
+    // The demo keeps its data key in a key file of its own folder (a clinic keeps it apart
+    // from the data: see `ikensho store`).
+    let (mut store, _) = Store::create(
+        &dir.join("ikensho.sqlite"),
+        &Keeping::KeyFolder(dir.join("keys")),
+        None,
+    )?;
     let user = |login: &'static str, name: &'static str, roles: &'static [Role]| NewUser {
         login,
         name,

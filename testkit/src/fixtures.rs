@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use ikensho::form::{Answer, Context, DateInput, FormDef, FormVersion, Opinion};
+use ikensho::store::atrest::{self, Keeping};
 use ikensho::store::{Durability, NewUser, Role, Session, Store};
 
 /// The day the examples are checked on, so the tests do not depend on the clock.
@@ -55,6 +56,98 @@ pub fn answer_date(era: &str, y: &str, m: &str, d: &str) -> Answer {
     Answer::Date(DateInput::new(era, y, m, d))
 }
 
+/// Where the tests keep a store's data key: a key file in `keys` beside the store.
+pub fn keeping(path: &Path) -> Keeping {
+    Keeping::KeyFolder(path.parent().unwrap_or(Path::new(".")).join("keys"))
+}
+
+/// A new, empty (encrypted) store at `path`, its key kept as [`keeping`] says.
+pub fn new_store(path: &Path) -> Store {
+    new_store_with(path, Durability::Full)
+}
+
+/// [`new_store`] with a chosen durability.
+pub fn new_store_with(path: &Path, durability: Durability) -> Store {
+    Store::create_with(path, &keeping(path), None, durability)
+        .unwrap()
+        .0
+}
+
+/// A connection to the store file at `path` that goes around the program: SQLCipher with the
+/// store's kept key (a plain file opens as it is), what anyone who holds the key can do with
+/// any SQLite tool. Triggers in the file still fire.
+/// A copy without a key of its own (a backup) takes the key of the test's store, `ikensho.sqlite`
+/// in the same folder or the one above.
+pub fn raw(path: &Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let store = [path.parent(), path.parent().and_then(Path::parent)]
+        .into_iter()
+        .flatten()
+        .map(|d| d.join("ikensho.sqlite"));
+    let key = std::iter::once(path.to_path_buf())
+        .chain(store)
+        .find_map(|p| atrest::kept_key(&p).ok().flatten());
+    if let Some(key) = key.filter(|_| !atrest::is_plain_file(path)) {
+        conn.execute_batch(&format!("PRAGMA key = \"{}\";", &*key.pragma_text()))
+            .unwrap();
+    }
+    conn
+}
+
+/// Writes the store at `from` out as a plain (unencrypted) SQLite file at `to`: a store as they
+/// were before encryption, for the tests of that path and the benchmarks' baseline.
+pub fn export_plain(from: &Path, to: &Path) {
+    let conn = raw(from);
+    conn.execute(
+        "ATTACH DATABASE ?1 AS p KEY ''",
+        [to.to_string_lossy().as_ref()],
+    )
+    .unwrap();
+    conn.query_row("SELECT sqlcipher_export('p')", [], |_| Ok(()))
+        .unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    let app: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA p.user_version = {version}; PRAGMA p.application_id = {app}; DETACH p;"
+    ))
+    .unwrap();
+}
+
+/// Runs `sql` on the store at `path` around the program (see [`raw`]).
+pub fn outside(path: &Path, sql: &str) -> rusqlite::Result<()> {
+    raw(path).execute_batch(sql)
+}
+
+/// Restores the backup `copy` (made under the live store's key) into the store at `live`.
+pub fn restore(
+    live: &Path,
+    copy: &Path,
+    login: &str,
+    password: &str,
+) -> Result<ikensho::store::Restored, ikensho::store::StoreError> {
+    Store::restore(
+        live,
+        ikensho::store::Unlock::Kept,
+        ikensho::store::BackupFile {
+            path: copy,
+            key: None,
+        },
+        login,
+        password,
+        &keeping(live),
+    )
+}
+
+/// Opens a copy of the store at `of` (a backup, the copy kept at a restore) with that store's key.
+pub fn open_copy(copy: &Path, of: &Path) -> Store {
+    let key = atrest::kept_key(of).unwrap().unwrap();
+    Store::open_unlocked(copy, ikensho::store::Unlock::Key(&key), Durability::Full).unwrap()
+}
+
 /// Every test account's password.
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -68,7 +161,7 @@ pub struct People {
 }
 
 pub fn people(path: &Path, durability: Durability) -> People {
-    let mut store = Store::open_with(path, durability).unwrap();
+    let mut store = new_store_with(path, durability);
     let user = |login: &'static str, name: &'static str, roles: &'static [Role]| NewUser {
         login,
         name,

@@ -2,6 +2,7 @@
 //! qpdf, pcscd with the virtual card, the hub simulator over TLS), in one test binary: one link
 //! instead of ten, and one place to see what is covered.
 
+mod atrest;
 mod crash;
 mod delivery;
 mod fhir;

@@ -7,7 +7,6 @@
 use ikensho_testkit::fixtures as common;
 
 use std::collections::VecDeque;
-use std::process::Command;
 use std::time::Duration;
 
 use ikensho::hub::outbox::{Answer, Backoff, Submit, deliver_due};
@@ -215,7 +214,7 @@ fn a_worker_that_dies_mid_send_leaves_the_row_due_again_with_the_same_key() {
 }
 
 #[test]
-fn queued_bytes_cannot_be_changed_even_from_the_sqlite_shell() {
+fn queued_bytes_cannot_be_changed_even_around_the_program() {
     let dir = tempfile::tempdir().unwrap();
     let (p, _, id) = queued(dir.path());
     drop(p);
@@ -225,8 +224,11 @@ fn queued_bytes_cannot_be_changed_even_from_the_sqlite_shell() {
         format!("UPDATE outbox SET idempotency_key = 'x' WHERE id = {id};"),
         format!("DELETE FROM outbox WHERE id = {id};"),
     ] {
-        let out = Command::new("sqlite3").arg(&db).arg(&sql).output().unwrap();
-        assert!(!out.status.success(), "{sql} was allowed");
+        let refused = common::outside(&db, &sql).expect_err(&sql);
+        assert!(
+            refused.to_string().contains("ikensho:"),
+            "{sql}: refused for another reason: {refused}"
+        );
     }
 }
 

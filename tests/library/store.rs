@@ -5,7 +5,6 @@
 use ikensho_testkit::fixtures as common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use ikensho::form::changes::Change;
 use ikensho::form::{Answer, FormVersion, Request};
@@ -110,23 +109,15 @@ fn refused(r: Result<impl std::fmt::Debug, StoreError>, action: Action) {
     }
 }
 
+/// Changes the file around the program, as anyone holding the key could with a SQLite tool.
 fn sqlite3(db: &Path, sql: &str) {
-    let out = Command::new("sqlite3")
-        .arg(db)
-        .arg(sql)
-        .output()
-        .expect("the sqlite3 shell is installed (apt-get install sqlite3)");
-    assert!(
-        out.status.success(),
-        "sqlite3: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::outside(db, sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 #[test]
 fn a_new_store_is_a_wal_file_with_the_latest_schema() {
     let c = setup();
-    let conn = rusqlite::Connection::open(c.path()).unwrap();
+    let conn = common::raw(&c.path());
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -202,8 +193,7 @@ fn other_files_are_refused_untouched() {
     let c = setup();
     let path = c.path();
     drop(c.store);
-    rusqlite::Connection::open(&path)
-        .unwrap()
+    common::raw(&path)
         .execute_batch("PRAGMA user_version = 99")
         .unwrap();
     match Store::open(&path) {
@@ -332,7 +322,7 @@ fn roles_are_checked_when_people_are_added() {
         c.store.sign_in(PASSWORD, "sato"),
         Err(StoreError::SignIn)
     ));
-    let conn = rusqlite::Connection::open(c.path()).unwrap();
+    let conn = common::raw(&c.path());
     let logins: Vec<String> = conn
         .prepare("SELECT login FROM audit WHERE action = 'sign-in-failed'")
         .unwrap()
@@ -442,7 +432,7 @@ fn a_frozen_version_never_changes_and_editing_makes_a_new_one() {
         Err(StoreError::Frozen(v)) if v == version
     ));
     // Not even SQL written past the library changes it.
-    let conn = rusqlite::Connection::open(c.path()).unwrap();
+    let conn = common::raw(&c.path());
     let err = conn
         .execute("UPDATE versions SET body = '{}' WHERE id = ?1", [version])
         .unwrap_err();
@@ -701,7 +691,7 @@ fn the_audit_trail_records_who_did_what_and_never_what_was_typed() {
     let mut c = setup();
     let (opinion, version) = finalised(&mut c);
     c.store.open_opinion(&c.clerk, opinion).unwrap();
-    let conn = rusqlite::Connection::open(c.path()).unwrap();
+    let conn = common::raw(&c.path());
     let mut st = conn
         .prepare("SELECT login, action, opinion_id, version_id, detail, before_hash, after_hash FROM audit ORDER BY seq")
         .unwrap();
@@ -970,7 +960,7 @@ fn backup_and_restore_while_the_store_is_open() {
     c.store.backup(&c.admin, &copy).unwrap();
     // The copy is a complete store on its own.
     {
-        let mut b = Store::open(&copy).unwrap();
+        let mut b = common::open_copy(&copy, &c.path());
         assert!(b.verify_audit().unwrap().is_intact());
         let s = b.sign_in("sato", PASSWORD).unwrap();
         assert_eq!(
@@ -992,14 +982,14 @@ fn backup_and_restore_while_the_store_is_open() {
         .unwrap();
     // … and is gone after the restore, which another open connection sees at once.
     assert!(matches!(
-        Store::restore(&c.path(), &copy, "kanri", "wrong password"),
+        common::restore(&c.path(), &copy, "kanri", "wrong password"),
         Err(StoreError::SignIn)
     ));
     assert!(matches!(
-        Store::restore(&c.path(), &copy, "suzuki", PASSWORD),
+        common::restore(&c.path(), &copy, "suzuki", PASSWORD),
         Err(StoreError::Refused { .. })
     ));
-    let restored = Store::restore(&c.path(), &copy, "kanri", PASSWORD).unwrap();
+    let restored = common::restore(&c.path(), &copy, "kanri", PASSWORD).unwrap();
     let previous = restored
         .previous
         .expect("the store before the restore is kept");
@@ -1014,7 +1004,7 @@ fn backup_and_restore_while_the_store_is_open() {
     let check = c.store.verify_audit().unwrap();
     assert!(check.is_intact(), "{:?}", check.problems);
     // The kept copy still has the later opinion.
-    let mut kept = Store::open(&previous).unwrap();
+    let mut kept = common::open_copy(&previous, &c.path());
     let s = kept.sign_in("suzuki", PASSWORD).unwrap();
     assert!(kept.open_opinion(&s, later.opinion_id).is_ok());
 }
@@ -1033,7 +1023,7 @@ fn restore_replaces_a_damaged_store_and_keeps_the_damaged_file() {
     }
     std::fs::write(&path, &bytes).unwrap();
     assert!(Store::open(&path).is_err());
-    let restored = Store::restore(&path, &copy, "kanri", PASSWORD).unwrap();
+    let restored = common::restore(&path, &copy, "kanri", PASSWORD).unwrap();
     let kept = restored.previous.unwrap();
     assert_eq!(
         file_bytes(&kept),
@@ -1073,7 +1063,7 @@ fn a_backup_taken_while_another_connection_saves_is_consistent() {
     let last = writer.join().unwrap();
     assert_eq!(last, revision + 200);
     for copy in copies {
-        let mut b = Store::open(&copy).unwrap();
+        let mut b = common::open_copy(&copy, &c.path());
         assert!(b.verify_audit().unwrap().is_intact());
         let s = b.sign_in("sato", PASSWORD).unwrap();
         let o = b.open_opinion(&s, opinion).unwrap();
@@ -1147,7 +1137,7 @@ fn finishing_records_the_confirmation_the_finalisation_and_the_signature_or_prin
             .count()
             > 20
     );
-    let conn = rusqlite::Connection::open(c.path()).unwrap();
+    let conn = common::raw(&c.path());
     let order: Vec<String> = conn
         .prepare("SELECT action FROM audit WHERE opinion_id = ?1 ORDER BY seq")
         .unwrap()
@@ -1290,9 +1280,14 @@ fn an_empty_data_file_is_refused_and_left_as_it_is() {
         }
         assert_eq!(std::fs::metadata(&db).unwrap().len(), 0);
     }
-    // No file at all: created, as the set-up does.
+    // No file at all: only the set-up makes one.
     std::fs::remove_file(&db).unwrap();
-    assert!(Store::open(&db).is_ok());
+    assert!(matches!(Store::open(&db), Err(StoreError::Missing { .. })));
+    assert!(Store::create(&db, &common::keeping(&db), None).is_ok());
+    assert!(matches!(
+        Store::create(&db, &common::keeping(&db), None),
+        Err(StoreError::Exists { .. })
+    ));
 }
 
 #[cfg(unix)]
@@ -1314,7 +1309,7 @@ fn the_store_its_side_files_backups_and_kept_copies_are_the_owners_only() {
     c.store.backup(&c.admin, &backup).unwrap();
     assert_eq!(mode(&backup), 0o600, "a backup");
     drop(c);
-    let restored = Store::restore(&db, &backup, "kanri", common::PASSWORD).unwrap();
+    let restored = common::restore(&db, &backup, "kanri", common::PASSWORD).unwrap();
     let kept = restored.previous.unwrap();
     assert_eq!(mode(&kept), 0o600, "the copy kept at a restore");
     // A store left readable by others (an older ikensho, a copy) is tightened when opened.
@@ -1401,8 +1396,7 @@ fn a_frozen_body_changed_behind_the_programs_back_is_named_and_never_printed() {
     assert_eq!(c.store.state_of(opinion).unwrap(), State::Finalised);
 
     // The hash rewritten to match the new body: the trail still knows what it was.
-    let body: String = rusqlite::Connection::open(&db)
-        .unwrap()
+    let body: String = common::raw(&db)
         .query_row("SELECT body FROM versions WHERE id = ?1", [version], |r| {
             r.get(0)
         })
@@ -1427,8 +1421,7 @@ fn a_frozen_body_changed_behind_the_programs_back_is_named_and_never_printed() {
 /// Time passes for the throttle: the last wrong password moved an hour back.
 fn an_hour_later(db: &Path) {
     let earlier = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)).to_string();
-    rusqlite::Connection::open(db)
-        .unwrap()
+    common::raw(db)
         .execute("UPDATE sign_in_failures SET last_at = ?1", [earlier])
         .unwrap();
 }
@@ -1524,7 +1517,7 @@ fn a_changed_backup_is_not_restored_and_dropped_triggers_come_back() {
     );
     let db = c.path();
     drop(c.store);
-    match Store::restore(&db, &backup, "kanri", common::PASSWORD) {
+    match common::restore(&db, &backup, "kanri", common::PASSWORD) {
         Err(StoreError::BackupNotIntact { problems, .. }) => assert_eq!(problems, 1),
         other => panic!("{other:?}"),
     }
@@ -1551,14 +1544,57 @@ fn a_changed_backup_is_not_restored_and_dropped_triggers_come_back() {
     // The live store's trigger dropped while the program was closed: back when it opens.
     sqlite3(&db, "DROP TRIGGER versions_frozen_update;");
     drop(Store::open(&db).unwrap());
-    let out = Command::new("sqlite3")
-        .arg(&db)
-        .arg("UPDATE versions SET body = body || ' ' WHERE frozen IS NOT NULL;")
-        .output()
-        .unwrap();
+    let refused = common::outside(
+        &db,
+        "UPDATE versions SET body = body || ' ' WHERE frozen IS NOT NULL;",
+    )
+    .expect_err("the trigger refuses the change again");
+    assert!(refused.to_string().contains("frozen version"), "{refused}");
+}
+
+/// A restore is decided by an administrator of the live store (not of the backup file, whose
+/// passwords may be old), with its sign-in throttle, and written in the live trail before the
+/// swap.
+#[test]
+fn a_restore_asks_the_live_stores_administrator_and_is_in_its_trail_first() {
+    let mut c = setup();
+    let backup = c.dir.path().join("backup.sqlite");
+    c.store.backup(&c.admin, &backup).unwrap();
+    let kanri = c
+        .store
+        .users(&c.admin)
+        .unwrap()
+        .into_iter()
+        .find(|u| u.login == "kanri")
+        .unwrap()
+        .id;
+    let new_password = "a new password for kanri";
+    c.store.set_password(&c.admin, kanri, new_password).unwrap();
+    let db = c.path();
+    drop(c.store);
+    // The backup's (old) password is not the live store's.
+    assert!(matches!(
+        common::restore(&db, &backup, "kanri", PASSWORD),
+        Err(StoreError::SignIn)
+    ));
+    // A physician of the live store is no administrator.
+    assert!(matches!(
+        common::restore(&db, &backup, "sato", PASSWORD),
+        Err(StoreError::Refused { .. })
+    ));
+    let restored = common::restore(&db, &backup, "kanri", new_password).unwrap();
+    // The store as it was holds the refusal and the restore in its own trail.
+    let kept = common::raw(&restored.previous.unwrap());
+    let actions: Vec<String> = kept
+        .prepare("SELECT action FROM audit ORDER BY seq DESC LIMIT 4")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(actions[0], "restore", "{actions:?}");
     assert!(
-        !out.status.success(),
-        "the trigger refuses the change again"
+        actions.contains(&"sign-in-failed".to_owned()),
+        "{actions:?}"
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("frozen version"));
 }

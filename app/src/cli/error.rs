@@ -171,6 +171,8 @@ fn store_code(e: &StoreError) -> u8 {
         StoreError::Open { .. }
         | StoreError::Missing { .. }
         | StoreError::Empty { .. }
+        | StoreError::KeyMissing { .. }
+        | StoreError::WrongKey { .. }
         | StoreError::Damaged { .. }
         | StoreError::NotADatabase { .. }
         | StoreError::TooNew { .. }

@@ -95,7 +95,14 @@ enum Command {
         path: PathBuf,
         #[arg(long = "as")]
         as_login: String,
+        /// The backup was made under another key (before a re-key, or on another PC): ask for
+        /// its recovery key.
+        #[arg(long)]
+        recovery_key: bool,
     },
+    /// The data file's encryption: where its key is kept, a new key, the recovery key.
+    #[command(subcommand)]
+    Store(store_cmds::StoreCmd),
     /// Show the clinic settings, or change them (administrators).
     Clinic(store_cmds::ClinicArgs),
     /// The opinion on the official two-page A4 form as a PDF. Exit 0 written, 1 written with
@@ -207,7 +214,12 @@ pub fn run() -> ExitCode {
         Command::User(cmd) => store_cmds::user(&ctx(), cmd),
         Command::Audit(cmd) => store_cmds::audit(&ctx(), cmd),
         Command::Backup { path, as_login } => store_cmds::backup(&ctx(), &path, &as_login),
-        Command::Restore { path, as_login } => store_cmds::restore(&ctx(), &path, &as_login),
+        Command::Restore {
+            path,
+            as_login,
+            recovery_key,
+        } => store_cmds::restore(&ctx(), &path, &as_login, recovery_key),
+        Command::Store(cmd) => store_cmds::store_cmd(&ctx(), cmd),
         Command::Clinic(c) => store_cmds::clinic(&ctx(), c),
         Command::Pdf(a) => pdf_cmd::pdf(&ctx(), a),
         Command::Readers => card_cmds::list_readers(&ctx()),

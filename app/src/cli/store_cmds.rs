@@ -9,7 +9,9 @@ use zeroize::Zeroizing;
 use super::error::{CliError, Outcome, UnknownValue};
 use super::{args, exit};
 use crate::i18n::{Lang, Locales};
-use crate::store::{self, ClinicSettings, NewUser, Role, Session, Store, StoreError};
+use crate::store::{
+    self, ClinicSettings, Durability, NewUser, Role, Session, Store, StoreError, Unlock, atrest,
+};
 
 #[derive(Subcommand, Debug)]
 pub enum UserCmd {
@@ -27,6 +29,9 @@ pub enum UserCmd {
         /// The administrator doing it.
         #[arg(long = "as")]
         as_login: Option<String>,
+        /// For the set-up (the first person): where to keep the store's data key.
+        #[command(flatten)]
+        keeping: KeepingArgs,
     },
     /// List everyone with an account.
     List {
@@ -58,6 +63,53 @@ pub enum UserCmd {
         /// The administrator doing it.
         #[arg(long = "as")]
         as_login: String,
+    },
+}
+
+/// Where the store's data key is kept (see `ikensho store`).
+#[derive(clap::Args, Debug, Default)]
+pub struct KeepingArgs {
+    /// key-file: a file only this OS account can read, outside the data folder (protects a
+    /// copied data file or backup); passphrase: asked at each start (protects a stolen disk too);
+    /// credential-store: the OS credential store (Windows, macOS). Default: credential-store on
+    /// Windows and macOS, key-file elsewhere.
+    #[arg(long = "key-in", value_parser = parse_keeping)]
+    key_in: Option<&'static str>,
+    /// The folder for the key file (default: `keys` in the program's configuration folder).
+    #[arg(long)]
+    key_folder: Option<PathBuf>,
+}
+
+fn parse_keeping(s: &str) -> Result<&'static str, UnknownValue> {
+    ["key-file", "passphrase", "credential-store"]
+        .into_iter()
+        .find(|k| *k == s)
+        .ok_or_else(|| UnknownValue {
+            what: "key keeping",
+            value: s.to_owned(),
+            expected: "key-file, passphrase or credential-store",
+        })
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StoreCmd {
+    /// Whether the data file is encrypted and where its key is kept.
+    Info,
+    /// Encrypt the store under a new data key (a store from before encryption is encrypted
+    /// here), kept where you say; shows the new recovery key once. Close the window first.
+    Rekey {
+        #[arg(long = "as")]
+        as_login: String,
+        #[command(flatten)]
+        keeping: KeepingArgs,
+    },
+    /// Open the store with its recovery key (asked for) and keep the key again where you say:
+    /// after a lost key file or credential store, a forgotten passphrase, or on a new PC.
+    Unlock {
+        #[arg(long = "as")]
+        as_login: String,
+        #[command(flatten)]
+        keeping: KeepingArgs,
     },
 }
 
@@ -132,11 +184,93 @@ impl Ctx<'_> {
     }
 
     /// Opens the existing store: only the set-up (`user add` of the first person) makes one.
+    /// A store kept behind a passphrase asks for it first.
     pub(crate) fn open(&self) -> Result<Store, CliError> {
-        let Some(path) = self.db_path() else {
-            return Err(CliError::said(exit::USAGE, "cli-no-data-dir", &[]));
+        let path = self.store_path()?;
+        let passphrase = self.passphrase_for(&path)?;
+        let unlock = match &passphrase {
+            Some(p) => Unlock::Passphrase(p),
+            None => Unlock::Kept,
         };
-        Ok(Store::open_existing(&path)?)
+        Ok(Store::open_unlocked(&path, unlock, Durability::Full)?)
+    }
+
+    pub(crate) fn store_path(&self) -> Result<PathBuf, CliError> {
+        self.db_path()
+            .ok_or_else(|| CliError::said(exit::USAGE, "cli-no-data-dir", &[]))
+    }
+
+    /// The store's passphrase, asked for when its key is kept behind one.
+    fn passphrase_for(&self, path: &Path) -> Result<Option<Zeroizing<String>>, CliError> {
+        if std::fs::metadata(path).is_ok() && atrest::needs_passphrase(path) {
+            Ok(Some(self.secret("cli-store-passphrase")?))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Where to keep a new data key, as asked, with the passphrase when it is one (asked twice
+    /// at a terminal).
+    fn keeping(
+        &self,
+        args: &KeepingArgs,
+    ) -> Result<(atrest::Keeping, Option<Zeroizing<String>>), CliError> {
+        let keeping = match args.key_in {
+            Some("passphrase") => atrest::Keeping::Passphrase,
+            Some("credential-store") => atrest::Keeping::CredentialStore,
+            Some(_) => atrest::Keeping::KeyFolder(
+                args.key_folder
+                    .clone()
+                    .or_else(atrest::default_key_folder)
+                    .ok_or_else(|| CliError::said(exit::USAGE, "cli-no-data-dir", &[]))?,
+            ),
+            None => match &args.key_folder {
+                Some(d) => atrest::Keeping::KeyFolder(d.clone()),
+                None => atrest::Keeping::default_for_platform()
+                    .ok_or_else(|| CliError::said(exit::USAGE, "cli-no-data-dir", &[]))?,
+            },
+        };
+        let passphrase = if keeping == atrest::Keeping::Passphrase {
+            let p = self.secret("cli-new-passphrase")?;
+            if std::io::stdin().is_terminal() {
+                let again = self.secret("cli-new-password-again")?;
+                if *again != *p {
+                    return Err(CliError::said(exit::FAILED, "cli-password-mismatch", &[]));
+                }
+            }
+            Some(p)
+        } else {
+            None
+        };
+        Ok((keeping, passphrase))
+    }
+
+    /// Says where the key is kept and what that protects against, then shows the recovery key
+    /// (on standard output, once).
+    fn show_key(&self, keeping: &atrest::Keeping, key: &atrest::DataKey, path: &Path) {
+        match keeping {
+            atrest::Keeping::KeyFolder(_) => {
+                let file = atrest::kept_at(path)
+                    .ok()
+                    .flatten()
+                    .and_then(|k| k.key_file)
+                    .map(|f| f.display().to_string())
+                    .unwrap_or_default();
+                self.say("cli-key-in-file", &[("path", file)]);
+            }
+            atrest::Keeping::Passphrase => self.say("cli-key-in-passphrase", &[]),
+            atrest::Keeping::CredentialStore => self.say("cli-key-in-credential-store", &[]),
+        }
+        if !atrest::Keeping::credential_store_persists() {
+            self.say("cli-key-no-credential-store", &[]);
+        }
+        let code = key.recovery_key();
+        let a = args(&[("key", code.to_string()), ("id", key.id())]);
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            self.locales.text(self.lang, "cli-recovery-key", Some(&a))
+        );
     }
 
     /// A password or PIN typed (hidden) or read from standard input.
@@ -188,8 +322,9 @@ fn new_user<'a>(
     }
 }
 
-/// Removes a store file this command made, with SQLite's files beside it.
+/// Removes a store file this command made, with SQLite's files and its key beside it.
 fn remove_store_files(path: &Path) {
+    atrest::forget(path);
     let _ = std::fs::remove_file(path);
     for suffix in crate::files::SIDE_SUFFIXES {
         let _ = std::fs::remove_file(crate::files::with_suffix(path, suffix));
@@ -227,14 +362,13 @@ pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
             name,
             roles,
             as_login,
+            keeping,
         } => {
-            let Some(path) = ctx.db_path() else {
-                return Err(CliError::said(exit::USAGE, "cli-no-data-dir", &[]));
-            };
+            let path = ctx.store_path()?;
             let first = match as_login {
                 Some(a) => {
                     // An administrator adds someone to an existing store: never creates one.
-                    let mut store = Store::open_existing(&path)?;
+                    let mut store = ctx.open()?;
                     let admin = ctx.sign_in(&mut store, &a)?;
                     let password = new_password(ctx)?;
                     store.add_user(&admin, &new_user(&login, &name, &roles, &password))?;
@@ -243,22 +377,27 @@ pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
                 None => {
                     // The set-up: the first person, who becomes the administrator. The only
                     // command that makes a store, and only where there is no file at all.
-                    if std::fs::metadata(&path).is_ok()
-                        && Store::open_existing(&path)?.has_users()?
-                    {
-                        return Err(CliError::said(exit::USAGE, "cli-needs-as", &[]));
-                    }
-                    let password = new_password(ctx)?;
-                    let created = std::fs::metadata(&path).is_err();
-                    let mut store = Store::open(&path)?;
-                    let added = store.add_first_admin(&new_user(&login, &name, &roles, &password));
-                    if let Err(e) = added {
-                        // A set-up that failed leaves nothing behind.
-                        drop(store);
-                        if created {
-                            remove_store_files(&path);
+                    if std::fs::metadata(&path).is_ok() {
+                        let mut store = ctx.open()?;
+                        if store.has_users()? {
+                            return Err(CliError::said(exit::USAGE, "cli-needs-as", &[]));
                         }
-                        return Err(e.into());
+                        let password = new_password(ctx)?;
+                        store.add_first_admin(&new_user(&login, &name, &roles, &password))?;
+                    } else {
+                        let password = new_password(ctx)?;
+                        let (how, passphrase) = ctx.keeping(&keeping)?;
+                        let (mut store, key) =
+                            Store::create(&path, &how, passphrase.as_deref().map(|p| p.as_str()))?;
+                        let added =
+                            store.add_first_admin(&new_user(&login, &name, &roles, &password));
+                        if let Err(e) = added {
+                            // A set-up that failed leaves nothing behind.
+                            drop(store);
+                            remove_store_files(&path);
+                            return Err(e.into());
+                        }
+                        ctx.show_key(&how, &key, &path);
                     }
                     true
                 }
@@ -399,20 +538,117 @@ pub fn backup(ctx: &Ctx<'_>, path: &Path, as_login: &str) -> Outcome {
     Ok(exit::CLEAN)
 }
 
-pub fn restore(ctx: &Ctx<'_>, from: &Path, as_login: &str) -> Outcome {
-    let Some(live) = ctx.db_path() else {
-        return Err(CliError::said(exit::USAGE, "cli-no-data-dir", &[]));
+pub fn restore(ctx: &Ctx<'_>, from: &Path, as_login: &str, recovery_key: bool) -> Outcome {
+    let live = ctx.store_path()?;
+    // Asked in this order (one line each from a pipe): the store's passphrase when it has one,
+    // the backup's recovery key when asked for, the administrator's password.
+    let passphrase = ctx.passphrase_for(&live)?;
+    let backup_key = if recovery_key {
+        let text = ctx.secret("cli-recovery-key-prompt")?;
+        Some(atrest::DataKey::from_recovery_key(&text)?)
+    } else {
+        None
     };
-    if let Some(dir) = live.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
     let password = ctx.secret("cli-password")?;
-    let restored = Store::restore(&live, from, as_login, &password)?;
+    let unlock = match &passphrase {
+        Some(p) => Unlock::Passphrase(p),
+        None => Unlock::Kept,
+    };
+    let keeping = atrest::Keeping::default_for_platform()
+        .ok_or_else(|| CliError::said(exit::USAGE, "cli-no-data-dir", &[]))?;
+    let from_file = store::BackupFile {
+        path: from,
+        key: backup_key.as_ref(),
+    };
+    let restored = Store::restore(&live, unlock, from_file, as_login, &password, &keeping)?;
     ctx.say("cli-restored", &[("path", from.display().to_string())]);
     if let Some(p) = restored.previous {
         ctx.say("cli-previous-kept", &[("path", p.display().to_string())]);
     }
+    if let Some(key) = restored.new_key {
+        ctx.show_key(&keeping, &key, &live);
+    }
     Ok(exit::CLEAN)
+}
+
+pub fn store_cmd(ctx: &Ctx<'_>, cmd: StoreCmd) -> Outcome {
+    match cmd {
+        StoreCmd::Info => {
+            let path = ctx.store_path()?;
+            if std::fs::metadata(&path).is_err() {
+                return Err(StoreError::Missing { path }.into());
+            }
+            let kept = atrest::kept_at(&path)?;
+            let plain = atrest::is_plain_file(&path);
+            let mut out = std::io::stdout().lock();
+            let line =
+                |key: &str, pairs: &[(&str, String)]| ctx.locales.text_with(ctx.lang, key, pairs);
+            let _ = writeln!(
+                out,
+                "{}",
+                line("cli-store-file", &[("path", path.display().to_string())])
+            );
+            if plain {
+                let _ = writeln!(out, "{}", line("cli-store-plain", &[]));
+                return Ok(exit::WARNINGS);
+            }
+            match kept {
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        line("store-key-missing", &[("path", path.display().to_string())])
+                    );
+                    Ok(exit::FAILED)
+                }
+                Some(k) => {
+                    let how = match (&k.keeping, &k.key_file) {
+                        (atrest::Keeping::KeyFolder(_), Some(f)) => {
+                            line("cli-key-in-file", &[("path", f.display().to_string())])
+                        }
+                        (atrest::Keeping::Passphrase, _) => line("cli-key-in-passphrase", &[]),
+                        _ => line("cli-key-in-credential-store", &[]),
+                    };
+                    let _ = writeln!(out, "{}", line("cli-store-encrypted", &[("id", k.key_id)]));
+                    let _ = writeln!(out, "{how}");
+                    Ok(exit::CLEAN)
+                }
+            }
+        }
+        StoreCmd::Rekey { as_login, keeping } => {
+            let mut store = ctx.open()?;
+            let admin = ctx.sign_in(&mut store, &as_login)?;
+            let (how, passphrase) = ctx.keeping(&keeping)?;
+            let key = store.rekey(&admin, &how, passphrase.as_deref().map(|p| p.as_str()))?;
+            ctx.say("cli-rekeyed", &[]);
+            ctx.show_key(&how, &key, store.path());
+            Ok(exit::CLEAN)
+        }
+        StoreCmd::Unlock { as_login, keeping } => {
+            let path = ctx.store_path()?;
+            let text = ctx.secret("cli-recovery-key-prompt")?;
+            let key = atrest::DataKey::from_recovery_key(&text)?;
+            let mut store = Store::open_unlocked(&path, Unlock::Key(&key), Durability::Full)?;
+            let admin = ctx.sign_in(&mut store, &as_login)?;
+            let (how, passphrase) = ctx.keeping(&keeping)?;
+            store.keep_key(&admin, &how, passphrase.as_deref().map(|p| p.as_str()))?;
+            ctx.say("cli-key-kept-again", &[]);
+            match &how {
+                atrest::Keeping::KeyFolder(_) => {
+                    let file = atrest::kept_at(&path)
+                        .ok()
+                        .flatten()
+                        .and_then(|k| k.key_file)
+                        .map(|f| f.display().to_string())
+                        .unwrap_or_default();
+                    ctx.say("cli-key-in-file", &[("path", file)]);
+                }
+                atrest::Keeping::Passphrase => ctx.say("cli-key-in-passphrase", &[]),
+                atrest::Keeping::CredentialStore => ctx.say("cli-key-in-credential-store", &[]),
+            }
+            Ok(exit::CLEAN)
+        }
+    }
 }
 
 pub fn clinic(ctx: &Ctx<'_>, c: ClinicArgs) -> Outcome {

@@ -546,7 +546,7 @@ fn paper_preview_draft_pdf_and_the_final_print_for_the_paper_route() {
     h.step();
     wait_until(&mut h, "the reprint", |a| a.paper.printed.is_some());
     assert!(h.state().paper.printed.as_ref().unwrap().is_ok());
-    let conn = rusqlite::Connection::open(dir.path().join("ikensho.sqlite")).unwrap();
+    let conn = ikensho_testkit::fixtures::raw(&dir.path().join("ikensho.sqlite"));
     let finals: i64 = conn
         .query_row(
             "SELECT count(*) FROM audit WHERE opinion_id = ?1 AND action = 'print-final'",

@@ -386,7 +386,16 @@ fn only_the_set_up_makes_a_store_and_never_over_an_empty_file() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
     let db = dir.join("ikensho.sqlite");
-    let first = ["user", "add", "kanri", "--name", "管理 太郎"];
+    let keys = tmp.path().join("keys");
+    let first = [
+        "user",
+        "add",
+        "kanri",
+        "--name",
+        "管理 太郎",
+        "--key-folder",
+        keys.to_str().unwrap(),
+    ];
     // Adding someone "as" an administrator needs a store: none is made.
     let o = store_cmd(
         &dir,
@@ -431,13 +440,33 @@ fn people_audit_backup_and_restore_from_the_command_line() {
     assert!(stderr(&o).contains("がありません"), "{}", stderr(&o));
     assert!(!db.exists());
 
+    let keys = tmp.path().join("keys");
     let o = store_cmd(
         &dir,
-        &["user", "add", "kanri", "--name", "管理 太郎"],
+        &[
+            "user",
+            "add",
+            "kanri",
+            "--name",
+            "管理 太郎",
+            "--key-folder",
+            keys.to_str().unwrap(),
+        ],
         "adminpass1\n",
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("管理者"), "{}", stderr(&o));
+    // The set-up says where the key is and shows the recovery key once.
+    assert!(
+        stderr(&o).contains(keys.to_str().unwrap()),
+        "{}",
+        stderr(&o)
+    );
+    let recovery = stdout(&o)
+        .lines()
+        .find(|l| l.len() == 69 && l.matches('-').count() == 13)
+        .unwrap_or_else(|| panic!("no recovery key in {}", stdout(&o)))
+        .to_owned();
     // Later people need an administrator, and the right password.
     let add = [
         "user",
@@ -600,12 +629,11 @@ fn people_audit_backup_and_restore_from_the_command_line() {
     );
 
     // Someone edits a row in the sqlite3 shell: verify names it and exits 2.
-    let out = Command::new("sqlite3")
-        .arg(&db)
-        .arg("DROP TRIGGER audit_no_update; UPDATE audit SET action = 'open' WHERE seq = 3;")
-        .output()
-        .expect("the sqlite3 shell is installed (apt-get install sqlite3)");
-    assert!(out.status.success());
+    ikensho_testkit::fixtures::outside(
+        &db,
+        "DROP TRIGGER audit_no_update; UPDATE audit SET action = 'open' WHERE seq = 3;",
+    )
+    .unwrap();
     let o = store_cmd(&dir, &["audit", "verify"], "");
     assert_eq!(o.status.code(), Some(2));
     assert!(
@@ -639,6 +667,58 @@ fn people_audit_backup_and_restore_from_the_command_line() {
         })
         .count();
     assert_eq!(kept, 1);
+
+    // The data file is encrypted; its key file lost, the store says so and the recovery key
+    // opens it and keeps the key again.
+    let o = store_cmd(&dir, &["store", "info"], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("暗号化されています"), "{}", stdout(&o));
+    std::fs::remove_dir_all(&keys).unwrap();
+    let o = store_cmd(&dir, &["audit", "verify"], "");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("回復キー"), "{}", stderr(&o));
+    let keys2 = tmp.path().join("keys2");
+    let unlock = [
+        "store",
+        "unlock",
+        "--as",
+        "kanri",
+        "--key-folder",
+        keys2.to_str().unwrap(),
+    ];
+    let o = store_cmd(&dir, &unlock, "AAAA-BBBB\nadminpass1\n");
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("回復キーではありません"),
+        "{}",
+        stderr(&o)
+    );
+    let o = store_cmd(&dir, &unlock, &format!("{recovery}\nadminpass1\n"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = store_cmd(&dir, &["audit", "verify"], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A new key: a new recovery key, shown once.
+    let o = store_cmd(
+        &dir,
+        &[
+            "store",
+            "rekey",
+            "--as",
+            "kanri",
+            "--key-folder",
+            keys2.to_str().unwrap(),
+        ],
+        "adminpass1\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("新しい鍵"), "{}", stderr(&o));
+    let again = stdout(&o)
+        .lines()
+        .find(|l| l.len() == 69 && l.matches('-').count() == 13)
+        .map(str::to_owned);
+    assert!(again.is_some_and(|k| k != recovery));
+    let o = store_cmd(&dir, &["audit", "verify"], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]
@@ -861,6 +941,40 @@ fn the_demo_keeps_its_store_and_keys_to_the_owner() {
     ] {
         assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
     }
+    // The store is encrypted: the applicants' names and numbers, the people and the clinic are
+    // in none of the data files' bytes (what `strings` would find), and the sqlite3 shell sees
+    // no database.
+    let key = ikensho::store::atrest::kept_at(&dir.join("ikensho.sqlite"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(mode(key.key_file.as_deref().unwrap()), 0o600);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        for secret in [
+            "山田 花子",
+            "やまだ はなこ",
+            "田中 一郎",
+            "佐藤 一郎",
+            "さくら内科",
+            "0000012345",
+        ] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{secret} in {}",
+                path.display()
+            );
+        }
+    }
+    let out = Command::new("sqlite3")
+        .arg(dir.join("ikensho.sqlite"))
+        .arg("SELECT count(*) FROM users;")
+        .output()
+        .expect("the sqlite3 shell is installed");
+    assert!(!out.status.success());
 }
 
 /// A frozen version edited with the sqlite3 shell (its trigger dropped): `audit verify` exits 2
@@ -886,17 +1000,20 @@ fn audit_verify_names_a_frozen_version_changed_outside_the_program() {
             .expect("run")
     };
     assert_eq!(verify("ja").status.code(), Some(0));
-    let out = Command::new("sqlite3")
-        .arg(&db)
-        .arg(
-            "DROP TRIGGER versions_frozen_update;
-             UPDATE versions SET body = body || ' ' WHERE frozen IS NOT NULL;
-             SELECT id FROM versions WHERE frozen IS NOT NULL;",
+    let raw = ikensho_testkit::fixtures::raw(&db);
+    raw.execute_batch(
+        "DROP TRIGGER versions_frozen_update;
+         UPDATE versions SET body = body || ' ' WHERE frozen IS NOT NULL;",
+    )
+    .unwrap();
+    let version: i64 = raw
+        .query_row(
+            "SELECT id FROM versions WHERE frozen IS NOT NULL",
+            [],
+            |r| r.get(0),
         )
-        .output()
-        .expect("the sqlite3 shell is installed");
-    assert!(out.status.success());
-    let version = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        .unwrap();
+    drop(raw);
     for (lang, words) in [
         ("ja", format!("版 {version} の本文")),
         ("en", format!("version {version} does not match")),
