@@ -138,6 +138,13 @@ impl VirtualCard {
         self.save()
     }
 
+    /// Gives the card a new PIN, all tries left (tests that need a PIN of their own).
+    pub fn set_pin(&mut self, pin: &str) -> Result<()> {
+        self.saved.pin_sha256 = format!("{:x}", Sha256::digest(pin.as_bytes()));
+        self.saved.tries_left = MAX_TRIES;
+        self.save()
+    }
+
     pub fn tries_left(&self) -> u8 {
         self.saved.tries_left
     }

@@ -494,18 +494,22 @@ impl IkenshoApp {
                     }
                     ui.add_space(theme::GAP);
                     let pin_label = ui.label(self.t("app-pin"));
+                    let signing = self.review.signing;
                     let pin = ui
-                        .add_enabled(
-                            !self.review.signing,
-                            egui::TextEdit::singleline(&mut *self.review.pin)
-                                .password(true)
-                                .desired_width(theme::FIELD_WIDTH),
-                        )
+                        .add_enabled_ui(!signing, |ui| {
+                            super::widgets::secret_field(
+                                ui,
+                                &mut self.review.pin,
+                                egui::Id::unique("pin-field"),
+                                theme::FIELD_WIDTH,
+                            )
+                        })
+                        .inner
                         .labelled_by(pin_label.id);
                     if std::mem::take(&mut self.review.focus_pin) {
                         pin.request_focus();
                     }
-                    let enter = pin.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    let enter = pin.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if let Some(e) = &self.review.error {
                         ui.colored_label(theme::ERROR, e.text(lang));
                     }

@@ -184,14 +184,14 @@ impl IkenshoApp {
                     login.request_focus();
                 }
                 let pw_label = ui.label(self.t("app-password"));
-                let pw = ui
-                    .add(
-                        egui::TextEdit::singleline(&mut *self.password)
-                            .password(true)
-                            .desired_width(width),
-                    )
-                    .labelled_by(pw_label.id);
-                let enter = pw.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let pw = widgets::secret_field(
+                    ui,
+                    &mut self.password,
+                    egui::Id::unique("sign-in-password"),
+                    width,
+                )
+                .labelled_by(pw_label.id);
+                let enter = pw.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.add_space(theme::GAP);
                 if ui.button(self.t("app-sign-in")).clicked() || enter {
                     self.push(Intent::SignIn);

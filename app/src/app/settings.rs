@@ -48,8 +48,8 @@ pub struct SettingsForm {
     pub result: Option<Result<Said, Problem>>,
 }
 
-fn field(ui: &mut Ui, label: String, value: &mut String, password: bool) -> egui::Response {
-    super::widgets::labelled_field(ui, &label, value, password)
+fn field(ui: &mut Ui, label: String, value: &mut String, _: bool) -> egui::Response {
+    super::widgets::labelled_field(ui, &label, value)
 }
 
 impl IkenshoApp {
@@ -241,11 +241,11 @@ impl IkenshoApp {
                     );
                 }
             });
-            field(
+            super::widgets::labelled_secret(
                 ui,
-                super::tr(lang, "app-password"),
+                &super::tr(lang, "app-password"),
                 &mut self.settings.new_password,
-                true,
+                egui::Id::unique("settings-new-password"),
             );
             if ui.button(self.t("app-add-person")).clicked() {
                 intents.push(SettingsIntent::AddPerson);
@@ -339,11 +339,11 @@ impl IkenshoApp {
                 &mut self.settings.p12_path,
                 false,
             );
-            field(
+            super::widgets::labelled_secret(
                 ui,
-                super::tr(lang, "app-p12-password"),
+                &super::tr(lang, "app-p12-password"),
                 &mut self.settings.p12_password,
-                true,
+                egui::Id::unique("settings-p12-password"),
             );
             if ui.button(self.t("app-import")).clicked() {
                 intents.push(SettingsIntent::ImportTerminal);

@@ -134,9 +134,146 @@ pub fn line_edit(
         .labelled_by(label)
 }
 
+/// The longest secret a [`secret_field`] takes, in characters.
+pub const SECRET_MAX_CHARS: usize = 128;
+
+/// A field for a PIN, a password or a passphrase, typed into `secret` and shown as dots.
+///
+/// Unlike egui's `TextEdit`, it keeps no undo history, no layout of the text and no second
+/// buffer: the characters go straight into `secret`, whose room is reserved once (so that it is
+/// never moved, leaving a copy behind), and the caller wipes it after use (`Zeroizing`). No IME:
+/// a PIN or a password is typed as it is. Tab moves on; Backspace takes the last character
+/// back; a paste (a password manager) is taken as typed.
+pub fn secret_field(
+    ui: &mut Ui,
+    secret: &mut zeroize::Zeroizing<String>,
+    id: egui::Id,
+    width: f32,
+) -> Response {
+    let reserve = SECRET_MAX_CHARS * 4;
+    if secret.capacity() < reserve {
+        // Empty at this point in practice (a new field); a longer one is moved once, wiped.
+        let mut bigger = zeroize::Zeroizing::new(String::with_capacity(reserve));
+        bigger.push_str(secret);
+        *secret = bigger;
+    }
+    let height =
+        ui.spacing().interact_size.y.max(
+            ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().button_padding.y,
+        );
+    let w = width.min(ui.available_width()).max(theme::NUMBER_WIDTH);
+    let (rect, _) = ui.allocate_exact_size(vec2(w, height), egui::Sense::hover());
+    let mut response = ui.interact(rect, id, egui::Sense::click());
+    if response.clicked() {
+        response.request_focus();
+    }
+    let enabled = ui.is_enabled();
+    if enabled && response.has_focus() {
+        let mut changed = false;
+        ui.input(|i| {
+            for e in &i.events {
+                match e {
+                    egui::Event::Text(t) | egui::Event::Paste(t) => {
+                        for c in t.chars().filter(|c| !c.is_control()) {
+                            if secret.chars().count() < SECRET_MAX_CHARS {
+                                secret.push(c);
+                                changed = true;
+                            }
+                        }
+                    }
+                    egui::Event::Key {
+                        key: egui::Key::Backspace,
+                        pressed: true,
+                        modifiers,
+                        ..
+                    } => {
+                        if modifiers.command || modifiers.alt {
+                            zeroize::Zeroize::zeroize(&mut **secret);
+                        } else {
+                            secret.pop();
+                        }
+                        changed = true;
+                    }
+                    _ => {}
+                }
+            }
+        });
+        if changed {
+            response.mark_changed();
+        }
+    }
+    if ui.is_rect_visible(rect) {
+        let focused = response.has_focus();
+        let visuals = ui.style().interact_selectable(&response, focused);
+        let stroke = if focused {
+            ui.visuals().selection.stroke
+        } else {
+            visuals.bg_stroke
+        };
+        let painter = ui.painter_at(rect.expand(2.0));
+        painter.rect(
+            rect,
+            visuals.corner_radius,
+            ui.visuals().text_edit_bg_color(),
+            stroke,
+            egui::StrokeKind::Inside,
+        );
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let inner = rect.shrink2(ui.spacing().button_padding);
+        let dot = egui::epaint::text::PASSWORD_REPLACEMENT_CHAR.to_string();
+        let dot_w =
+            ui.fonts_mut(|f| f.glyph_width(&font, egui::epaint::text::PASSWORD_REPLACEMENT_CHAR));
+        let fits = ((inner.width() - 4.0) / dot_w.max(1.0)).floor().max(0.0) as usize;
+        let shown = secret.chars().count().min(fits);
+        let color = if enabled {
+            ui.visuals().text_color()
+        } else {
+            ui.visuals().weak_text_color()
+        };
+        let galley = painter.layout_no_wrap(dot.repeat(shown), font, color);
+        let pos = egui::pos2(inner.left(), rect.center().y - galley.size().y / 2.0);
+        let end = pos.x + galley.size().x;
+        painter.galley(pos, galley, color);
+        if focused && enabled {
+            let x = end;
+            painter.line_segment(
+                [egui::pos2(x, inner.top()), egui::pos2(x, inner.bottom())],
+                ui.visuals().text_cursor.stroke,
+            );
+        }
+    }
+    let count = secret.chars().count();
+    response.widget_info(|| {
+        let masked = egui::epaint::text::PASSWORD_REPLACEMENT_CHAR
+            .to_string()
+            .repeat(count);
+        egui::WidgetInfo::text_edit(enabled, masked.clone(), masked, "")
+    });
+    ui.ctx().accesskit_node_builder(id, |b| {
+        b.set_role(egui::accesskit::Role::PasswordInput);
+    });
+    response
+}
+
 /// A labelled field for forms (settings): label and field side by side when there is room, the
 /// label above the field when there is not.
-pub fn labelled_field(ui: &mut Ui, label: &str, value: &mut String, password: bool) -> Response {
+pub fn labelled_field(ui: &mut Ui, label: &str, value: &mut String) -> Response {
+    labelled(ui, label, |ui, w| {
+        ui.add(egui::TextEdit::singleline(value).desired_width(w))
+    })
+}
+
+/// [`labelled_field`] for a password ([`secret_field`]).
+pub fn labelled_secret(
+    ui: &mut Ui,
+    label: &str,
+    secret: &mut zeroize::Zeroizing<String>,
+    id: egui::Id,
+) -> Response {
+    labelled(ui, label, |ui, w| secret_field(ui, secret, id, w))
+}
+
+fn labelled(ui: &mut Ui, label: &str, field: impl FnOnce(&mut Ui, f32) -> Response) -> Response {
     let label_w = theme::FIELD_WIDTH * 0.8;
     let field_w = theme::FIELD_WIDTH * 1.4;
     let side_by_side = ui.available_width() >= label_w + field_w + theme::GAP;
@@ -150,12 +287,7 @@ pub fn labelled_field(ui: &mut Ui, label: &str, value: &mut String, password: bo
             ui.label(label)
         };
         let w = field_w.min(ui.available_width());
-        ui.add(
-            egui::TextEdit::singleline(value)
-                .password(password)
-                .desired_width(w),
-        )
-        .labelled_by(l.id)
+        field(ui, w).labelled_by(l.id)
     };
     // One row of the usual height (not a layout that would take all the height left).
     if side_by_side {
