@@ -209,3 +209,7 @@ cli-window-failed = The window could not be opened ({ $detail }).
 cli-needs-opinion = Give an opinion file or --opinion NUMBER.
 cli-no-display = No display was found, so the window cannot open (neither DISPLAY nor WAYLAND_DISPLAY is set). To prepare the demo only, run it with --no-window.
 cli-no-display-gui = No display was found, so the window cannot open (neither DISPLAY nor WAYLAND_DISPLAY is set). Run it on a desktop.
+app-unlock-explain = The data on this PC is protected with a passphrase.
+app-unlock-passphrase = The data's passphrase
+app-unlock = Open
+app-unlock-recovery = If the passphrase is lost, an administrator opens the data with the recovery key (ikensho store unlock).

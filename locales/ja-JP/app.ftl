@@ -173,3 +173,7 @@ cli-window-failed = ウィンドウを開けません（{ $detail }）。
 cli-needs-opinion = 意見書のファイルか --opinion 番号を指定してください。
 cli-no-display = 画面（ディスプレイ）が見つからないため、ウィンドウを開けません（DISPLAY も WAYLAND_DISPLAY もありません）。デモの準備だけなら --no-window を付けて実行してください。
 cli-no-display-gui = 画面（ディスプレイ）が見つからないため、ウィンドウを開けません（DISPLAY も WAYLAND_DISPLAY もありません）。デスクトップのある画面で実行してください。
+app-unlock-explain = このPCのデータはパスフレーズで保護されています。
+app-unlock-passphrase = データのパスフレーズ
+app-unlock = 開く
+app-unlock-recovery = パスフレーズを忘れたときは、管理者が回復キーで開けます（ikensho store unlock）。

@@ -8,6 +8,7 @@
 pub mod editor;
 pub mod form_ui;
 pub mod ime;
+pub mod lock;
 pub mod paper;
 pub mod problem;
 pub mod review;
@@ -710,22 +711,46 @@ pub(crate) fn tr_args(lang: Lang, key: &str, pairs: &[(&str, String)]) -> String
         .unwrap_or_else(|_| key.to_owned())
 }
 
-/// Opens the window on `store` (blocks until it is closed).
-pub fn run(store: Store, lang: Lang, services: Services) -> Result<(), eframe::Error> {
-    let options = eframe::NativeOptions {
+fn window_options() -> eframe::NativeOptions {
+    eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 860.0])
             .with_min_inner_size([900.0, 600.0])
             .with_title("ikensho — 主治医意見書"),
         ..Default::default()
-    };
+    }
+}
+
+/// Opens the window on `store` (blocks until it is closed).
+pub fn run(store: Store, lang: Lang, services: Services) -> Result<(), eframe::Error> {
     eframe::run_native(
         "ikensho",
-        options,
+        window_options(),
         Box::new(move |cc| {
             Ok(Box::new(IkenshoApp::new(
                 &cc.egui_ctx,
                 store,
+                lang,
+                services,
+            )))
+        }),
+    )
+}
+
+/// Opens the window on the store at `path` whose key is kept behind a passphrase: the window
+/// asks for it first (blocks until the window is closed).
+pub fn run_locked(
+    path: std::path::PathBuf,
+    lang: Lang,
+    services: impl FnOnce(&Store) -> Services + 'static,
+) -> Result<(), eframe::Error> {
+    eframe::run_native(
+        "ikensho",
+        window_options(),
+        Box::new(move |cc| {
+            Ok(Box::new(lock::Root::locked(
+                &cc.egui_ctx,
+                path,
                 lang,
                 services,
             )))

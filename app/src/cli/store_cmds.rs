@@ -698,12 +698,19 @@ pub fn gui(ctx: &Ctx<'_>) -> Outcome {
     if !super::has_display() {
         return Err(CliError::said(exit::FAILED, "cli-no-display-gui", &[]));
     }
-    let store = ctx.open()?;
-    let data_dir = store
-        .path()
+    let path = ctx.store_path()?;
+    let data_dir = path
         .parent()
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default();
+    if std::fs::metadata(&path).is_ok() && atrest::needs_passphrase(&path) {
+        // The window asks for the passphrase (there may be no terminal to ask in).
+        crate::app::run_locked(path, ctx.lang, move |store| {
+            crate::app::Services::from_store(store, &data_dir)
+        })?;
+        return Ok(exit::CLEAN);
+    }
+    let store = ctx.open()?;
     let services = crate::app::Services::from_store(&store, &data_dir);
     crate::app::run(store, ctx.lang, services)?;
     Ok(exit::CLEAN)

@@ -10,4 +10,5 @@ mod cli;
 mod geometry;
 mod hub;
 mod pcsc;
+mod secrets;
 mod snapshots;

@@ -1,0 +1,158 @@
+//! The window before the store is open, for a store whose key is kept behind a passphrase: the
+//! passphrase is asked here (in a secret field, wiped after use), then the usual window opens on
+//! the unlocked store. A wrong passphrase opens nothing and says so.
+
+use std::path::PathBuf;
+
+use egui::Ui;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::i18n::Lang;
+use crate::store::{Durability, Store, Unlock};
+
+use super::problem::Problem;
+use super::{IkenshoApp, Services, theme, tr, widgets};
+
+/// What the window opens once the store is.
+type Open = Box<dyn FnOnce(&Store) -> Services>;
+
+/// The passphrase screen.
+pub struct Locked {
+    path: PathBuf,
+    lang: Lang,
+    passphrase: Zeroizing<String>,
+    problem: Option<Problem>,
+    focus: bool,
+    services: Option<Open>,
+}
+
+/// The window: locked until the passphrase opens the store, then the program.
+pub enum Root {
+    Locked(Locked),
+    Open(Box<IkenshoApp>),
+}
+
+impl Root {
+    /// The window for the store at `path`, its key behind a passphrase; `services` makes the
+    /// program's services once the store is open.
+    pub fn locked(
+        ctx: &egui::Context,
+        path: PathBuf,
+        lang: Lang,
+        services: impl FnOnce(&Store) -> Services + 'static,
+    ) -> Root {
+        theme::fonts(ctx);
+        theme::apply(ctx, 1.0);
+        Root::Locked(Locked {
+            path,
+            lang,
+            passphrase: Zeroizing::new(String::new()),
+            problem: None,
+            focus: true,
+            services: Some(Box::new(services)),
+        })
+    }
+
+    /// The program, once open (tests).
+    pub fn app(&self) -> Option<&IkenshoApp> {
+        match self {
+            Root::Open(a) => Some(a),
+            Root::Locked(_) => None,
+        }
+    }
+}
+
+impl Locked {
+    /// Draws the screen; the store when the passphrase opened it.
+    fn ui(&mut self, ui: &mut Ui) -> Option<Store> {
+        let lang = self.lang;
+        let mut submit = false;
+        egui::CentralPanel::default().show(ui, |ui| {
+            widgets::scrolled(ui, "locked", |ui| {
+                ui.vertical_centered(|ui| {
+                    ui.add_space((ui.available_height() * 0.1).clamp(theme::GAP, 60.0));
+                    ui.heading(tr(lang, "app-title"));
+                    ui.add_space(theme::GAP * 2.0);
+                    ui.label(tr(lang, "app-unlock-explain"));
+                    ui.add_space(theme::GAP);
+                    let width = theme::FIELD_WIDTH.min(ui.available_width());
+                    let label = ui.label(tr(lang, "app-unlock-passphrase"));
+                    let field = widgets::secret_field(
+                        ui,
+                        &mut self.passphrase,
+                        egui::Id::unique("unlock-passphrase"),
+                        width,
+                    )
+                    .labelled_by(label.id);
+                    if std::mem::take(&mut self.focus) {
+                        field.request_focus();
+                    }
+                    let enter = field.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    ui.add_space(theme::GAP);
+                    if ui.button(tr(lang, "app-unlock")).clicked() || enter {
+                        submit = true;
+                    }
+                    if let Some(p) = &self.problem {
+                        ui.colored_label(theme::ERROR, p.text(lang));
+                    }
+                    ui.add_space(theme::GAP);
+                    ui.label(tr(lang, "app-unlock-recovery"));
+                    ui.add_space(theme::GAP * 2.0);
+                    if ui.button(tr(lang, "app-lang")).clicked() {
+                        self.lang = match lang {
+                            Lang::Ja => Lang::En,
+                            Lang::En => Lang::Ja,
+                        };
+                    }
+                });
+            });
+        });
+        if !submit || self.passphrase.is_empty() {
+            return None;
+        }
+        // Argon2id takes about half a second, once, before anything else can be shown.
+        let opened = Store::open_unlocked(
+            &self.path,
+            Unlock::Passphrase(&self.passphrase),
+            Durability::Full,
+        );
+        self.passphrase.zeroize();
+        match opened {
+            Ok(store) => Some(store),
+            Err(e) => {
+                self.problem = Some(Problem::Store(e));
+                self.focus = true;
+                None
+            }
+        }
+    }
+}
+
+impl eframe::App for Root {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+        if let Root::Open(app) = self {
+            app.logic(ctx, frame);
+        }
+    }
+
+    fn ui(&mut self, ui: &mut Ui, frame: &mut eframe::Frame) {
+        let opened = match self {
+            Root::Open(app) => {
+                app.ui(ui, frame);
+                return;
+            }
+            Root::Locked(l) => l.ui(ui).map(|store| (store, l.lang, l.services.take())),
+        };
+        if let Some((store, lang, Some(services))) = opened {
+            let services = services(&store);
+            *self = Root::Open(Box::new(IkenshoApp::new(ui.ctx(), store, lang, services)));
+            ui.ctx().request_repaint();
+        }
+    }
+
+    fn on_exit(&mut self, gl: Option<&eframe::glow::Context>) {
+        if let Root::Open(app) = self {
+            app.on_exit(gl);
+        }
+    }
+}
