@@ -8,6 +8,10 @@
 //! - `search`: queries among 100,000 opinions (1,000 under `cargo test --benches`), against the
 //!   baseline of the same name match done as a full scan (`LIKE '%…%'`) without the key index.
 //!
+//! - `sign_in`: a sign-in with the right password, and one with a login that does not exist
+//!   (the same work, so that the time does not tell which logins exist), against the baseline of
+//!   the Argon2id check alone.
+//!
 //! The 100,000-opinion file is built once into `target/bench-data/` and reused.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
@@ -352,7 +356,40 @@ fn search(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, autosave, search);
+fn sign_in(c: &mut Criterion) {
+    use argon2::password_hash::phc::PasswordHash;
+    use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let mut p = common::people(&dir.path().join("ikensho.sqlite"), Durability::Full);
+    let hash = argon2::Argon2::default()
+        .hash_password(PASSWORD.as_bytes())
+        .unwrap()
+        .to_string();
+    let parsed = PasswordHash::new(&hash).unwrap();
+    let mut g = c.benchmark_group("sign_in");
+    g.sample_size(20);
+    g.bench_function("argon2id check alone (baseline)", |b| {
+        b.iter(|| {
+            argon2::Argon2::default()
+                .verify_password(PASSWORD.as_bytes(), &parsed)
+                .is_ok()
+        })
+    });
+    g.bench_function("sign in", |b| {
+        b.iter(|| black_box(p.store.sign_in("sato", PASSWORD).unwrap()))
+    });
+    // A new unknown login each time: the throttle (which answers at once) is not what is timed.
+    let mut n = 0u64;
+    g.bench_function("unknown login", |b| {
+        b.iter(|| {
+            n += 1;
+            assert!(p.store.sign_in(&format!("nobody-{n}"), PASSWORD).is_err());
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, autosave, search, sign_in);
 
 fn main() {
     benches();
