@@ -183,6 +183,26 @@ pub(crate) fn verify_chain(conn: &rusqlite::Connection) -> Result<AuditCheck> {
     })
 }
 
+/// The trail against the head noted beside the file ([`super::witness`]): it must still reach
+/// the highest entry noted there, with the same hash.
+fn witness_problems(
+    conn: &rusqlite::Connection,
+    store: &std::path::Path,
+) -> Result<Vec<AuditProblem>> {
+    let Ok(Some((seq, hash))) = super::witness::highest(store) else {
+        return Ok(Vec::new());
+    };
+    let last: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM audit", [], |r| r.get(0))?;
+    let at: Option<String> = conn
+        .query_row("SELECT hash FROM audit WHERE seq = ?1", [seq], |r| r.get(0))
+        .optional()?;
+    Ok(match at {
+        None if seq > last => vec![AuditProblem::RolledBack { noted: seq, last }],
+        Some(h) if h != hash => vec![AuditProblem::WitnessMismatch { seq }],
+        _ => Vec::new(),
+    })
+}
+
 /// The last hash the trail recorded for each version (what its body was after that entry).
 fn recorded_hashes(conn: &rusqlite::Connection) -> Result<HashMap<i64, String>> {
     let mut st = conn.prepare(
@@ -311,6 +331,11 @@ pub enum AuditProblem {
     /// The version's hash is not the last one the trail recorded for it: its body and hash were
     /// changed together outside the program.
     VersionUnrecorded { version: i64 },
+    /// The head noted beside the file reached entry `noted`, but the trail ends at `last`: the
+    /// trail (and its head inside the file) was rolled back, or an older file put in its place.
+    RolledBack { noted: i64, last: i64 },
+    /// Entry `seq` is not the one noted beside the file: the trail was rewritten from there.
+    WitnessMismatch { seq: i64 },
 }
 
 /// The result of checking the whole trail.
@@ -350,7 +375,11 @@ impl Store {
     /// Recomputes every entry's hash and the chain, and names what is wrong. Needs no session:
     /// it reads hashes and numbers, nothing about applicants.
     pub fn verify_audit(&self) -> Result<AuditCheck> {
-        verify_chain(&self.conn)
+        let mut check = verify_chain(&self.conn)?;
+        check
+            .problems
+            .extend(witness_problems(&self.conn, &self.path)?);
+        Ok(check)
     }
 
     /// Writes the audit trail as CSV (UTF-8 with a BOM, so that spreadsheet programs read the

@@ -52,6 +52,71 @@ pub struct Restored {
     pub new_key: Option<DataKey>,
 }
 
+/// What a backup's manifest (`<backup>.manifest.json`, beside it) says was written: the head of
+/// its audit trail and the file's SHA-256, so that a backup swapped for another, or one whose
+/// trail was cut and re-chained, is noticed at the restore.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Manifest {
+    format: u32,
+    made_at: String,
+    key_id: Option<String>,
+    audit_entries: i64,
+    audit_head: String,
+    sha256: String,
+}
+
+fn manifest_path(backup: &Path) -> PathBuf {
+    sibling(backup, ".manifest.json")
+}
+
+fn file_sha256(path: &Path) -> Result<String> {
+    use sha2::Digest;
+    let mut f = std::fs::File::open(path).map_err(|e| io(path, &e))?;
+    let mut h = sha2::Sha256::new();
+    std::io::copy(&mut f, &mut h).map_err(|e| io(path, &e))?;
+    Ok(format!("{:x}", h.finalize()))
+}
+
+impl Manifest {
+    fn of(file: &Path, key: Option<&DataKey>) -> Result<Manifest> {
+        let conn = open_read_only(file, key)?;
+        let check = super::audit::verify_chain(&conn)?;
+        drop(conn);
+        Ok(Manifest {
+            format: 1,
+            made_at: super::now(),
+            key_id: key.map(DataKey::id),
+            audit_entries: check.entries,
+            audit_head: check.head,
+            sha256: file_sha256(file)?,
+        })
+    }
+
+    fn write(&self, backup: &Path) -> Result<()> {
+        let p = manifest_path(backup);
+        let text = serde_json::to_string_pretty(self).map_err(|e| StoreError::Io {
+            path: p.clone(),
+            detail: e.to_string(),
+        })?;
+        crate::files::write_private(&p, text.as_bytes()).map_err(|e| io(&p, &e))
+    }
+
+    fn read(backup: &Path) -> Result<Option<Manifest>> {
+        let p = manifest_path(backup);
+        match std::fs::read(&p) {
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|_| StoreError::BackupMismatch {
+                        path: backup.to_path_buf(),
+                    })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io(&p, &e)),
+        }
+    }
+}
+
 /// A backup to restore from.
 #[derive(Debug, Clone, Copy)]
 pub struct BackupFile<'a> {
@@ -121,6 +186,8 @@ impl Store {
             dst.pragma_update(None, "journal_mode", "DELETE")?;
         }
         check_file(&tmp, self.key.as_ref())?;
+        let manifest = Manifest::of(&tmp, self.key.as_ref())?;
+        manifest.write(dest)?;
         std::fs::rename(&tmp, dest).map_err(|e| io(dest, &e))?;
         self.write(|tx| audit::append(tx, &session.actor(), &Event::new("backup")))
     }
@@ -181,13 +248,21 @@ impl Store {
         let src = open_read_only(backup, from_key)?;
         check_writer(&src, backup)?;
         // A backup whose trail or versions were changed is not restored (before the login is
-        // even looked at).
+        // even looked at), nor one that is not what its manifest says was written.
         let check = super::audit::verify_chain(&src)?;
         if !check.is_intact() {
             return Err(StoreError::BackupNotIntact {
                 path: backup.to_path_buf(),
                 problems: check.problems.len(),
             });
+        }
+        if let Some(m) = Manifest::read(backup)? {
+            let sha = file_sha256(backup)?;
+            if m.sha256 != sha || m.audit_head != check.head {
+                return Err(StoreError::BackupMismatch {
+                    path: backup.to_path_buf(),
+                });
+            }
         }
         let actor = match current.as_mut() {
             Some(store) => {
@@ -266,6 +341,14 @@ impl Store {
             login: &actor.1,
         };
         store.write(|tx| audit::append(tx, &actor, &Event::new("restore")))?;
+        // The trail went back on purpose (and says so): the head noted beside the file starts
+        // again from here.
+        let head = super::audit::verify_chain(&store.conn)?.head;
+        let seq: i64 =
+            store
+                .conn
+                .query_row("SELECT coalesce(max(seq), 0) FROM audit", [], |r| r.get(0))?;
+        super::witness::reset(live, seq, &head).map_err(|e| io(&super::witness::path(live), &e))?;
         Ok(Restored {
             previous: kept,
             new_key,

@@ -43,6 +43,7 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
         StoreError::NotADatabase { path: p }
         | StoreError::Missing { path: p }
         | StoreError::Exists { path: p }
+        | StoreError::BackupMismatch { path: p }
         | StoreError::KeyMissing { path: p }
         | StoreError::WrongKey { path: p }
         | StoreError::Empty { path: p } => {
@@ -148,6 +149,13 @@ pub fn audit_problem(locales: &Locales, lang: Lang, p: &AuditProblem) -> String 
             "audit-version-unrecorded",
             vec![("version", version.to_string())],
         ),
+        AuditProblem::RolledBack { noted, last } => (
+            "audit-rolled-back",
+            vec![("noted", noted.to_string()), ("last", last.to_string())],
+        ),
+        AuditProblem::WitnessMismatch { seq } => {
+            ("audit-witness-mismatch", vec![("seq", seq.to_string())])
+        }
     };
     locales.text_with(lang, key, &a)
 }

@@ -23,6 +23,7 @@ mod settings;
 mod state;
 mod users;
 mod versions;
+pub mod witness;
 
 use std::path::{Path, PathBuf};
 
@@ -140,6 +141,10 @@ pub enum StoreError {
     /// is restored from it.
     #[error("the backup {path} is not intact ({problems} problem(s) in its audit trail)")]
     BackupNotIntact { path: PathBuf, problems: usize },
+    /// The backup is not the file its manifest says was written (another file, or its trail cut
+    /// and chained again).
+    #[error("the backup {path} does not match its manifest")]
+    BackupMismatch { path: PathBuf },
     /// A version's body is not what the program wrote and the audit trail recorded: it was
     /// changed outside the program, and nothing is finalised, signed, sent or printed from it.
     #[error("version {version} was changed outside the program")]
@@ -234,6 +239,7 @@ impl StoreError {
             StoreError::NoPersistentCredentialStore => "store-no-persistent-credential-store",
             StoreError::Tampered { .. } => "store-tampered",
             StoreError::BackupNotIntact { .. } => "store-backup-not-intact",
+            StoreError::BackupMismatch { .. } => "store-backup-mismatch",
             StoreError::Damaged { .. } => "store-damaged",
             StoreError::NotADatabase { .. } => "store-not-database",
             StoreError::TooNew { .. } => "store-too-new",
@@ -285,6 +291,8 @@ pub struct Store {
     path: PathBuf,
     /// The data key the file was opened with; `None` for a plain file from before encryption.
     key: Option<atrest::DataKey>,
+    /// The last audit entry this connection noted beside the file ([`witness`]).
+    noted: i64,
 }
 
 /// The store file in the platform's data folder, or in `$IKENSHO_DATA_DIR` when set.
@@ -379,6 +387,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             key: Some(key),
+            noted: 0,
         })
     }
 
@@ -436,6 +445,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             key,
+            noted: 0,
         })
     }
 
@@ -465,7 +475,29 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
+        self.note_head();
         Ok(out)
+    }
+
+    /// After a commit that moved the audit head: notes it beside the file too ([`witness`]). The
+    /// save itself is done; a note that cannot be written is logged, not an error.
+    fn note_head(&mut self) {
+        let head: Option<(i64, String)> = self
+            .conn
+            .prepare_cached("SELECT seq, hash FROM audit_head WHERE one = 1")
+            .and_then(|mut st| {
+                rusqlite::OptionalExtension::optional(
+                    st.query_row([], |r| Ok((r.get(0)?, r.get(1)?))),
+                )
+            })
+            .ok()
+            .flatten();
+        if let Some((seq, hash)) = head.filter(|(seq, _)| *seq > self.noted) {
+            if let Err(e) = witness::note(&self.path, seq, &hash) {
+                tracing::warn!(error = %e, "the audit head could not be noted beside the store");
+            }
+            self.noted = seq;
+        }
     }
 }
 
@@ -554,6 +586,7 @@ impl CheckedFile {
             conn,
             path: self.path.clone(),
             key: self.key.clone(),
+            noted: 0,
         })
     }
 }

@@ -143,9 +143,18 @@ pub fn restore(
 }
 
 /// Opens a copy of the store at `of` (a backup, the copy kept at a restore) with that store's key.
+/// It opens a duplicate of the file (`<copy>.inspected`): signing in writes to the trail, and the
+/// backup itself stays as its manifest says.
 pub fn open_copy(copy: &Path, of: &Path) -> Store {
     let key = atrest::kept_key(of).unwrap().unwrap();
-    Store::open_unlocked(copy, ikensho::store::Unlock::Key(&key), Durability::Full).unwrap()
+    let inspected = ikensho::files::with_suffix(copy, ".inspected");
+    std::fs::copy(copy, &inspected).unwrap();
+    Store::open_unlocked(
+        &inspected,
+        ikensho::store::Unlock::Key(&key),
+        Durability::Full,
+    )
+    .unwrap()
 }
 
 /// Every test account's password.

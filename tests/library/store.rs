@@ -761,6 +761,9 @@ fn audit_verify_names_entries_changed_deleted_or_reordered_in_the_sqlite3_shell(
     c.store.backup(&c.admin, &backup).unwrap();
     drop(c.store);
     let fresh = |from: &Path| {
+        // The file put back from outside: a rollback the head noted beside it would catch;
+        // here the trail inside is what is checked.
+        let _ = std::fs::remove_file(ikensho::store::witness::path(&db));
         std::fs::copy(from, &db).unwrap();
         let _ = std::fs::remove_file(db.with_extension("sqlite-wal"));
         let _ = std::fs::remove_file(db.with_extension("sqlite-shm"));
@@ -1597,4 +1600,80 @@ fn a_restore_asks_the_live_stores_administrator_and_is_in_its_trail_first() {
         actions.contains(&"sign-in-failed".to_owned()),
         "{actions:?}"
     );
+}
+
+/// The trail and its head inside the file rolled back together (what an older copy of the file
+/// would show): consistent in itself, but the head kept beside the file reached further.
+#[test]
+fn a_trail_rolled_back_with_its_head_is_caught_by_the_head_kept_beside_the_file() {
+    let mut c = setup();
+    prepared(&mut c);
+    let db = c.path();
+    let keep: i64 = common::raw(&db)
+        .query_row("SELECT max(seq) FROM audit", [], |r| r.get(0))
+        .unwrap();
+    // Later entries that touch no version: sign-ins.
+    for _ in 0..3 {
+        c.store.sign_in("sato", PASSWORD).unwrap();
+    }
+    let noted: i64 = common::raw(&db)
+        .query_row("SELECT max(seq) FROM audit", [], |r| r.get(0))
+        .unwrap();
+    assert!(c.store.verify_audit().unwrap().is_intact());
+    sqlite3(
+        &db,
+        &format!(
+            "DROP TRIGGER audit_no_delete;
+             DELETE FROM audit WHERE seq > {keep};
+             UPDATE audit_head SET seq = {keep}, hash = (SELECT hash FROM audit WHERE seq = {keep});"
+        ),
+    );
+    drop(c.store);
+    let store = Store::open(&db).unwrap();
+    let check = store.verify_audit().unwrap();
+    assert_eq!(
+        check.problems,
+        vec![AuditProblem::RolledBack { noted, last: keep }],
+        "{check:?}"
+    );
+    // Without the file beside it, the same trail looks whole: that file is what caught it.
+    std::fs::remove_file(ikensho::store::witness::path(&db)).unwrap();
+    assert!(store.verify_audit().unwrap().is_intact());
+}
+
+/// A backup swapped for another file, or whose trail was cut and chained again, is not what its
+/// manifest says was written: nothing is restored from it.
+#[test]
+fn a_backup_that_is_not_what_its_manifest_says_is_not_restored() {
+    let mut c = setup();
+    prepared(&mut c);
+    let first = c.dir.path().join("first.sqlite");
+    c.store.backup(&c.admin, &first).unwrap();
+    let manifest =
+        std::fs::read_to_string(ikensho::files::with_suffix(&first, ".manifest.json")).unwrap();
+    assert!(manifest.contains("audit_head"), "{manifest}");
+    c.store.sign_in("sato", PASSWORD).unwrap();
+    let second = c.dir.path().join("second.sqlite");
+    c.store.backup(&c.admin, &second).unwrap();
+    let db = c.path();
+    // Swapped: the second file under the first's name (and manifest).
+    std::fs::copy(&second, &first).unwrap();
+    assert!(matches!(
+        common::restore(&db, &first, "kanri", PASSWORD),
+        Err(StoreError::BackupMismatch { .. })
+    ));
+    // Cut: the second's last entries removed and its head set back: intact in itself.
+    sqlite3(
+        &second,
+        "DROP TRIGGER audit_no_delete;
+         DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);
+         UPDATE audit_head SET seq = (SELECT max(seq) FROM audit),
+                               hash = (SELECT hash FROM audit ORDER BY seq DESC LIMIT 1);",
+    );
+    assert!(matches!(
+        common::restore(&db, &second, "kanri", PASSWORD),
+        Err(StoreError::BackupMismatch { .. })
+    ));
+    // The live store is as it was, and still intact.
+    assert!(c.store.verify_audit().unwrap().is_intact());
 }

@@ -325,6 +325,7 @@ fn new_user<'a>(
 /// Removes a store file this command made, with SQLite's files and its key beside it.
 fn remove_store_files(path: &Path) {
     atrest::forget(path);
+    let _ = std::fs::remove_file(store::witness::path(path));
     let _ = std::fs::remove_file(path);
     for suffix in crate::files::SIDE_SUFFIXES {
         let _ = std::fs::remove_file(crate::files::with_suffix(path, suffix));
