@@ -31,7 +31,15 @@ verify-untrusted = There is no path from the signer's certificate to a trusted a
 verify-not-valid = A certificate was not valid at the signing time.
 verify-not-ca = A certificate on the path is not a certification authority.
 verify-critical-extension = A certificate has an unknown critical extension ({ $detail }).
-verify-key-usage = The signer's certificate is not for signatures (keyUsage).
+verify-key-usage = The signer's certificate is not for electronic signatures (keyUsage without nonRepudiation).
+verify-not-valid-now = A certificate on the path has expired, or is not valid yet, at the time of this check (there is no trusted time-stamp to go by instead).
+verify-ca-key-usage = A certification authority on the path may not sign certificates (keyUsage without keyCertSign).
+verify-path-length = The path is longer than a certification authority on it allows (pathLenConstraint).
+verify-policy = A certificate on the path does not carry the signing policy ({ $detail }).
+verify-revoked = A certificate on the path was revoked ({ $detail }).
+verify-bad-crl = A revocation list is unreadable, or not signed by the authority it names.
+cli-verify-revocation-checked = Revocation was checked against the revocation lists given.
+cli-verify-revocation-not-checked = Revocation was not checked (no current revocation list for every certificate: give the HPKI authorities' lists with --crl).
 verify-not-pem = No certificate (PEM) could be read from { $path }.
 
 cli-sign-reader = Card reader: { $reader }

@@ -31,7 +31,15 @@ verify-untrusted = 署名者の証明書から信頼する認証局までたど�
 verify-not-valid = 署名した時点で有効でない証明書があります。
 verify-not-ca = 認証局でない証明書が途中にあります。
 verify-critical-extension = 知らない重要（critical）拡張を持つ証明書があります（{ $detail }）。
-verify-key-usage = 署名者の証明書が署名用ではありません（keyUsage）。
+verify-key-usage = 署名者の証明書が電子署名用ではありません（keyUsage に nonRepudiation がありません）。
+verify-not-valid-now = 経路上の証明書が、この検証の時点で有効期限切れか、まだ有効になっていません（信頼できるタイムスタンプがないため、現在の時刻で判断します）。
+verify-ca-key-usage = 経路上の認証局が証明書に署名できません（keyUsage に keyCertSign がありません）。
+verify-path-length = 経路が、途中の認証局が許す長さを超えています（pathLenConstraint）。
+verify-policy = 経路上の証明書に署名用の証明書ポリシーがありません（{ $detail }）。
+verify-revoked = 経路上の証明書は失効しています（{ $detail }）。
+verify-bad-crl = 失効リストが読めないか、記載された認証局の署名が確認できません。
+cli-verify-revocation-checked = 失効は、与えられた失効リストで確認しました。
+cli-verify-revocation-not-checked = 失効は確認していません（すべての証明書について有効な失効リストがありません。HPKI認証局の失効リストを --crl で与えてください）。
 verify-not-pem = { $path } から証明書（PEM）を読み取れません。
 
 cli-sign-reader = カードリーダー: { $reader }

@@ -24,8 +24,9 @@ use signature::{Keypair, Signer, Verifier};
 use spki::{AlgorithmIdentifierOwned, SignatureAlgorithmIdentifier};
 use x509_cert::Certificate;
 use x509_cert::attr::{Attribute, AttributeValue};
+use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
+use x509_cert::ext::pkix::{BasicConstraints, CertificatePolicies, KeyUsage, KeyUsages};
 use x509_cert::serial_number::SerialNumber;
 
 use crate::card::hpki::{HpkiCard, Variant, public_key};
@@ -117,7 +118,8 @@ impl<A: CardAccess> Signer<Signature> for CardSigner<'_, A> {
     }
 }
 
-fn signing_certificate_v2(cert: &Certificate, cert_der: &[u8]) -> Result<Attribute, SignError> {
+/// The ESS signingCertificateV2 attribute naming `cert` (whose DER is `cert_der`).
+pub fn signing_certificate_v2(cert: &Certificate, cert_der: &[u8]) -> Result<Attribute, SignError> {
     let value = SigningCertificateV2 {
         certs: vec![EssCertIdV2 {
             hash_algorithm: None,
@@ -230,12 +232,33 @@ pub enum VerifyError {
     Untrusted,
     #[error("a certificate on the path was not valid at the signing time")]
     NotValidAtSigningTime,
+    /// A certificate on the path has expired (or is not valid yet) now: with no trusted
+    /// time-stamp, a signature is only as good as its certificates today.
+    #[error("a certificate on the path is not valid at the time of verification")]
+    NotValidNow,
     #[error("a certificate on the path is not a CA certificate")]
     NotCa,
+    /// A CA on the path may not sign certificates (keyUsage without keyCertSign).
+    #[error("a CA on the path may not sign certificates (keyUsage)")]
+    CaKeyUsage,
+    /// A CA's pathLenConstraint allows fewer CAs below it than the path has.
+    #[error("the path is longer than a CA on it allows (pathLenConstraint)")]
+    PathLength,
     #[error("unknown critical extension {0}")]
     CriticalExtension(String),
-    #[error("the signer's certificate is not for signatures (keyUsage)")]
+    /// The signer's certificate is not for electronic signatures (no nonRepudiation).
+    #[error("the signer's certificate is not for signatures (keyUsage nonRepudiation)")]
     KeyUsage,
+    /// The signer or a CA below the anchor does not assert the certificate policy required
+    /// (the HPKI signing policy when the path ends at an HPKI root).
+    #[error("a certificate on the path does not carry the policy {0}")]
+    Policy(String),
+    /// A certificate on the path is on its issuer's revocation list.
+    #[error("a certificate on the path was revoked (serial {serial})")]
+    Revoked { serial: String },
+    /// A revocation list given to check with is unreadable or not signed by its issuer.
+    #[error("the revocation list is unreadable or its signature does not verify")]
+    BadCrl,
 }
 
 impl VerifyError {
@@ -252,11 +275,58 @@ impl VerifyError {
             VerifyError::SigningCertificateMismatch => "verify-signing-certificate",
             VerifyError::Untrusted => "verify-untrusted",
             VerifyError::NotValidAtSigningTime => "verify-not-valid",
+            VerifyError::NotValidNow => "verify-not-valid-now",
             VerifyError::NotCa => "verify-not-ca",
+            VerifyError::CaKeyUsage => "verify-ca-key-usage",
+            VerifyError::PathLength => "verify-path-length",
             VerifyError::CriticalExtension(_) => "verify-critical-extension",
             VerifyError::KeyUsage => "verify-key-usage",
+            VerifyError::Policy(_) => "verify-policy",
+            VerifyError::Revoked { .. } => "verify-revoked",
+            VerifyError::BadCrl => "verify-bad-crl",
         }
     }
+}
+
+/// The policy arc of HPKI signing certificates (署名用): the MEDIS signing CA asserts
+/// 1.2.392.100495.1.5.1.1.3.1 under it, the authentication CA an arc `.1.5.1.2` instead.
+pub const HPKI_SIGNING_POLICY_ARC: &str = "1.2.392.100495.1.5.1.1";
+
+/// What a signature is checked against.
+#[derive(Debug, Clone)]
+pub struct Trust<'a> {
+    pub anchors: &'a [Certificate],
+    /// The time of the check (since the Unix epoch): every certificate on the path must be valid
+    /// then as well as at signingTime (there is no trusted time-stamp to go by instead).
+    pub at: Duration,
+    /// The revocation lists to check with (the clinic's, from the HPKI CAs' repositories).
+    pub crls: &'a [CertificateList],
+    /// The policy arc the signer and the CAs below the anchor must assert. `None`: the HPKI
+    /// signing arc when the path ends at an HPKI root ([`is_hpki_root`]), none otherwise.
+    pub policy: Option<&'a str>,
+}
+
+impl<'a> Trust<'a> {
+    /// Checked now against `anchors`, without revocation lists.
+    pub fn now(anchors: &'a [Certificate]) -> Trust<'a> {
+        Trust {
+            anchors,
+            at: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default(),
+            crls: &[],
+            policy: None,
+        }
+    }
+}
+
+/// Whether revocation was checked for every certificate below the anchor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revocation {
+    /// Each certificate below the anchor was found on no current list of its issuer.
+    Checked,
+    /// At least one had no current revocation list to check with: said with the result.
+    NotChecked,
 }
 
 /// A signature that verified.
@@ -268,6 +338,25 @@ pub struct Verified {
     pub signing_time: u64,
     /// Certificates from the signer to the trust anchor, both included.
     pub path_len: usize,
+    pub revocation: Revocation,
+}
+
+/// Whether `cert` is an HPKI root (the MHLW HPKI Root CA).
+pub fn is_hpki_root(cert: &Certificate) -> bool {
+    cert.tbs_certificate
+        .subject
+        .to_string()
+        .contains("MHLW HPKI Root CA")
+}
+
+/// Reads a revocation list, PEM (`X509 CRL`) or DER.
+pub fn load_crl(bytes: &[u8]) -> Result<CertificateList, VerifyError> {
+    let der = match der::pem::decode_vec(bytes) {
+        Ok(("X509 CRL", der)) => der,
+        Ok(_) => return Err(VerifyError::BadCrl),
+        Err(_) => bytes.to_vec(),
+    };
+    CertificateList::from_der(&der).map_err(|_| VerifyError::BadCrl)
 }
 
 /// Reads PEM certificates (one or more in a file) as trust anchors.
@@ -326,33 +415,39 @@ fn rsa_key(cert: &Certificate) -> Result<RsaPublicKey, VerifyError> {
     public_key(&der).map_err(|_| VerifyError::Algorithm("public key".into()))
 }
 
+/// Whether `issuer`'s key made `sig` over `tbs` with the algorithm `oid`.
+fn signed_by(tbs: &[u8], sig: Option<&[u8]>, oid: ObjectIdentifier, issuer: &Certificate) -> bool {
+    let Ok(key) = rsa_key(issuer) else {
+        return false;
+    };
+    let Some(Ok(sig)) = sig.map(Signature::try_from) else {
+        return false;
+    };
+    if oid == rfc5912::SHA_256_WITH_RSA_ENCRYPTION {
+        VerifyingKey::<Sha256>::new(key).verify(tbs, &sig).is_ok()
+    } else if oid == rfc5912::SHA_384_WITH_RSA_ENCRYPTION {
+        VerifyingKey::<Sha384>::new(key).verify(tbs, &sig).is_ok()
+    } else if oid == rfc5912::SHA_512_WITH_RSA_ENCRYPTION {
+        VerifyingKey::<Sha512>::new(key).verify(tbs, &sig).is_ok()
+    } else {
+        false
+    }
+}
+
 /// Checks that `issuer` signed `cert`.
 fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
     if cert.tbs_certificate.issuer != issuer.tbs_certificate.subject {
         return false;
     }
-    let Ok(key) = rsa_key(issuer) else {
-        return false;
-    };
     let Ok(tbs) = cert.tbs_certificate.to_der() else {
         return false;
     };
-    let Some(sig) = cert.signature.as_bytes() else {
-        return false;
-    };
-    let Ok(sig) = Signature::try_from(sig) else {
-        return false;
-    };
-    let oid = cert.signature_algorithm.oid;
-    if oid == rfc5912::SHA_256_WITH_RSA_ENCRYPTION {
-        VerifyingKey::<Sha256>::new(key).verify(&tbs, &sig).is_ok()
-    } else if oid == rfc5912::SHA_384_WITH_RSA_ENCRYPTION {
-        VerifyingKey::<Sha384>::new(key).verify(&tbs, &sig).is_ok()
-    } else if oid == rfc5912::SHA_512_WITH_RSA_ENCRYPTION {
-        VerifyingKey::<Sha512>::new(key).verify(&tbs, &sig).is_ok()
-    } else {
-        false
-    }
+    signed_by(
+        &tbs,
+        cert.signature.as_bytes(),
+        cert.signature_algorithm.oid,
+        issuer,
+    )
 }
 
 /// Checks one link of a path: `issuer` signed `cert`, is a CA, and neither carries a critical
@@ -371,13 +466,15 @@ pub fn check_ca_link(cert: &Certificate, issuer: &Certificate) -> Result<(), Ver
     }
 }
 
-/// Verifies a detached CMS signature over `document` against the trust anchors: the digest, the
-/// signature value, signingCertificateV2, keyUsage, and a path from the signer to an anchor whose
-/// certificates were valid at the signing time.
+/// Verifies a detached CMS signature over `document` as `trust` says: the digest, the signature
+/// value, signingCertificateV2, nonRepudiation, and a path from the signer to a trust anchor
+/// whose certificates are valid at the signing time and now, whose CAs may sign certificates
+/// within their pathLenConstraint, which asserts the signing policy (HPKI's under an HPKI root),
+/// and none of which is on a revocation list given; whether revocation was checked is said.
 pub fn verify(
     document: &[u8],
     signature: &[u8],
-    anchors: &[Certificate],
+    trust: &Trust<'_>,
 ) -> Result<Verified, VerifyError> {
     let ci = ContentInfo::from_der(signature).map_err(|_| VerifyError::NotCms)?;
     if ci.content_type != rfc5911::ID_SIGNED_DATA {
@@ -465,51 +562,155 @@ pub fn verify(
         return Err(VerifyError::SigningCertificateMismatch);
     }
 
-    // keyUsage: nonRepudiation (contentCommitment) or digitalSignature.
-    if extension::<KeyUsage>(signer).is_some_and(|ku| {
-        !(ku.0.contains(KeyUsages::NonRepudiation) || ku.0.contains(KeyUsages::DigitalSignature))
-    }) {
+    // keyUsage: nonRepudiation (contentCommitment), as on an HPKI signing certificate.
+    if !extension::<KeyUsage>(signer).is_some_and(|ku| ku.0.contains(KeyUsages::NonRepudiation)) {
         return Err(VerifyError::KeyUsage);
     }
 
-    // The path: each certificate valid at signingTime, issued by the next, CAs marked as CAs,
-    // ending at a trust anchor.
-    let mut current = signer.clone();
-    for depth in 1..=8 {
-        check_extensions(&current)?;
-        if !valid_at(&current, signing_time) {
-            return Err(VerifyError::NotValidAtSigningTime);
+    let path = build_path(signer, &certs, trust.anchors)?;
+    check_path(&path, signing_time, trust)?;
+    let revocation = check_revocation(&path, trust)?;
+    Ok(Verified {
+        signer: signer.tbs_certificate.subject.to_string(),
+        signing_time: signing_time.as_secs(),
+        path_len: path.len(),
+        revocation,
+    })
+}
+
+/// The path from the signer to a trust anchor (both included), through the certificates the
+/// signature carries.
+fn build_path(
+    signer: &Certificate,
+    certs: &[Certificate],
+    anchors: &[Certificate],
+) -> Result<Vec<Certificate>, VerifyError> {
+    let mut path = vec![signer.clone()];
+    for _ in 0..8 {
+        let Some(current) = path.last() else {
+            return Err(VerifyError::Untrusted);
+        };
+        if anchors.iter().any(|a| a == current) {
+            return Ok(path);
         }
-        if depth > 1 {
-            let ca = extension::<BasicConstraints>(&current).is_some_and(|b| b.ca);
-            if !ca {
-                return Err(VerifyError::NotCa);
-            }
-        }
-        if anchors.iter().any(|a| a == &current) {
-            return Ok(Verified {
-                signer: signer.tbs_certificate.subject.to_string(),
-                signing_time: signing_time.as_secs(),
-                path_len: depth,
-            });
-        }
-        if let Some(anchor) = anchors.iter().find(|a| issued_by(&current, a)) {
-            if !valid_at(anchor, signing_time) {
-                return Err(VerifyError::NotValidAtSigningTime);
-            }
-            return Ok(Verified {
-                signer: signer.tbs_certificate.subject.to_string(),
-                signing_time: signing_time.as_secs(),
-                path_len: depth + 1,
-            });
+        if let Some(anchor) = anchors.iter().find(|a| issued_by(current, a)) {
+            path.push(anchor.clone());
+            return Ok(path);
         }
         let Some(next) = certs
             .iter()
-            .find(|c| *c != &current && issued_by(&current, c))
+            .find(|c| !path.contains(c) && issued_by(current, c))
         else {
             return Err(VerifyError::Untrusted);
         };
-        current = next.clone();
+        path.push(next.clone());
     }
     Err(VerifyError::Untrusted)
+}
+
+/// Every certificate on `path` valid at signingTime and now, no critical extension unknown;
+/// every CA a CA that may sign certificates, within its pathLenConstraint; the policy asserted.
+fn check_path(
+    path: &[Certificate],
+    signing_time: Duration,
+    trust: &Trust<'_>,
+) -> Result<(), VerifyError> {
+    for (i, cert) in path.iter().enumerate() {
+        check_extensions(cert)?;
+        if !valid_at(cert, signing_time) {
+            return Err(VerifyError::NotValidAtSigningTime);
+        }
+        if !valid_at(cert, trust.at) {
+            return Err(VerifyError::NotValidNow);
+        }
+        if i == 0 {
+            continue;
+        }
+        let Some(bc) = extension::<BasicConstraints>(cert).filter(|b| b.ca) else {
+            return Err(VerifyError::NotCa);
+        };
+        if !extension::<KeyUsage>(cert).is_some_and(|ku| ku.0.contains(KeyUsages::KeyCertSign)) {
+            return Err(VerifyError::CaKeyUsage);
+        }
+        // The CAs between the signer and this one.
+        let below = i - 1;
+        if bc
+            .path_len_constraint
+            .is_some_and(|n| below > usize::from(n))
+        {
+            return Err(VerifyError::PathLength);
+        }
+    }
+    let anchor = path.last().ok_or(VerifyError::Untrusted)?;
+    let arc = match trust.policy {
+        Some(arc) => Some(arc),
+        None => is_hpki_root(anchor).then_some(HPKI_SIGNING_POLICY_ARC),
+    };
+    if let Some(arc) = arc {
+        // The signer and the CAs below the anchor (the root itself asserts no policy).
+        for cert in &path[..path.len() - 1] {
+            let asserted = extension::<CertificatePolicies>(cert).is_some_and(|p| {
+                p.0.iter().any(|i| {
+                    let oid = i.policy_identifier.to_string();
+                    oid == arc || oid.starts_with(&format!("{arc}."))
+                })
+            });
+            if !asserted {
+                return Err(VerifyError::Policy(arc.to_owned()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Each certificate below the anchor against its issuer's revocation list, when one was given:
+/// a list must be signed by that issuer (else [`VerifyError::BadCrl`]) and current at the time of
+/// the check to count.
+fn check_revocation(path: &[Certificate], trust: &Trust<'_>) -> Result<Revocation, VerifyError> {
+    let mut all = true;
+    for pair in path.windows(2) {
+        let [cert, issuer] = pair else { continue };
+        let mut checked = false;
+        for crl in trust
+            .crls
+            .iter()
+            .filter(|c| c.tbs_cert_list.issuer == issuer.tbs_certificate.subject)
+        {
+            let tbs = crl
+                .tbs_cert_list
+                .to_der()
+                .map_err(|_| VerifyError::BadCrl)?;
+            if !signed_by(
+                &tbs,
+                crl.signature.as_bytes(),
+                crl.signature_algorithm.oid,
+                issuer,
+            ) {
+                return Err(VerifyError::BadCrl);
+            }
+            let serial = &cert.tbs_certificate.serial_number;
+            if crl
+                .tbs_cert_list
+                .revoked_certificates
+                .iter()
+                .flatten()
+                .any(|r| &r.serial_number == serial)
+            {
+                return Err(VerifyError::Revoked {
+                    serial: serial.to_string(),
+                });
+            }
+            let from = crl.tbs_cert_list.this_update.to_unix_duration();
+            let until = crl.tbs_cert_list.next_update.map(|t| t.to_unix_duration());
+            if from <= trust.at && until.is_none_or(|u| trust.at <= u) {
+                checked = true;
+            }
+        }
+        all &= checked;
+    }
+    Ok(if all {
+        Revocation::Checked
+    } else {
+        Revocation::NotChecked
+    })
 }

@@ -769,7 +769,14 @@ async fn submit(
     };
     match &signature {
         Some(sig) => {
-            if let Err(e) = crate::sign::cms::verify(&document, sig, &inner.hpki) {
+            if let Err(e) = crate::sign::cms::verify(
+                &document,
+                sig,
+                &crate::sign::cms::Trust {
+                    policy: Some(crate::sign_pki::TEST_POLICY),
+                    ..crate::sign::cms::Trust::now(&inner.hpki)
+                },
+            ) {
                 return problem(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "the signature is not valid",

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use ikensho::card::hpki::{HpkiCard, PinStatus, Variant};
 use ikensho::card::{CardAccess, CardError, Pin, Result as CardResult, Transport};
-use ikensho::sign::cms::{VerifyError, load_trust_anchors, sign_document, verify};
+use ikensho::sign::cms::{Trust, VerifyError, load_trust_anchors, sign_document, verify};
 use ikensho_testkit::sign_pki::TestPki;
 use ikensho_testkit::virt::{Behaviour, Variants, VirtualCard};
 use zeroize::Zeroizing;
@@ -94,7 +94,7 @@ fn a_signature_verifies_with_ours_and_openssl_and_a_changed_byte_fails_both() {
     let document = doc();
     let (sig, variant) = sign_document(&mut card, &pin(PIN), &cert, &chain(), &document).unwrap();
     assert_eq!(variant, Variant::A);
-    let v = verify(&document, &sig, &anchors()).unwrap();
+    let v = verify(&document, &sig, &Trust::now(&anchors())).unwrap();
     assert!(v.signer.contains("佐藤"), "{}", v.signer);
     assert_eq!(v.path_len, 3);
     assert!(openssl_verify(&document, &sig), "openssl cms -verify");
@@ -102,14 +102,18 @@ fn a_signature_verifies_with_ours_and_openssl_and_a_changed_byte_fails_both() {
     let mut changed = document.clone();
     changed[10] ^= 0x01;
     assert_eq!(
-        verify(&changed, &sig, &anchors()),
+        verify(&changed, &sig, &Trust::now(&anchors())),
         Err(VerifyError::DigestMismatch)
     );
     assert!(!openssl_verify(&changed, &sig));
     // Another root is not trusted.
     let other = TestPki::generate("x").unwrap();
     assert_eq!(
-        verify(&document, &sig, std::slice::from_ref(&other.root.cert)),
+        verify(
+            &document,
+            &sig,
+            &Trust::now(std::slice::from_ref(&other.root.cert))
+        ),
         Err(VerifyError::Untrusted)
     );
 }
@@ -227,7 +231,7 @@ fn variant_b_no_extended_apdus_and_both_together() {
         let mut card = HpkiCard::new(&mut rec);
         let (sig, variant) = sign_document(&mut card, &pin(PIN), &cert, &chain(), &doc()).unwrap();
         assert_eq!(variant, want, "{behaviour:?}");
-        verify(&doc(), &sig, &anchors()).unwrap();
+        verify(&doc(), &sig, &Trust::now(&anchors())).unwrap();
         if behaviour.no_extended && want == Variant::A {
             assert!(rec.sent.contains(&(0x10, 0x2A)), "chained PSO");
         }
@@ -306,4 +310,207 @@ fn the_real_medis_signing_ca_chains_to_the_mhlw_root_despite_critical_policies()
     ikensho::sign::cms::check_ca_link(&sign_ca, &root).unwrap();
     // And not to our test root.
     assert!(ikensho::sign::cms::check_ca_link(&sign_ca, &pki().0.root.cert).is_err());
+}
+
+// ── The stricter verifier ─────────────────────────────────────────────────────────────────────
+
+const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+fn now() -> std::time::SystemTime {
+    std::time::SystemTime::now()
+}
+
+fn since_epoch(t: std::time::SystemTime) -> std::time::Duration {
+    t.duration_since(std::time::UNIX_EPOCH).unwrap()
+}
+
+fn varied(v: ikensho_testkit::sign_pki::Variation) -> TestPki {
+    TestPki::generate_with("佐藤 一郎", &v).unwrap()
+}
+
+fn check(pki: &TestPki, sig: &[u8]) -> Result<ikensho::sign::cms::Verified, VerifyError> {
+    verify(
+        &doc(),
+        sig,
+        &Trust {
+            policy: Some(ikensho_testkit::sign_pki::TEST_POLICY),
+            ..Trust::now(std::slice::from_ref(&pki.root.cert))
+        },
+    )
+}
+
+/// An expired certificate with a signingTime put back into its validity: valid then, not now.
+#[test]
+fn an_expired_certificate_with_a_back_dated_signing_time_is_refused() {
+    let pki = varied(ikensho_testkit::sign_pki::Variation {
+        physician_validity: Some((now() - 3 * 365 * DAY, now() - DAY)),
+        ..Default::default()
+    });
+    let back = now() - 2 * 365 * DAY;
+    let sig = pki.sign_at(&doc(), back).unwrap();
+    assert_eq!(check(&pki, &sig), Err(VerifyError::NotValidNow));
+    // Checked as of a day within its validity, it verifies: only the time of the check differs.
+    let then = verify(
+        &doc(),
+        &sig,
+        &Trust {
+            at: since_epoch(back + DAY),
+            policy: Some(ikensho_testkit::sign_pki::TEST_POLICY),
+            ..Trust::now(std::slice::from_ref(&pki.root.cert))
+        },
+    );
+    assert!(then.is_ok(), "{then:?}");
+}
+
+#[test]
+fn a_signer_without_non_repudiation_a_ca_without_cert_sign_and_too_long_a_path_are_refused() {
+    use ikensho_testkit::sign_pki::Variation;
+    let pki = varied(Variation {
+        physician_usage: Some(x509_cert::ext::pkix::KeyUsages::DigitalSignature),
+        ..Default::default()
+    });
+    assert_eq!(
+        check(&pki, &pki.sign_at(&doc(), now()).unwrap()),
+        Err(VerifyError::KeyUsage)
+    );
+    let pki = varied(Variation {
+        ca_without_cert_sign: true,
+        ..Default::default()
+    });
+    assert_eq!(
+        check(&pki, &pki.sign_at(&doc(), now()).unwrap()),
+        Err(VerifyError::CaKeyUsage)
+    );
+    // The signing CA's pathLenConstraint 0 allows no CA below it.
+    let pki = varied(Variation {
+        sub_ca: true,
+        ..Default::default()
+    });
+    assert_eq!(
+        check(&pki, &pki.sign_at(&doc(), now()).unwrap()),
+        Err(VerifyError::PathLength)
+    );
+}
+
+#[test]
+fn the_policy_is_required_of_the_signer_and_its_cas_and_hpki_roots_are_known() {
+    use ikensho_testkit::sign_pki::Variation;
+    let pki = varied(Variation {
+        policy: Some("1.2.392.200119.99.9.9"),
+        ..Default::default()
+    });
+    let sig = pki.sign_at(&doc(), now()).unwrap();
+    assert_eq!(
+        check(&pki, &sig),
+        Err(VerifyError::Policy(
+            ikensho_testkit::sign_pki::TEST_POLICY.into()
+        ))
+    );
+    // Asked for its own arc, the same signature verifies.
+    let own = verify(
+        &doc(),
+        &sig,
+        &Trust {
+            policy: Some("1.2.392.200119.99"),
+            ..Trust::now(std::slice::from_ref(&pki.root.cert))
+        },
+    );
+    assert!(own.is_ok(), "{own:?}");
+    // The test root is not an HPKI root (no policy asked for by default); the MHLW root is.
+    assert!(!ikensho::sign::cms::is_hpki_root(&pki.root.cert));
+    let mhlw = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/hpki-public-certs/mhlw_hpki_root_ca_v2.pem");
+    if let Ok(pem) = std::fs::read(&mhlw) {
+        let root = x509_cert::Certificate::load_pem_chain(&pem).unwrap();
+        assert!(ikensho::sign::cms::is_hpki_root(&root[0]));
+    }
+}
+
+#[test]
+fn revocation_lists_revoke_are_current_or_not_checked_and_must_be_signed_by_their_ca() {
+    use ikensho::sign::cms::Revocation;
+    let (pki, dir) = pki();
+    let (_d, mut vc) = card(Behaviour::default());
+    let mut card = HpkiCard::new(&mut vc);
+    let cert = card.certificate().unwrap();
+    let (sig, _) = sign_document(&mut card, &pin(PIN), &cert, &chain(), &doc()).unwrap();
+    let anchors = anchors();
+    let with = |crls: &[x509_cert::crl::CertificateList]| {
+        verify(
+            &doc(),
+            &sig,
+            &Trust {
+                crls,
+                ..Trust::now(&anchors)
+            },
+        )
+    };
+    // None given: verified, and said that revocation was not checked.
+    assert_eq!(with(&[]).unwrap().revocation, Revocation::NotChecked);
+    let week = now() + 7 * DAY;
+    let ca_empty = pki.ca.crl(&[], now() - DAY, week).unwrap();
+    let root_empty = pki.root.crl(&[], now() - DAY, week).unwrap();
+    // One list for the signer but none for the CA: still not checked all the way.
+    assert_eq!(
+        with(std::slice::from_ref(&ca_empty)).unwrap().revocation,
+        Revocation::NotChecked
+    );
+    assert_eq!(
+        with(&[ca_empty.clone(), root_empty.clone()])
+            .unwrap()
+            .revocation,
+        Revocation::Checked
+    );
+    // The physician revoked.
+    let revoked = pki
+        .ca
+        .crl(&[&pki.physician.cert], now() - DAY, week)
+        .unwrap();
+    assert!(matches!(
+        with(&[revoked.clone(), root_empty.clone()]),
+        Err(VerifyError::Revoked { .. })
+    ));
+    // A list past its next update counts for nothing.
+    let stale = pki.ca.crl(&[], now() - 30 * DAY, now() - DAY).unwrap();
+    assert_eq!(
+        with(&[stale, root_empty.clone()]).unwrap().revocation,
+        Revocation::NotChecked
+    );
+    // A list in the CA's name signed by another key is refused.
+    let mut forged = ca_empty.clone();
+    forged.signature = root_empty.signature.clone();
+    assert_eq!(
+        with(&[forged, root_empty.clone()]),
+        Err(VerifyError::BadCrl)
+    );
+    // OpenSSL reads our list and checks its signature with the CA; we read it back as PEM too.
+    use der::Encode;
+    let crl_der = dir.join("revoked.crl");
+    std::fs::write(&crl_der, revoked.to_der().unwrap()).unwrap();
+    let out = std::process::Command::new("openssl")
+        .args(["crl", "-inform", "DER", "-noout", "-in"])
+        .arg(&crl_der)
+        .arg("-CAfile")
+        .arg(dir.join("ca.pem"))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("verify OK"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pem = der::pem::encode_string(
+        "X509 CRL",
+        der::pem::LineEnding::LF,
+        &revoked.to_der().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        ikensho::sign::cms::load_crl(pem.as_bytes()).unwrap(),
+        revoked
+    );
+    assert_eq!(
+        ikensho::sign::cms::load_crl(b"not a list"),
+        Err(VerifyError::BadCrl)
+    );
 }

@@ -10,7 +10,7 @@ use super::store_cmds::Ctx;
 use crate::card::hpki::{HpkiCard, PinStatus};
 use crate::card::pcsc::{PcscReader, readers};
 use crate::card::{CardError, Pin};
-use crate::sign::cms::{load_trust_anchors, sign_document, verify};
+use crate::sign::cms::{Revocation, Trust, load_crl, load_trust_anchors, sign_document, verify};
 
 #[derive(clap::Args, Debug)]
 pub struct SignArgs {
@@ -34,6 +34,14 @@ pub struct VerifyArgs {
     /// Trust anchors (PEM, one or more certificates).
     #[arg(long)]
     trust: PathBuf,
+    /// A certificate revocation list (PEM or DER) of a CA on the path; may be given more than
+    /// once. Without one, the result says that revocation was not checked.
+    #[arg(long = "crl")]
+    crls: Vec<PathBuf>,
+    /// The certificate policy (arc) the signer and its CAs must carry. Default: the HPKI signing
+    /// policy when the path ends at the MHLW HPKI root, none otherwise.
+    #[arg(long)]
+    policy: Option<String>,
 }
 
 pub(super) fn read_file(p: &Path) -> Result<Vec<u8>, CliError> {
@@ -114,7 +122,17 @@ pub fn verify_cmd(ctx: &Ctx<'_>, a: VerifyArgs) -> Outcome {
     let anchors = load_trust_anchors(&pem).map_err(|_| CliError::NotPem {
         path: a.trust.clone(),
     })?;
-    let v = verify(&document, &sig, &anchors)?;
+    let crls = a
+        .crls
+        .iter()
+        .map(|p| read_file(p).and_then(|b| Ok(load_crl(&b)?)))
+        .collect::<Result<Vec<_>, CliError>>()?;
+    let trust = Trust {
+        crls: &crls,
+        policy: a.policy.as_deref(),
+        ..Trust::now(&anchors)
+    };
+    let v = verify(&document, &sig, &trust)?;
     let time = jiff::Timestamp::from_second(v.signing_time as i64)
         .map(|t| {
             t.to_zoned(crate::form::wareki::japan())
@@ -123,5 +141,12 @@ pub fn verify_cmd(ctx: &Ctx<'_>, a: VerifyArgs) -> Outcome {
         })
         .unwrap_or_default();
     ctx.say("cli-verify-ok", &[("signer", v.signer), ("time", time)]);
+    ctx.say(
+        match v.revocation {
+            Revocation::Checked => "cli-verify-revocation-checked",
+            Revocation::NotChecked => "cli-verify-revocation-not-checked",
+        },
+        &[],
+    );
     Ok(exit::CLEAN)
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 use ikensho::card::hpki::{HpkiCard, PinStatus, Variant};
 use ikensho::card::pcsc::PcscReader;
 use ikensho::card::{CardError, Pin};
-use ikensho::sign::cms::{VerifyError, load_trust_anchors, sign_document, verify};
+use ikensho::sign::cms::{Trust, VerifyError, load_trust_anchors, sign_document, verify};
 use ikensho_testkit::sign_pki::TestPki;
 use ikensho_testkit::virt::{Behaviour, Variants, VirtualCard};
 use zeroize::Zeroizing;
@@ -143,12 +143,12 @@ fn signs_through_pcscd_and_both_verifiers_agree() {
     let (sig, variant) =
         sign_document(&mut card, &pin(PIN), &cert, &[pki().0.ca.der()], &doc).unwrap();
     assert_eq!(variant, Variant::A);
-    verify(&doc, &sig, &anchors()).unwrap();
+    verify(&doc, &sig, &Trust::now(&anchors())).unwrap();
     assert!(openssl_verify(&doc, &sig));
     let mut changed = doc.clone();
     changed[3] ^= 0x20;
     assert_eq!(
-        verify(&changed, &sig, &anchors()),
+        verify(&changed, &sig, &Trust::now(&anchors())),
         Err(VerifyError::DigestMismatch)
     );
     assert!(!openssl_verify(&changed, &sig));
@@ -249,7 +249,7 @@ fn variant_b_and_no_extended_apdus_through_pcscd() {
         )
         .unwrap();
         assert_eq!(variant, want);
-        verify(&document(), &sig, &anchors()).unwrap();
+        verify(&document(), &sig, &Trust::now(&anchors())).unwrap();
         drop(card);
         inserted.take_out();
     }
@@ -368,7 +368,64 @@ fn the_command_line_signs_and_its_most_verbose_log_has_no_pin() {
         &[],
     );
     assert_eq!(v.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&v.stderr).contains("失効は確認していません"),
+        "{}",
+        String::from_utf8_lossy(&v.stderr)
+    );
     assert!(openssl_verify(&document(), &std::fs::read(&sig).unwrap()));
+    // With the CAs' revocation lists: checked; with the physician on the CA's list: refused.
+    {
+        use der::Encode;
+        let day = std::time::Duration::from_secs(24 * 3600);
+        let now = std::time::SystemTime::now();
+        let p = &pki().0;
+        let write = |name: &str, crl: x509_cert::crl::CertificateList| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, crl.to_der().unwrap()).unwrap();
+            path
+        };
+        let root_crl = write(
+            "root.crl",
+            p.root.crl(&[], now - day, now + 7 * day).unwrap(),
+        );
+        let ca_crl = write("ca.crl", p.ca.crl(&[], now - day, now + 7 * day).unwrap());
+        let revoked = write(
+            "revoked.crl",
+            p.ca.crl(&[&p.physician.cert], now - day, now + 7 * day)
+                .unwrap(),
+        );
+        let with = |crl: &Path| {
+            ikensho(
+                &[
+                    "verify",
+                    doc.to_str().unwrap(),
+                    sig.to_str().unwrap(),
+                    "--trust",
+                    root.to_str().unwrap(),
+                    "--crl",
+                    root_crl.to_str().unwrap(),
+                    "--crl",
+                    crl.to_str().unwrap(),
+                ],
+                "",
+                &[],
+            )
+        };
+        let ok = with(&ca_crl);
+        assert_eq!(ok.status.code(), Some(0));
+        assert!(
+            String::from_utf8_lossy(&ok.stderr)
+                .contains("失効は、与えられた失効リストで確認しました")
+        );
+        let refused = with(&revoked);
+        assert_eq!(refused.status.code(), Some(2));
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains("失効しています"),
+            "{}",
+            String::from_utf8_lossy(&refused.stderr)
+        );
+    }
 
     // A wrong PIN: the message says how many tries remain, and the PIN is not in it.
     let out = ikensho(
