@@ -7,6 +7,7 @@ mod crash;
 mod delivery;
 mod fhir;
 mod forms;
+mod fuzzed;
 mod locales;
 mod outbox;
 mod pdf;
