@@ -296,7 +296,23 @@ fn seeded(n: usize) -> PathBuf {
     path
 }
 
+/// Whether the benchmarks asked for on the command line (criterion's filter, `a|b`) include
+/// `group`: building the 100,000-opinion file is skipped when they do not.
+fn asked_for(group: &str) -> bool {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    filters.is_empty()
+        || filters
+            .iter()
+            .any(|f| f.split('|').any(|part| group.contains(part)))
+}
+
 fn search(c: &mut Criterion) {
+    if !asked_for("search among") {
+        return;
+    }
     let n = if measuring() { 100_000 } else { 1_000 };
     let path = seeded(n);
     let mut store = Store::open(&path).unwrap();
