@@ -213,3 +213,4 @@ app-unlock-explain = The data on this PC is protected with a passphrase.
 app-unlock-passphrase = The data's passphrase
 app-unlock = Open
 app-unlock-recovery = If the passphrase is lost, an administrator opens the data with the recovery key (ikensho store unlock).
+app-reauth = Your own password, again (for a physician account)

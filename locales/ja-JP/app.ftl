@@ -177,3 +177,4 @@ app-unlock-explain = このPCのデータはパスフレーズで保護されて
 app-unlock-passphrase = データのパスフレーズ
 app-unlock = 開く
 app-unlock-recovery = パスフレーズを忘れたときは、管理者が回復キーで開けます（ikensho store unlock）。
+app-reauth = あなたのパスワード（確認のためもう一度。医師のアカウントに必要）

@@ -341,6 +341,27 @@ pub struct Verified {
     pub revocation: Revocation,
 }
 
+/// The name a certificate is for: its subject's commonName (the whole subject when it has none).
+pub fn subject_name(cert_der: &[u8]) -> Option<String> {
+    let cert = Certificate::from_der(cert_der).ok()?;
+    let subject = &cert.tbs_certificate.subject;
+    let cn = subject
+        .0
+        .iter()
+        .flat_map(|rdn| rdn.0.iter())
+        .filter(|atv| atv.oid == const_oid::db::rfc4519::CN)
+        .find_map(|atv| {
+            der::asn1::Utf8StringRef::try_from(&atv.value)
+                .map(|s| s.as_str().to_owned())
+                .or_else(|_| {
+                    der::asn1::PrintableStringRef::try_from(&atv.value)
+                        .map(|s| s.as_str().to_owned())
+                })
+                .ok()
+        });
+    Some(cn.unwrap_or_else(|| subject.to_string()))
+}
+
 /// Whether `cert` is an HPKI root (the MHLW HPKI Root CA).
 pub fn is_hpki_root(cert: &Certificate) -> bool {
     cert.tbs_certificate

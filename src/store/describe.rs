@@ -111,7 +111,13 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
         }
         StoreError::WeakPassword => vec![("min", MIN_PASSWORD_CHARS.to_string())],
         StoreError::BadSetting { setting } => vec![("setting", t(setting_key(setting)))],
+        StoreError::CertificateName { on_card, account } => {
+            vec![("on_card", on_card.clone()), ("account", account.clone())]
+        }
         StoreError::SignIn
+        | StoreError::ReauthNeeded
+        | StoreError::ReauthFailed
+        | StoreError::OtherCertificate
         | StoreError::PassphraseNeeded
         | StoreError::WrongPassphrase
         | StoreError::BadRecoveryKey

@@ -92,7 +92,12 @@ impl Store {
                 finalise_tx(tx, session, opinion_id, ctx)?;
             }
             match how {
-                Finish::Signed { document, cms } => {
+                Finish::Signed {
+                    document,
+                    cms,
+                    cert,
+                } => {
+                    super::users::check_certificate(tx, session, cert)?;
                     sign_tx(tx, session, version_id, document, cms)?;
                     queue_tx(tx, session, opinion_id, None)?;
                 }
@@ -149,16 +154,21 @@ impl Store {
     }
 
     /// Records the HPKI signature over `document` (the exact bytes that were signed) for a
-    /// finalised version. Physicians only.
+    /// finalised version, made with `cert` (which must be the account's, see [`Finish::Signed`]).
+    /// Physicians only.
     pub fn record_signature(
         &mut self,
         session: &Session,
         version_id: i64,
         document: &[u8],
         cms: &[u8],
+        cert: SignerCert<'_>,
     ) -> Result<()> {
         self.check(session, Action::Sign)?;
-        self.write(|tx| sign_tx(tx, session, version_id, document, cms))
+        self.write(|tx| {
+            super::users::check_certificate(tx, session, cert)?;
+            sign_tx(tx, session, version_id, document, cms)
+        })
     }
 
     /// The latest signature of a version: the signed bytes and the CMS.
@@ -214,12 +224,25 @@ impl Store {
     }
 }
 
+/// The certificate a signature was made with: its DER and its subject's name (CN).
+#[derive(Debug, Clone, Copy)]
+pub struct SignerCert<'a> {
+    pub der: &'a [u8],
+    pub name: &'a str,
+}
+
 /// How [`Store::finish`] finishes an opinion.
 #[derive(Debug, Clone, Copy)]
 pub enum Finish<'a> {
     /// Signed with the HPKI card: `document` is the exact bytes that were signed; the opinion is
-    /// queued for sending with them.
-    Signed { document: &'a [u8], cms: &'a [u8] },
+    /// queued for sending with them. `cert` is the card's certificate, which must be the one
+    /// bound to the physician's account (bound now at the first signature when its name is the
+    /// account's).
+    Signed {
+        document: &'a [u8],
+        cms: &'a [u8],
+        cert: SignerCert<'a>,
+    },
     /// The final paper copy was printed (the SHA-256 of its PDF): 紙で提出.
     Printed { pdf_sha256: &'a str },
 }

@@ -32,7 +32,7 @@ use sha2::{Digest, Sha256};
 
 pub use audit::{AuditCheck, AuditProblem};
 pub use backup::{BackupFile, Restored};
-pub use finish::Finish;
+pub use finish::{Finish, SignerCert};
 pub use keys::search_key;
 pub use model::{
     Draft, ItemMark, NewOpinion, OpenedOpinion, OpinionInfo, Origin, Saved, VersionInfo,
@@ -209,6 +209,19 @@ pub enum StoreError {
     WeakPassword,
     #[error("the first administrator exists already")]
     AlreadySetUp,
+    /// Making a physician account needs the administrator's own password again.
+    #[error("re-enter your own password to make a physician account")]
+    ReauthNeeded,
+    /// The administrator's password, entered again, was wrong.
+    #[error("the password entered again is wrong")]
+    ReauthFailed,
+    /// The card's certificate is for another name than the account's: an administrator
+    /// confirms the binding first.
+    #[error("the card's certificate is for {on_card}, the account is {account}")]
+    CertificateName { on_card: String, account: String },
+    /// The account signs with another HPKI certificate (bound at its first signature).
+    #[error("this is not the HPKI certificate bound to the account")]
+    OtherCertificate,
     #[error("the password could not be hashed")]
     Hash,
     #[error("{setting} is not valid")]
@@ -264,6 +277,10 @@ impl StoreError {
             StoreError::NoRole => "store-no-role",
             StoreError::WeakPassword => "store-weak-password",
             StoreError::AlreadySetUp => "store-already-set-up",
+            StoreError::ReauthNeeded => "store-reauth-needed",
+            StoreError::ReauthFailed => "store-reauth-failed",
+            StoreError::CertificateName { .. } => "store-certificate-name",
+            StoreError::OtherCertificate => "store-other-certificate",
             StoreError::Hash => "store-hash",
             StoreError::BadSetting { .. } => "store-bad-setting",
             StoreError::Io { .. } => "store-io",

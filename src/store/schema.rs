@@ -183,6 +183,13 @@ CREATE TABLE secrets (
 INSERT INTO secrets (name, value) VALUES ('sign-in-salt', randomblob(16));
 "#;
 
+/// The HPKI certificate a physician signs with, bound to the account at the first signature (or
+/// by an administrator): its SHA-256 and subject name.
+const V5: &str = r#"
+ALTER TABLE users ADD COLUMN hpki_cert_sha256 TEXT;
+ALTER TABLE users ADD COLUMN hpki_subject TEXT;
+"#;
+
 /// The triggers that keep frozen versions, the audit trail and queued documents unchanged, as
 /// the migrations made them: made again at every open and after a restore, so that a trigger
 /// dropped with the sqlite3 shell (or missing from a backup) is back before anything is written.
@@ -215,6 +222,7 @@ const LIST: &[M<'static>] = &[
     M::up(V2).comment("outbox"),
     M::up(V3).comment("application kind in the list"),
     M::up(V4).comment("sign-in throttling"),
+    M::up(V5).comment("the physician's HPKI certificate"),
 ];
 
 /// Every migration, oldest first.

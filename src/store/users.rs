@@ -349,11 +349,20 @@ impl Store {
         })
     }
 
-    /// Adds a person (administrators only).
-    pub fn add_user(&mut self, session: &Session, user: &NewUser<'_>) -> Result<i64> {
+    /// Adds a person (administrators only). A physician account needs the administrator's own
+    /// password again (`confirm`): whoever holds a physician account may sign.
+    pub fn add_user(
+        &mut self,
+        session: &Session,
+        user: &NewUser<'_>,
+        confirm: Option<&str>,
+    ) -> Result<i64> {
         self.check(session, Action::ManageUsers)?;
         let roles = Roles::of(user.roles);
         roles.check()?;
+        if roles.has(Role::Physician) {
+            self.reauthenticate(session, confirm)?;
+        }
         let hash = hash_password(user.password)?;
         self.write(|tx| {
             let id = insert_user(tx, user, roles, &hash)?;
@@ -364,6 +373,55 @@ impl Store {
                 &Event::new("user-add").detail(&detail),
             )?;
             Ok(id)
+        })
+    }
+
+    /// Checks the password of the person signed in, entered again (audited when wrong).
+    fn reauthenticate(&mut self, session: &Session, confirm: Option<&str>) -> Result<()> {
+        let confirm = confirm.ok_or(StoreError::ReauthNeeded)?;
+        let hash: String = self.conn.query_row(
+            "SELECT password_hash FROM users WHERE id = ?1",
+            [session.user_id],
+            |r| r.get(0),
+        )?;
+        if password_matches(confirm, &hash) {
+            return Ok(());
+        }
+        self.write(|tx| audit::append(tx, &session.actor(), &Event::new("reauth-failed")))?;
+        Err(StoreError::ReauthFailed)
+    }
+
+    /// Binds the HPKI certificate `cert` to a physician's account (administrators, with their
+    /// password again): when the certificate's name is not the account's, or after a new card.
+    /// Signatures with any other certificate are refused from then on.
+    pub fn bind_certificate(
+        &mut self,
+        session: &Session,
+        user_id: i64,
+        cert: super::SignerCert<'_>,
+        confirm: &str,
+    ) -> Result<()> {
+        self.check(session, Action::ManageUsers)?;
+        self.reauthenticate(session, Some(confirm))?;
+        let sha = super::sha256_hex(cert.der);
+        self.write(|tx| {
+            let roles: Option<String> = tx
+                .query_row("SELECT roles FROM users WHERE id = ?1", [user_id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if !roles.is_some_and(|r| Roles::from_db(&r).has(Role::Physician)) {
+                return Err(StoreError::NotFound("physician"));
+            }
+            tx.execute(
+                "UPDATE users SET hpki_cert_sha256 = ?1, hpki_subject = ?2 WHERE id = ?3",
+                params![sha, cert.name, user_id],
+            )?;
+            audit::append(
+                tx,
+                &session.actor(),
+                &Event::new("hpki-bound").detail(&format!("user {user_id} cert {sha}")),
+            )
         })
     }
 
@@ -537,6 +595,50 @@ fn insert_user(
         params![login, user.name.trim(), roles.to_db(), hash, now()],
     )?;
     Ok(tx.last_insert_rowid())
+}
+
+/// Whether two names are the same person's name as written: spaces (also the ideographic one)
+/// and width differences do not count.
+fn same_name(a: &str, b: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let fold = |s: &str| -> String { s.nfkc().filter(|c| !c.is_whitespace()).collect() };
+    let (a, b) = (fold(a), fold(b));
+    !a.is_empty() && a == b
+}
+
+/// At a signature, inside its transaction: the card's certificate must be the one bound to the
+/// signer's account. The first signature binds it when its name is the account's (audited);
+/// otherwise an administrator binds it first ([`Store::bind_certificate`]).
+pub(crate) fn check_certificate(
+    tx: &rusqlite::Transaction<'_>,
+    session: &Session,
+    cert: super::SignerCert<'_>,
+) -> Result<()> {
+    let sha = super::sha256_hex(cert.der);
+    let (bound, name): (Option<String>, String) = tx.query_row(
+        "SELECT hpki_cert_sha256, display_name FROM users WHERE id = ?1",
+        [session.user_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    match bound {
+        Some(b) if b == sha => Ok(()),
+        Some(_) => Err(StoreError::OtherCertificate),
+        None if same_name(cert.name, &name) => {
+            tx.execute(
+                "UPDATE users SET hpki_cert_sha256 = ?1, hpki_subject = ?2 WHERE id = ?3",
+                params![sha, cert.name, session.user_id],
+            )?;
+            audit::append(
+                tx,
+                &session.actor(),
+                &Event::new("hpki-bound").detail(&format!("user {} cert {sha}", session.user_id)),
+            )
+        }
+        None => Err(StoreError::CertificateName {
+            on_card: cert.name.to_owned(),
+            account: name,
+        }),
+    }
 }
 
 #[cfg(test)]

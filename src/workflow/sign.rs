@@ -5,8 +5,8 @@ use crate::card::{CardSource, Pin};
 use crate::form::{Context, FormDef};
 use crate::hub::fhir::{DocumentIds, document_bytes};
 use crate::i18n::Locales;
-use crate::sign::cms::sign_document;
-use crate::store::{Finish, Session, Store, StoreError, VersionInfo};
+use crate::sign::cms::{sign_document, subject_name};
+use crate::store::{Finish, Session, SignerCert, Store, StoreError, VersionInfo};
 
 use super::WorkflowError;
 
@@ -47,6 +47,7 @@ pub fn sign_and_queue(
     let mut card = HpkiCard::new(access);
     let cert = card.certificate()?;
     let (cms, _) = sign_document(&mut card, pin, &cert, signer.chain, &document)?;
+    let name = subject_name(&cert).unwrap_or_default();
     Ok(store.finish(
         session,
         opinion_id,
@@ -56,6 +57,10 @@ pub fn sign_and_queue(
         Finish::Signed {
             document: &document,
             cms: &cms,
+            cert: SignerCert {
+                der: &cert,
+                name: &name,
+            },
         },
     )?)
 }

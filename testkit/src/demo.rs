@@ -194,8 +194,12 @@ fn first_run(dir: &Path) -> Result<(), DemoError> {
     };
     store.add_first_admin(&user("kanri", "管理 太郎", &[Role::Admin]))?;
     let admin = store.sign_in("kanri", DEMO_PASSWORD)?;
-    store.add_user(&admin, &user("sato", "佐藤 一郎", &[Role::Physician]))?;
-    store.add_user(&admin, &user("suzuki", "鈴木 花子", &[Role::Clerk]))?;
+    store.add_user(
+        &admin,
+        &user("sato", "佐藤 一郎", &[Role::Physician]),
+        Some(DEMO_PASSWORD),
+    )?;
+    store.add_user(&admin, &user("suzuki", "鈴木 花子", &[Role::Clerk]), None)?;
     store.set_clinic_settings(
         &admin,
         &ClinicSettings {

@@ -157,6 +157,15 @@ pub fn open_copy(copy: &Path, of: &Path) -> Store {
     .unwrap()
 }
 
+/// The certificate the tests' physician (佐藤 一郎) signs with, as the store sees it: its bytes
+/// (only hashed) and its name.
+pub fn card_cert() -> ikensho::store::SignerCert<'static> {
+    ikensho::store::SignerCert {
+        der: b"the test physician's certificate",
+        name: "佐藤 一郎",
+    }
+}
+
 /// Every test account's password.
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -182,10 +191,14 @@ pub fn people(path: &Path, durability: Durability) -> People {
         .unwrap();
     let admin = store.sign_in("kanri", PASSWORD).unwrap();
     store
-        .add_user(&admin, &user("sato", "佐藤 一郎", &[Role::Physician]))
+        .add_user(
+            &admin,
+            &user("sato", "佐藤 一郎", &[Role::Physician]),
+            Some(PASSWORD),
+        )
         .unwrap();
     store
-        .add_user(&admin, &user("suzuki", "鈴木 事務", &[Role::Clerk]))
+        .add_user(&admin, &user("suzuki", "鈴木 事務", &[Role::Clerk]), None)
         .unwrap();
     let doctor = store.sign_in("sato", PASSWORD).unwrap();
     let clerk = store.sign_in("suzuki", PASSWORD).unwrap();

@@ -55,7 +55,13 @@ fn queued(dir: &std::path::Path) -> (common::People, i64, i64) {
         .finalise(&p.doctor, opinion, &common::today())
         .unwrap();
     p.store
-        .record_signature(&p.doctor, version, b"{\"document\":1}", b"CMS")
+        .record_signature(
+            &p.doctor,
+            version,
+            b"{\"document\":1}",
+            b"CMS",
+            common::card_cert(),
+        )
         .unwrap();
     let q = p.store.queue_for_sending(&p.doctor, opinion, None).unwrap();
     assert_eq!(q.idempotency_key.len(), 36);

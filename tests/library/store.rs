@@ -126,8 +126,9 @@ fn a_new_store_is_a_wal_file_with_the_latest_schema() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 4,
-        "V1 (people, opinions, audit), V2 (outbox), V3 (申請区分 in the list), V4 (sign-in throttle)"
+        version, 5,
+        "V1 (people, opinions, audit), V2 (outbox), V3 (申請区分 in the list), V4 (sign-in throttle), \
+         V5 (the physician's HPKI certificate)"
     );
     let app: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
@@ -197,7 +198,7 @@ fn other_files_are_refused_untouched() {
         .execute_batch("PRAGMA user_version = 99")
         .unwrap();
     match Store::open(&path) {
-        Err(StoreError::TooNew { found, known, .. }) => assert_eq!((found, known), (99, 4)),
+        Err(StoreError::TooNew { found, known, .. }) => assert_eq!((found, known), (99, 5)),
         other => panic!("expected TooNew, got {:?}", other.err()),
     }
 }
@@ -212,7 +213,8 @@ fn a_clerk_is_refused_every_physician_action() {
     c.store.review_items(&c.doctor, version, &[]).unwrap();
     c.store.finalise(&c.doctor, opinion, &ctx).unwrap();
     refused(
-        c.store.record_signature(&c.clerk, version, b"doc", b"sig"),
+        c.store
+            .record_signature(&c.clerk, version, b"doc", b"sig", common::card_cert()),
         Action::Sign,
     );
     refused(
@@ -232,7 +234,7 @@ fn a_clerk_is_refused_every_physician_action() {
         roles: &[Role::Clerk],
         password: PASSWORD,
     };
-    refused(c.store.add_user(&c.clerk, &new), Action::ManageUsers);
+    refused(c.store.add_user(&c.clerk, &new, None), Action::ManageUsers);
     refused(
         c.store.set_clinic_settings(&c.clerk, &settings()),
         Action::Settings,
@@ -257,7 +259,7 @@ fn a_clerk_is_refused_every_physician_action() {
     assert_eq!(info.state, State::Finalised);
     // And the physician can do all of it.
     c.store
-        .record_signature(&c.doctor, version, b"doc", b"sig")
+        .record_signature(&c.doctor, version, b"doc", b"sig", common::card_cert())
         .unwrap();
     assert_eq!(
         c.store.signature(&c.doctor, version).unwrap(),
@@ -276,7 +278,7 @@ fn roles_are_checked_when_people_are_added() {
         password: PASSWORD,
     };
     assert!(matches!(
-        c.store.add_user(&c.admin, &both),
+        c.store.add_user(&c.admin, &both, Some(PASSWORD)),
         Err(StoreError::RoleConflict)
     ));
     let short = NewUser {
@@ -286,7 +288,7 @@ fn roles_are_checked_when_people_are_added() {
         password: "1234567",
     };
     assert!(matches!(
-        c.store.add_user(&c.admin, &short),
+        c.store.add_user(&c.admin, &short, Some(PASSWORD)),
         Err(StoreError::WeakPassword)
     ));
     let again = NewUser {
@@ -296,7 +298,7 @@ fn roles_are_checked_when_people_are_added() {
         password: PASSWORD,
     };
     assert!(matches!(
-        c.store.add_user(&c.admin, &again),
+        c.store.add_user(&c.admin, &again, Some(PASSWORD)),
         Err(StoreError::LoginTaken(_))
     ));
     let first = NewUser {
@@ -1184,6 +1186,7 @@ fn finishing_records_the_confirmation_the_finalisation_and_the_signature_or_prin
     let signed = Finish::Signed {
         document: b"the document",
         cms: b"the signature",
+        cert: common::card_cert(),
     };
     c.store
         .finish(&c.doctor, id2, rev, false, &common::today(), signed)
@@ -1335,6 +1338,7 @@ fn the_audit_export_shows_whose_opinion_only_to_those_who_open_them_and_no_formu
                 roles: &[Role::Admin, Role::Physician],
                 password: common::PASSWORD,
             },
+            Some(common::PASSWORD),
         )
         .unwrap();
     let director = c.store.sign_in("incho", common::PASSWORD).unwrap();
@@ -1388,7 +1392,7 @@ fn a_frozen_body_changed_behind_the_programs_back_is_named_and_never_printed() {
     );
     tampered(
         c.store
-            .record_signature(&c.doctor, version, b"doc", b"cms")
+            .record_signature(&c.doctor, version, b"doc", b"cms", common::card_cert())
             .map(drop),
     );
     tampered(
@@ -1676,4 +1680,86 @@ fn a_backup_that_is_not_what_its_manifest_says_is_not_restored() {
     ));
     // The live store is as it was, and still intact.
     assert!(c.store.verify_audit().unwrap().is_intact());
+}
+
+/// Making a physician account needs the administrator's password again; the first signature binds
+/// the card's certificate to the account when its name is the account's, and no other
+/// certificate signs for it after; an administrator binds a card whose name differs.
+#[test]
+fn physician_accounts_need_the_password_again_and_one_certificate_signs_for_each() {
+    use ikensho::store::SignerCert;
+    let mut c = setup();
+    // Made while 佐藤 一郎 is the clinic's only physician.
+    let (opinion, v1) = finalised(&mut c);
+    let tanaka = NewUser {
+        login: "tanaka",
+        name: "田中　次郎",
+        roles: &[Role::Physician],
+        password: PASSWORD,
+    };
+    assert!(matches!(
+        c.store.add_user(&c.admin, &tanaka, None),
+        Err(StoreError::ReauthNeeded)
+    ));
+    assert!(matches!(
+        c.store
+            .add_user(&c.admin, &tanaka, Some("not the password")),
+        Err(StoreError::ReauthFailed)
+    ));
+    let tanaka_id = c.store.add_user(&c.admin, &tanaka, Some(PASSWORD)).unwrap();
+
+    // 佐藤 一郎's first signature binds the card; another card is refused after.
+    c.store
+        .record_signature(&c.doctor, v1, b"doc", b"cms", common::card_cert())
+        .unwrap();
+    // A correction: a new version to sign.
+    c.store.reopen(&c.doctor, opinion).unwrap();
+    let v2 = c
+        .store
+        .finalise(&c.doctor, opinion, &common::today())
+        .unwrap()
+        .id;
+    let other = SignerCert {
+        der: b"another card",
+        name: "佐藤 一郎",
+    };
+    assert!(matches!(
+        c.store
+            .record_signature(&c.doctor, v2, b"doc", b"cms", other),
+        Err(StoreError::OtherCertificate)
+    ));
+    assert!(c.store.signature(&c.doctor, v2).unwrap().is_none());
+
+    // 田中 次郎 holds a card made out to another name: refused until an administrator binds it.
+    let doctor2 = c.store.sign_in("tanaka", PASSWORD).unwrap();
+    let card = SignerCert {
+        der: b"tanaka's card",
+        name: "TANAKA JIRO",
+    };
+    match c.store.record_signature(&doctor2, v2, b"doc", b"cms", card) {
+        Err(StoreError::CertificateName { on_card, account }) => {
+            assert_eq!(
+                (on_card.as_str(), account.as_str()),
+                ("TANAKA JIRO", "田中　次郎")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        c.store
+            .bind_certificate(&c.doctor, tanaka_id, card, PASSWORD),
+        Err(StoreError::Refused { .. })
+    ));
+    assert!(matches!(
+        c.store.bind_certificate(&c.admin, tanaka_id, card, "wrong"),
+        Err(StoreError::ReauthFailed)
+    ));
+    c.store
+        .bind_certificate(&c.admin, tanaka_id, card, PASSWORD)
+        .unwrap();
+    c.store
+        .record_signature(&doctor2, v2, b"doc", b"cms", card)
+        .unwrap();
+    let check = c.store.verify_audit().unwrap();
+    assert!(check.is_intact());
 }

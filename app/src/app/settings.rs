@@ -38,6 +38,8 @@ pub struct SettingsForm {
     pub new_name: String,
     pub new_role: Option<Role>,
     pub new_password: Zeroizing<String>,
+    /// The administrator's own password again, for a physician account.
+    pub reauth: Zeroizing<String>,
     pub p12_path: String,
     pub p12_password: Zeroizing<String>,
     pub hub_ca_path: String,
@@ -116,6 +118,8 @@ impl IkenshoApp {
 
     fn add_person(&mut self, session: &Session) -> Result<Said, Problem> {
         let roles: Vec<Role> = self.settings.new_role.into_iter().collect();
+        let reauth = std::mem::take(&mut *self.settings.reauth);
+        let reauth = Zeroizing::new(reauth);
         self.store.add_user(
             session,
             &NewUser {
@@ -124,6 +128,7 @@ impl IkenshoApp {
                 roles: &roles,
                 password: &self.settings.new_password,
             },
+            (!reauth.is_empty()).then_some(reauth.as_str()),
         )?;
         self.settings.new_login.clear();
         self.settings.new_name.clear();
@@ -247,6 +252,15 @@ impl IkenshoApp {
                 &mut self.settings.new_password,
                 egui::Id::unique("settings-new-password"),
             );
+            if self.settings.new_role == Some(Role::Physician) {
+                // Whoever holds a physician account may sign: the administrator confirms.
+                super::widgets::labelled_secret(
+                    ui,
+                    &super::tr(lang, "app-reauth"),
+                    &mut self.settings.reauth,
+                    egui::Id::unique("settings-reauth"),
+                );
+            }
             if ui.button(self.t("app-add-person")).clicked() {
                 intents.push(SettingsIntent::AddPerson);
             }

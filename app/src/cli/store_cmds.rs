@@ -57,6 +57,16 @@ pub enum UserCmd {
         #[arg(long = "as")]
         as_login: String,
     },
+    /// Bind a physician's HPKI certificate to their account (when its name is not the account's,
+    /// or after a new card). Your own password is asked again.
+    BindCard {
+        login: String,
+        /// The certificate (PEM or DER), e.g. read from the card with `ikensho sign`'s reader.
+        #[arg(long)]
+        cert: PathBuf,
+        #[arg(long = "as")]
+        as_login: String,
+    },
     /// Lift the lock (or the wait) after wrong passwords for a login.
     Unlock {
         login: String,
@@ -372,7 +382,17 @@ pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
                     let mut store = ctx.open()?;
                     let admin = ctx.sign_in(&mut store, &a)?;
                     let password = new_password(ctx)?;
-                    store.add_user(&admin, &new_user(&login, &name, &roles, &password))?;
+                    // A physician account: the administrator's own password once more.
+                    let confirm = if roles.contains(&Role::Physician) {
+                        Some(ctx.secret("cli-reauth")?)
+                    } else {
+                        None
+                    };
+                    store.add_user(
+                        &admin,
+                        &new_user(&login, &name, &roles, &password),
+                        confirm.as_ref().map(|c| c.as_str()),
+                    )?;
                     false
                 }
                 None => {
@@ -429,6 +449,36 @@ pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
             let password = new_password(ctx)?;
             store.set_password(&admin, id, &password)?;
             ctx.say("cli-user-password-set", &[("login", login)]);
+            Ok(exit::CLEAN)
+        }
+        UserCmd::BindCard {
+            login,
+            cert,
+            as_login,
+        } => {
+            let bytes = std::fs::read(&cert).map_err(|e| CliError::reading(&cert, e))?;
+            let der = match x509_cert::Certificate::load_pem_chain(&bytes) {
+                Ok(certs) if !certs.is_empty() => der::Encode::to_der(&certs[0])
+                    .map_err(|_| CliError::NotPem { path: cert.clone() })?,
+                _ => bytes,
+            };
+            let Some(subject) = crate::sign::cms::subject_name(&der) else {
+                return Err(CliError::NotPem { path: cert });
+            };
+            let mut store = ctx.open()?;
+            let admin = ctx.sign_in(&mut store, &as_login)?;
+            let id = user_id(&store, &admin, &login)?;
+            let confirm = ctx.secret("cli-reauth")?;
+            store.bind_certificate(
+                &admin,
+                id,
+                store::SignerCert {
+                    der: &der,
+                    name: &subject,
+                },
+                &confirm,
+            )?;
+            ctx.say("cli-card-bound", &[("login", login), ("subject", subject)]);
             Ok(exit::CLEAN)
         }
         UserCmd::Unlock { login, as_login } => {

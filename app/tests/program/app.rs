@@ -452,6 +452,38 @@ fn settings_are_for_administrators_and_zoom_and_language_apply_to_everyone() {
     let mut store = open_store(dir.path());
     let s = store.sign_in("tanaka", "tanaka-password-1").unwrap();
     assert!(s.is_clerk());
+    drop(store);
+    // A physician account: the administrator's own password again, asked in a field of its own.
+    for (label, text) in [("ログインID", "kato"), ("氏名", "加藤 医師")] {
+        h.get_by_role_and_label(Role::TextInput, label).focus();
+        h.step();
+        h.get_by_role_and_label(Role::TextInput, label)
+            .type_text(text);
+    }
+    click_in_view(&mut h, Role::RadioButton, "医師");
+    h.get_by_role_and_label(Role::PasswordInput, "パスワード")
+        .focus();
+    h.step();
+    h.get_by_role_and_label(Role::PasswordInput, "パスワード")
+        .type_text("kato-password-1");
+    click_in_view(&mut h, Role::Button, "利用者を追加");
+    assert!(
+        matches!(&h.state().settings.result, Some(Err(p)) if p.text(Lang::Ja).contains("もう一度入力")),
+        "refused without the administrator's password"
+    );
+    let again = "あなたのパスワード（確認のためもう一度。医師のアカウントに必要）";
+    h.get_by_role_and_label(Role::PasswordInput, again)
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::PasswordInput, again).focus();
+    h.step();
+    h.get_by_role_and_label(Role::PasswordInput, again)
+        .type_text("ikensho-demo");
+    // What was typed for the new person is still there.
+    click_in_view(&mut h, Role::Button, "利用者を追加");
+    assert!(matches!(&h.state().settings.result, Some(Ok(_))));
+    let mut store = open_store(dir.path());
+    assert!(store.sign_in("kato", "kato-password-1").is_ok());
 }
 
 #[test]

@@ -487,7 +487,15 @@ fn people_audit_backup_and_restore_from_the_command_line() {
         "{}",
         stderr(&o)
     );
-    let o = store_cmd(&dir, &with_as, "adminpass1\nsatopass12\n");
+    // A physician account needs the administrator's own password once more.
+    let o = store_cmd(&dir, &with_as, "adminpass1\nsatopass12\nnot-my-password\n");
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("もう一度入力したパスワードが違います"),
+        "{}",
+        stderr(&o)
+    );
+    let o = store_cmd(&dir, &with_as, "adminpass1\nsatopass12\nadminpass1\n");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let o = store_cmd(&dir, &["user", "list", "--as", "kanri"], "adminpass1\n");
     assert!(
