@@ -11,7 +11,9 @@ use zeroize::Zeroizing;
 use super::problem::{HubUnavailable, Problem, Said};
 use super::work::{Job, Services};
 use super::{IkenshoApp, Intent, theme};
-use crate::store::{ClinicSettings, ConnectionSettings, NewUser, Role, Session, UserInfo};
+use crate::store::{
+    ClinicSettings, ConnectionSettings, NewUser, Role, Session, Store, StoreError, UserInfo,
+};
 
 /// What the settings screen asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +28,12 @@ pub enum SettingsIntent {
     ImportTerminal,
     /// Write a backup to the path typed.
     Backup,
+    /// Turn the chosen person's account off (`false`) or on again.
+    SetActive(bool),
+    /// Lift the chosen person's sign-in lock (or wait) after wrong passwords.
+    Unlock,
+    /// Set the password typed as the chosen person's new one.
+    ResetPassword,
 }
 
 /// What the settings screen edits.
@@ -40,6 +48,10 @@ pub struct SettingsForm {
     pub new_password: Zeroizing<String>,
     /// The administrator's own password again, for a physician account.
     pub reauth: Zeroizing<String>,
+    /// The person the account actions apply to.
+    pub chosen: Option<i64>,
+    /// The chosen person's new password.
+    pub reset_password: Zeroizing<String>,
     pub p12_path: String,
     pub p12_password: Zeroizing<String>,
     pub hub_ca_path: String,
@@ -89,6 +101,28 @@ impl IkenshoApp {
                 }
                 r
             }
+            SettingsIntent::SetActive(active) => self.person_action(&session, |store, s, u| {
+                store.set_active(s, u.id, active).map(|()| {
+                    if active {
+                        "app-person-reactivated"
+                    } else {
+                        "app-person-deactivated"
+                    }
+                })
+            }),
+            SettingsIntent::Unlock => self.person_action(&session, |store, s, u| {
+                store
+                    .unlock_sign_in(s, &u.login)
+                    .map(|()| "app-person-unlocked")
+            }),
+            SettingsIntent::ResetPassword => {
+                let password = Zeroizing::new(std::mem::take(&mut *self.settings.reset_password));
+                self.person_action(&session, |store, s, u| {
+                    store
+                        .set_password(s, u.id, &password)
+                        .map(|()| "app-person-password-set")
+                })
+            }
             SettingsIntent::Backup => {
                 let dest = PathBuf::from(self.settings.backup_path.trim());
                 self.store
@@ -114,6 +148,26 @@ impl IkenshoApp {
         } else {
             "app-settings-saved"
         }))
+    }
+
+    /// Runs `f` on the person chosen in the list, then reads the list again.
+    fn person_action(
+        &mut self,
+        session: &Session,
+        f: impl FnOnce(&mut Store, &Session, &UserInfo) -> Result<&'static str, StoreError>,
+    ) -> Result<Said, Problem> {
+        let Some(user) = self
+            .settings
+            .users
+            .iter()
+            .find(|u| Some(u.id) == self.settings.chosen)
+            .cloned()
+        else {
+            return Err(Problem::Store(StoreError::NotFound("user")));
+        };
+        let key = f(&mut self.store, session, &user)?;
+        self.settings.users = self.store.users(session)?;
+        Ok(Said::with(key, vec![("login", user.login)]))
     }
 
     fn add_person(&mut self, session: &Session) -> Result<Said, Problem> {
@@ -225,6 +279,63 @@ impl IkenshoApp {
                     }
                 });
             let lang = self.lang;
+            // One person's account: off or on again, the lock lifted, a new password.
+            let chosen_label = ui.label(self.t("app-person-chosen"));
+            let shown = self
+                .settings
+                .users
+                .iter()
+                .find(|u| Some(u.id) == self.settings.chosen)
+                .map_or_else(
+                    || self.t("app-person-none"),
+                    |u| format!("{} — {}", u.login, u.name),
+                );
+            egui::ComboBox::from_id_salt("person-chosen")
+                .selected_text(shown)
+                .width(theme::FIELD_WIDTH.min(ui.available_width()))
+                .show_ui(ui, |ui| {
+                    for u in &self.settings.users {
+                        ui.selectable_value(
+                            &mut self.settings.chosen,
+                            Some(u.id),
+                            format!("{} — {}", u.login, u.name),
+                        );
+                    }
+                })
+                .response
+                .labelled_by(chosen_label.id);
+            let chosen = self
+                .settings
+                .users
+                .iter()
+                .find(|u| Some(u.id) == self.settings.chosen)
+                .cloned();
+            ui.add_enabled_ui(chosen.is_some(), |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    let active = chosen.as_ref().is_none_or(|u| u.active);
+                    let (key, to) = if active {
+                        ("app-person-deactivate", false)
+                    } else {
+                        ("app-person-reactivate", true)
+                    };
+                    if ui.button(self.t(key)).clicked() {
+                        intents.push(SettingsIntent::SetActive(to));
+                    }
+                    if ui.button(self.t("app-person-unlock")).clicked() {
+                        intents.push(SettingsIntent::Unlock);
+                    }
+                });
+                super::widgets::labelled_secret(
+                    ui,
+                    &super::tr(lang, "app-person-new-password"),
+                    &mut self.settings.reset_password,
+                    egui::Id::unique("settings-reset-password"),
+                );
+                if ui.button(self.t("app-person-reset-password")).clicked() {
+                    intents.push(SettingsIntent::ResetPassword);
+                }
+            });
+            ui.separator();
             field(
                 ui,
                 super::tr(lang, "app-login"),

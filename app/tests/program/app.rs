@@ -453,6 +453,40 @@ fn settings_are_for_administrators_and_zoom_and_language_apply_to_everyone() {
     let s = store.sign_in("tanaka", "tanaka-password-1").unwrap();
     assert!(s.is_clerk());
     drop(store);
+    // Turned off, on again, and a new password, from here.
+    click_in_view(&mut h, Role::ComboBox, "操作する利用者");
+    h.get_by_label("tanaka — 田中 花").click();
+    h.run();
+    click_in_view(&mut h, Role::Button, "無効にする");
+    assert!(matches!(&h.state().settings.result, Some(Ok(_))));
+    assert!(
+        open_store(dir.path())
+            .sign_in("tanaka", "tanaka-password-1")
+            .is_err()
+    );
+    click_in_view(&mut h, Role::Button, "有効に戻す");
+    assert!(
+        open_store(dir.path())
+            .sign_in("tanaka", "tanaka-password-1")
+            .is_ok()
+    );
+    h.get_by_role_and_label(Role::PasswordInput, "新しいパスワード")
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::PasswordInput, "新しいパスワード")
+        .focus();
+    h.step();
+    h.get_by_role_and_label(Role::PasswordInput, "新しいパスワード")
+        .type_text("tanaka-password-2");
+    click_in_view(&mut h, Role::Button, "パスワードを再設定");
+    assert!(
+        matches!(&h.state().settings.result, Some(Ok(m)) if m.text(Lang::Ja).contains("再設定しました"))
+    );
+    assert!(
+        open_store(dir.path())
+            .sign_in("tanaka", "tanaka-password-2")
+            .is_ok()
+    );
     // A physician account: the administrator's own password again, asked in a field of its own.
     for (label, text) in [("ログインID", "kato"), ("氏名", "加藤 医師")] {
         h.get_by_role_and_label(Role::TextInput, label).focus();
