@@ -68,8 +68,13 @@ pub fn sheet(form: &FormDef, op: &Opinion, opts: PrintOptions) -> Result<Sheet, 
 /// The warnings to show before printing: items whose text does not fit their box at the smallest
 /// size (with how many characters are over), and characters the font lacks (printed as 〓).
 pub fn check(form: &FormDef, op: &Opinion, opts: PrintOptions) -> Result<Vec<Finding>, PdfError> {
+    check_sheet(form, &sheet(form, op, opts)?)
+}
+
+/// [`check`] of a sheet already laid out.
+pub fn check_sheet(form: &FormDef, sheet: &Sheet) -> Result<Vec<Finding>, PdfError> {
     let (font, _) = parts()?;
-    Ok(findings(form, &sheet(form, op, opts)?, font))
+    Ok(findings(form, sheet, font))
 }
 
 fn findings(form: &FormDef, sheet: &Sheet, font: &font::Font) -> Vec<Finding> {

@@ -129,6 +129,8 @@ pub struct IkenshoApp {
     last_activity: f64,
     /// Seconds without input after which the window signs out (the clinic's setting).
     idle_limit: f64,
+    /// The number of the last layout asked of the worker ([`work::Job::Layout`]).
+    layout_seq: u64,
 }
 
 impl IkenshoApp {
@@ -167,6 +169,7 @@ impl IkenshoApp {
             notice_on: Screen::SignIn,
             last_activity: 0.0,
             idle_limit: f64::from(crate::store::DEFAULT_IDLE_MINUTES) * 60.0,
+            layout_seq: 0,
         }
     }
 
@@ -550,6 +553,7 @@ impl IkenshoApp {
                 Done::Signed { opinion_id, result } => self.signed(opinion_id, result),
                 Done::Printed(r) => self.printed(r),
                 Done::Viewer(r) => self.paper.viewer_error = r.err(),
+                Done::Laid { seq, result } => self.laid(seq, result),
             }
         }
     }

@@ -25,6 +25,10 @@ pub struct Paper {
     pub printed: Option<Result<PrintedFile, WorkflowError>>,
     /// The system's viewer could not open the PDF: why.
     pub viewer_error: Option<Problem>,
+    /// The preview is being laid out (its request number).
+    pub laying_out: Option<u64>,
+    /// The preview could not be laid out: why.
+    pub layout_error: Option<Problem>,
 }
 
 /// Which print is asked for.
@@ -54,7 +58,47 @@ impl IkenshoApp {
             print_physician_name,
             draft: ed.state.is_draft(),
         };
-        self.paper.sheet = crate::pdf::sheet(ed.form, &ed.opinion, opts).ok();
+        let Some(session) = self.session.clone() else {
+            return;
+        };
+        // Laid out on a thread; the screen shows a spinner until it is back.
+        self.paper.sheet = None;
+        self.layout_seq += 1;
+        self.paper.laying_out = Some(self.layout_seq);
+        self.worker.start(
+            &session,
+            Job::Layout {
+                seq: self.layout_seq,
+                form: ed.form,
+                opinion: Box::new(ed.opinion.clone()),
+                opts,
+            },
+        );
+    }
+
+    /// A layout came back: the preview's sheet, or the review's findings, when it is the one
+    /// asked for last.
+    pub(crate) fn laid(
+        &mut self,
+        seq: u64,
+        result: Result<super::work::LaidOut, crate::pdf::PdfError>,
+    ) {
+        if self.paper.laying_out == Some(seq) {
+            self.paper.laying_out = None;
+            match result {
+                Ok(laid) => self.paper.sheet = Some(laid.sheet),
+                Err(e) => self.paper.layout_error = Some(Problem::Print(e)),
+            }
+        } else if self.review.laying_out == Some(seq) {
+            self.review.laying_out = None;
+            if let Some(ed) = &self.editor
+                && let Ok(laid) = result
+            {
+                let findings = laid.findings;
+                self.review.continuation = crate::workflow::continuation_items(ed.form, &findings);
+                self.review.print_findings = findings;
+            }
+        }
     }
 
     pub(crate) fn printed(&mut self, r: Result<PrintedFile, WorkflowError>) {
@@ -68,7 +112,7 @@ impl IkenshoApp {
             ed.editable &= state.is_draft();
         }
         self.paper.printed = Some(r);
-        if self.paper.sheet.is_none() {
+        if self.paper.sheet.is_none() && self.paper.laying_out.is_none() {
             self.prepare_preview();
         }
     }
@@ -194,7 +238,16 @@ impl IkenshoApp {
             self.push(Intent::OpenViewer(path));
         }
         ui.separator();
+        if let Some(p) = &self.paper.layout_error {
+            ui.colored_label(theme::ERROR, p.text(self.lang));
+        }
         let Some(sheet) = &self.paper.sheet else {
+            if self.paper.laying_out.is_some() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(self.t("app-paper-laying-out"));
+                });
+            }
             return;
         };
         widgets::scrolled(ui, "paper", |ui| {

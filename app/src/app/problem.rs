@@ -48,6 +48,8 @@ pub enum Problem {
         path: PathBuf,
         error: std::io::Error,
     },
+    /// The opinion could not be laid out on the form.
+    Print(crate::pdf::PdfError),
     /// One of the window's own messages.
     Said(Said),
 }
@@ -134,6 +136,7 @@ impl Problem {
                 "app-viewer-missing",
                 &[("path", path.display().to_string())],
             ),
+            Problem::Print(e) => locales.text(lang, e.key(), None),
             Problem::Said(s) => s.text(lang),
         }
     }

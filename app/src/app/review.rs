@@ -37,6 +37,8 @@ pub struct Review {
     pub route: Option<Result<Route, Problem>>,
     /// What the paper would not show as typed (before a final print).
     pub print_findings: Vec<Finding>,
+    /// The layout asked for these findings is still being made (its request number).
+    pub laying_out: Option<u64>,
     pub pin_open: bool,
     pub readers: Vec<String>,
     pub reader: Option<String>,
@@ -111,9 +113,18 @@ impl IkenshoApp {
             print_physician_name: false,
             draft: false,
         };
-        let findings = crate::pdf::check(ed.form, &ed.opinion, opts).unwrap_or_default();
-        self.review.continuation = crate::workflow::continuation_items(ed.form, &findings);
-        self.review.print_findings = findings;
+        // What the paper would not show as typed: laid out on a thread.
+        self.layout_seq += 1;
+        self.review.laying_out = Some(self.layout_seq);
+        self.worker.start(
+            &session,
+            Job::Layout {
+                seq: self.layout_seq,
+                form: ed.form,
+                opinion: Box::new(ed.opinion.clone()),
+                opts,
+            },
+        );
         match date_of(&ed.opinion, ed.form, ids::WRITTEN_DATE) {
             Some(written) => self.worker.start(
                 &session,
@@ -167,8 +178,10 @@ impl IkenshoApp {
             }
             // The continuation sheet is accepted before signing too: the municipality may read
             // a signed opinion on the form it prints from it.
-            let ready =
-                ready_but_carried && (carried_n == 0 || confirm) && (!continuation || allow);
+            let ready = ready_but_carried
+                && self.review.laying_out.is_none()
+                && (carried_n == 0 || confirm)
+                && (!continuation || allow);
             ui.horizontal_wrapped(|ui| {
                 if electronic
                     && ui
@@ -279,6 +292,12 @@ impl IkenshoApp {
                                 ),
                             );
                         });
+                }
+                if self.review.laying_out.is_some() {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label(self.t("app-review-laying-out"));
+                    });
                 }
                 for f in &self.review.print_findings {
                     ui.colored_label(theme::WARNING, d.finding(f));

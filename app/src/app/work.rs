@@ -129,6 +129,15 @@ pub enum Job {
     Print { opinion_id: i64, how: StoredPrint },
     /// Open a printed PDF (or its folder) in the system's viewer.
     OpenViewer(PathBuf),
+    /// Lay the opinion out on the form (the paper preview, and the review's check of what the
+    /// paper would not show as typed): a megabyte in a field takes seconds, never the window's.
+    Layout {
+        /// Which request this is: a result for an older one is dropped.
+        seq: u64,
+        form: &'static crate::form::FormDef,
+        opinion: Box<crate::form::Opinion>,
+        opts: crate::pdf::PrintOptions,
+    },
 }
 
 /// What came back from a thread, typed: the window puts it into words when it draws it.
@@ -149,6 +158,29 @@ pub enum Done {
     Delivery(Result<bool, WorkflowError>),
     /// A delivery pass panicked: the loop started again with a fresh connection.
     DeliveryRestarted,
+    /// The opinion laid out ([`Job::Layout`] `seq`): the sheet and what it would not show.
+    Laid {
+        seq: u64,
+        result: Result<LaidOut, crate::pdf::PdfError>,
+    },
+}
+
+/// An opinion laid out on the form: the sheet and what it would not show as typed. Its `Debug`
+/// says how many pages, never what they say.
+pub struct LaidOut {
+    pub sheet: crate::pdf::Sheet,
+    pub findings: Vec<crate::form::Finding>,
+}
+
+impl std::fmt::Debug for LaidOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "LaidOut {{ pages: {}, findings: {} }}",
+            self.sheet.pages.len(),
+            self.findings.len()
+        )
+    }
 }
 
 /// The worker's connections to the store: a job borrows one and gives it back, so that the file
@@ -386,6 +418,18 @@ fn run(services: &Services, connections: &Connections, session: &Session, job: J
                 .map(|list| route(&list, &insurer_number, written))
                 .map_err(HubUnavailable::Failed)
         })),
+        Job::Layout {
+            seq,
+            form,
+            opinion,
+            opts,
+        } => Done::Laid {
+            seq,
+            result: crate::pdf::sheet(form, &opinion, opts).and_then(|sheet| {
+                let findings = crate::pdf::check_sheet(form, &sheet)?;
+                Ok(LaidOut { sheet, findings })
+            }),
+        },
         Job::Print { opinion_id, how } => {
             let dir = services.data_dir.join("prints");
             Done::Printed(connections.with(|store| match how.copy {

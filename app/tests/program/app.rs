@@ -532,6 +532,7 @@ fn paper_preview_draft_pdf_and_the_final_print_for_the_paper_route() {
     h.get_by_label("用紙で見る・印刷").click();
     h.run();
     assert_eq!(h.state().screen, Screen::Paper);
+    wait_until(&mut h, "the preview", |a| a.paper.sheet.is_some());
     let sheet = h.state().paper.sheet.as_ref().unwrap();
     assert!(sheet.pages.len() >= 2);
     h.get_by_label("下書きをPDFにする").click();
@@ -1051,4 +1052,46 @@ fn an_idle_window_signs_out_and_keeps_the_draft() {
         saved.answers.get("diagnosis-1"),
         Some(&Answer::Text("脳梗塞".into()))
     );
+}
+
+/// A megabyte in 特記: the review's check of the paper and the preview are laid out on a thread;
+/// the window goes on drawing (a spinner says what it waits for), and the result comes back.
+#[test]
+fn a_megabyte_of_notes_is_laid_out_off_the_windows_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    let id = opinion_of(dir.path(), "山田 花子");
+    clerk_prepares_the_rest(dir.path(), id);
+    sign_in(&mut h, "sato");
+    open_opinion(&mut h, "山田 花子");
+    let notes = "夜間の徘徊があり家族が見守りを続けている。".repeat((1 << 20) / 60 + 1);
+    assert!(notes.len() >= 1 << 20);
+    h.state_mut()
+        .editor
+        .as_mut()
+        .unwrap()
+        .opinion
+        .answers
+        .insert("special-notes", Answer::Text(notes));
+    h.state_mut().request(ikensho_app::app::Intent::Review);
+    h.run_steps(2);
+    assert_eq!(h.state().screen, Screen::Review);
+    assert!(h.state().review.laying_out.is_some(), "asked of a thread");
+    h.get_by_label("用紙に収まるかを確かめています…");
+    // The window keeps answering while the thread works.
+    let mut frames = 0;
+    let started = std::time::Instant::now();
+    while h.state().review.laying_out.is_some() {
+        h.step();
+        frames += 1;
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(300),
+            "the layout never came back"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(frames > 1, "frames were drawn while it was laid out");
+    // Far over its box: the R8 form asks to accept the continuation sheet.
+    assert!(!h.state().review.continuation.is_empty());
 }

@@ -261,7 +261,9 @@ fn every_screen_fits(view: View) {
         );
     h.state_mut().request(Intent::Review);
     h.run_steps(3);
-    wait_until(&mut h, "the route", |a| a.review.route.is_some());
+    wait_until(&mut h, "the route", |a| {
+        a.review.route.is_some() && a.review.laying_out.is_none()
+    });
     assert!(!h.state().review.continuation.is_empty());
     let visits = tab_round(&mut h, 300);
     problems.extend(hidden(&visits, screen, "review"));

@@ -115,7 +115,7 @@ fn every_screen(w: f32, h: f32, zoom: f32, lang: Lang) {
     h.state_mut().request(Intent::Review);
     h.run_steps(3);
     wait_until(&mut h, "the route from the hub", |a| {
-        a.review.route.is_some()
+        a.review.route.is_some() && a.review.laying_out.is_none()
     });
     shot(&mut h, "review");
 
@@ -152,6 +152,7 @@ fn every_screen(w: f32, h: f32, zoom: f32, lang: Lang) {
     h.run();
     h.state_mut().request(Intent::Show(Screen::Paper));
     h.run();
+    wait_until(&mut h, "the preview", |a| a.paper.sheet.is_some());
     shot(&mut h, "paper");
 
     sign_out_in(&mut h, lang);

@@ -149,7 +149,9 @@ pub fn to_review(h: &mut H, clerk_entries: bool) {
     h.get_by_label("確認・署名へ").click();
     h.run_steps(3);
     assert_eq!(h.state().screen, Screen::Review);
-    wait_until(h, "the route from the hub", |a| a.review.route.is_some());
+    wait_until(h, "the route from the hub", |a| {
+        a.review.route.is_some() && a.review.laying_out.is_none()
+    });
 }
 
 /// A demo folder opened in a window of `w`×`h` physical pixels with the text zoomed by `zoom`
