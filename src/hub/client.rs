@@ -185,8 +185,7 @@ impl HubClient {
     /// A client of the hub at `base` (e.g. `https://hub.example:443`), trusting only the CA
     /// certificates in `hub_ca_pem`.
     pub fn new(base: &str, hub_ca_pem: &[u8], terminal: Terminal) -> Result<HubClient, HubError> {
-        let cas =
-            x509_cert::Certificate::load_pem_chain(hub_ca_pem).map_err(|_| HubError::HubCa)?;
+        let cas = crate::sign::cms::pem_certificates(hub_ca_pem).ok_or(HubError::HubCa)?;
         let mut roots = rustls::RootCertStore::empty();
         let mut anchors = Vec::new();
         for c in cas {

@@ -514,3 +514,17 @@ fn revocation_lists_revoke_are_current_or_not_checked_and_must_be_signed_by_thei
         Err(VerifyError::BadCrl)
     );
 }
+
+/// Found by the `cms_verify` fuzz target: x509-cert's PEM reader subtracts past zero on input
+/// that is nothing but line ends. Refused as not PEM, no panic.
+#[test]
+fn trust_anchors_of_nothing_but_line_ends_are_refused() {
+    for input in [&b""[..], b"\n", b"\r\n\r\n", b"\r"] {
+        assert_eq!(
+            load_trust_anchors(input),
+            Err(VerifyError::NotCms),
+            "{input:?}"
+        );
+        assert!(ikensho::sign::cms::pem_certificates(input).is_none());
+    }
+}

@@ -84,10 +84,7 @@ impl Services {
 
 /// The DER certificates of a PEM text (none when it cannot be read).
 pub fn pem_chain(pem: &str) -> Vec<Vec<u8>> {
-    if pem.trim().is_empty() {
-        return Vec::new();
-    }
-    x509_cert::Certificate::load_pem_chain(pem.as_bytes())
+    crate::sign::cms::pem_certificates(pem.as_bytes())
         .map(|list| {
             list.iter()
                 .filter_map(|c| der::Encode::to_der(c).ok())

@@ -51,7 +51,7 @@ pub(super) fn read_file(p: &Path) -> Result<Vec<u8>, CliError> {
 /// The DER certificates of a PEM file.
 pub(super) fn pem_certificates(p: &Path) -> Result<Vec<x509_cert::Certificate>, CliError> {
     let pem = read_file(p)?;
-    x509_cert::Certificate::load_pem_chain(&pem).map_err(|_| CliError::NotPem {
+    crate::sign::cms::pem_certificates(&pem).ok_or_else(|| CliError::NotPem {
         path: p.to_path_buf(),
     })
 }

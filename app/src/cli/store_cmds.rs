@@ -255,9 +255,8 @@ impl Ctx<'_> {
         Ok((keeping, passphrase))
     }
 
-    /// Says where the key is kept and what that protects against, then shows the recovery key
-    /// (on standard output, once).
-    fn show_key(&self, keeping: &atrest::Keeping, key: &atrest::DataKey, path: &Path) {
+    /// Says where the key of the store at `path` is kept and what that protects against.
+    fn say_where_kept(&self, keeping: &atrest::Keeping, path: &Path) {
         match keeping {
             atrest::Keeping::KeyFolder(_) => {
                 let file = atrest::kept_at(path)
@@ -271,6 +270,12 @@ impl Ctx<'_> {
             atrest::Keeping::Passphrase => self.say("cli-key-in-passphrase", &[]),
             atrest::Keeping::CredentialStore => self.say("cli-key-in-credential-store", &[]),
         }
+    }
+
+    /// Says where the key is kept and what that protects against, then shows the recovery key
+    /// (on standard output, once).
+    fn show_key(&self, keeping: &atrest::Keeping, key: &atrest::DataKey, path: &Path) {
+        self.say_where_kept(keeping, path);
         if !atrest::Keeping::credential_store_persists() {
             self.say("cli-key-no-credential-store", &[]);
         }
@@ -684,19 +689,7 @@ pub fn store_cmd(ctx: &Ctx<'_>, cmd: StoreCmd) -> Outcome {
             let (how, passphrase) = ctx.keeping(&keeping)?;
             store.keep_key(&admin, &how, passphrase.as_deref().map(|p| p.as_str()))?;
             ctx.say("cli-key-kept-again", &[]);
-            match &how {
-                atrest::Keeping::KeyFolder(_) => {
-                    let file = atrest::kept_at(&path)
-                        .ok()
-                        .flatten()
-                        .and_then(|k| k.key_file)
-                        .map(|f| f.display().to_string())
-                        .unwrap_or_default();
-                    ctx.say("cli-key-in-file", &[("path", file)]);
-                }
-                atrest::Keeping::Passphrase => ctx.say("cli-key-in-passphrase", &[]),
-                atrest::Keeping::CredentialStore => ctx.say("cli-key-in-credential-store", &[]),
-            }
+            ctx.say_where_kept(&how, &path);
             Ok(exit::CLEAN)
         }
     }
