@@ -388,14 +388,27 @@ impl Store {
     }
 
     fn connect_new(path: &Path, key: atrest::DataKey, durability: Durability) -> Result<Store> {
+        Store::migrated(path, Some(key), durability, true)
+    }
+
+    /// A connection to `path` with `key`, configured, migrated to the latest schema (made ours
+    /// first when `new`), its triggers in place.
+    fn migrated(
+        path: &Path,
+        key: Option<atrest::DataKey>,
+        durability: Durability,
+        new: bool,
+    ) -> Result<Store> {
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| open_error(path, &e))?;
-        apply_key(&conn, Some(&key), path)?;
+        apply_key(&conn, key.as_ref(), path)?;
         configure(&conn, durability).map_err(|e| open_error(path, &e))?;
-        conn.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
+        if new {
+            conn.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
+        }
         schema::migrations()
             .to_latest(&mut conn)
             .map_err(|e| StoreError::Migration(e.to_string()))?;
@@ -403,7 +416,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
-            key: Some(key),
+            key,
             noted: 0,
         })
     }
@@ -447,23 +460,7 @@ impl Store {
             path: path.to_path_buf(),
             detail: e.to_string(),
         })?;
-        let mut conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| open_error(path, &e))?;
-        apply_key(&conn, key.as_ref(), path)?;
-        configure(&conn, durability).map_err(|e| open_error(path, &e))?;
-        schema::migrations()
-            .to_latest(&mut conn)
-            .map_err(|e| StoreError::Migration(e.to_string()))?;
-        conn.execute_batch(schema::TRIGGERS)?;
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
-            key,
-            noted: 0,
-        })
+        Store::migrated(path, key, durability, false)
     }
 
     /// The file this store lives in.

@@ -143,27 +143,25 @@ fn validity(from: SystemTime, until: SystemTime) -> Result<Validity, PkiError> {
     })
 }
 
-/// A CA certificate issued by `issuer`: basicConstraints with `path_len`, keyCertSign and
-/// cRLSign unless `cert_sign` is false, the policy, key identifiers.
-fn ca_cert(
-    name: &Name,
+/// A builder for a certificate `issuer` signs (with `signer`) for `key`, with the subject and
+/// authority key identifiers.
+fn issued_by<'s>(
     issuer: &Issued,
-    path_len: Option<u8>,
-    cert_sign: bool,
-    policy: &str,
-) -> Result<Issued, PkiError> {
-    let key = new_key()?;
-    let signer = SigningKey::<Sha256>::new(issuer.key.clone());
-    let spki = spki_of(&key)?;
+    signer: &'s SigningKey<Sha256>,
+    subject: Name,
+    validity: Validity,
+    key: &RsaPrivateKey,
+) -> Result<CertificateBuilder<'s, SigningKey<Sha256>>, PkiError> {
+    let spki = spki_of(key)?;
     let mut b = CertificateBuilder::new(
         Profile::Manual {
             issuer: Some(issuer.cert.tbs_certificate.subject.clone()),
         },
         serial()?,
-        ca_years(10)?,
-        name.clone(),
+        validity,
+        subject,
         spki.clone(),
-        &signer,
+        signer,
     )
     .map_err(err)?;
     b.add_extension(&SubjectKeyIdentifier::try_from(spki.owned_to_ref()).map_err(err)?)
@@ -179,6 +177,21 @@ fn ca_cert(
         .map_err(err)?,
     )
     .map_err(err)?;
+    Ok(b)
+}
+
+/// A CA certificate issued by `issuer`: basicConstraints with `path_len`, keyCertSign and
+/// cRLSign unless `cert_sign` is false, the policy, key identifiers.
+fn ca_cert(
+    name: &Name,
+    issuer: &Issued,
+    path_len: Option<u8>,
+    cert_sign: bool,
+    policy: &str,
+) -> Result<Issued, PkiError> {
+    let key = new_key()?;
+    let signer = SigningKey::<Sha256>::new(issuer.key.clone());
+    let mut b = issued_by(issuer, &signer, name.clone(), ca_years(10)?, &key)?;
     b.add_extension(&BasicConstraints {
         ca: true,
         path_len_constraint: path_len,
@@ -244,37 +257,11 @@ impl TestPki {
         ))
         .map_err(err)?;
         let issuer_signer = SigningKey::<Sha256>::new(issuer.key.clone());
-        let spki = spki_of(&key)?;
         let valid = match v.physician_validity {
             Some((from, until)) => validity(from, until)?,
             None => years(5)?,
         };
-        let mut builder = CertificateBuilder::new(
-            Profile::Manual {
-                issuer: Some(issuer.cert.tbs_certificate.subject.clone()),
-            },
-            serial()?,
-            valid,
-            subject,
-            spki.clone(),
-            &issuer_signer,
-        )
-        .map_err(err)?;
-        builder
-            .add_extension(&SubjectKeyIdentifier::try_from(spki.owned_to_ref()).map_err(err)?)
-            .map_err(err)?;
-        builder
-            .add_extension(
-                &AuthorityKeyIdentifier::try_from(
-                    issuer
-                        .cert
-                        .tbs_certificate
-                        .subject_public_key_info
-                        .owned_to_ref(),
-                )
-                .map_err(err)?,
-            )
-            .map_err(err)?;
+        let mut builder = issued_by(issuer, &issuer_signer, subject, valid, &key)?;
         builder
             .add_extension(&BasicConstraints {
                 ca: false,

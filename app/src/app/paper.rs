@@ -58,22 +58,26 @@ impl IkenshoApp {
             print_physician_name,
             draft: ed.state.is_draft(),
         };
-        let Some(session) = self.session.clone() else {
-            return;
-        };
         // Laid out on a thread; the screen shows a spinner until it is back.
         self.paper.sheet = None;
+        self.paper.laying_out = self.ask_layout(opts);
+    }
+
+    /// Asks the worker to lay the editor's opinion out with `opts`; the request's number, to
+    /// know its answer by ([`IkenshoApp::laid`]).
+    pub(crate) fn ask_layout(&mut self, opts: PrintOptions) -> Option<u64> {
+        let (Some(session), Some(ed)) = (self.session.clone(), &self.editor) else {
+            return None;
+        };
         self.layout_seq += 1;
-        self.paper.laying_out = Some(self.layout_seq);
-        self.worker.start(
-            &session,
-            Job::Layout {
-                seq: self.layout_seq,
-                form: ed.form,
-                opinion: Box::new(ed.opinion.clone()),
-                opts,
-            },
-        );
+        let job = Job::Layout {
+            seq: self.layout_seq,
+            form: ed.form,
+            opinion: Box::new(ed.opinion.clone()),
+            opts,
+        };
+        self.worker.start(&session, job);
+        Some(self.layout_seq)
     }
 
     /// A layout came back: the preview's sheet, or the review's findings, when it is the one

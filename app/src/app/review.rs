@@ -114,22 +114,14 @@ impl IkenshoApp {
             draft: false,
         };
         // What the paper would not show as typed: laid out on a thread.
-        self.layout_seq += 1;
-        self.review.laying_out = Some(self.layout_seq);
-        self.worker.start(
-            &session,
-            Job::Layout {
-                seq: self.layout_seq,
-                form: ed.form,
-                opinion: Box::new(ed.opinion.clone()),
-                opts,
-            },
-        );
-        match date_of(&ed.opinion, ed.form, ids::WRITTEN_DATE) {
+        let written = date_of(&ed.opinion, ed.form, ids::WRITTEN_DATE);
+        let insurer_number = ed.opinion.applicant.insurer_number.clone();
+        self.review.laying_out = self.ask_layout(opts);
+        match written {
             Some(written) => self.worker.start(
                 &session,
                 Job::Route {
-                    insurer_number: ed.opinion.applicant.insurer_number.clone(),
+                    insurer_number,
                     written,
                 },
             ),

@@ -435,19 +435,10 @@ fn settings_are_for_administrators_and_zoom_and_language_apply_to_everyone() {
         "1310123459"
     );
     // A person added here can sign in.
-    for (label, text) in [("ログインID", "tanaka"), ("氏名", "田中 花")] {
-        h.get_by_role_and_label(Role::TextInput, label).focus();
-        h.step();
-        h.get_by_role_and_label(Role::TextInput, label)
-            .type_text(text);
-    }
-    click_in_view(&mut h, Role::RadioButton, "医療事務");
-    h.get_by_role_and_label(Role::PasswordInput, "パスワード")
-        .focus();
-    h.step();
-    h.get_by_role_and_label(Role::PasswordInput, "パスワード")
-        .type_text("tanaka-password-1");
-    click_in_view(&mut h, Role::Button, "利用者を追加");
+    add_person_in_settings(
+        &mut h,
+        ("tanaka", "田中 花", "医療事務", "tanaka-password-1"),
+    );
     assert!(matches!(&h.state().settings.result, Some(Ok(_))));
     let mut store = open_store(dir.path());
     let s = store.sign_in("tanaka", "tanaka-password-1").unwrap();
@@ -488,19 +479,7 @@ fn settings_are_for_administrators_and_zoom_and_language_apply_to_everyone() {
             .is_ok()
     );
     // A physician account: the administrator's own password again, asked in a field of its own.
-    for (label, text) in [("ログインID", "kato"), ("氏名", "加藤 医師")] {
-        h.get_by_role_and_label(Role::TextInput, label).focus();
-        h.step();
-        h.get_by_role_and_label(Role::TextInput, label)
-            .type_text(text);
-    }
-    click_in_view(&mut h, Role::RadioButton, "医師");
-    h.get_by_role_and_label(Role::PasswordInput, "パスワード")
-        .focus();
-    h.step();
-    h.get_by_role_and_label(Role::PasswordInput, "パスワード")
-        .type_text("kato-password-1");
-    click_in_view(&mut h, Role::Button, "利用者を追加");
+    add_person_in_settings(&mut h, ("kato", "加藤 医師", "医師", "kato-password-1"));
     assert!(
         matches!(&h.state().settings.result, Some(Err(p)) if p.text(Lang::Ja).contains("もう一度入力")),
         "refused without the administrator's password"
@@ -518,6 +497,23 @@ fn settings_are_for_administrators_and_zoom_and_language_apply_to_everyone() {
     assert!(matches!(&h.state().settings.result, Some(Ok(_))));
     let mut store = open_store(dir.path());
     assert!(store.sign_in("kato", "kato-password-1").is_ok());
+}
+
+/// Types a new person into 設定 (login, name, role, password) and presses 利用者を追加.
+fn add_person_in_settings(h: &mut H, (login, name, role, password): (&str, &str, &str, &str)) {
+    for (label, text) in [("ログインID", login), ("氏名", name)] {
+        h.get_by_role_and_label(Role::TextInput, label).focus();
+        h.step();
+        h.get_by_role_and_label(Role::TextInput, label)
+            .type_text(text);
+    }
+    click_in_view(h, Role::RadioButton, role);
+    h.get_by_role_and_label(Role::PasswordInput, "パスワード")
+        .focus();
+    h.step();
+    h.get_by_role_and_label(Role::PasswordInput, "パスワード")
+        .type_text(password);
+    click_in_view(h, Role::Button, "利用者を追加");
 }
 
 #[test]
