@@ -53,6 +53,10 @@ store-weak-passphrase = The passphrase must have at least { $min } characters an
 store-bad-recovery-key = This is not the recovery key: a letter may be wrong or missing. It has 56 letters and digits in groups of four.
 store-credential-store = The OS credential store did not answer: { $detail }
 store-no-persistent-credential-store = This system's credential store forgets keys at every restart (the Linux kernel keyring), so the data key would be lost. Keep it in a key file, or behind a passphrase asked at each start.
+store-bad-location = The store address is not usable ({ $reason }). Write it as postgresql://USER@HOST:PORT/DATABASE?sslrootcert=CA.pem (the server's certificate is always checked: sslmode verify-full; the password is never part of the address), or give the path of a data file.
+store-server-tls = The database server's certificate was not accepted: it must be signed by the clinic's CA and name the server ({ $detail }). Nothing was sent to it.
+store-server-sign-in = The database server refused the password of { $user } for this terminal.
+store-server-unreachable = The database server { $server } cannot be reached. Check that the clinic server is on and on the network. ({ $detail })
 store-tampered = Version { $version } was changed outside this program (it does not match what the audit trail recorded). It cannot be finalised, signed, sent or printed. Tell the administrator, and restore a backup.
 store-backup-not-intact = The audit trail of the backup { $path } has { $problems } problem(s) (it may have been changed outside the program). Nothing is restored from it; the current data is untouched.
 store-backup-mismatch = The backup { $path } is not the file its manifest ({ $path }.manifest.json) says was written: it was replaced, or its audit trail was cut. Nothing is restored from it; the current data is untouched.

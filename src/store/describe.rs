@@ -59,7 +59,14 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
             ("known", known.to_string()),
         ],
         StoreError::Sqlite(e) => vec![("detail", e.to_string())],
-        StoreError::CredentialStore { detail } => vec![("detail", detail.clone())],
+        StoreError::CredentialStore { detail } | StoreError::ServerTls { detail } => {
+            vec![("detail", detail.clone())]
+        }
+        StoreError::BadLocation { reason } => vec![("reason", (*reason).to_owned())],
+        StoreError::ServerSignIn { user } => vec![("user", user.clone())],
+        StoreError::ServerUnreachable { server, detail } => {
+            vec![("server", server.clone()), ("detail", detail.clone())]
+        }
         StoreError::WeakPassphrase => {
             vec![("min", super::atrest::MIN_PASSPHRASE_CHARS.to_string())]
         }

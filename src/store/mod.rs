@@ -19,6 +19,7 @@ pub mod outbox;
 mod renew;
 mod schema;
 mod search;
+pub mod server;
 mod settings;
 mod state;
 mod users;
@@ -137,6 +138,18 @@ pub enum StoreError {
     CredentialStore { detail: String },
     #[error("this system's credential store forgets keys at a reboot")]
     NoPersistentCredentialStore,
+    /// `--store` / `IKENSHO_STORE` is not a usable place for the store (`reason` names the part).
+    #[error("the store address is not usable ({reason})")]
+    BadLocation { reason: &'static str },
+    /// The server's certificate is not the clinic CA's for that host (or TLS failed).
+    #[error("the server's certificate was not accepted: {detail}")]
+    ServerTls { detail: String },
+    /// The server refused the terminal's database password.
+    #[error("the server refused the password of {user}")]
+    ServerSignIn { user: String },
+    /// No server answered.
+    #[error("the server {server} cannot be reached: {detail}")]
+    ServerUnreachable { server: String, detail: String },
     /// A backup whose audit trail is not intact (or whose versions do not match it): nothing
     /// is restored from it.
     #[error("the backup {path} is not intact ({problems} problem(s) in its audit trail)")]
@@ -250,6 +263,10 @@ impl StoreError {
             StoreError::BadRecoveryKey => "store-bad-recovery-key",
             StoreError::CredentialStore { .. } => "store-credential-store",
             StoreError::NoPersistentCredentialStore => "store-no-persistent-credential-store",
+            StoreError::BadLocation { .. } => "store-bad-location",
+            StoreError::ServerTls { .. } => "store-server-tls",
+            StoreError::ServerSignIn { .. } => "store-server-sign-in",
+            StoreError::ServerUnreachable { .. } => "store-server-unreachable",
             StoreError::Tampered { .. } => "store-tampered",
             StoreError::BackupNotIntact { .. } => "store-backup-not-intact",
             StoreError::BackupMismatch { .. } => "store-backup-mismatch",

@@ -12,6 +12,7 @@ mod locales;
 mod outbox;
 mod pdf;
 mod rules;
+mod server;
 mod sign;
 mod store;
 mod workflow;

@@ -1,0 +1,255 @@
+//! Where the store is — the embedded file, or a PostgreSQL server that several terminals of one
+//! clinic share — and a connection to the server that verifies it.
+//!
+//! A server location is a URL: `postgresql://ikensho@clinic-server:5432/ikensho?sslrootcert=CA.pem`.
+//! The connection is TLS 1.3 only; the server's certificate must chain to the clinic's CA
+//! (`sslrootcert`) and name the host (what libpq calls `verify-full`); a URL that asks for less
+//! (`sslmode=disable`, `require`, `verify-ca`…) or carries a password is refused. The database
+//! password is the terminal's, kept in the OS credential store, and is given to [`connect`].
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{Result, StoreError};
+
+/// Where the store is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The embedded SQLite file (the default, one PC).
+    File(PathBuf),
+    /// A PostgreSQL server.
+    Server(ServerLocation),
+}
+
+/// A PostgreSQL server and database, and the CA its certificate must chain to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerLocation {
+    pub host: String,
+    pub port: u16,
+    pub dbname: String,
+    pub user: String,
+    /// The clinic's CA (PEM), which signed the server's certificate.
+    pub ca: PathBuf,
+}
+
+fn bad(reason: &'static str) -> StoreError {
+    StoreError::BadLocation { reason }
+}
+
+fn decode(s: &str) -> Result<String> {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map(|c| c.into_owned())
+        .map_err(|_| bad("encoding"))
+}
+
+impl Location {
+    /// Reads `--store` / `IKENSHO_STORE`: a `postgresql://` (or `postgres://`) URL, or a file
+    /// (a path, or `file:PATH`).
+    pub fn parse(text: &str) -> Result<Location> {
+        let text = text.trim();
+        let rest = match text
+            .strip_prefix("postgresql://")
+            .or_else(|| text.strip_prefix("postgres://"))
+        {
+            Some(rest) => rest,
+            None => {
+                let path = text.strip_prefix("file:").unwrap_or(text);
+                if path.is_empty() {
+                    return Err(bad("empty"));
+                }
+                return Ok(Location::File(PathBuf::from(path)));
+            }
+        };
+        let (authority_path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let (authority, dbname) = authority_path.split_once('/').ok_or(bad("database"))?;
+        let (user, hostport) = authority.rsplit_once('@').ok_or(bad("user"))?;
+        if user.contains(':') {
+            // A password in the URL would sit in a settings file or a shell's history in clear.
+            return Err(bad("password"));
+        }
+        // `host`, `host:port`, `[v6]` or `[v6]:port`.
+        let (host, port) = match hostport.strip_prefix('[') {
+            Some(v6) => {
+                let (h, after) = v6.split_once(']').ok_or(bad("host"))?;
+                match after.strip_prefix(':') {
+                    Some(p) => (h, p.parse::<u16>().map_err(|_| bad("port"))?),
+                    None if after.is_empty() => (h, 5432),
+                    None => return Err(bad("host")),
+                }
+            }
+            None => match hostport.split_once(':') {
+                Some((h, p)) => (h, p.parse::<u16>().map_err(|_| bad("port"))?),
+                None => (hostport, 5432),
+            },
+        };
+        let mut ca = None;
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            match k {
+                "sslmode" if v == "verify-full" => {}
+                "sslmode" => return Err(bad("sslmode")),
+                "sslrootcert" => ca = Some(PathBuf::from(decode(v)?)),
+                "password" => return Err(bad("password")),
+                _ => return Err(bad("parameter")),
+            }
+        }
+        let (user, dbname) = (decode(user)?, decode(dbname)?);
+        if host.is_empty() || user.is_empty() || dbname.is_empty() {
+            return Err(bad("parts"));
+        }
+        Ok(Location::Server(ServerLocation {
+            host: host.to_owned(),
+            port,
+            dbname,
+            user,
+            ca: ca.ok_or(bad("sslrootcert"))?,
+        }))
+    }
+}
+
+/// The TLS settings: TLS 1.3, the clinic's CA as the only trust anchor, the host name checked.
+fn tls(ca: &Path) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    let io = |e: std::io::Error| StoreError::Io {
+        path: ca.to_path_buf(),
+        detail: e.to_string(),
+    };
+    let pem = std::fs::read(ca).map_err(io)?;
+    let certs = crate::sign::cms::pem_certificates(&pem).ok_or(StoreError::ServerTls {
+        detail: format!("{}: no certificate", ca.display()),
+    })?;
+    let mut roots = rustls::RootCertStore::empty();
+    for c in &certs {
+        let der = der::Encode::to_der(c).map_err(|e| StoreError::ServerTls {
+            detail: e.to_string(),
+        })?;
+        roots
+            .add(rustls::pki_types::CertificateDer::from(der))
+            .map_err(|e| StoreError::ServerTls {
+                detail: e.to_string(),
+            })?;
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13])
+        .map_err(|e| StoreError::ServerTls {
+            detail: e.to_string(),
+        })?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// Why a connection failed, from the client's error: the server's certificate, the password, or
+/// no server at all.
+fn classify(e: &postgres::Error, loc: &ServerLocation) -> StoreError {
+    if e.code() == Some(&postgres::error::SqlState::INVALID_PASSWORD)
+        || e.code() == Some(&postgres::error::SqlState::INVALID_AUTHORIZATION_SPECIFICATION)
+    {
+        return StoreError::ServerSignIn {
+            user: loc.user.clone(),
+        };
+    }
+    // Walk the causes: a TLS error names the certificate problem.
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if let Some(t) = s.downcast_ref::<rustls::Error>() {
+            return StoreError::ServerTls {
+                detail: t.to_string(),
+            };
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && let Some(t) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>())
+        {
+            return StoreError::ServerTls {
+                detail: t.to_string(),
+            };
+        }
+        source = s.source();
+    }
+    StoreError::ServerUnreachable {
+        server: format!("{}:{}", loc.host, loc.port),
+        detail: e.to_string(),
+    }
+}
+
+/// A connection to the server at `loc`, verified, signed in with the terminal's `password`.
+pub fn connect(loc: &ServerLocation, password: &str) -> Result<postgres::Client> {
+    let tls = tls(&loc.ca)?;
+    let mut cfg = postgres::Config::new();
+    cfg.host(&loc.host)
+        .port(loc.port)
+        .dbname(&loc.dbname)
+        .user(&loc.user)
+        .password(password)
+        .ssl_mode(postgres::config::SslMode::Require)
+        .connect_timeout(Duration::from_secs(10))
+        .application_name("ikensho");
+    cfg.connect(tls).map_err(|e| classify(&e, loc))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn urls_are_read_and_anything_less_than_verify_full_is_refused() {
+        let loc = Location::parse(
+            "postgresql://ikensho@clinic-server:5433/ikensho?sslmode=verify-full&sslrootcert=/etc/ikensho/ca.pem",
+        )
+        .unwrap();
+        assert_eq!(
+            loc,
+            Location::Server(ServerLocation {
+                host: "clinic-server".into(),
+                port: 5433,
+                dbname: "ikensho".into(),
+                user: "ikensho".into(),
+                ca: "/etc/ikensho/ca.pem".into(),
+            })
+        );
+        assert!(matches!(
+            Location::parse("postgres://u@h/db?sslrootcert=ca.pem"),
+            Ok(Location::Server(ServerLocation { port: 5432, .. }))
+        ));
+        assert_eq!(
+            Location::parse("/var/lib/ikensho/ikensho.sqlite").unwrap(),
+            Location::File("/var/lib/ikensho/ikensho.sqlite".into())
+        );
+        assert_eq!(
+            Location::parse("file:ikensho.sqlite").unwrap(),
+            Location::File("ikensho.sqlite".into())
+        );
+        for (url, reason) in [
+            (
+                "postgresql://u@h/db?sslmode=require&sslrootcert=ca.pem",
+                "sslmode",
+            ),
+            (
+                "postgresql://u@h/db?sslmode=disable&sslrootcert=ca.pem",
+                "sslmode",
+            ),
+            (
+                "postgresql://u@h/db?sslmode=verify-ca&sslrootcert=ca.pem",
+                "sslmode",
+            ),
+            ("postgresql://u:secret@h/db?sslrootcert=ca.pem", "password"),
+            (
+                "postgresql://u@h/db?password=x&sslrootcert=ca.pem",
+                "password",
+            ),
+            ("postgresql://u@h/db", "sslrootcert"),
+            ("postgresql://u@h:port/db?sslrootcert=ca.pem", "port"),
+            ("postgresql://h/db?sslrootcert=ca.pem", "user"),
+            ("postgresql://u@h?sslrootcert=ca.pem", "database"),
+            ("", "empty"),
+        ] {
+            match Location::parse(url) {
+                Err(StoreError::BadLocation { reason: r }) => assert_eq!(r, reason, "{url}"),
+                other => panic!("{url}: {other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! The connection to a PostgreSQL server: a real cluster on loopback (`scripts/pg-test-cluster`,
+//! started by `.ci/run`), TLS 1.3 with the server's certificate checked against the clinic's CA.
+//! Without `IKENSHO_TEST_PG_URL` the tests are skipped, unless `IKENSHO_REQUIRE_PG=1` (CI) makes
+//! a missing server a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use ikensho::store::StoreError;
+use ikensho::store::server::{Location, ServerLocation, connect};
+
+/// The test cluster's location and password, or `None` (skip) when there is none here.
+fn cluster() -> Option<(ServerLocation, String)> {
+    let (Ok(url), Ok(password)) = (
+        std::env::var("IKENSHO_TEST_PG_URL"),
+        std::env::var("IKENSHO_TEST_PG_PASSWORD"),
+    ) else {
+        assert!(
+            std::env::var("IKENSHO_REQUIRE_PG").is_err(),
+            "IKENSHO_REQUIRE_PG is set but there is no test cluster (scripts/pg-test-cluster)"
+        );
+        return None;
+    };
+    match Location::parse(&url).unwrap() {
+        Location::Server(s) => Some((s, password)),
+        Location::File(_) => panic!("not a server URL: {url}"),
+    }
+}
+
+#[test]
+fn the_server_is_reached_over_tls_13_with_its_certificate_checked() {
+    let Some((loc, password)) = cluster() else {
+        return;
+    };
+    let mut client = connect(&loc, &password).unwrap();
+    let row = client
+        .query_one(
+            "SELECT current_user::text, s.ssl, s.version
+             FROM pg_stat_ssl s WHERE s.pid = pg_backend_pid()",
+            &[],
+        )
+        .unwrap();
+    let (user, ssl, version): (String, bool, Option<String>) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!(user, "ikensho");
+    assert!(ssl);
+    assert_eq!(version.as_deref(), Some("TLSv1.3"));
+}
+
+#[test]
+fn another_ca_a_wrong_password_and_no_server_are_each_named() {
+    let Some((loc, password)) = cluster() else {
+        return;
+    };
+    // A CA that did not sign the server's certificate.
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other-ca.pem");
+    let out = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=another clinic CA", "-keyout"])
+        .arg(dir.path().join("other.key"))
+        .arg("-out")
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let wrong_ca = ServerLocation {
+        ca: other,
+        ..loc.clone()
+    };
+    match connect(&wrong_ca, &password) {
+        Err(StoreError::ServerTls { detail }) => {
+            assert!(detail.contains("UnknownIssuer"), "{detail}")
+        }
+        other => panic!("{:?}", other.map(|_| ())),
+    }
+    match connect(&loc, "not the password") {
+        Err(StoreError::ServerSignIn { user }) => assert_eq!(user, "ikensho"),
+        other => panic!("{:?}", other.map(|_| ())),
+    }
+    // A port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let nobody = ServerLocation {
+        port,
+        ..loc.clone()
+    };
+    assert!(matches!(
+        connect(&nobody, &password),
+        Err(StoreError::ServerUnreachable { .. })
+    ));
+    // The messages say what to do, in both languages, and never the password.
+    let locales = ikensho::i18n::Locales::builtin().unwrap();
+    for e in [
+        connect(&loc, "not the password").err().unwrap(),
+        connect(&wrong_ca, &password).err().unwrap(),
+    ] {
+        for lang in [ikensho::i18n::Lang::Ja, ikensho::i18n::Lang::En] {
+            let text = ikensho::store::describe::error(locales, lang, &e);
+            assert!(!text.contains(&password) && !text.contains("not the password"));
+            assert!(!text.contains("store-"), "{text}");
+        }
+    }
+}
