@@ -88,7 +88,8 @@ impl Location {
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             match k {
-                "sslmode" if v == "verify-full" => {}
+                // libpq's verify-full: the only mode there is here.
+                "sslmode" if v.split_once('-') == Some(("verify", "full")) => {}
                 "sslmode" => return Err(bad("sslmode")),
                 "sslrootcert" => ca = Some(PathBuf::from(decode(v)?)),
                 "password" => return Err(bad("password")),
