@@ -18,6 +18,7 @@ mod opinions;
 pub mod outbox;
 mod renew;
 mod schema;
+pub mod schema_pg;
 mod search;
 pub mod server;
 mod settings;

@@ -104,3 +104,77 @@ fn another_ca_a_wrong_password_and_no_server_are_each_named() {
         }
     }
 }
+
+/// The schema on the server keeps what the SQLite triggers keep — a frozen version, its marks,
+/// the audit trail, a queued row — and refuses TRUNCATE, which passes row triggers. Applied in
+/// one transaction on a database of its own and rolled back.
+#[test]
+fn the_server_schema_refuses_what_sqlite_refuses_and_truncate_too() {
+    let Some((loc, password)) = cluster() else {
+        return;
+    };
+    let other = ServerLocation {
+        dbname: "ikensho_other".into(),
+        ..loc
+    };
+    let mut client = connect(&other, &password).unwrap();
+    let mut tx = client.transaction().unwrap();
+    for m in ikensho::store::schema_pg::MIGRATIONS {
+        tx.batch_execute(m).unwrap();
+    }
+    tx.batch_execute(
+        "INSERT INTO users (login, display_name, roles, password_hash, created_at)
+             VALUES ('sato', '佐藤 一郎', 'physician', 'x', 'now');
+         INSERT INTO opinions (state, day, created_day, created_at, updated_at)
+             VALUES ('finalised', '2026-12-02', '2026-12-02', 'now', 'now');
+         INSERT INTO versions (opinion_id, number, body, body_hash, revision, saved_at, frozen)
+             VALUES (1, 1, '{}', 'h', 0, 'now', 'finalised');
+         INSERT INTO audit (seq, at, login, action, detail, prev, hash)
+             VALUES (1, 'now', 'sato', 'finalise', '', '0', 'h1');
+         INSERT INTO outbox (opinion_id, version_id, idempotency_key, document,
+                             next_attempt_at, created_at, updated_at)
+             VALUES (1, 1, 'k', '\\x7b7d', 'now', 'now', 'now');",
+    )
+    .unwrap();
+    // The salt is 16 random bytes.
+    let salt: Vec<u8> = tx
+        .query_one("SELECT value FROM secrets WHERE name = 'sign-in-salt'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(salt.len(), 16);
+    for (sql, why) in [
+        ("UPDATE versions SET body = '{\"x\":1}'", "frozen version"),
+        ("DELETE FROM versions", "frozen version"),
+        ("TRUNCATE versions CASCADE", "frozen version"),
+        (
+            "INSERT INTO item_marks (version_id, item) VALUES (1, 'x')",
+            "frozen version",
+        ),
+        ("UPDATE audit SET login = 'mallory'", "append-only"),
+        ("DELETE FROM audit", "append-only"),
+        ("TRUNCATE audit", "append-only"),
+        ("UPDATE outbox SET document = '\\x00'", "never change"),
+        ("DELETE FROM outbox", "kept"),
+        ("TRUNCATE outbox", "kept"),
+        (
+            "INSERT INTO users (login, display_name, roles, password_hash, created_at)
+          VALUES ('SATO', 'x', 'clerk', 'x', 'now')",
+            "users_login",
+        ),
+    ] {
+        let mut sp = tx.savepoint("try").unwrap();
+        let e = sp.batch_execute(sql).expect_err(sql);
+        let text = e
+            .as_db_error()
+            .map(|d| format!("{} {}", d.message(), d.constraint().unwrap_or("")));
+        assert!(
+            text.as_deref().is_some_and(|t| t.contains(why)),
+            "{sql}: {text:?}"
+        );
+        sp.rollback().unwrap();
+    }
+    // What may change still does: a queued row's delivery state.
+    tx.batch_execute("UPDATE outbox SET state = 'sending', attempts = 1")
+        .unwrap();
+    tx.rollback().unwrap();
+}
