@@ -526,7 +526,7 @@ fn paper_preview_draft_pdf_and_the_final_print_for_the_paper_route() {
     sign_in(&mut h, "sato");
     open_opinion(&mut h, "山田 花子");
     h.get_by_label("用紙で見る・印刷").click();
-    h.run();
+    h.run_steps(2);
     assert_eq!(h.state().screen, Screen::Paper);
     wait_until(&mut h, "the preview", |a| a.paper.sheet.is_some());
     let sheet = h.state().paper.sheet.as_ref().unwrap();

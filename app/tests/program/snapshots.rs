@@ -151,7 +151,8 @@ fn every_screen(w: f32, h: f32, zoom: f32, lang: Lang) {
     h.state_mut().request(Intent::Open(id));
     h.run();
     h.state_mut().request(Intent::Show(Screen::Paper));
-    h.run();
+    // A spinner repaints until the preview is back: steps, not `run`.
+    h.run_steps(2);
     wait_until(&mut h, "the preview", |a| a.paper.sheet.is_some());
     shot(&mut h, "paper");
 
