@@ -59,11 +59,20 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
             ("known", known.to_string()),
         ],
         StoreError::Sqlite(e) => vec![("detail", e.to_string())],
-        StoreError::CredentialStore { detail } | StoreError::ServerTls { detail } => {
+        StoreError::CredentialStore { detail }
+        | StoreError::ServerTls { detail }
+        | StoreError::ServerQuery { detail } => {
             vec![("detail", detail.clone())]
         }
         StoreError::BadLocation { reason } => vec![("reason", (*reason).to_owned())],
         StoreError::ServerSignIn { user } => vec![("user", user.clone())],
+        StoreError::ServerHasStore { database, version } => {
+            vec![
+                ("database", database.clone()),
+                ("version", version.to_string()),
+            ]
+        }
+        StoreError::ServerNotStore { database } => vec![("database", database.clone())],
         StoreError::ServerUnreachable { server, detail } => {
             vec![("server", server.clone()), ("detail", detail.clone())]
         }

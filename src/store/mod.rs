@@ -151,6 +151,15 @@ pub enum StoreError {
     /// No server answered.
     #[error("the server {server} cannot be reached: {detail}")]
     ServerUnreachable { server: String, detail: String },
+    /// The server refused a statement.
+    #[error("the server refused: {detail}")]
+    ServerQuery { detail: String },
+    /// A set-up on a database that holds an ikensho store already.
+    #[error("{database} holds an ikensho store already (schema {version})")]
+    ServerHasStore { database: String, version: i64 },
+    /// The database holds something that is not an ikensho store.
+    #[error("{database} holds something that is not an ikensho store")]
+    ServerNotStore { database: String },
     /// A backup whose audit trail is not intact (or whose versions do not match it): nothing
     /// is restored from it.
     #[error("the backup {path} is not intact ({problems} problem(s) in its audit trail)")]
@@ -268,6 +277,9 @@ impl StoreError {
             StoreError::ServerTls { .. } => "store-server-tls",
             StoreError::ServerSignIn { .. } => "store-server-sign-in",
             StoreError::ServerUnreachable { .. } => "store-server-unreachable",
+            StoreError::ServerQuery { .. } => "store-server-query",
+            StoreError::ServerHasStore { .. } => "store-server-has-store",
+            StoreError::ServerNotStore { .. } => "store-server-not-store",
             StoreError::Tampered { .. } => "store-tampered",
             StoreError::BackupNotIntact { .. } => "store-backup-not-intact",
             StoreError::BackupMismatch { .. } => "store-backup-mismatch",

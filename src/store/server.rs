@@ -190,6 +190,125 @@ pub fn connect(loc: &ServerLocation, password: &str) -> Result<postgres::Client>
     cfg.connect(tls).map_err(|e| classify(&e, loc))
 }
 
+/// What a database holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    /// Nothing in its `public` schema.
+    Nothing,
+    /// An ikensho store at this schema version.
+    Store(i64),
+    /// Something else.
+    Other,
+}
+
+impl ServerLocation {
+    /// The location as shown to people (no password is ever part of it).
+    pub fn display(&self) -> String {
+        format!(
+            "postgresql://{}@{}:{}/{}",
+            self.user, self.host, self.port, self.dbname
+        )
+    }
+}
+
+/// What the database `client` is connected to holds.
+pub fn holds(client: &mut postgres::Client) -> Result<Holds> {
+    let tables: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')",
+            &[],
+        )
+        .map_err(|e| server_error(&e))?
+        .get(0);
+    if tables == 0 {
+        return Ok(Holds::Nothing);
+    }
+    let ours = client
+        .query_opt(
+            "SELECT version FROM ikensho_schema WHERE application = 'ikensho'",
+            &[],
+        )
+        .ok()
+        .flatten();
+    Ok(match ours {
+        Some(row) => Holds::Store(row.get(0)),
+        None => Holds::Other,
+    })
+}
+
+fn server_error(e: &postgres::Error) -> StoreError {
+    StoreError::ServerQuery {
+        detail: e
+            .as_db_error()
+            .map_or_else(|| e.to_string(), |d| d.message().to_owned()),
+    }
+}
+
+/// Applies the migrations the store at `client` lacks, each in its own transaction with its
+/// version; returns the version. A store from a newer ikensho is refused.
+pub fn migrate(client: &mut postgres::Client, loc: &ServerLocation) -> Result<i64> {
+    let latest = super::schema::latest();
+    let Holds::Store(mut version) = holds(client)? else {
+        return Err(StoreError::ServerNotStore {
+            database: loc.display(),
+        });
+    };
+    if version > latest {
+        return Err(StoreError::TooNew {
+            path: PathBuf::from(loc.display()),
+            found: version,
+            known: latest,
+        });
+    }
+    for (n, sql) in super::schema_pg::MIGRATIONS.iter().enumerate() {
+        let n = i64::try_from(n).unwrap_or(i64::MAX) + 1;
+        if n <= version {
+            continue;
+        }
+        let mut tx = client.transaction().map_err(|e| server_error(&e))?;
+        tx.batch_execute(sql).map_err(|e| server_error(&e))?;
+        tx.execute(
+            "UPDATE ikensho_schema SET version = $1 WHERE application = 'ikensho'",
+            &[&n],
+        )
+        .map_err(|e| server_error(&e))?;
+        tx.commit().map_err(|e| server_error(&e))?;
+        version = n;
+    }
+    Ok(version)
+}
+
+/// Makes the store's schema in the empty database at `loc` (`ikensho store init`). A database
+/// that holds anything — an ikensho store or not — is refused and left as it is.
+pub fn init(loc: &ServerLocation, password: &str) -> Result<i64> {
+    let mut client = connect(loc, password)?;
+    match holds(&mut client)? {
+        Holds::Nothing => {}
+        Holds::Store(version) => {
+            return Err(StoreError::ServerHasStore {
+                database: loc.display(),
+                version,
+            });
+        }
+        Holds::Other => {
+            return Err(StoreError::ServerNotStore {
+                database: loc.display(),
+            });
+        }
+    }
+    client
+        .batch_execute(
+            "CREATE TABLE ikensho_schema (
+                 application TEXT PRIMARY KEY,
+                 version     BIGINT NOT NULL
+             );
+             INSERT INTO ikensho_schema (application, version) VALUES ('ikensho', 0);",
+        )
+        .map_err(|e| server_error(&e))?;
+    migrate(&mut client, loc)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

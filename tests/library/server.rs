@@ -178,3 +178,72 @@ fn the_server_schema_refuses_what_sqlite_refuses_and_truncate_too() {
         .unwrap();
     tx.rollback().unwrap();
 }
+
+/// A new database of its own on the test cluster, for one test.
+fn fresh_database(loc: &ServerLocation, password: &str, name: &str) -> ServerLocation {
+    let db = format!("ikensho_{name}_{}", std::process::id());
+    let mut admin = connect(loc, password).unwrap();
+    // Each alone: neither may run in a transaction block.
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .unwrap();
+    ServerLocation {
+        dbname: db,
+        ..loc.clone()
+    }
+}
+
+/// `store init` makes the schema only in an empty database; the migrations bring an older
+/// store up to date; a newer one is refused.
+#[test]
+fn init_makes_the_schema_in_an_empty_database_only_and_migrations_catch_up() {
+    use ikensho::store::server::{Holds, holds, init, migrate};
+    let Some((loc, password)) = cluster() else {
+        return;
+    };
+    let latest = ikensho::store::schema_pg::MIGRATIONS.len() as i64;
+    let db = fresh_database(&loc, &password, "init");
+    assert_eq!(init(&db, &password).unwrap(), latest);
+    let mut c = connect(&db, &password).unwrap();
+    assert_eq!(holds(&mut c).unwrap(), Holds::Store(latest));
+    match init(&db, &password) {
+        Err(StoreError::ServerHasStore { version, .. }) => assert_eq!(version, latest),
+        other => panic!("{other:?}"),
+    }
+    // A store two migrations behind catches up; one from a newer ikensho is refused.
+    c.batch_execute(
+        "UPDATE ikensho_schema SET version = 3;
+         ALTER TABLE users DROP COLUMN hpki_cert_sha256, DROP COLUMN hpki_subject;
+         DROP TABLE sign_in_failures, secrets;",
+    )
+    .unwrap();
+    assert_eq!(migrate(&mut c, &db).unwrap(), latest);
+    c.batch_execute("UPDATE ikensho_schema SET version = 99")
+        .unwrap();
+    assert!(matches!(
+        migrate(&mut c, &db),
+        Err(StoreError::TooNew { found: 99, .. })
+    ));
+    // Someone else's tables: refused, left as they are.
+    let other = fresh_database(&loc, &password, "foreign");
+    connect(&other, &password)
+        .unwrap()
+        .batch_execute("CREATE TABLE patients (id INT)")
+        .unwrap();
+    assert!(matches!(
+        init(&other, &password),
+        Err(StoreError::ServerNotStore { .. })
+    ));
+    let tables: i64 = connect(&other, &password)
+        .unwrap()
+        .query_one(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 1);
+}

@@ -172,6 +172,9 @@ fn store_code(e: &StoreError) -> u8 {
         | StoreError::Missing { .. }
         | StoreError::Empty { .. }
         | StoreError::KeyMissing { .. }
+        | StoreError::ServerUnreachable { .. }
+        | StoreError::ServerTls { .. }
+        | StoreError::BadLocation { .. }
         | StoreError::WrongKey { .. }
         | StoreError::Damaged { .. }
         | StoreError::NotADatabase { .. }

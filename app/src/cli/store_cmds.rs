@@ -105,6 +105,10 @@ fn parse_keeping(s: &str) -> Result<&'static str, UnknownValue> {
 pub enum StoreCmd {
     /// Whether the data file is encrypted and where its key is kept.
     Info,
+    /// Make the store's tables in an empty database on the clinic's PostgreSQL server
+    /// (postgresql://USER@HOST:PORT/DATABASE?sslrootcert=CA.pem). The terminal's database
+    /// password is asked for. A database that holds anything is refused and left as it is.
+    Init { url: String },
     /// Encrypt the store under a new data key (a store from before encryption is encrypted
     /// here), kept where you say; shows the new recovery key once. Close the window first.
     Rekey {
@@ -670,6 +674,21 @@ pub fn store_cmd(ctx: &Ctx<'_>, cmd: StoreCmd) -> Outcome {
                     Ok(exit::CLEAN)
                 }
             }
+        }
+        StoreCmd::Init { url } => {
+            let store::server::Location::Server(loc) = store::server::Location::parse(&url)? else {
+                return Err(CliError::said(exit::USAGE, "cli-store-init-file", &[]));
+            };
+            let password = ctx.secret("cli-db-password")?;
+            let version = store::server::init(&loc, &password)?;
+            ctx.say(
+                "cli-store-initialised",
+                &[
+                    ("database", loc.display()),
+                    ("version", version.to_string()),
+                ],
+            );
+            Ok(exit::CLEAN)
         }
         StoreCmd::Rekey { as_login, keeping } => {
             let mut store = ctx.open()?;

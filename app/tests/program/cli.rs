@@ -1093,3 +1093,62 @@ fn blank_medical_services_and_care_notes_are_named() {
         );
     }
 }
+
+/// `ikensho store init URL` on the test cluster: the tables once, then a refusal; a file is the
+/// set-up's. (Skipped without a test cluster unless IKENSHO_REQUIRE_PG is set.)
+#[test]
+fn store_init_makes_the_tables_on_the_server_once() {
+    let (Ok(url), Ok(password)) = (
+        std::env::var("IKENSHO_TEST_PG_URL"),
+        std::env::var("IKENSHO_TEST_PG_PASSWORD"),
+    ) else {
+        assert!(
+            std::env::var("IKENSHO_REQUIRE_PG").is_err(),
+            "no test cluster"
+        );
+        return;
+    };
+    let ikensho::store::server::Location::Server(loc) =
+        ikensho::store::server::Location::parse(&url).unwrap()
+    else {
+        panic!("{url}");
+    };
+    let db = format!("ikensho_cli_{}", std::process::id());
+    let mut admin = ikensho::store::server::connect(&loc, &password).unwrap();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .unwrap();
+    let db_url = url.replacen("/ikensho?", &format!("/{db}?"), 1);
+    let tmp = tempfile::tempdir().unwrap();
+    let input = format!("{password}\n");
+    let o = store_cmd(tmp.path(), &["store", "init", &db_url], &input);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("データの表を作りました"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains(&password));
+    let o = store_cmd(tmp.path(), &["store", "init", &db_url], &input);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(stderr(&o).contains("既にあります"), "{}", stderr(&o));
+    let o = store_cmd(
+        tmp.path(),
+        &[
+            "--lang",
+            "en",
+            "store",
+            "init",
+            "postgresql://u@h/db?sslmode=require&sslrootcert=x",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("sslmode"), "{}", stderr(&o));
+    let o = store_cmd(tmp.path(), &["store", "init", "/tmp/x.sqlite"], "");
+    assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
+    assert!(stderr(&o).contains("初期設定"), "{}", stderr(&o));
+}
