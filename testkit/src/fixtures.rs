@@ -417,3 +417,44 @@ pub fn mode(path: &Path) -> u32 {
         .mode()
         & 0o777
 }
+
+/// The test PostgreSQL cluster (`scripts/pg-test-cluster`, started by `scripts/test`): its
+/// location and the role's password, or `None` when there is none here — which fails instead
+/// when `IKENSHO_REQUIRE_PG` is set (CI).
+pub fn test_cluster() -> Option<(ikensho::store::server::ServerLocation, String)> {
+    let (Ok(url), Ok(password)) = (
+        std::env::var("IKENSHO_TEST_PG_URL"),
+        std::env::var("IKENSHO_TEST_PG_PASSWORD"),
+    ) else {
+        assert!(
+            std::env::var("IKENSHO_REQUIRE_PG").is_err(),
+            "IKENSHO_REQUIRE_PG is set but there is no test cluster (scripts/pg-test-cluster)"
+        );
+        return None;
+    };
+    match ikensho::store::server::Location::parse(&url).unwrap() {
+        ikensho::store::server::Location::Server(s) => Some((s, password)),
+        ikensho::store::server::Location::File(_) => panic!("not a server URL: {url}"),
+    }
+}
+
+/// A new, empty database `ikensho_<name>_<pid>` on the test cluster, for one test.
+pub fn fresh_database(
+    loc: &ikensho::store::server::ServerLocation,
+    password: &str,
+    name: &str,
+) -> ikensho::store::server::ServerLocation {
+    let db = format!("ikensho_{name}_{}", std::process::id());
+    let mut admin = ikensho::store::server::connect(loc, password).unwrap();
+    // Each alone: neither may run in a transaction block.
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .unwrap();
+    ikensho::store::server::ServerLocation {
+        dbname: db,
+        ..loc.clone()
+    }
+}

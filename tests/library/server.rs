@@ -5,25 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
 use ikensho::store::StoreError;
-use ikensho::store::server::{Location, ServerLocation, connect};
+use ikensho::store::server::{ServerLocation, connect};
 
-/// The test cluster's location and password, or `None` (skip) when there is none here.
-fn cluster() -> Option<(ServerLocation, String)> {
-    let (Ok(url), Ok(password)) = (
-        std::env::var("IKENSHO_TEST_PG_URL"),
-        std::env::var("IKENSHO_TEST_PG_PASSWORD"),
-    ) else {
-        assert!(
-            std::env::var("IKENSHO_REQUIRE_PG").is_err(),
-            "IKENSHO_REQUIRE_PG is set but there is no test cluster (scripts/pg-test-cluster)"
-        );
-        return None;
-    };
-    match Location::parse(&url).unwrap() {
-        Location::Server(s) => Some((s, password)),
-        Location::File(_) => panic!("not a server URL: {url}"),
-    }
-}
+use ikensho_testkit::fixtures::{fresh_database, test_cluster as cluster};
 
 #[test]
 fn the_server_is_reached_over_tls_13_with_its_certificate_checked() {
@@ -177,23 +161,6 @@ fn the_server_schema_refuses_what_sqlite_refuses_and_truncate_too() {
     tx.batch_execute("UPDATE outbox SET state = 'sending', attempts = 1")
         .unwrap();
     tx.rollback().unwrap();
-}
-
-/// A new database of its own on the test cluster, for one test.
-fn fresh_database(loc: &ServerLocation, password: &str, name: &str) -> ServerLocation {
-    let db = format!("ikensho_{name}_{}", std::process::id());
-    let mut admin = connect(loc, password).unwrap();
-    // Each alone: neither may run in a transaction block.
-    admin
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
-        .unwrap();
-    admin
-        .batch_execute(&format!("CREATE DATABASE {db}"))
-        .unwrap();
-    ServerLocation {
-        dbname: db,
-        ..loc.clone()
-    }
 }
 
 /// `store init` makes the schema only in an empty database; the migrations bring an older

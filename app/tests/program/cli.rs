@@ -1098,30 +1098,18 @@ fn blank_medical_services_and_care_notes_are_named() {
 /// set-up's. (Skipped without a test cluster unless IKENSHO_REQUIRE_PG is set.)
 #[test]
 fn store_init_makes_the_tables_on_the_server_once() {
-    let (Ok(url), Ok(password)) = (
-        std::env::var("IKENSHO_TEST_PG_URL"),
-        std::env::var("IKENSHO_TEST_PG_PASSWORD"),
-    ) else {
-        assert!(
-            std::env::var("IKENSHO_REQUIRE_PG").is_err(),
-            "no test cluster"
-        );
+    let Some((loc, password)) = ikensho_testkit::fixtures::test_cluster() else {
         return;
     };
-    let ikensho::store::server::Location::Server(loc) =
-        ikensho::store::server::Location::parse(&url).unwrap()
-    else {
-        panic!("{url}");
-    };
-    let db = format!("ikensho_cli_{}", std::process::id());
-    let mut admin = ikensho::store::server::connect(&loc, &password).unwrap();
-    admin
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
-        .unwrap();
-    admin
-        .batch_execute(&format!("CREATE DATABASE {db}"))
-        .unwrap();
-    let db_url = url.replacen("/ikensho?", &format!("/{db}?"), 1);
+    let db = ikensho_testkit::fixtures::fresh_database(&loc, &password, "cli");
+    let db_url = format!(
+        "postgresql://{}@{}:{}/{}?sslrootcert={}",
+        db.user,
+        db.host,
+        db.port,
+        db.dbname,
+        db.ca.display()
+    );
     let tmp = tempfile::tempdir().unwrap();
     let input = format!("{password}\n");
     let o = store_cmd(tmp.path(), &["store", "init", &db_url], &input);
