@@ -459,11 +459,6 @@ impl Store {
         Store::open_unlocked(path, Unlock::Kept, Durability::Full)
     }
 
-    /// [`Store::open`] (kept for the callers that said "existing" explicitly).
-    pub fn open_existing(path: &Path) -> Result<Store> {
-        Store::open(path)
-    }
-
     /// [`Store::open`] with a chosen durability.
     pub fn open_with(path: &Path, durability: Durability) -> Result<Store> {
         Store::open_unlocked(path, Unlock::Kept, durability)
@@ -571,7 +566,14 @@ fn find_key(path: &Path, unlock: Unlock<'_>) -> Result<Option<atrest::DataKey>> 
         });
     };
     for (i, k) in keys.into_iter().enumerate() {
-        match check_file(path, Some(&k)) {
+        // Only whether the key opens the file: the integrity check follows once, with it.
+        let probe = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| open_error(path, &e))
+        .and_then(|conn| apply_key(&conn, Some(&k), path));
+        match probe {
             Err(StoreError::WrongKey { .. }) => {}
             _ => {
                 if i > 0 {
