@@ -79,15 +79,20 @@ fn file_sha256(path: &Path) -> Result<String> {
 
 impl Manifest {
     fn of(file: &Path, key: Option<&DataKey>) -> Result<Manifest> {
+        // The copy's own head (a restore checks the whole chain against it).
         let conn = open_read_only(file, key)?;
-        let check = super::audit::verify_chain(&conn)?;
+        let (entries, head): (i64, Option<String>) = conn.query_row(
+            "SELECT (SELECT count(*) FROM audit), (SELECT hash FROM audit_head WHERE one = 1)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         drop(conn);
         Ok(Manifest {
             format: 1,
             made_at: super::now(),
             key_id: key.map(DataKey::id),
-            audit_entries: check.entries,
-            audit_head: check.head,
+            audit_entries: entries,
+            audit_head: head.unwrap_or_else(|| super::audit::GENESIS.to_owned()),
             sha256: file_sha256(file)?,
         })
     }
