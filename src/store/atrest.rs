@@ -554,11 +554,7 @@ pub(crate) fn candidates(store: &Path, passphrase: Option<&str>) -> Result<Optio
 }
 
 /// Whether `path` is a plain (unencrypted) SQLite file.
-pub fn is_plain_file(path: &Path) -> bool {
-    is_plain(path)
-}
-
-pub(crate) fn is_plain(path: &Path) -> bool {
+pub fn is_plain(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 16];
     std::fs::File::open(path)

@@ -87,7 +87,7 @@ pub fn raw(path: &Path) -> rusqlite::Connection {
     let key = std::iter::once(path.to_path_buf())
         .chain(store)
         .find_map(|p| atrest::kept_key(&p).ok().flatten());
-    if let Some(key) = key.filter(|_| !atrest::is_plain_file(path)) {
+    if let Some(key) = key.filter(|_| !atrest::is_plain(path)) {
         conn.execute_batch(&format!("PRAGMA key = \"{}\";", &*key.pragma_text()))
             .unwrap();
     }

@@ -259,7 +259,7 @@ fn a_plain_store_from_before_encryption_opens_and_a_rekey_encrypts_it() {
     let plain = dir.path().join("plain").join("ikensho.sqlite");
     std::fs::create_dir_all(plain.parent().unwrap()).unwrap();
     common::export_plain(&db, &plain);
-    assert!(atrest::is_plain_file(&plain));
+    assert!(atrest::is_plain(&plain));
     assert!(contains(&std::fs::read(&plain).unwrap(), SECRETS[0]));
 
     let mut store = Store::open(&plain).unwrap();
@@ -270,7 +270,7 @@ fn a_plain_store_from_before_encryption_opens_and_a_rekey_encrypts_it() {
     let doctor = store.sign_in("sato", PASSWORD).unwrap();
     assert!(store.open_opinion(&doctor, opinion).is_ok());
     drop(store);
-    assert!(!atrest::is_plain_file(&plain));
+    assert!(!atrest::is_plain(&plain));
     for (name, bytes) in files(plain.parent().unwrap()) {
         assert!(
             !contains(&bytes, SECRETS[0]),

@@ -245,14 +245,7 @@ impl Ctx<'_> {
             },
         };
         let passphrase = if keeping == atrest::Keeping::Passphrase {
-            let p = self.secret("cli-new-passphrase")?;
-            if std::io::stdin().is_terminal() {
-                let again = self.secret("cli-new-password-again")?;
-                if *again != *p {
-                    return Err(CliError::said(exit::FAILED, "cli-password-mismatch", &[]));
-                }
-            }
-            Some(p)
+            Some(new_secret(self, "cli-new-passphrase")?)
         } else {
             None
         };
@@ -317,14 +310,20 @@ pub(crate) fn read_secret(prompt: &str) -> std::io::Result<Zeroizing<String>> {
 
 /// The new person's password, typed twice at a terminal (once per line from a pipe).
 fn new_password(ctx: &Ctx<'_>) -> Result<Zeroizing<String>, CliError> {
-    let password = ctx.secret("cli-new-password")?;
+    new_secret(ctx, "cli-new-password")
+}
+
+/// A new secret asked for with the prompt `key`: typed twice at a terminal, once per line from a
+/// pipe.
+fn new_secret(ctx: &Ctx<'_>, key: &str) -> Result<Zeroizing<String>, CliError> {
+    let secret = ctx.secret(key)?;
     if std::io::stdin().is_terminal() {
         let again = ctx.secret("cli-new-password-again")?;
-        if *again != *password {
+        if *again != *secret {
             return Err(CliError::said(exit::FAILED, "cli-password-mismatch", &[]));
         }
     }
-    Ok(password)
+    Ok(secret)
 }
 
 fn new_user<'a>(
@@ -639,7 +638,7 @@ pub fn store_cmd(ctx: &Ctx<'_>, cmd: StoreCmd) -> Outcome {
                 return Err(StoreError::Missing { path }.into());
             }
             let kept = atrest::kept_at(&path)?;
-            let plain = atrest::is_plain_file(&path);
+            let plain = atrest::is_plain(&path);
             let mut out = std::io::stdout().lock();
             let line =
                 |key: &str, pairs: &[(&str, String)]| ctx.locales.text_with(ctx.lang, key, pairs);

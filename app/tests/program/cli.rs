@@ -818,7 +818,7 @@ fn final_pdf_from_the_store_only_for_a_physician() {
     );
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF-"));
-    let store = ikensho::store::Store::open_existing(&db).unwrap();
+    let store = ikensho::store::Store::open(&db).unwrap();
     assert!(store.verify_audit().unwrap().problems.is_empty());
 }
 
