@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use rusqlite::{OptionalExtension, params};
+use super::db::{Sql, Tx, params};
 
 use super::{Action, Result, Session, Store, StoreError, now, sha256_hex};
 
@@ -119,16 +119,13 @@ impl<'a> Event<'a> {
 
 /// Checks the trail of the database `conn` (the live store, or a backup before it is restored):
 /// the chain, the head, and every version against what the trail recorded.
-pub(crate) fn verify_chain(conn: &rusqlite::Connection) -> Result<AuditCheck> {
-    let mut st = conn.prepare(
-        "SELECT seq, at, user_id, login, action, opinion_id, version_id, detail,
-                before_hash, after_hash, prev, hash
-         FROM audit ORDER BY seq",
-    )?;
-    let mut rows = st.query([])?;
+pub(crate) fn verify_chain(conn: &impl Sql) -> Result<AuditCheck> {
     let mut problems = Vec::new();
     let (mut last_seq, mut last_hash, mut entries) = (0i64, GENESIS.to_owned(), 0i64);
-    while let Some(r) = rows.next()? {
+    let sql = "SELECT seq, at, user_id, login, action, opinion_id, version_id, detail,
+                      before_hash, after_hash, prev, hash
+               FROM audit ORDER BY seq";
+    conn.each(sql, params![], |r| {
         let (at, login, action, detail): (String, String, String, String) =
             (r.get(1)?, r.get(3)?, r.get(4)?, r.get(7)?);
         let (before, after, prev, hash): (Option<String>, Option<String>, String, String) =
@@ -160,12 +157,13 @@ pub(crate) fn verify_chain(conn: &rusqlite::Connection) -> Result<AuditCheck> {
         }
         last_seq = entry.seq;
         last_hash = hash;
-    }
-    let head: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM audit_head WHERE one = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
+        Ok(())
+    })?;
+    let head: Option<(i64, String)> = conn.query_opt(
+        "SELECT seq, hash FROM audit_head WHERE one = 1",
+        params![],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     problems.extend(version_problems(conn)?);
     let (head_seq, head_hash) = head.unwrap_or((0, GENESIS.to_owned()));
     if head_seq > last_seq {
@@ -185,17 +183,17 @@ pub(crate) fn verify_chain(conn: &rusqlite::Connection) -> Result<AuditCheck> {
 
 /// The trail against the head noted beside the file ([`super::witness`]): it must still reach
 /// the highest entry noted there, with the same hash.
-fn witness_problems(
-    conn: &rusqlite::Connection,
-    store: &std::path::Path,
-) -> Result<Vec<AuditProblem>> {
+fn witness_problems(conn: &impl Sql, store: &std::path::Path) -> Result<Vec<AuditProblem>> {
     let Ok(Some((seq, hash))) = super::witness::highest(store) else {
         return Ok(Vec::new());
     };
-    let last: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM audit", [], |r| r.get(0))?;
-    let at: Option<String> = conn
-        .query_row("SELECT hash FROM audit WHERE seq = ?1", [seq], |r| r.get(0))
-        .optional()?;
+    let last: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM audit", params![], |r| {
+        r.get(0)
+    })?;
+    let at: Option<String> =
+        conn.query_opt("SELECT hash FROM audit WHERE seq = ?1", params![seq], |r| {
+            r.get(0)
+        })?;
     Ok(match at {
         None if seq > last => vec![AuditProblem::RolledBack { noted: seq, last }],
         Some(h) if h != hash => vec![AuditProblem::WitnessMismatch { seq }],
@@ -204,48 +202,47 @@ fn witness_problems(
 }
 
 /// The last hash the trail recorded for each version (what its body was after that entry).
-fn recorded_hashes(conn: &rusqlite::Connection) -> Result<HashMap<i64, String>> {
-    let mut st = conn.prepare(
+fn recorded_hashes(conn: &impl Sql) -> Result<HashMap<i64, String>> {
+    conn.query_all(
         "SELECT version_id, after_hash FROM audit
          WHERE version_id IS NOT NULL AND after_hash IS NOT NULL ORDER BY seq",
-    )?;
-    let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        params![],
+        |r| Ok((r.get::<i64>(0)?, r.get::<String>(1)?)),
+    )
+    .map(|pairs| pairs.into_iter().collect())
 }
 
 /// Every version's body re-hashed against its stored hash, and that hash against the trail.
-fn version_problems(conn: &rusqlite::Connection) -> Result<Vec<AuditProblem>> {
+fn version_problems(conn: &impl Sql) -> Result<Vec<AuditProblem>> {
     let recorded = recorded_hashes(conn)?;
-    let mut st = conn.prepare("SELECT id, body, body_hash FROM versions ORDER BY id")?;
-    let mut rows = st.query([])?;
     let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
+    let sql = "SELECT id, body, body_hash FROM versions ORDER BY id";
+    conn.each(sql, params![], |r| {
         let (version, body, hash): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         if sha256_hex(body.as_bytes()) != hash {
             out.push(AuditProblem::VersionBody { version });
         } else if recorded.get(&version) != Some(&hash) {
             out.push(AuditProblem::VersionUnrecorded { version });
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
 /// Refuses a version whose body is not what the program wrote and the trail recorded
 /// ([`StoreError::Tampered`]): nothing is finalised, signed, sent or printed from it.
 pub(crate) fn check_version(
-    conn: &rusqlite::Connection,
+    conn: &impl Sql,
     version: i64,
     body: &str,
     body_hash: &str,
 ) -> Result<()> {
-    let recorded: Option<String> = conn
-        .query_row(
-            "SELECT after_hash FROM audit WHERE version_id = ?1 AND after_hash IS NOT NULL
+    let recorded: Option<String> = conn.query_opt(
+        "SELECT after_hash FROM audit WHERE version_id = ?1 AND after_hash IS NOT NULL
              ORDER BY seq DESC LIMIT 1",
-            [version],
-            |r| r.get(0),
-        )
-        .optional()?;
+        params![version],
+        |r| r.get(0),
+    )?;
     if sha256_hex(body.as_bytes()) != body_hash || recorded.as_deref() != Some(body_hash) {
         return Err(StoreError::Tampered { version });
     }
@@ -253,11 +250,7 @@ pub(crate) fn check_version(
 }
 
 /// Appends one entry inside the caller's transaction.
-pub(crate) fn append(
-    tx: &rusqlite::Transaction<'_>,
-    actor: &Actor<'_>,
-    event: &Event<'_>,
-) -> Result<()> {
+pub(crate) fn append(tx: &Tx<'_>, actor: &Actor<'_>, event: &Event<'_>) -> Result<()> {
     let Event {
         action,
         opinion_id,
@@ -266,10 +259,11 @@ pub(crate) fn append(
         before,
         after,
     } = *event;
-    let head: Option<(i64, String)> = tx
-        .prepare_cached("SELECT seq, hash FROM audit_head WHERE one = 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let head: Option<(i64, String)> = tx.query_opt(
+        "SELECT seq, hash FROM audit_head WHERE one = 1",
+        params![],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let (last, prev) = head.unwrap_or((0, GENESIS.to_owned()));
     let at = now();
     let entry = Entry {
@@ -286,30 +280,30 @@ pub(crate) fn append(
         prev: &prev,
     };
     let hash = entry.hash();
-    tx.prepare_cached(
+    tx.execute(
         "INSERT INTO audit (seq, at, user_id, login, action, opinion_id, version_id, detail,
                             before_hash, after_hash, prev, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
-        entry.seq,
-        at,
-        actor.user_id,
-        actor.login,
-        action,
-        opinion_id,
-        version_id,
-        detail,
-        before,
-        after,
-        prev,
-        hash
-    ])?;
-    tx.prepare_cached(
+        params![
+            entry.seq,
+            at,
+            actor.user_id,
+            actor.login,
+            action,
+            opinion_id,
+            version_id,
+            detail,
+            before,
+            after,
+            prev,
+            hash
+        ],
+    )?;
+    tx.execute(
         "INSERT INTO audit_head (one, seq, hash) VALUES (1, ?1, ?2)
          ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-    )?
-    .execute(params![entry.seq, hash])?;
+        params![entry.seq, hash],
+    )?;
     Ok(())
 }
 
@@ -375,10 +369,10 @@ impl Store {
     /// Recomputes every entry's hash and the chain, and names what is wrong. Needs no session:
     /// it reads hashes and numbers, nothing about applicants.
     pub fn verify_audit(&self) -> Result<AuditCheck> {
-        let mut check = verify_chain(&self.conn)?;
+        let mut check = verify_chain(&self.db)?;
         check
             .problems
-            .extend(witness_problems(&self.conn, &self.path)?);
+            .extend(witness_problems(&self.db, &self.witness)?);
         Ok(check)
     }
 
@@ -408,17 +402,14 @@ impl Store {
         let shows_insured = session.roles().allow(Action::Open);
         let mut n = 0;
         {
-            let mut st = self.conn.prepare(
-                "SELECT a.seq, a.at, a.login, u.display_name, a.action, a.opinion_id,
-                        a.version_id, o.insurer_number, o.insured_number, a.detail,
-                        a.before_hash, a.after_hash, a.prev, a.hash
-                 FROM audit a
-                 LEFT JOIN users u ON u.id = a.user_id
-                 LEFT JOIN opinions o ON o.id = a.opinion_id
-                 ORDER BY a.seq",
-            )?;
-            let mut rows = st.query([])?;
-            while let Some(r) = rows.next()? {
+            let sql = "SELECT a.seq, a.at, a.login, u.display_name, a.action, a.opinion_id,
+                              a.version_id, o.insurer_number, o.insured_number, a.detail,
+                              a.before_hash, a.after_hash, a.prev, a.hash
+                       FROM audit a
+                       LEFT JOIN users u ON u.id = a.user_id
+                       LEFT JOIN opinions o ON o.id = a.opinion_id
+                       ORDER BY a.seq";
+            self.db.each(sql, params![], |r| {
                 let at: String = r.get(1)?;
                 let at = at
                     .parse::<jiff::Timestamp>()
@@ -428,13 +419,13 @@ impl Store {
                             .to_string()
                     })
                     .unwrap_or(at);
-                let text = |i: usize| -> rusqlite::Result<String> {
+                let text = |i: usize| -> Result<String> {
                     Ok(spreadsheet_text(
-                        r.get::<_, Option<String>>(i)?.unwrap_or_default(),
+                        r.get::<Option<String>>(i)?.unwrap_or_default(),
                     ))
                 };
-                let num = |i: usize| -> rusqlite::Result<String> {
-                    Ok(r.get::<_, Option<i64>>(i)?
+                let num = |i: usize| -> Result<String> {
+                    Ok(r.get::<Option<i64>>(i)?
                         .map(|n| n.to_string())
                         .unwrap_or_default())
                 };
@@ -460,7 +451,8 @@ impl Store {
                 ];
                 w.write_record(&record).map_err(csv_err)?;
                 n += 1;
-            }
+                Ok(())
+            })?;
         }
         w.flush().map_err(io)?;
         self.write(|tx| {

@@ -10,7 +10,7 @@ use super::atrest::{self, DataKey, Keeping};
 use super::audit::{self, Actor, Event};
 use super::users::{Role, Roles, password_matches};
 use super::{
-    Action, Result, Session, Store, StoreError, Unlock, apply_key, check_file, check_writer,
+    Action, Result, Session, Store, StoreError, Unlock, apply_key, check_file, check_writer, db,
 };
 
 fn io(path: &Path, e: &std::io::Error) -> StoreError {
@@ -186,7 +186,7 @@ impl Store {
         crate::files::create_private(&tmp).map_err(|e| io(&tmp, &e))?;
         {
             let mut dst = open_keyed(&tmp, self.key.as_ref())?;
-            copy(&self.conn, &mut dst)?;
+            copy(self.file_conn("file backup")?, &mut dst)?;
             // A single file: no -wal beside the copy.
             dst.pragma_update(None, "journal_mode", "DELETE")?;
         }
@@ -315,7 +315,11 @@ impl Store {
         let kept = if let Some(store) = current.take() {
             // Keep a copy, then restore into the live file under SQLite's locks, so that open
             // connections see the restored content.
-            let mut conn = store.conn;
+            let db::Db::Lite(mut conn) = store.db else {
+                return Err(StoreError::FileOnly {
+                    what: "file restore",
+                });
+            };
             crate::files::create_private(&previous).map_err(|e| io(&previous, &e))?;
             let mut keep = open_keyed(&previous, Some(&target))?;
             copy(&conn, &mut keep)?;
@@ -348,11 +352,13 @@ impl Store {
         store.write(|tx| audit::append(tx, &actor, &Event::new("restore")))?;
         // The trail went back on purpose (and says so): the head noted beside the file starts
         // again from here.
-        let head = super::audit::verify_chain(&store.conn)?.head;
-        let seq: i64 =
-            store
-                .conn
-                .query_row("SELECT coalesce(max(seq), 0) FROM audit", [], |r| r.get(0))?;
+        let head = super::audit::verify_chain(&store.db)?.head;
+        let seq: i64 = db::Sql::query_row(
+            &store.db,
+            "SELECT coalesce(max(seq), 0) FROM audit",
+            db::params![],
+            |r| r.get(0),
+        )?;
         super::witness::reset(live, seq, &head).map_err(|e| io(&super::witness::path(live), &e))?;
         Ok(Restored {
             previous: kept,
@@ -371,6 +377,7 @@ impl Store {
         passphrase: Option<&str>,
     ) -> Result<DataKey> {
         self.check(session, Action::Administer)?;
+        self.file_conn("key")?;
         let new = DataKey::generate();
         atrest::stage(&self.path, &new, keeping, passphrase)?;
         let done = match self.key.clone() {
@@ -389,23 +396,23 @@ impl Store {
 
     fn rekey_in_place(&mut self, new: &DataKey) -> Result<()> {
         // Re-keying rewrites every page; outside WAL, so that no page is left under the old key.
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        self.conn.pragma_update(None, "journal_mode", "DELETE")?;
+        let conn = self.file_conn("key")?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        conn.pragma_update(None, "journal_mode", "DELETE")?;
         let sql = zeroize::Zeroizing::new(format!("PRAGMA rekey = {};", &*new.pragma()));
-        let r = self.conn.execute_batch(&sql);
-        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        let r = conn.execute_batch(&sql);
+        conn.pragma_update(None, "journal_mode", "WAL")?;
         r?;
         Ok(())
     }
 
     fn encrypt_plain(&mut self, new: &DataKey) -> Result<()> {
         let part = sibling(&self.path, ".encrypt-part");
-        self.conn
+        self.file_conn("key")?
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         export(&self.path, None, &part, new)?;
         // Swap the files with no connection open on the plain one.
-        let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        let old = std::mem::replace(&mut self.db, db::Db::Lite(Connection::open_in_memory()?));
         drop(old);
         for suffix in crate::files::SIDE_SUFFIXES {
             let _ = std::fs::remove_file(sibling(&self.path, suffix));
@@ -413,7 +420,7 @@ impl Store {
         std::fs::rename(&part, &self.path).map_err(|e| io(&self.path, &e))?;
         let conn = open_keyed(&self.path, Some(new))?;
         super::configure(&conn, super::Durability::Full).map_err(StoreError::Sqlite)?;
-        self.conn = conn;
+        self.db = db::Db::Lite(conn);
         Ok(())
     }
 
@@ -427,6 +434,7 @@ impl Store {
         passphrase: Option<&str>,
     ) -> Result<()> {
         self.check(session, Action::Administer)?;
+        self.file_conn("key")?;
         let Some(key) = self.key.clone() else {
             return Err(StoreError::NotFound("key"));
         };

@@ -61,9 +61,20 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
         StoreError::Sqlite(e) => vec![("detail", e.to_string())],
         StoreError::CredentialStore { detail }
         | StoreError::ServerTls { detail }
-        | StoreError::ServerQuery { detail } => {
+        | StoreError::ServerQuery { detail }
+        | StoreError::ServerGone { detail } => {
             vec![("detail", detail.clone())]
         }
+        StoreError::Column {
+            index,
+            expected,
+            found,
+        } => vec![
+            ("index", index.to_string()),
+            ("expected", (*expected).to_owned()),
+            ("found", (*found).to_owned()),
+        ],
+        StoreError::FileOnly { what } => vec![("what", (*what).to_owned())],
         StoreError::BadLocation { reason } => vec![("reason", (*reason).to_owned())],
         StoreError::ServerSignIn { user } => vec![("user", user.clone())],
         StoreError::ServerHasStore { database, version } => {

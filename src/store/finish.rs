@@ -1,7 +1,7 @@
 //! Finishing an opinion: 確定, then the signature and the queue, or the final print, each recorded
 //! in the transaction that finalises; reopening a frozen version as a new one.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use super::db::{Sql, Tx, params};
 
 use super::audit::{self, Event, check_version};
 use super::model::{Draft, VersionInfo};
@@ -74,11 +74,11 @@ impl Store {
                     if !confirm_carried {
                         return Err(StoreError::Unconfirmed { items: carried });
                     }
-                    tx.prepare_cached(
+                    tx.execute(
                         "UPDATE item_marks SET origin = 'confirmed'
                          WHERE version_id = ?1 AND origin = 'carried'",
-                    )?
-                    .execute([version_id])?;
+                        params![version_id],
+                    )?;
                     audit::append(
                         tx,
                         &session.actor(),
@@ -129,11 +129,11 @@ impl Store {
             set_state(tx, opinion_id, row.state, to)?;
             let op = parse_body(&row.body)?;
             let (version_id, hash) = insert_version(tx, opinion_id, row.number + 1, &op, session)?;
-            tx.prepare_cached(
+            tx.execute(
                 "INSERT INTO item_marks (version_id, item, origin, clerk_pending)
-                 SELECT ?1, item, origin, 0 FROM item_marks WHERE version_id = ?2",
-            )?
-            .execute(params![version_id, old_id])?;
+                 SELECT CAST(?1 AS BIGINT), item, origin, FALSE FROM item_marks WHERE version_id = ?2",
+                params![version_id, old_id],
+            )?;
             audit::append(
                 tx,
                 &session.actor(),
@@ -178,14 +178,11 @@ impl Store {
         version_id: i64,
     ) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
         self.check(session, Action::Open)?;
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT document, cms FROM signatures WHERE version_id = ?1 ORDER BY id DESC LIMIT 1",
-                [version_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
+        Ok(self.db.query_opt(
+            "SELECT document, cms FROM signatures WHERE version_id = ?1 ORDER BY id DESC LIMIT 1",
+            params![version_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
     }
 
     /// Queues the finalised version for sending (送信待ち): one outbox row with the exact bytes to
@@ -248,12 +245,7 @@ pub enum Finish<'a> {
 }
 
 /// Finalises the current draft of `opinion_id` inside a transaction; returns its version id.
-fn finalise_tx(
-    tx: &Transaction<'_>,
-    session: &Session,
-    opinion_id: i64,
-    ctx: &Context,
-) -> Result<i64> {
+fn finalise_tx(tx: &Tx<'_>, session: &Session, opinion_id: i64, ctx: &Context) -> Result<i64> {
     let version_id = current_version(tx, opinion_id)?;
     let row = version_row(tx, version_id)?;
     check_version(tx, version_id, &row.body, &row.body_hash)?;
@@ -276,8 +268,10 @@ fn finalise_tx(
     if errors > 0 {
         return Err(StoreError::NotValid(errors));
     }
-    tx.prepare_cached("UPDATE versions SET frozen = 'finalised', frozen_at = ?1 WHERE id = ?2")?
-        .execute(params![now(), version_id])?;
+    tx.execute(
+        "UPDATE versions SET frozen = 'finalised', frozen_at = ?1 WHERE id = ?2",
+        params![now(), version_id],
+    )?;
     set_state(tx, opinion_id, row.state, State::Finalised)?;
     audit::append(
         tx,
@@ -292,7 +286,7 @@ fn finalise_tx(
 
 /// Records a signature of a finalised current version inside a transaction.
 fn sign_tx(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     session: &Session,
     version_id: i64,
     document: &[u8],
@@ -332,7 +326,7 @@ fn sign_tx(
 
 /// Queues the finalised current version inside a transaction (see [`Store::queue_for_sending`]).
 fn queue_tx(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     session: &Session,
     opinion_id: i64,
     unsigned_document: Option<&[u8]>,
@@ -346,14 +340,12 @@ fn queue_tx(
             to: State::Queued,
         });
     }
-    let signed: Option<(Vec<u8>, Vec<u8>)> = tx
-        .query_row(
-            "SELECT document, cms FROM signatures WHERE version_id = ?1
+    let signed: Option<(Vec<u8>, Vec<u8>)> = tx.query_opt(
+        "SELECT document, cms FROM signatures WHERE version_id = ?1
              ORDER BY id DESC LIMIT 1",
-            [version_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+        params![version_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let (document, signature) = match (signed, unsigned_document) {
         (Some((doc, cms)), _) => (doc, Some(cms)),
         (None, Some(doc)) => (doc.to_vec(), None),
@@ -380,7 +372,7 @@ fn queue_tx(
 
 /// Records a print inside a transaction (see [`Store::record_print`]).
 fn print_tx(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     session: &Session,
     version_id: i64,
     final_print: bool,

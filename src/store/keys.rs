@@ -4,6 +4,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 use super::Result;
+use super::db::{Sql, Tx, params};
 use crate::form::Applicant;
 use crate::form::normalize::identifier;
 
@@ -48,17 +49,16 @@ pub(super) fn keys_of(a: &Applicant) -> Vec<String> {
 }
 
 /// Replaces an opinion's search keys.
-pub(super) fn set_keys(
-    tx: &rusqlite::Transaction<'_>,
-    opinion_id: i64,
-    keys: &[String],
-) -> Result<()> {
-    tx.prepare_cached("DELETE FROM search_keys WHERE opinion_id = ?1")?
-        .execute([opinion_id])?;
-    let mut ins =
-        tx.prepare_cached("INSERT OR IGNORE INTO search_keys (key, opinion_id) VALUES (?1, ?2)")?;
+pub(super) fn set_keys(tx: &Tx<'_>, opinion_id: i64, keys: &[String]) -> Result<()> {
+    tx.execute(
+        "DELETE FROM search_keys WHERE opinion_id = ?1",
+        params![opinion_id],
+    )?;
     for k in keys {
-        ins.execute(rusqlite::params![k, opinion_id])?;
+        tx.execute(
+            "INSERT INTO search_keys (key, opinion_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            params![k, opinion_id],
+        )?;
     }
     Ok(())
 }

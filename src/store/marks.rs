@@ -1,7 +1,7 @@
 //! Item marks of a version: carried over from the last opinion (and confirmed or changed since),
 //! and changed by a clerk (waiting for the physician's review).
 
-use rusqlite::params;
+use super::db::{Sql, params};
 
 use super::audit::{self, Event};
 use super::model::ItemMark;
@@ -12,7 +12,7 @@ impl Store {
     /// The marks of a version's items.
     pub fn marks(&self, session: &Session, version_id: i64) -> Result<Vec<ItemMark>> {
         self.check(session, Action::Open)?;
-        marks_of(&self.conn, version_id)
+        marks_of(&self.db, version_id)
     }
 
     /// Marks carried-over items as confirmed unchanged (確認済).
@@ -39,12 +39,12 @@ impl Store {
         self.check(session, Action::Review)?;
         let all;
         let items = if items.is_empty() {
-            all = pending(&self.conn, version_id)?;
+            all = pending(&self.db, version_id)?;
             &all
         } else {
             items
         };
-        let sql = "UPDATE item_marks SET clerk_pending = 0 WHERE version_id = ?1 AND item = ?2";
+        let sql = "UPDATE item_marks SET clerk_pending = FALSE WHERE version_id = ?1 AND item = ?2";
         self.update_marks(session, version_id, items, sql, "review")
     }
 
@@ -62,9 +62,8 @@ impl Store {
             if row.frozen {
                 return Err(StoreError::Frozen(version_id));
             }
-            let mut st = tx.prepare_cached(sql)?;
             for item in items {
-                st.execute(params![version_id, item])?;
+                tx.execute(sql, params![version_id, item])?;
             }
             audit::append(
                 tx,

@@ -9,6 +9,7 @@
 pub mod atrest;
 mod audit;
 mod backup;
+pub(crate) mod db;
 pub mod describe;
 mod finish;
 mod keys;
@@ -29,7 +30,7 @@ pub mod witness;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};
 
 pub use audit::{AuditCheck, AuditProblem};
@@ -154,6 +155,19 @@ pub enum StoreError {
     /// The server refused a statement.
     #[error("the server refused: {detail}")]
     ServerQuery { detail: String },
+    /// The connection to the server was lost (the server stopped, the network went away).
+    #[error("the connection to the server was lost: {detail}")]
+    ServerGone { detail: String },
+    /// A column did not hold what the store reads from it (a bug, or a database changed by hand).
+    #[error("column {index} holds {found}, not {expected}")]
+    Column {
+        index: usize,
+        expected: &'static str,
+        found: &'static str,
+    },
+    /// Something only a data file has (its key, a re-key), asked of a server store.
+    #[error("a store on a server has no {what}")]
+    FileOnly { what: &'static str },
     /// A set-up on a database that holds an ikensho store already.
     #[error("{database} holds an ikensho store already (schema {version})")]
     ServerHasStore { database: String, version: i64 },
@@ -278,6 +292,9 @@ impl StoreError {
             StoreError::ServerSignIn { .. } => "store-server-sign-in",
             StoreError::ServerUnreachable { .. } => "store-server-unreachable",
             StoreError::ServerQuery { .. } => "store-server-query",
+            StoreError::ServerGone { .. } => "store-server-gone",
+            StoreError::FileOnly { .. } => "store-file-only",
+            StoreError::Column { .. } => "store-column",
             StoreError::ServerHasStore { .. } => "store-server-has-store",
             StoreError::ServerNotStore { .. } => "store-server-not-store",
             StoreError::Tampered { .. } => "store-tampered",
@@ -332,12 +349,20 @@ pub enum Durability {
     Normal,
 }
 
-/// The draft store over one SQLite file (encrypted: see [`atrest`]).
+/// The draft store: one SQLite file (encrypted: see [`atrest`]), or a database on the clinic's
+/// PostgreSQL server ([`server`]).
 pub struct Store {
-    conn: Connection,
+    db: db::Db,
+    /// The data file; for a server store, its address (for names and messages).
     path: PathBuf,
-    /// The data key the file was opened with; `None` for a plain file from before encryption.
+    /// Where the audit head is noted ([`witness`]): beside the file, or for a server store in
+    /// this terminal's data folder.
+    witness: PathBuf,
+    /// The data key the file was opened with; `None` for a plain file from before encryption
+    /// and for a server store.
     key: Option<atrest::DataKey>,
+    /// For a server store: where it is and the terminal's password, for more connections.
+    server: Option<(server::ServerLocation, zeroize::Zeroizing<String>)>,
     /// The last audit entry this connection noted beside the file ([`witness`]).
     noted: i64,
 }
@@ -444,9 +469,11 @@ impl Store {
             .map_err(|e| StoreError::Migration(e.to_string()))?;
         conn.execute_batch(schema::TRIGGERS)?;
         Ok(Store {
-            conn,
+            db: db::Db::Lite(conn),
             path: path.to_path_buf(),
+            witness: path.to_path_buf(),
             key,
+            server: None,
             noted: 0,
         })
     }
@@ -488,6 +515,11 @@ impl Store {
         Store::migrated(path, key, durability, false)
     }
 
+    /// The SQLite connection of a store in a file; `what` names what was asked of a server store.
+    fn file_conn(&self, what: &'static str) -> Result<&Connection> {
+        self.db.lite().ok_or(StoreError::FileOnly { what })
+    }
+
     /// The file this store lives in.
     pub fn path(&self) -> &Path {
         &self.path
@@ -504,16 +536,52 @@ impl Store {
         CheckedFile {
             path: self.path.clone(),
             key: self.key.clone(),
+            server: self.server.clone(),
+            witness: self.witness.clone(),
         }
     }
 
+    /// Opens the store in the database at `loc` with the terminal's `password`, migrating it to
+    /// this program's schema. A database without an ikensho store is refused (`ikensho store
+    /// init` makes one). `folder` is this terminal's data folder, where the audit head it saw is
+    /// noted ([`witness`]).
+    pub fn open_server(
+        loc: &server::ServerLocation,
+        password: &str,
+        folder: &Path,
+    ) -> Result<Store> {
+        let mut client = server::connect(loc, password)?;
+        server::migrate(&mut client, loc)?;
+        let display = loc.display();
+        let witness = folder.join(format!("server-{}", &sha256_hex(display.as_bytes())[..16]));
+        Ok(Store::on_server(client, loc, password, witness))
+    }
+
+    fn on_server(
+        client: postgres::Client,
+        loc: &server::ServerLocation,
+        password: &str,
+        witness: PathBuf,
+    ) -> Store {
+        let display = loc.display();
+        Store {
+            db: db::Db::Pg(std::cell::RefCell::new(db::Pg::new(client))),
+            path: PathBuf::from(display),
+            witness,
+            key: None,
+            server: Some((loc.clone(), zeroize::Zeroizing::new(password.to_owned()))),
+            noted: 0,
+        }
+    }
+
+    /// Whether the store is on a server.
+    pub fn is_on_server(&self) -> bool {
+        self.server.is_some()
+    }
+
     /// Runs `f` in one IMMEDIATE transaction: all of it is committed, or none.
-    fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
+    fn write<T>(&mut self, f: impl FnOnce(&db::Tx<'_>) -> Result<T>) -> Result<T> {
+        let out = self.db.transaction(f)?;
         self.note_head();
         Ok(out)
     }
@@ -521,18 +589,16 @@ impl Store {
     /// After a commit that moved the audit head: notes it beside the file too ([`witness`]). The
     /// save itself is done; a note that cannot be written is logged, not an error.
     fn note_head(&mut self) {
-        let head: Option<(i64, String)> = self
-            .conn
-            .prepare_cached("SELECT seq, hash FROM audit_head WHERE one = 1")
-            .and_then(|mut st| {
-                rusqlite::OptionalExtension::optional(
-                    st.query_row([], |r| Ok((r.get(0)?, r.get(1)?))),
-                )
-            })
-            .ok()
-            .flatten();
+        let head: Option<(i64, String)> = db::Sql::query_opt(
+            &self.db,
+            "SELECT seq, hash FROM audit_head WHERE one = 1",
+            db::params![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .ok()
+        .flatten();
         if let Some((seq, hash)) = head.filter(|(seq, _)| *seq > self.noted) {
-            if let Err(e) = witness::note(&self.path, seq, &hash) {
+            if let Err(e) = witness::note(&self.witness, seq, &hash) {
                 tracing::warn!(error = %e, "the audit head could not be noted beside the store");
             }
             self.noted = seq;
@@ -610,16 +676,36 @@ fn apply_key(conn: &Connection, key: Option<&atrest::DataKey>, path: &Path) -> R
 }
 
 /// A store file this process has opened, checked and migrated (see [`Store::checked_file`]).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CheckedFile {
     path: PathBuf,
     key: Option<atrest::DataKey>,
+    server: Option<(server::ServerLocation, zeroize::Zeroizing<String>)>,
+    witness: PathBuf,
+}
+
+impl std::fmt::Debug for CheckedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the key nor the password.
+        f.debug_struct("CheckedFile")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
 }
 
 impl CheckedFile {
     /// Another connection to the file, with the same settings as the first, refusing a file
     /// that has since been replaced by one that is not ikensho's or is newer.
     pub fn connect(&self) -> Result<Store> {
+        if let Some((loc, password)) = &self.server {
+            let client = server::connect(loc, password)?;
+            return Ok(Store::on_server(
+                client,
+                loc,
+                password,
+                self.witness.clone(),
+            ));
+        }
         let conn = Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -629,9 +715,11 @@ impl CheckedFile {
         configure(&conn, Durability::Full).map_err(|e| open_error(&self.path, &e))?;
         check_writer(&conn, &self.path)?;
         Ok(Store {
-            conn,
+            db: db::Db::Lite(conn),
             path: self.path.clone(),
+            witness: self.path.clone(),
             key: self.key.clone(),
+            server: None,
             noted: 0,
         })
     }

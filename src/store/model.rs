@@ -1,7 +1,7 @@
 //! What the store hands out: opinions as listed, versions, an opened opinion, item marks, drafts
 //! and saves; and how they are read from their rows.
 
-use rusqlite::Row;
+use super::db::Row;
 
 use super::state::State;
 use crate::form::{Applicant, Opinion, Request};
@@ -119,7 +119,7 @@ pub(super) const INFO_COLUMNS: &str = "o.id, o.state, o.name, o.kana, o.insurer_
     o.insured_number, o.request_id, o.day, o.due_date, o.updated_at, o.note, o.version_id, \
     o.version_number, o.application_kind";
 
-pub(super) fn info_from_row(r: &Row<'_>) -> rusqlite::Result<OpinionInfo> {
+pub(super) fn info_from_row(r: &Row<'_>) -> super::Result<OpinionInfo> {
     Ok(OpinionInfo {
         id: r.get(0)?,
         state: r.get(1)?,
@@ -132,13 +132,13 @@ pub(super) fn info_from_row(r: &Row<'_>) -> rusqlite::Result<OpinionInfo> {
         due_date: r.get(8)?,
         updated_at: r.get(9)?,
         note: r.get(10)?,
-        version_id: r.get::<_, Option<i64>>(11)?.unwrap_or(0),
-        version_number: r.get::<_, Option<i64>>(12)?.unwrap_or(0),
+        version_id: r.get::<Option<i64>>(11)?.unwrap_or(0),
+        version_number: r.get::<Option<i64>>(12)?.unwrap_or(0),
         application_kind: r.get(13)?,
     })
 }
 
-pub(super) fn version_from_row(r: &Row<'_>) -> rusqlite::Result<VersionInfo> {
+pub(super) fn version_from_row(r: &Row<'_>) -> super::Result<VersionInfo> {
     Ok(VersionInfo {
         id: r.get(0)?,
         opinion_id: r.get(1)?,

@@ -1,8 +1,8 @@
 //! Opinions as drafts: create, open, autosave (item marks, list columns and search keys in the
 //! same transaction), hand-over between clerk and physician, the versions and their diff.
 
+use super::db::{Sql, params};
 use jiff::civil::Date;
-use rusqlite::params;
 
 use super::audit::{self, Event};
 use super::model::{
@@ -58,10 +58,10 @@ impl Store {
         };
         self.write(|tx| {
             let at = now();
-            tx.execute(
+            let opinion_id: i64 = tx.query_row(
                 "INSERT INTO opinions (state, day, created_day, physician_id, renewal_of, created_at,
                                        updated_at)
-                 VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?5)",
+                 VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?5) RETURNING id",
                 params![
                     state.id(),
                     Context::today_in_japan().today.to_string(),
@@ -69,8 +69,8 @@ impl Store {
                     renewal_of,
                     at
                 ],
+                |r| r.get(0),
             )?;
-            let opinion_id = tx.last_insert_rowid();
             let (version_id, hash) = insert_version(tx, opinion_id, 1, op, session)?;
             index_opinion(tx, opinion_id, op, true)?;
             set_origin(tx, version_id, carried, Origin::Carried)?;
@@ -113,7 +113,7 @@ impl Store {
     /// Opens an opinion's current version (audited).
     pub fn open_opinion(&mut self, session: &Session, opinion_id: i64) -> Result<OpenedOpinion> {
         self.check(session, Action::Open)?;
-        let version_id = current_version(&self.conn, opinion_id)?;
+        let version_id = current_version(&self.db, opinion_id)?;
         self.open_version(session, version_id)
     }
 
@@ -121,22 +121,21 @@ impl Store {
     /// signature, a print): not audited as an open.
     pub(crate) fn read_current(&self, session: &Session, opinion_id: i64) -> Result<OpenedOpinion> {
         self.check(session, Action::Open)?;
-        self.read_version(current_version(&self.conn, opinion_id)?)
+        self.read_version(current_version(&self.db, opinion_id)?)
     }
 
     pub(super) fn read_version(&self, version_id: i64) -> Result<OpenedOpinion> {
-        let row = version_row(&self.conn, version_id)?;
-        let info = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {INFO_COLUMNS} FROM opinions o WHERE o.id = ?1"
-            ))?
-            .query_row([row.opinion_id], info_from_row)?;
+        let row = version_row(&self.db, version_id)?;
+        let info = self.db.query_row(
+            &format!("SELECT {INFO_COLUMNS} FROM opinions o WHERE o.id = ?1"),
+            params![row.opinion_id],
+            info_from_row,
+        )?;
         Ok(OpenedOpinion {
             info,
-            version: version_info(&self.conn, version_id)?,
+            version: version_info(&self.db, version_id)?,
             opinion: parse_body(&row.body)?,
-            marks: marks_of(&self.conn, version_id)?,
+            marks: marks_of(&self.db, version_id)?,
         })
     }
 
@@ -174,22 +173,23 @@ impl Store {
                 return Ok(Saved { revision, changed });
             }
             let (body, hash) = serialise(op)?;
-            tx.prepare_cached(
+            tx.execute(
                 "UPDATE versions SET body = ?1, body_hash = ?2, revision = revision + 1,
                      saved_at = ?3, saved_by = ?4
                  WHERE id = ?5",
-            )?
-            .execute(params![body, hash, now(), session.user_id(), version_id])?;
-            let clerk = session.is_clerk();
-            let mut mark = tx.prepare_cached(
-                "INSERT INTO item_marks (version_id, item, origin, clerk_pending)
-                 VALUES (?1, ?2, NULL, ?3)
-                 ON CONFLICT (version_id, item) DO UPDATE SET
-                     origin = CASE WHEN origin IS NULL THEN NULL ELSE 'changed' END,
-                     clerk_pending = excluded.clerk_pending",
+                params![body, hash, now(), session.user_id(), version_id],
             )?;
+            let clerk = session.is_clerk();
             for item in &changed {
-                mark.execute(params![version_id, item, clerk])?;
+                tx.execute(
+                    "INSERT INTO item_marks (version_id, item, origin, clerk_pending)
+                     VALUES (?1, ?2, NULL, ?3)
+                     ON CONFLICT (version_id, item) DO UPDATE SET
+                         origin = CASE WHEN item_marks.origin IS NULL THEN NULL
+                                       ELSE 'changed' END,
+                         clerk_pending = excluded.clerk_pending",
+                    params![version_id, item, clerk],
+                )?;
             }
             let keys_changed = old.applicant.name != op.applicant.name
                 || old.applicant.kana != op.applicant.kana
@@ -241,12 +241,12 @@ impl Store {
     /// The versions of an opinion, oldest first.
     pub fn versions(&self, session: &Session, opinion_id: i64) -> Result<Vec<VersionInfo>> {
         self.check(session, Action::Open)?;
-        let mut st = self.conn.prepare_cached(
+        self.db.query_all(
             "SELECT id, opinion_id, number, revision, saved_at, body_hash, frozen, frozen_at
              FROM versions WHERE opinion_id = ?1 ORDER BY number",
-        )?;
-        let rows = st.query_map([opinion_id], version_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            params![opinion_id],
+            version_from_row,
+        )
     }
 
     /// Opens one version (audited as an open).

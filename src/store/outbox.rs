@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use rusqlite::{OptionalExtension, params};
+use super::db::{Sql, Tx, params};
 
 use super::audit::{self, Actor, Event};
 use super::state::{HubEvent, State, hub_event_tx, opinion_state, set_state};
@@ -66,7 +66,7 @@ fn ts(t: jiff::Timestamp) -> String {
 }
 
 pub(crate) fn insert(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Tx<'_>,
     opinion_id: i64,
     version_id: i64,
     document: &[u8],
@@ -75,23 +75,23 @@ pub(crate) fn insert(
     let key = uuid::Uuid::new_v4().to_string();
     let now = ts(jiff::Timestamp::now());
     let request: Option<String> = tx
-        .query_row(
+        .query_opt(
             "SELECT request_id FROM opinions WHERE id = ?1",
-            [opinion_id],
+            params![opinion_id],
             |r| r.get(0),
-        )
-        .optional()?
+        )?
         .flatten();
-    tx.execute(
+    let outbox_id = tx.query_row(
         "INSERT INTO outbox (opinion_id, version_id, idempotency_key, request_id, document,
                              signature, next_attempt_at, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?7)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?7) RETURNING id",
         params![
             opinion_id, version_id, key, request, document, signature, now
         ],
+        |r| r.get(0),
     )?;
     Ok(Queued {
-        outbox_id: tx.last_insert_rowid(),
+        outbox_id,
         idempotency_key: key,
     })
 }
@@ -100,7 +100,7 @@ const COLUMNS: &str =
     "id, opinion_id, version_id, idempotency_key, request_id, document, signature,
                        state, attempts, next_attempt_at, last_error, receipt_id";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
+fn row(r: &super::db::Row<'_>) -> Result<OutboxRow> {
     Ok(OutboxRow {
         id: r.get(0)?,
         opinion_id: r.get(1)?,
@@ -109,7 +109,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
         request_id: r.get(4)?,
         document: r.get(5)?,
         signature: r.get(6)?,
-        state: Delivery::parse(&r.get::<_, String>(7)?),
+        state: Delivery::parse(&r.get::<String>(7)?),
         attempts: r.get(8)?,
         next_attempt_at: r.get(9)?,
         last_error: r.get(10)?,
@@ -120,9 +120,9 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
 impl Store {
     /// Whether an opinion already answers the hub request `request_id`.
     pub fn has_request(&self, request_id: &str) -> Result<bool> {
-        Ok(self.conn.query_row(
+        Ok(self.db.query_row(
             "SELECT EXISTS (SELECT 1 FROM opinions WHERE request_id = ?1)",
-            [request_id],
+            params![request_id],
             |r| r.get(0),
         )?)
     }
@@ -130,22 +130,21 @@ impl Store {
     /// Every outbox row, newest first (the 送信状況 screen).
     pub fn outbox(&self, session: &Session) -> Result<Vec<OutboxRow>> {
         self.check(session, Action::Open)?;
-        let mut st = self
-            .conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM outbox ORDER BY id DESC"))?;
-        let rows = st.query_map([], row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.db.query_all(
+            &format!("SELECT {COLUMNS} FROM outbox ORDER BY id DESC"),
+            params![],
+            row,
+        )
     }
 
     pub fn outbox_row(&self, session: &Session, id: i64) -> Result<OutboxRow> {
         self.check(session, Action::Open)?;
-        self.conn
-            .query_row(
+        self.db
+            .query_opt(
                 &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
-                [id],
+                params![id],
                 row,
-            )
-            .optional()?
+            )?
             .ok_or(StoreError::NotFound("outbox"))
     }
 
@@ -159,14 +158,12 @@ impl Store {
     ) -> Result<Vec<OutboxRow>> {
         let until = ts(now + jiff::SignedDuration::try_from(lease).unwrap_or_default());
         self.write(|tx| {
-            let ids: Vec<i64> = {
-                let mut st = tx.prepare_cached(
-                    "SELECT id FROM outbox WHERE state IN ('waiting', 'sending')
-                     AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2",
-                )?;
-                let rows = st.query_map(params![ts(now), limit as i64], |r| r.get(0))?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
+            let ids: Vec<i64> = tx.query_all(
+                "SELECT id FROM outbox WHERE state IN ('waiting', 'sending')
+                 AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2",
+                params![ts(now), i64::try_from(limit).unwrap_or(i64::MAX)],
+                |r| r.get(0),
+            )?;
             let mut out = Vec::with_capacity(ids.len());
             for id in ids {
                 tx.execute(
@@ -176,7 +173,7 @@ impl Store {
                 )?;
                 out.push(tx.query_row(
                     &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
-                    [id],
+                    params![id],
                     row,
                 )?);
             }
@@ -189,7 +186,7 @@ impl Store {
         self.write(|tx| {
             let (opinion_id, state): (i64, String) = tx.query_row(
                 "SELECT opinion_id, state FROM outbox WHERE id = ?1",
-                [id],
+                params![id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             if Delivery::parse(&state) == Delivery::Received {
@@ -227,10 +224,11 @@ impl Store {
     /// new version) or printed for the paper route.
     pub fn delivery_failed(&mut self, id: i64, error: &str) -> Result<()> {
         self.write(|tx| {
-            let opinion_id: i64 =
-                tx.query_row("SELECT opinion_id FROM outbox WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })?;
+            let opinion_id: i64 = tx.query_row(
+                "SELECT opinion_id FROM outbox WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )?;
             tx.execute(
                 "UPDATE outbox SET state = 'failed', last_error = ?1, updated_at = ?2
                  WHERE id = ?3 AND state IN ('waiting', 'sending')",

@@ -1,8 +1,8 @@
 //! Renewals: copy-forward from the applicant's latest final version (from a 更新 作成依頼, the
 //! request's applicant wins), and what the store knows of earlier opinions.
 
+use super::db::{Sql, params};
 use jiff::civil::Date;
-use rusqlite::{OptionalExtension, params};
 
 use super::model::Draft;
 use super::versions::{form, parse_body};
@@ -64,17 +64,14 @@ impl Store {
         today: Date,
     ) -> Result<Draft> {
         self.check(session, Action::Edit)?;
-        let found: Option<(i64, String, Option<i64>)> = self
-            .conn
-            .query_row(
-                "SELECT v.id, v.body, o.physician_id FROM versions v
+        let found: Option<(i64, String, Option<i64>)> = self.db.query_opt(
+            "SELECT v.id, v.body, o.physician_id FROM versions v
                  JOIN opinions o ON o.id = v.opinion_id
                  WHERE o.insurer_number = ?1 AND o.insured_number = ?2 AND v.frozen IS NOT NULL
                  ORDER BY v.frozen_at DESC, v.id DESC LIMIT 1",
-                params![identifier(insurer_number), identifier(insured_number)],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
+            params![identifier(insurer_number), identifier(insured_number)],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
         let (from_version, body, previous_physician) = found.ok_or(StoreError::NothingToRenew)?;
         let previous = parse_body(&body)?;
         let from_form = form(previous.form_version)?;
@@ -109,13 +106,13 @@ impl Store {
     /// 被保険者番号) made before this one: checked against 意見書作成回数.
     pub fn has_earlier_opinion(&self, session: &Session, opinion_id: i64) -> Result<bool> {
         self.check(session, Action::Open)?;
-        Ok(self.conn.query_row(
+        Ok(self.db.query_row(
             "SELECT EXISTS (SELECT 1 FROM opinions o, opinions me
                             WHERE me.id = ?1 AND o.id <> me.id AND me.insured_number <> ''
                               AND o.insurer_number = me.insurer_number
                               AND o.insured_number = me.insured_number
                               AND o.created_at <= me.created_at)",
-            [opinion_id],
+            params![opinion_id],
             |r| r.get(0),
         )?)
     }
@@ -123,13 +120,12 @@ impl Store {
     /// The version an opinion was copied forward from, if it was.
     pub fn renewed_from(&self, opinion_id: i64) -> Result<Option<i64>> {
         Ok(self
-            .conn
-            .query_row(
+            .db
+            .query_opt(
                 "SELECT renewal_of FROM opinions WHERE id = ?1",
-                [opinion_id],
+                params![opinion_id],
                 |r| r.get(0),
-            )
-            .optional()?
+            )?
             .flatten())
     }
 }

@@ -4,8 +4,8 @@
 //! Each opinion has up to five search keys ([`super::keys`]) in one indexed table; a query is a
 //! range scan on it.
 
+use super::db::{Param, Sql};
 use jiff::civil::Date;
-use rusqlite::ToSql;
 
 use super::keys::search_key;
 use super::model::{INFO_COLUMNS, OpinionInfo, info_from_row};
@@ -39,38 +39,47 @@ impl Store {
     /// names and states, not the opinion.
     pub fn search(&self, session: &Session, q: &Query) -> Result<Vec<OpinionInfo>> {
         self.check(session, Action::Open)?;
-        let mut sql = format!("SELECT {INFO_COLUMNS} FROM opinions o WHERE 1");
-        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        let mut sql = format!("SELECT {INFO_COLUMNS} FROM opinions o WHERE TRUE");
+        let mut args: Vec<Box<dyn Param>> = Vec::new();
+        // The next parameter's mark: `?N`, numbered (the server's statements number them).
+        let mark = |args: &mut Vec<Box<dyn Param>>, value: Box<dyn Param>| {
+            args.push(value);
+            format!("?{}", args.len())
+        };
         let key = search_key(&q.text);
         if !key.is_empty() {
-            sql.push_str(
-                " AND o.id IN (SELECT opinion_id FROM search_keys WHERE key >= ? AND key < ?)",
-            );
             let end = prefix_end(&key);
-            args.push(Box::new(key));
-            args.push(Box::new(end));
+            let (from, to) = (
+                mark(&mut args, Box::new(key)),
+                mark(&mut args, Box::new(end)),
+            );
+            sql.push_str(&format!(
+                " AND o.id IN (SELECT opinion_id FROM search_keys WHERE key >= {from} AND key < {to})"
+            ));
         }
         if !q.states.is_empty() {
-            let marks = vec!["?"; q.states.len()].join(",");
-            sql.push_str(&format!(" AND o.state IN ({marks})"));
-            for s in &q.states {
-                args.push(Box::new(s.id()));
-            }
+            let marks: Vec<String> = q
+                .states
+                .iter()
+                .map(|s| mark(&mut args, Box::new(s.id())))
+                .collect();
+            sql.push_str(&format!(" AND o.state IN ({})", marks.join(",")));
         }
         if let Some(from) = q.from {
-            sql.push_str(" AND o.day >= ?");
-            args.push(Box::new(from.to_string()));
+            let m = mark(&mut args, Box::new(from.to_string()));
+            sql.push_str(&format!(" AND o.day >= {m}"));
         }
         if let Some(to) = q.to {
-            sql.push_str(" AND o.day <= ?");
-            args.push(Box::new(to.to_string()));
+            let m = mark(&mut args, Box::new(to.to_string()));
+            sql.push_str(&format!(" AND o.day <= {m}"));
         }
-        sql.push_str(" ORDER BY o.updated_at DESC, o.id DESC LIMIT ?");
         let limit = if q.limit == 0 { 200 } else { q.limit };
-        args.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
-        let mut st = self.conn.prepare_cached(&sql)?;
-        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
-        let rows = st.query_map(params.as_slice(), info_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let m = mark(
+            &mut args,
+            Box::new(i64::try_from(limit).unwrap_or(i64::MAX)),
+        );
+        sql.push_str(&format!(" ORDER BY o.updated_at DESC, o.id DESC LIMIT {m}"));
+        let params: Vec<&dyn Param> = args.iter().map(|b| b.as_ref()).collect();
+        self.db.query_all(&sql, &params, info_from_row)
     }
 }

@@ -1,6 +1,6 @@
 //! Clinic settings: entered once by an administrator, filled into every new opinion.
 
-use rusqlite::{OptionalExtension, params};
+use super::db::{Sql, params};
 use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Event};
@@ -167,12 +167,11 @@ impl Store {
     }
 
     fn setting<T: serde::de::DeserializeOwned + Default>(&self, key: &str) -> Result<T> {
-        let text: Option<String> = self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?;
+        let text: Option<String> = self.db.query_opt(
+            "SELECT value FROM settings WHERE key = ?1",
+            params![key],
+            |r| r.get(0),
+        )?;
         Ok(text
             .and_then(|t| serde_json::from_str(&t).ok())
             .unwrap_or_default())

@@ -1,7 +1,7 @@
 //! Where an opinion stands ([`State`]) and how it may move on: the state machine, and what the hub
 //! says about a sent opinion ([`HubEvent`]).
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use super::db::{Sql, Tx, params};
 
 use super::audit::{self, Actor, Event};
 use super::{Result, Store, StoreError, now};
@@ -97,42 +97,41 @@ pub enum HubEvent {
 }
 
 /// A state column: the schema's CHECK allows only known ids, so anything else is a damaged row.
-impl rusqlite::types::FromSql for State {
-    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<State> {
-        State::parse(v.as_str()?).ok_or(rusqlite::types::FromSqlError::InvalidType)
+impl super::db::Cell for State {
+    fn from_got(got: super::db::Got) -> Option<State> {
+        match got {
+            super::db::Got::Text(s) => State::parse(&s),
+            _ => None,
+        }
     }
+    const NAME: &'static str = "state";
 }
 
-pub(super) fn set_state(
-    tx: &Transaction<'_>,
-    opinion_id: i64,
-    from: State,
-    to: State,
-) -> Result<()> {
+pub(super) fn set_state(tx: &Tx<'_>, opinion_id: i64, from: State, to: State) -> Result<()> {
     if from == to {
         return Ok(());
     }
     if !from.may_become(to) {
         return Err(StoreError::Transition { from, to });
     }
-    tx.prepare_cached("UPDATE opinions SET state = ?1, updated_at = ?2 WHERE id = ?3")?
-        .execute(params![to.id(), now(), opinion_id])?;
+    tx.execute(
+        "UPDATE opinions SET state = ?1, updated_at = ?2 WHERE id = ?3",
+        params![to.id(), now(), opinion_id],
+    )?;
     Ok(())
 }
 
-pub(super) fn opinion_state(conn: &rusqlite::Connection, opinion_id: i64) -> Result<State> {
-    conn.prepare_cached("SELECT state FROM opinions WHERE id = ?1")?
-        .query_row([opinion_id], |r| r.get(0))
-        .optional()?
-        .ok_or(StoreError::NotFound("opinion"))
+pub(super) fn opinion_state(conn: &impl Sql, opinion_id: i64) -> Result<State> {
+    conn.query_opt(
+        "SELECT state FROM opinions WHERE id = ?1",
+        params![opinion_id],
+        |r| r.get(0),
+    )?
+    .ok_or(StoreError::NotFound("opinion"))
 }
 
 /// Records a hub event inside a transaction (the outbox records a receipt in its own).
-pub(super) fn hub_event_tx(
-    tx: &rusqlite::Transaction<'_>,
-    opinion_id: i64,
-    event: &HubEvent,
-) -> Result<()> {
+pub(super) fn hub_event_tx(tx: &Tx<'_>, opinion_id: i64, event: &HubEvent) -> Result<()> {
     let from = opinion_state(tx, opinion_id)?;
     let (to, detail, note) = match event {
         HubEvent::Received { receipt } => (State::Sent, format!("receipt {receipt}"), None),
@@ -164,6 +163,6 @@ impl Store {
 
     /// The state of an opinion (not audited: it shows nothing about the applicant).
     pub fn state_of(&self, opinion_id: i64) -> Result<State> {
-        opinion_state(&self.conn, opinion_id)
+        opinion_state(&self.db, opinion_id)
     }
 }

@@ -2,10 +2,10 @@
 
 use std::fmt;
 
+use super::db::{Sql, Tx, params};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use rusqlite::{OptionalExtension, params};
 
 use super::audit::{self, Actor, Event};
 use super::{Action, Result, Store, StoreError, now};
@@ -210,12 +210,12 @@ pub const LOCK_AFTER: i64 = 10;
 pub const LOCK_MINUTES: i64 = 15;
 
 /// Counts one more wrong password for `key` at `now` (locking at [`LOCK_AFTER`]); the count.
-fn count_failure(tx: &rusqlite::Transaction<'_>, key: &str, now: jiff::Timestamp) -> Result<i64> {
+fn count_failure(tx: &Tx<'_>, key: &str, now: jiff::Timestamp) -> Result<i64> {
     // Unknown logins leave rows too: those a day old are forgotten.
     let day_ago = now - jiff::SignedDuration::from_hours(24);
     tx.execute(
         "DELETE FROM sign_in_failures WHERE last_at < ?1 AND locked_until IS NULL",
-        [day_ago.to_string()],
+        params![day_ago.to_string()],
     )?;
     let failures: i64 = tx.query_row(
         "INSERT INTO sign_in_failures (login_key, failures, last_at) VALUES (?1, 1, ?2)
@@ -237,9 +237,9 @@ fn count_failure(tx: &rusqlite::Transaction<'_>, key: &str, now: jiff::Timestamp
 impl Store {
     /// The key a login is throttled under: a salted hash of it as typed (trimmed, case folded).
     fn login_key(&self, login: &str) -> Result<String> {
-        let salt: Vec<u8> = self.conn.query_row(
+        let salt: Vec<u8> = self.db.query_row(
             "SELECT value FROM secrets WHERE name = 'sign-in-salt'",
-            [],
+            params![],
             |r| r.get(0),
         )?;
         let mut bytes = salt;
@@ -250,14 +250,11 @@ impl Store {
     /// Refuses a sign-in for `key` while it is locked or waiting, without looking at the
     /// password (the same for every login, known or not).
     fn refuse_if_throttled(&self, key: &str, now: jiff::Timestamp) -> Result<()> {
-        let row: Option<(i64, String, Option<String>)> = self
-            .conn
-            .query_row(
-                "SELECT failures, last_at, locked_until FROM sign_in_failures WHERE login_key = ?1",
-                [key],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
+        let row: Option<(i64, String, Option<String>)> = self.db.query_opt(
+            "SELECT failures, last_at, locked_until FROM sign_in_failures WHERE login_key = ?1",
+            params![key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
         let Some((failures, last_at, locked_until)) = row else {
             return Ok(());
         };
@@ -283,11 +280,11 @@ impl Store {
     /// role in the store today (a person deactivated or a role removed since the sign-in takes
     /// effect at the next call, not the next sign-in).
     pub fn check(&self, session: &Session, action: Action) -> Result<()> {
-        let now: Option<(bool, String)> = self
-            .conn
-            .prepare_cached("SELECT active, roles FROM users WHERE id = ?1")?
-            .query_row([session.user_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let now: Option<(bool, String)> = self.db.query_opt(
+            "SELECT active, roles FROM users WHERE id = ?1",
+            params![session.user_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         match now {
             Some((true, roles)) if Roles::from_db(&roles).allow(action) => Ok(()),
             Some((true, _)) => Err(StoreError::Refused {
@@ -307,7 +304,10 @@ impl Store {
         let key = self.login_key(login)?;
         let detail = login.trim().to_owned();
         self.write(|tx| {
-            tx.execute("DELETE FROM sign_in_failures WHERE login_key = ?1", [&key])?;
+            tx.execute(
+                "DELETE FROM sign_in_failures WHERE login_key = ?1",
+                params![&key],
+            )?;
             audit::append(
                 tx,
                 &session.actor(),
@@ -319,8 +319,10 @@ impl Store {
     /// Whether anyone has an account yet.
     pub fn has_users(&self) -> Result<bool> {
         Ok(self
-            .conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |r| r.get(0))?)
+            .db
+            .query_row("SELECT EXISTS (SELECT 1 FROM users)", params![], |r| {
+                r.get(0)
+            })?)
     }
 
     /// Creates the first administrator of a new store. Refused once anyone exists.
@@ -331,7 +333,9 @@ impl Store {
         roles.check()?;
         self.write(|tx| {
             let any: bool =
-                tx.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |r| r.get(0))?;
+                tx.query_row("SELECT EXISTS (SELECT 1 FROM users)", params![], |r| {
+                    r.get(0)
+                })?;
             if any {
                 return Err(StoreError::AlreadySetUp);
             }
@@ -379,9 +383,9 @@ impl Store {
     /// Checks the password of the person signed in, entered again (audited when wrong).
     fn reauthenticate(&mut self, session: &Session, confirm: Option<&str>) -> Result<()> {
         let confirm = confirm.ok_or(StoreError::ReauthNeeded)?;
-        let hash: String = self.conn.query_row(
+        let hash: String = self.db.query_row(
             "SELECT password_hash FROM users WHERE id = ?1",
-            [session.user_id],
+            params![session.user_id],
             |r| r.get(0),
         )?;
         if password_matches(confirm, &hash) {
@@ -405,11 +409,11 @@ impl Store {
         self.reauthenticate(session, Some(confirm))?;
         let sha = super::sha256_hex(cert.der);
         self.write(|tx| {
-            let roles: Option<String> = tx
-                .query_row("SELECT roles FROM users WHERE id = ?1", [user_id], |r| {
-                    r.get(0)
-                })
-                .optional()?;
+            let roles: Option<String> = tx.query_opt(
+                "SELECT roles FROM users WHERE id = ?1",
+                params![user_id],
+                |r| r.get(0),
+            )?;
             if !roles.is_some_and(|r| Roles::from_db(&r).has(Role::Physician)) {
                 return Err(StoreError::NotFound("physician"));
             }
@@ -456,7 +460,7 @@ impl Store {
         session: &Session,
         user_id: i64,
         column: &'static str,
-        value: &dyn rusqlite::ToSql,
+        value: &dyn super::db::Param,
         action: &str,
         detail: &str,
     ) -> Result<()> {
@@ -478,24 +482,21 @@ impl Store {
         let key = self.login_key(login)?;
         let now = jiff::Timestamp::now();
         self.refuse_if_throttled(&key, now)?;
-        let row: Option<(i64, String, String, String, bool, String)> = self
-            .conn
-            .query_row(
-                "SELECT id, login, display_name, roles, active, password_hash
-                 FROM users WHERE login = ?1",
-                [login.trim()],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                    ))
-                },
-            )
-            .optional()?;
+        let row: Option<(i64, String, String, String, bool, String)> = self.db.query_opt(
+            "SELECT id, login, display_name, roles, active, password_hash
+                 FROM users WHERE lower(login) = lower(?1)",
+            params![login.trim()],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )?;
         let ok = match &row {
             Some(r) => password_matches(password, &r.5),
             None => {
@@ -513,7 +514,10 @@ impl Store {
                     roles: Roles::from_db(&roles),
                 };
                 self.write(|tx| {
-                    tx.execute("DELETE FROM sign_in_failures WHERE login_key = ?1", [&key])?;
+                    tx.execute(
+                        "DELETE FROM sign_in_failures WHERE login_key = ?1",
+                        params![&key],
+                    )?;
                     audit::append(tx, &session.actor(), &Event::new("sign-in"))
                 })?;
                 Ok(session)
@@ -554,47 +558,42 @@ impl Store {
     }
 
     fn user_list(&self, active_only: bool) -> Result<Vec<UserInfo>> {
-        let mut st = self.conn.prepare_cached(
+        self.db.query_all(
             "SELECT id, login, display_name, roles, active FROM users
              WHERE active OR NOT ?1 ORDER BY id",
-        )?;
-        let rows = st.query_map([active_only], |r| {
-            Ok(UserInfo {
-                id: r.get(0)?,
-                login: r.get(1)?,
-                name: r.get(2)?,
-                roles: Roles::from_db(&r.get::<_, String>(3)?),
-                active: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            params![active_only],
+            |r| {
+                Ok(UserInfo {
+                    id: r.get(0)?,
+                    login: r.get(1)?,
+                    name: r.get(2)?,
+                    roles: Roles::from_db(&r.get::<String>(3)?),
+                    active: r.get(4)?,
+                })
+            },
+        )
     }
 }
 
-fn insert_user(
-    tx: &rusqlite::Transaction<'_>,
-    user: &NewUser<'_>,
-    roles: Roles,
-    hash: &str,
-) -> Result<i64> {
+fn insert_user(tx: &Tx<'_>, user: &NewUser<'_>, roles: Roles, hash: &str) -> Result<i64> {
     let login = user.login.trim();
     if login.is_empty() || user.name.trim().is_empty() {
         return Err(StoreError::BadSetting { setting: "login" });
     }
     let taken: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM users WHERE login = ?1)",
-        [login],
+        "SELECT EXISTS (SELECT 1 FROM users WHERE lower(login) = lower(?1))",
+        params![login],
         |r| r.get(0),
     )?;
     if taken {
         return Err(StoreError::LoginTaken(login.to_owned()));
     }
-    tx.execute(
+    tx.query_row(
         "INSERT INTO users (login, display_name, roles, password_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
         params![login, user.name.trim(), roles.to_db(), hash, now()],
-    )?;
-    Ok(tx.last_insert_rowid())
+        |r| r.get(0),
+    )
 }
 
 /// Whether two names are the same person's name as written: spaces (also the ideographic one)
@@ -610,14 +609,14 @@ fn same_name(a: &str, b: &str) -> bool {
 /// signer's account. The first signature binds it when its name is the account's (audited);
 /// otherwise an administrator binds it first ([`Store::bind_certificate`]).
 pub(crate) fn check_certificate(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Tx<'_>,
     session: &Session,
     cert: super::SignerCert<'_>,
 ) -> Result<()> {
     let sha = super::sha256_hex(cert.der);
     let (bound, name): (Option<String>, String) = tx.query_row(
         "SELECT hpki_cert_sha256, display_name FROM users WHERE id = ?1",
-        [session.user_id],
+        params![session.user_id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     match bound {

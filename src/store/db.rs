@@ -1,0 +1,657 @@
+//! One way for the store's modules to talk to either database: the embedded SQLite file or a
+//! PostgreSQL server.
+//!
+//! The statements are written once, in the SQL both understand (`?1` parameters, `RETURNING`,
+//! `ON CONFLICT`, `TRUE`/`FALSE`, `CAST`); for PostgreSQL the parameters become `$1`. Values go in
+//! as [`Param`] and come out of a [`Row`] as [`Cell`], whatever the column's type is called on each
+//! side (an SQLite integer is a PostgreSQL `BIGINT` or `BOOLEAN`).
+//!
+//! A write is one transaction ([`Db::transaction`]) in which writers take turns: SQLite's
+//! `BEGIN IMMEDIATE`, and on the server a transaction-scoped advisory lock taken first, so that
+//! the audit chain is appended in one order by every terminal and no two writers deadlock. Reads
+//! outside a write see what was committed.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use super::{Result, StoreError};
+
+/// A value given to a statement.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Value<'a> {
+    Null,
+    Int(i64),
+    Bool(bool),
+    Text(&'a str),
+    Blob(&'a [u8]),
+}
+
+/// What can be given to a statement as a parameter.
+pub(crate) trait Param {
+    fn value(&self) -> Value<'_>;
+}
+
+impl Param for i64 {
+    fn value(&self) -> Value<'_> {
+        Value::Int(*self)
+    }
+}
+impl Param for bool {
+    fn value(&self) -> Value<'_> {
+        Value::Bool(*self)
+    }
+}
+impl Param for str {
+    fn value(&self) -> Value<'_> {
+        Value::Text(self)
+    }
+}
+impl Param for String {
+    fn value(&self) -> Value<'_> {
+        Value::Text(self)
+    }
+}
+impl Param for [u8] {
+    fn value(&self) -> Value<'_> {
+        Value::Blob(self)
+    }
+}
+impl Param for Vec<u8> {
+    fn value(&self) -> Value<'_> {
+        Value::Blob(self)
+    }
+}
+impl<T: Param + ?Sized> Param for &T {
+    fn value(&self) -> Value<'_> {
+        (**self).value()
+    }
+}
+impl<T: Param> Param for Option<T> {
+    fn value(&self) -> Value<'_> {
+        match self {
+            Some(v) => v.value(),
+            None => Value::Null,
+        }
+    }
+}
+impl Param for Value<'_> {
+    fn value(&self) -> Value<'_> {
+        *self
+    }
+}
+
+/// The parameters of a statement: `params![a, b, c]`.
+macro_rules! params {
+    () => { &[] as &[&dyn $crate::store::db::Param] };
+    ($($p:expr),+ $(,)?) => { &[$(&$p as &dyn $crate::store::db::Param),+] as &[&dyn $crate::store::db::Param] };
+}
+pub(crate) use params;
+
+impl rusqlite::ToSql for Value<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match *self {
+            Value::Null => ValueRef::Null,
+            Value::Int(i) => ValueRef::Integer(i),
+            Value::Bool(b) => ValueRef::Integer(i64::from(b)),
+            Value::Text(s) => ValueRef::Text(s.as_bytes()),
+            Value::Blob(b) => ValueRef::Blob(b),
+        }))
+    }
+}
+
+impl postgres::types::ToSql for Value<'_> {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> std::result::Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>>
+    {
+        use postgres::types::Type;
+        let int = |i: i64, out: &mut bytes::BytesMut| match *ty {
+            Type::INT8 => i.to_sql(ty, out),
+            Type::INT4 => i32::try_from(i)?.to_sql(ty, out),
+            Type::INT2 => i16::try_from(i)?.to_sql(ty, out),
+            Type::BOOL => (i != 0).to_sql(ty, out),
+            _ => Err(format!("an integer is not {ty}").into()),
+        };
+        match *self {
+            Value::Null => Ok(postgres::types::IsNull::Yes),
+            Value::Int(i) => int(i, out),
+            Value::Bool(b) if *ty == Type::BOOL => b.to_sql(ty, out),
+            Value::Bool(b) => int(i64::from(b), out),
+            Value::Text(s) => s.to_sql(ty, out),
+            Value::Blob(b) => b.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// A cell as read, before it becomes the type asked for.
+#[derive(Debug)]
+pub(crate) enum Got {
+    Null,
+    Int(i64),
+    Bool(bool),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl Got {
+    fn kind(&self) -> &'static str {
+        match self {
+            Got::Null => "null",
+            Got::Int(_) => "integer",
+            Got::Bool(_) => "boolean",
+            Got::Text(_) => "text",
+            Got::Blob(_) => "bytes",
+        }
+    }
+}
+
+/// What a cell can be read as.
+pub(crate) trait Cell: Sized {
+    /// `None` when the cell is not of a kind this type is read from.
+    fn from_got(got: Got) -> Option<Self>;
+    const NAME: &'static str;
+}
+
+impl Cell for i64 {
+    fn from_got(got: Got) -> Option<i64> {
+        match got {
+            Got::Int(i) => Some(i),
+            Got::Bool(b) => Some(i64::from(b)),
+            _ => None,
+        }
+    }
+    const NAME: &'static str = "integer";
+}
+impl Cell for i32 {
+    fn from_got(got: Got) -> Option<i32> {
+        i64::from_got(got).and_then(|i| i32::try_from(i).ok())
+    }
+    const NAME: &'static str = "integer";
+}
+impl Cell for bool {
+    fn from_got(got: Got) -> Option<bool> {
+        match got {
+            Got::Bool(b) => Some(b),
+            Got::Int(i) => Some(i != 0),
+            _ => None,
+        }
+    }
+    const NAME: &'static str = "boolean";
+}
+impl Cell for String {
+    fn from_got(got: Got) -> Option<String> {
+        match got {
+            Got::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+    const NAME: &'static str = "text";
+}
+impl Cell for Vec<u8> {
+    fn from_got(got: Got) -> Option<Vec<u8>> {
+        match got {
+            Got::Blob(b) => Some(b),
+            Got::Text(s) => Some(s.into_bytes()),
+            _ => None,
+        }
+    }
+    const NAME: &'static str = "bytes";
+}
+impl<T: Cell> Cell for Option<T> {
+    fn from_got(got: Got) -> Option<Option<T>> {
+        match got {
+            Got::Null => Some(None),
+            got => T::from_got(got).map(Some),
+        }
+    }
+    const NAME: &'static str = T::NAME;
+}
+
+/// A row of a result, from either database.
+pub(crate) enum Row<'a> {
+    Lite(&'a rusqlite::Row<'a>),
+    Pg(&'a postgres::Row),
+}
+
+impl Row<'_> {
+    /// The cell at `index` as a `T`.
+    pub fn get<T: Cell>(&self, index: usize) -> Result<T> {
+        let got = self.got(index)?;
+        let kind = got.kind();
+        T::from_got(got).ok_or(StoreError::Column {
+            index,
+            expected: T::NAME,
+            found: kind,
+        })
+    }
+
+    fn got(&self, index: usize) -> Result<Got> {
+        match self {
+            Row::Lite(r) => {
+                use rusqlite::types::ValueRef;
+                Ok(match r.get_ref(index)? {
+                    ValueRef::Null => Got::Null,
+                    ValueRef::Integer(i) => Got::Int(i),
+                    ValueRef::Real(f) => Got::Text(f.to_string()),
+                    ValueRef::Text(t) => Got::Text(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Blob(b) => Got::Blob(b.to_vec()),
+                })
+            }
+            Row::Pg(r) => {
+                use postgres::types::Type;
+                let ty = r.columns().get(index).map(|c| c.type_().clone()).ok_or(
+                    StoreError::Column {
+                        index,
+                        expected: "a column",
+                        found: "none",
+                    },
+                )?;
+                let e = |e: postgres::Error| server_error(&e);
+                Ok(match ty {
+                    Type::INT8 => r.try_get::<_, Option<i64>>(index).map_err(e)?.map(Got::Int),
+                    Type::INT4 => r
+                        .try_get::<_, Option<i32>>(index)
+                        .map_err(e)?
+                        .map(|i| Got::Int(i.into())),
+                    Type::INT2 => r
+                        .try_get::<_, Option<i16>>(index)
+                        .map_err(e)?
+                        .map(|i| Got::Int(i.into())),
+                    Type::BOOL => r
+                        .try_get::<_, Option<bool>>(index)
+                        .map_err(e)?
+                        .map(Got::Bool),
+                    Type::BYTEA => r
+                        .try_get::<_, Option<Vec<u8>>>(index)
+                        .map_err(e)?
+                        .map(Got::Blob),
+                    _ => r
+                        .try_get::<_, Option<String>>(index)
+                        .map_err(e)?
+                        .map(Got::Text),
+                }
+                .unwrap_or(Got::Null))
+            }
+        }
+    }
+}
+
+/// A server error as the store says it: the server's message, never the statement's values.
+pub(crate) fn server_error(e: &postgres::Error) -> StoreError {
+    if let Some(db) = e.as_db_error() {
+        // The triggers' refusals read like SQLite's.
+        return StoreError::ServerQuery {
+            detail: db.message().to_owned(),
+        };
+    }
+    if e.is_closed() {
+        return StoreError::ServerGone {
+            detail: e.to_string(),
+        };
+    }
+    StoreError::ServerQuery {
+        detail: e.to_string(),
+    }
+}
+
+/// `?N` as `$N`, outside quoted text and identifiers.
+pub(crate) fn pg_sql(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quote: Option<char> = None;
+    for c in sql.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '?') => {
+                out.push('$');
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The statements a server connection has prepared, by their text (at most this many kept).
+const PREPARED_KEPT: usize = 256;
+
+/// A server connection and the statements it has prepared.
+pub(crate) struct Pg {
+    pub client: postgres::Client,
+    stmts: HashMap<String, postgres::Statement>,
+}
+
+impl Pg {
+    pub fn new(client: postgres::Client) -> Pg {
+        Pg {
+            client,
+            stmts: HashMap::new(),
+        }
+    }
+}
+
+/// What runs statements on the server: a connection, or a transaction on it.
+pub(crate) trait PgRun {
+    fn prepare(&mut self, sql: &str) -> std::result::Result<postgres::Statement, postgres::Error>;
+    fn query(
+        &mut self,
+        st: &postgres::Statement,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> std::result::Result<Vec<postgres::Row>, postgres::Error>;
+    fn execute(
+        &mut self,
+        st: &postgres::Statement,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> std::result::Result<u64, postgres::Error>;
+    fn each(
+        &mut self,
+        st: &postgres::Statement,
+        params: Vec<Value<'_>>,
+        f: &mut dyn FnMut(&postgres::Row) -> Result<()>,
+    ) -> Result<()>;
+}
+
+macro_rules! pg_run {
+    ($t:ty) => {
+        impl PgRun for $t {
+            fn prepare(
+                &mut self,
+                sql: &str,
+            ) -> std::result::Result<postgres::Statement, postgres::Error> {
+                <$t>::prepare(self, sql)
+            }
+            fn query(
+                &mut self,
+                st: &postgres::Statement,
+                params: &[&(dyn postgres::types::ToSql + Sync)],
+            ) -> std::result::Result<Vec<postgres::Row>, postgres::Error> {
+                <$t>::query(self, st, params)
+            }
+            fn execute(
+                &mut self,
+                st: &postgres::Statement,
+                params: &[&(dyn postgres::types::ToSql + Sync)],
+            ) -> std::result::Result<u64, postgres::Error> {
+                <$t>::execute(self, st, params)
+            }
+            fn each(
+                &mut self,
+                st: &postgres::Statement,
+                params: Vec<Value<'_>>,
+                f: &mut dyn FnMut(&postgres::Row) -> Result<()>,
+            ) -> Result<()> {
+                use postgres::fallible_iterator::FallibleIterator;
+                let mut rows = <$t>::query_raw(self, st, params).map_err(|e| server_error(&e))?;
+                while let Some(row) = rows.next().map_err(|e| server_error(&e))? {
+                    f(&row)?;
+                }
+                Ok(())
+            }
+        }
+    };
+}
+pg_run!(postgres::Client);
+pg_run!(postgres::Transaction<'_>);
+
+fn prepared(
+    run: &mut dyn PgRun,
+    stmts: &mut HashMap<String, postgres::Statement>,
+    sql: &str,
+) -> Result<postgres::Statement> {
+    if let Some(st) = stmts.get(sql) {
+        return Ok(st.clone());
+    }
+    let st = run.prepare(&pg_sql(sql)).map_err(|e| server_error(&e))?;
+    if stmts.len() >= PREPARED_KEPT {
+        stmts.clear();
+    }
+    stmts.insert(sql.to_owned(), st.clone());
+    Ok(st)
+}
+
+fn values<'a>(params: &'a [&'a dyn Param]) -> Vec<Value<'a>> {
+    params.iter().map(|p| p.value()).collect()
+}
+
+fn pg_params<'a>(values: &'a [Value<'a>]) -> Vec<&'a (dyn postgres::types::ToSql + Sync)> {
+    values
+        .iter()
+        .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+        .collect()
+}
+
+fn lite_params<'a>(values: &'a [Value<'a>]) -> Vec<&'a dyn rusqlite::ToSql> {
+    values.iter().map(|v| v as &dyn rusqlite::ToSql).collect()
+}
+
+/// The connection (or transaction) a statement runs on.
+pub(crate) enum Conn<'c> {
+    Lite(&'c rusqlite::Connection),
+    Pg(
+        &'c mut dyn PgRun,
+        &'c mut HashMap<String, postgres::Statement>,
+    ),
+}
+
+/// Runs statements: the connection ([`Db`]) or a write transaction on it ([`Tx`]).
+pub(crate) trait Sql {
+    /// Runs `run` on the connection (or transaction) underneath.
+    fn on<R>(&self, run: impl FnOnce(Conn<'_>) -> Result<R>) -> Result<R>;
+
+    /// Calls `f` with each row in turn (not all kept in memory at once).
+    fn each(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        mut f: impl FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let vals = values(params);
+        self.on(|conn| match conn {
+            Conn::Lite(c) => {
+                let mut st = c.prepare_cached(sql)?;
+                let mut rows = st.query(lite_params(&vals).as_slice())?;
+                while let Some(r) = rows.next()? {
+                    f(&Row::Lite(r))?;
+                }
+                Ok(())
+            }
+            Conn::Pg(run, stmts) => {
+                let st = prepared(run, stmts, sql)?;
+                run.each(&st, vals.clone(), &mut |r| f(&Row::Pg(r)))
+            }
+        })
+    }
+
+    /// Every row, each read by `f`.
+    fn query_all<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        mut f: impl FnMut(&Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.each(sql, params, |r| {
+            out.push(f(r)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The first row read by `f`, if there is one.
+    fn query_opt<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        f: impl FnOnce(&Row<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let vals = values(params);
+        self.on(|conn| match conn {
+            Conn::Lite(c) => {
+                let mut st = c.prepare_cached(sql)?;
+                let mut rows = st.query(lite_params(&vals).as_slice())?;
+                match rows.next()? {
+                    Some(r) => Ok(Some(f(&Row::Lite(r))?)),
+                    None => Ok(None),
+                }
+            }
+            Conn::Pg(run, stmts) => {
+                let st = prepared(run, stmts, sql)?;
+                let rows = run
+                    .query(&st, &pg_params(&vals))
+                    .map_err(|e| server_error(&e))?;
+                rows.first().map(|r| f(&Row::Pg(r))).transpose()
+            }
+        })
+    }
+
+    /// The first row read by `f`; no row is [`StoreError::NotFound`] of `what`.
+    fn query_row<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        f: impl FnOnce(&Row<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.query_opt(sql, params, f)?
+            .ok_or(StoreError::NotFound("row"))
+    }
+
+    /// Runs a statement; returns how many rows it changed.
+    fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<usize> {
+        let vals = values(params);
+        self.on(|conn| match conn {
+            Conn::Lite(c) => Ok(c
+                .prepare_cached(sql)?
+                .execute(lite_params(&vals).as_slice())?),
+            Conn::Pg(run, stmts) => {
+                let st = prepared(run, stmts, sql)?;
+                let n = run
+                    .execute(&st, &pg_params(&vals))
+                    .map_err(|e| server_error(&e))?;
+                Ok(usize::try_from(n).unwrap_or(usize::MAX))
+            }
+        })
+    }
+}
+
+/// The connection to the store's database.
+pub(crate) enum Db {
+    Lite(rusqlite::Connection),
+    Pg(RefCell<Pg>),
+}
+
+/// The key of the advisory lock that writers on the server take in turn ("ikensho" in ASCII).
+const WRITER_LOCK: i64 = 0x696b_656e_7368_6f;
+
+impl Db {
+    /// Runs `f` in one write transaction: all of it is committed, or none.
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        match self {
+            Db::Lite(conn) => {
+                let tx =
+                    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let tx = Tx::Lite(tx);
+                let out = f(&tx)?;
+                if let Tx::Lite(tx) = tx {
+                    tx.commit()?;
+                }
+                Ok(out)
+            }
+            Db::Pg(pg) => {
+                let Pg { client, stmts } = pg.get_mut();
+                let mut tx = client.transaction().map_err(|e| server_error(&e))?;
+                tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])
+                    .map_err(|e| server_error(&e))?;
+                let tx = Tx::Pg(RefCell::new(PgTx { tx, stmts }));
+                let out = f(&tx)?;
+                if let Tx::Pg(tx) = tx {
+                    tx.into_inner().tx.commit().map_err(|e| server_error(&e))?;
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// The SQLite connection, for what only a file has (backups, keys, pragmas).
+    pub fn lite(&self) -> Option<&rusqlite::Connection> {
+        match self {
+            Db::Lite(c) => Some(c),
+            Db::Pg(_) => None,
+        }
+    }
+}
+
+fn busy() -> StoreError {
+    // A row callback that asks the same connection again: a bug here, never the user's.
+    StoreError::ServerQuery {
+        detail: "the connection is busy with another statement".to_owned(),
+    }
+}
+
+impl Sql for Db {
+    fn on<R>(&self, run: impl FnOnce(Conn<'_>) -> Result<R>) -> Result<R> {
+        match self {
+            Db::Lite(c) => run(Conn::Lite(c)),
+            Db::Pg(p) => {
+                let mut p = p.try_borrow_mut().map_err(|_| busy())?;
+                let Pg { client, stmts } = &mut *p;
+                run(Conn::Pg(client, stmts))
+            }
+        }
+    }
+}
+
+/// A bare SQLite connection (a backup being checked before it is restored).
+impl Sql for rusqlite::Connection {
+    fn on<R>(&self, run: impl FnOnce(Conn<'_>) -> Result<R>) -> Result<R> {
+        run(Conn::Lite(self))
+    }
+}
+
+/// A server transaction and its connection's prepared statements.
+pub(crate) struct PgTx<'a> {
+    tx: postgres::Transaction<'a>,
+    stmts: &'a mut HashMap<String, postgres::Statement>,
+}
+
+/// A write transaction (see [`Db::transaction`]).
+pub(crate) enum Tx<'a> {
+    Lite(rusqlite::Transaction<'a>),
+    Pg(RefCell<PgTx<'a>>),
+}
+
+impl Sql for Tx<'_> {
+    fn on<R>(&self, run: impl FnOnce(Conn<'_>) -> Result<R>) -> Result<R> {
+        match self {
+            Tx::Lite(t) => run(Conn::Lite(t)),
+            Tx::Pg(p) => {
+                let mut p = p.try_borrow_mut().map_err(|_| busy())?;
+                let PgTx { tx, stmts } = &mut *p;
+                run(Conn::Pg(tx, stmts))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pg_sql;
+
+    #[test]
+    fn parameters_are_numbered_the_servers_way_outside_quotes() {
+        assert_eq!(
+            pg_sql("SELECT a FROM t WHERE b = ?1 AND c IN (?2, ?10) AND d = '?3' AND \"e?\" = ?4"),
+            "SELECT a FROM t WHERE b = $1 AND c IN ($2, $10) AND d = '?3' AND \"e?\" = $4"
+        );
+    }
+}
