@@ -547,11 +547,11 @@ pub(crate) trait Sql {
 /// The connection to the store's database.
 pub(crate) enum Db {
     Lite(rusqlite::Connection),
-    Pg(RefCell<Pg>),
+    Pg(Box<RefCell<Pg>>),
 }
 
 /// The key of the advisory lock that writers on the server take in turn ("ikensho" in ASCII).
-const WRITER_LOCK: i64 = 0x696b_656e_7368_6f;
+const WRITER_LOCK: i64 = 0x0069_6b65_6e73_686f;
 
 impl Db {
     /// Runs `f` in one write transaction: all of it is committed, or none.

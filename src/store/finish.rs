@@ -178,11 +178,11 @@ impl Store {
         version_id: i64,
     ) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
         self.check(session, Action::Open)?;
-        Ok(self.db.query_opt(
+        self.db.query_opt(
             "SELECT document, cms FROM signatures WHERE version_id = ?1 ORDER BY id DESC LIMIT 1",
             params![version_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
-        )?)
+        )
     }
 
     /// Queues the finalised version for sending (送信待ち): one outbox row with the exact bytes to

@@ -565,7 +565,7 @@ impl Store {
     ) -> Store {
         let display = loc.display();
         Store {
-            db: db::Db::Pg(std::cell::RefCell::new(db::Pg::new(client))),
+            db: db::Db::Pg(Box::new(std::cell::RefCell::new(db::Pg::new(client)))),
             path: PathBuf::from(display),
             witness,
             key: None,

@@ -120,11 +120,11 @@ fn row(r: &super::db::Row<'_>) -> Result<OutboxRow> {
 impl Store {
     /// Whether an opinion already answers the hub request `request_id`.
     pub fn has_request(&self, request_id: &str) -> Result<bool> {
-        Ok(self.db.query_row(
+        self.db.query_row(
             "SELECT EXISTS (SELECT 1 FROM opinions WHERE request_id = ?1)",
             params![request_id],
             |r| r.get(0),
-        )?)
+        )
     }
 
     /// Every outbox row, newest first (the 送信状況 screen).

@@ -106,7 +106,7 @@ impl Store {
     /// 被保険者番号) made before this one: checked against 意見書作成回数.
     pub fn has_earlier_opinion(&self, session: &Session, opinion_id: i64) -> Result<bool> {
         self.check(session, Action::Open)?;
-        Ok(self.db.query_row(
+        self.db.query_row(
             "SELECT EXISTS (SELECT 1 FROM opinions o, opinions me
                             WHERE me.id = ?1 AND o.id <> me.id AND me.insured_number <> ''
                               AND o.insurer_number = me.insurer_number
@@ -114,7 +114,7 @@ impl Store {
                               AND o.created_at <= me.created_at)",
             params![opinion_id],
             |r| r.get(0),
-        )?)
+        )
     }
 
     /// The version an opinion was copied forward from, if it was.

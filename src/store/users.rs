@@ -219,7 +219,7 @@ fn count_failure(tx: &Tx<'_>, key: &str, now: jiff::Timestamp) -> Result<i64> {
     )?;
     let failures: i64 = tx.query_row(
         "INSERT INTO sign_in_failures (login_key, failures, last_at) VALUES (?1, 1, ?2)
-         ON CONFLICT (login_key) DO UPDATE SET failures = failures + 1, last_at = excluded.last_at
+         ON CONFLICT (login_key) DO UPDATE SET failures = sign_in_failures.failures + 1, last_at = excluded.last_at
          RETURNING failures",
         params![key, now.to_string()],
         |r| r.get(0),
@@ -318,11 +318,10 @@ impl Store {
 
     /// Whether anyone has an account yet.
     pub fn has_users(&self) -> Result<bool> {
-        Ok(self
-            .db
+        self.db
             .query_row("SELECT EXISTS (SELECT 1 FROM users)", params![], |r| {
                 r.get(0)
-            })?)
+            })
     }
 
     /// Creates the first administrator of a new store. Refused once anyone exists.

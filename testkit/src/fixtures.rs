@@ -179,7 +179,159 @@ pub struct People {
 }
 
 pub fn people(path: &Path, durability: Durability) -> People {
-    let mut store = new_store_with(path, durability);
+    people_in(new_store_with(path, durability))
+}
+
+/// Where a store under test lives: the embedded file, or a database of the test cluster.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    File,
+    Server {
+        loc: ikensho::store::server::ServerLocation,
+        password: String,
+    },
+}
+
+impl Backend {
+    /// The server, when there is a test cluster (`None`: the test is skipped, unless
+    /// `IKENSHO_REQUIRE_PG` makes that a failure).
+    pub fn server() -> Option<Backend> {
+        test_cluster().map(|(loc, password)| Backend::Server { loc, password })
+    }
+
+    /// A new, empty store: `ikensho.sqlite` in `dir`, or a new database `name` on the server
+    /// (set up as `ikensho store init` does) with `dir` as this terminal's data folder; and a
+    /// way around the program to the same database.
+    pub fn new_store(&self, dir: &Path, name: &str) -> (Store, Raw) {
+        match self {
+            Backend::File => {
+                let path = dir.join("ikensho.sqlite");
+                (new_store(&path), Raw::File(path))
+            }
+            Backend::Server { loc, password } => {
+                let loc = fresh_database(loc, password, name);
+                ikensho::store::server::init(&loc, password).unwrap();
+                let store = Store::open_server(&loc, password, dir).unwrap();
+                (store, Raw::Server(loc, password.clone()))
+            }
+        }
+    }
+
+    /// Whether this is the server.
+    pub fn is_server(&self) -> bool {
+        matches!(self, Backend::Server { .. })
+    }
+}
+
+/// The store's database reached around the program, as anyone holding its key (the file) or
+/// the role's password (the server) could: SQL with its values written in.
+#[derive(Debug, Clone)]
+pub enum Raw {
+    File(std::path::PathBuf),
+    Server(ikensho::store::server::ServerLocation, String),
+}
+
+impl Raw {
+    /// Runs `sql` (one or more statements); the database's refusal as text.
+    pub fn execute(&self, sql: &str) -> Result<(), String> {
+        match self {
+            Raw::File(path) => raw(path).execute_batch(sql).map_err(|e| e.to_string()),
+            Raw::Server(loc, password) => ikensho::store::server::connect(loc, password)
+                .unwrap()
+                .batch_execute(sql)
+                .map_err(|e| {
+                    e.as_db_error()
+                        .map_or_else(|| e.to_string(), |d| d.message().to_owned())
+                }),
+        }
+    }
+
+    /// The rows of `sql`, each cell as text (integers in decimal, booleans as 1 and 0).
+    pub fn rows(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        match self {
+            Raw::File(path) => {
+                let conn = raw(path);
+                let mut st = conn.prepare(sql).unwrap();
+                let n = st.column_count();
+                st.query_map([], |r| {
+                    (0..n)
+                        .map(|i| {
+                            Ok(match r.get_ref(i)? {
+                                rusqlite::types::ValueRef::Null => None,
+                                rusqlite::types::ValueRef::Integer(i) => Some(i.to_string()),
+                                rusqlite::types::ValueRef::Real(f) => Some(f.to_string()),
+                                rusqlite::types::ValueRef::Text(t) => {
+                                    Some(String::from_utf8_lossy(t).into_owned())
+                                }
+                                rusqlite::types::ValueRef::Blob(b) => {
+                                    Some(String::from_utf8_lossy(b).into_owned())
+                                }
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+            }
+            Raw::Server(loc, password) => {
+                let mut client = ikensho::store::server::connect(loc, password).unwrap();
+                client
+                    .simple_query(sql)
+                    .unwrap()
+                    .into_iter()
+                    .filter_map(|m| match m {
+                        postgres::SimpleQueryMessage::Row(r) => Some(
+                            (0..r.len())
+                                .map(|i| {
+                                    r.get(i).map(|v| match v {
+                                        "t" => "1".to_owned(),
+                                        "f" => "0".to_owned(),
+                                        v => v.to_owned(),
+                                    })
+                                })
+                                .collect(),
+                        ),
+                        _ => None,
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// The first cell of the first row of `sql`.
+    pub fn one(&self, sql: &str) -> Option<String> {
+        self.rows(sql)
+            .into_iter()
+            .next()
+            .and_then(|r| r.into_iter().next().flatten())
+    }
+}
+
+/// Runs a test written as `fn name(backend: Backend)` once on each backend: `both!(name, …)`
+/// makes `name::file` and `name::server` (skipped without a test cluster, unless required).
+#[macro_export]
+macro_rules! both {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn file() {
+                    super::$name($crate::fixtures::Backend::File);
+                }
+                #[test]
+                fn server() {
+                    if let Some(b) = $crate::fixtures::Backend::server() {
+                        super::$name(b);
+                    }
+                }
+            }
+        )+
+    };
+}
+
+/// The clinic's people (an administrator, the physician 佐藤 一郎 and the clerk 鈴木) in `store`.
+pub fn people_in(mut store: Store) -> People {
     let user = |login: &'static str, name: &'static str, roles: &'static [Role]| NewUser {
         login,
         name,
@@ -444,7 +596,10 @@ pub fn fresh_database(
     password: &str,
     name: &str,
 ) -> ikensho::store::server::ServerLocation {
-    let db = format!("ikensho_{name}_{}", std::process::id());
+    // PostgreSQL cuts names at 63 bytes: a long test name becomes its start and a hash.
+    let short: String = name.chars().take(24).collect();
+    let hash = &ikensho::store::sha256_hex(name.as_bytes())[..8];
+    let db = format!("ikensho_{short}_{hash}_{}", std::process::id());
     let mut admin = ikensho::store::server::connect(loc, password).unwrap();
     // Each alone: neither may run in a transaction block.
     admin

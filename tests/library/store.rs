@@ -14,10 +14,33 @@ use ikensho::store::{
 };
 use tempfile::TempDir;
 
-use common::PASSWORD;
+use common::{Backend, PASSWORD};
+
+ikensho_testkit::both!(
+    a_clerk_is_refused_every_physician_action,
+    roles_are_checked_when_people_are_added,
+    items_a_clerk_changed_wait_for_the_physician,
+    an_opinion_with_errors_cannot_be_finalised,
+    a_frozen_version_never_changes_and_editing_makes_a_new_one,
+    a_save_from_an_older_copy_is_refused,
+    the_states_follow_the_way_of_an_opinion,
+    copy_forward_starts_the_renewal_from_the_last_final_opinion,
+    the_audit_trail_records_who_did_what_and_never_what_was_typed,
+    the_audit_export_is_a_csv_an_inspector_can_open,
+    search_finds_by_name_kana_number_state_and_date,
+    finishing_records_the_confirmation_the_finalisation_and_the_signature_or_print_together,
+    an_underline_on_no_service_blocks_finalising,
+    a_renewal_request_brings_its_own_applicant,
+    the_audit_export_shows_whose_opinion_only_to_those_who_open_them_and_no_formulas,
+    a_frozen_body_changed_behind_the_programs_back_is_named_and_never_printed,
+    wrong_passwords_slow_sign_in_down_then_lock_the_login_for_known_and_unknown_alike,
+    a_deactivated_person_is_refused_at_once,
+    physician_accounts_need_the_password_again_and_one_certificate_signs_for_each,
+);
 
 struct Clinic {
     dir: TempDir,
+    raw: common::Raw,
     store: Store,
     admin: Session,
     doctor: Session,
@@ -44,16 +67,23 @@ fn settings() -> ClinicSettings {
 }
 
 fn setup() -> Clinic {
+    setup_on(&Backend::File, "")
+}
+
+/// The clinic's store on the backend `b` (a database named after the test on the server).
+fn setup_on(b: &Backend, name: &str) -> Clinic {
     let dir = tempfile::tempdir().unwrap();
+    let (store, raw) = b.new_store(dir.path(), name);
     let common::People {
         mut store,
         admin,
         doctor,
         clerk,
-    } = common::people(&dir.path().join("ikensho.sqlite"), Durability::Full);
+    } = common::people_in(store);
     store.set_clinic_settings(&admin, &settings()).unwrap();
     Clinic {
         dir,
+        raw,
         store,
         admin,
         doctor,
@@ -203,9 +233,8 @@ fn other_files_are_refused_untouched() {
     }
 }
 
-#[test]
-fn a_clerk_is_refused_every_physician_action() {
-    let mut c = setup();
+fn a_clerk_is_refused_every_physician_action(b: Backend) {
+    let mut c = setup_on(&b, "a_clerk_is_refused_every_physician_action");
     let (opinion, version, _) = prepared(&mut c);
     let ctx = common::today();
     refused(c.store.review_items(&c.clerk, version, &[]), Action::Review);
@@ -268,9 +297,8 @@ fn a_clerk_is_refused_every_physician_action() {
     c.store.queue_for_sending(&c.doctor, opinion, None).unwrap();
 }
 
-#[test]
-fn roles_are_checked_when_people_are_added() {
-    let mut c = setup();
+fn roles_are_checked_when_people_are_added(b: Backend) {
+    let mut c = setup_on(&b, "roles_are_checked_when_people_are_added");
     let both = NewUser {
         login: "both",
         name: "二役",
@@ -324,13 +352,11 @@ fn roles_are_checked_when_people_are_added() {
         c.store.sign_in(PASSWORD, "sato"),
         Err(StoreError::SignIn)
     ));
-    let conn = common::raw(&c.path());
-    let logins: Vec<String> = conn
-        .prepare("SELECT login FROM audit WHERE action = 'sign-in-failed'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
+    let logins: Vec<String> = c
+        .raw
+        .rows("SELECT login FROM audit WHERE action = 'sign-in-failed' ORDER BY seq")
+        .into_iter()
+        .map(|r| r[0].clone().unwrap())
         .collect();
     assert_eq!(logins, ["sato", "(unknown)", "(unknown)"]);
     let sato = c.store.physicians().unwrap();
@@ -368,9 +394,8 @@ fn roles_are_checked_when_people_are_added() {
     ));
 }
 
-#[test]
-fn items_a_clerk_changed_wait_for_the_physician() {
-    let mut c = setup();
+fn items_a_clerk_changed_wait_for_the_physician(b: Backend) {
+    let mut c = setup_on(&b, "items_a_clerk_changed_wait_for_the_physician");
     let (opinion, version, revision) = prepared(&mut c);
     match c.store.finalise(&c.doctor, opinion, &common::today()) {
         Err(StoreError::Unreviewed { items }) => {
@@ -406,9 +431,8 @@ fn items_a_clerk_changed_wait_for_the_physician() {
     assert_eq!(v.frozen.as_deref(), Some("finalised"));
 }
 
-#[test]
-fn an_opinion_with_errors_cannot_be_finalised() {
-    let mut c = setup();
+fn an_opinion_with_errors_cannot_be_finalised(b: Backend) {
+    let mut c = setup_on(&b, "an_opinion_with_errors_cannot_be_finalised");
     let (opinion, version, revision) = prepared(&mut c);
     let mut op = c.store.open_opinion(&c.doctor, opinion).unwrap().opinion;
     op.answers.remove("diagnosis-1");
@@ -420,9 +444,11 @@ fn an_opinion_with_errors_cannot_be_finalised() {
     ));
 }
 
-#[test]
-fn a_frozen_version_never_changes_and_editing_makes_a_new_one() {
-    let mut c = setup();
+fn a_frozen_version_never_changes_and_editing_makes_a_new_one(b: Backend) {
+    let mut c = setup_on(
+        &b,
+        "a_frozen_version_never_changes_and_editing_makes_a_new_one",
+    );
     let (opinion, version) = finalised(&mut c);
     let before = c.store.open_opinion(&c.doctor, opinion).unwrap();
     let mut op = before.opinion.clone();
@@ -434,15 +460,23 @@ fn a_frozen_version_never_changes_and_editing_makes_a_new_one() {
         Err(StoreError::Frozen(v)) if v == version
     ));
     // Not even SQL written past the library changes it.
-    let conn = common::raw(&c.path());
-    let err = conn
-        .execute("UPDATE versions SET body = '{}' WHERE id = ?1", [version])
+    let err = c
+        .raw
+        .execute(&format!(
+            "UPDATE versions SET body = '{{}}' WHERE id = {version}"
+        ))
         .unwrap_err();
-    assert!(err.to_string().contains("frozen"), "{err}");
+    assert!(err.contains("frozen"), "{err}");
     assert!(
-        conn.execute("DELETE FROM versions WHERE id = ?1", [version])
+        c.raw
+            .execute(&format!("DELETE FROM versions WHERE id = {version}"))
             .is_err()
     );
+    if b.is_server() {
+        // Nor does emptying the table, which PostgreSQL does past row triggers.
+        let err = c.raw.execute("TRUNCATE versions CASCADE").unwrap_err();
+        assert!(err.contains("frozen"), "{err}");
+    }
 
     let draft = c.store.reopen(&c.doctor, opinion).unwrap();
     assert_ne!(draft.version_id, version);
@@ -474,9 +508,8 @@ fn a_frozen_version_never_changes_and_editing_makes_a_new_one() {
     );
 }
 
-#[test]
-fn a_save_from_an_older_copy_is_refused() {
-    let mut c = setup();
+fn a_save_from_an_older_copy_is_refused(b: Backend) {
+    let mut c = setup_on(&b, "a_save_from_an_older_copy_is_refused");
     let (opinion, version, revision) = prepared(&mut c);
     let op = c.store.open_opinion(&c.clerk, opinion).unwrap().opinion;
     let mut a = op.clone();
@@ -497,9 +530,8 @@ fn a_save_from_an_older_copy_is_refused() {
     assert!(same.changed.is_empty());
 }
 
-#[test]
-fn the_states_follow_the_way_of_an_opinion() {
-    let mut c = setup();
+fn the_states_follow_the_way_of_an_opinion(b: Backend) {
+    let mut c = setup_on(&b, "the_states_follow_the_way_of_an_opinion");
     let (opinion, _) = finalised(&mut c);
     let state = |c: &mut Clinic| c.store.open_opinion(&c.doctor, opinion).unwrap().info.state;
     assert!(matches!(
@@ -559,9 +591,11 @@ fn the_states_follow_the_way_of_an_opinion() {
     ));
 }
 
-#[test]
-fn copy_forward_starts_the_renewal_from_the_last_final_opinion() {
-    let mut c = setup();
+fn copy_forward_starts_the_renewal_from_the_last_final_opinion(b: Backend) {
+    let mut c = setup_on(
+        &b,
+        "copy_forward_starts_the_renewal_from_the_last_final_opinion",
+    );
     let (old_opinion, old_version) = finalised(&mut c);
     c.store
         .record_print(&c.doctor, old_version, true, "")
@@ -688,15 +722,13 @@ fn copy_forward_carries_an_r3_opinion_onto_the_r8_form() {
     assert!(!carried.contains(&"clinic-name".to_owned()));
 }
 
-#[test]
-fn the_audit_trail_records_who_did_what_and_never_what_was_typed() {
-    let mut c = setup();
+fn the_audit_trail_records_who_did_what_and_never_what_was_typed(b: Backend) {
+    let mut c = setup_on(
+        &b,
+        "the_audit_trail_records_who_did_what_and_never_what_was_typed",
+    );
     let (opinion, version) = finalised(&mut c);
     c.store.open_opinion(&c.clerk, opinion).unwrap();
-    let conn = common::raw(&c.path());
-    let mut st = conn
-        .prepare("SELECT login, action, opinion_id, version_id, detail, before_hash, after_hash FROM audit ORDER BY seq")
-        .unwrap();
     type Row = (
         String,
         String,
@@ -706,20 +738,22 @@ fn the_audit_trail_records_who_did_what_and_never_what_was_typed() {
         Option<String>,
         Option<String>,
     );
-    let rows: Vec<Row> = st
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
+    let int = |v: &Option<String>| v.as_deref().map(|n| n.parse::<i64>().unwrap());
+    let rows: Vec<Row> = c
+        .raw
+        .rows("SELECT login, action, opinion_id, version_id, detail, before_hash, after_hash FROM audit ORDER BY seq")
+        .into_iter()
+        .map(|r| {
+            (
+                r[0].clone().unwrap(),
+                r[1].clone().unwrap(),
+                int(&r[2]),
+                int(&r[3]),
+                r[4].clone().unwrap(),
+                r[5].clone(),
+                r[6].clone(),
+            )
         })
-        .unwrap()
-        .map(Result::unwrap)
         .collect();
     let actions: Vec<(&str, &str)> = rows
         .iter()
@@ -809,9 +843,8 @@ fn audit_verify_names_entries_changed_deleted_or_reordered_in_the_sqlite3_shell(
     );
 }
 
-#[test]
-fn the_audit_export_is_a_csv_an_inspector_can_open() {
-    let mut c = setup();
+fn the_audit_export_is_a_csv_an_inspector_can_open(b: Backend) {
+    let mut c = setup_on(&b, "the_audit_export_is_a_csv_an_inspector_can_open");
     let (opinion, _) = finalised(&mut c);
     let header = Store::audit_columns().map(String::from);
     let mut out = Vec::new();
@@ -855,9 +888,8 @@ fn applicant(name: &str, kana: &str, insured: &str) -> ikensho::form::Applicant 
     }
 }
 
-#[test]
-fn search_finds_by_name_kana_number_state_and_date() {
-    let mut c = setup();
+fn search_finds_by_name_kana_number_state_and_date(b: Backend) {
+    let mut c = setup_on(&b, "search_finds_by_name_kana_number_state_and_date");
     let people = [
         ("山田 花子", "やまだ はなこ", "0000012345"),
         ("山田 太郎", "ヤマダ タロウ", "0000012346"),
@@ -1076,10 +1108,14 @@ fn a_backup_taken_while_another_connection_saves_is_consistent() {
     }
 }
 
-#[test]
-fn finishing_records_the_confirmation_the_finalisation_and_the_signature_or_print_together() {
+fn finishing_records_the_confirmation_the_finalisation_and_the_signature_or_print_together(
+    b: Backend,
+) {
     use ikensho::store::Finish;
-    let mut c = setup();
+    let mut c = setup_on(
+        &b,
+        "finishing_records_the_confirmation_the_finalisation_and_the_signature_or_print_together",
+    );
     let (_, old_version) = finalised(&mut c);
     c.store
         .record_print(&c.doctor, old_version, true, "")
@@ -1142,14 +1178,14 @@ fn finishing_records_the_confirmation_the_finalisation_and_the_signature_or_prin
             .count()
             > 20
     );
-    let conn = common::raw(&c.path());
-    let order: Vec<String> = conn
-        .prepare("SELECT action FROM audit WHERE opinion_id = ?1 ORDER BY seq")
-        .unwrap()
-        .query_map([id], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let order: Vec<String> = c
+        .raw
+        .rows(&format!(
+            "SELECT action FROM audit WHERE opinion_id = {id} ORDER BY seq"
+        ))
+        .into_iter()
+        .map(|r| r[0].clone().unwrap())
+        .collect();
     assert!(
         order.ends_with(&["confirm".into(), "finalise".into(), "print-final".into()]),
         "{order:?}"
@@ -1207,9 +1243,8 @@ fn finishing_records_the_confirmation_the_finalisation_and_the_signature_or_prin
 
 /// An underline (特に必要性が高い) on a service that is not chosen is an error, so the opinion
 /// is never finalised, printed or sent with the underline dropped from the paper or the document.
-#[test]
-fn an_underline_on_no_service_blocks_finalising() {
-    let mut c = setup();
+fn an_underline_on_no_service_blocks_finalising(b: Backend) {
+    let mut c = setup_on(&b, "an_underline_on_no_service_blocks_finalising");
     let (opinion, version, revision) = prepared(&mut c);
     c.store.review_items(&c.doctor, version, &[]).unwrap();
     let mut op = c.store.open_opinion(&c.doctor, opinion).unwrap().opinion;
@@ -1231,9 +1266,8 @@ fn an_underline_on_no_service_blocks_finalising() {
 /// A 更新 作成依頼 takes the applicant from the request: an address that changed since the last
 /// opinion is not carried over stale, and shows as a change (with the earlier value); what the
 /// request says in other digits, or leaves empty, stays carried over.
-#[test]
-fn a_renewal_request_brings_its_own_applicant() {
-    let mut c = setup();
+fn a_renewal_request_brings_its_own_applicant(b: Backend) {
+    let mut c = setup_on(&b, "a_renewal_request_brings_its_own_applicant");
     let (_, old_version) = finalised(&mut c);
     c.store
         .record_print(&c.doctor, old_version, true, "")
@@ -1324,9 +1358,11 @@ fn the_store_its_side_files_backups_and_kept_copies_are_the_owners_only() {
     assert_eq!(mode(&db), 0o600);
 }
 
-#[test]
-fn the_audit_export_shows_whose_opinion_only_to_those_who_open_them_and_no_formulas() {
-    let mut c = setup();
+fn the_audit_export_shows_whose_opinion_only_to_those_who_open_them_and_no_formulas(b: Backend) {
+    let mut c = setup_on(
+        &b,
+        "the_audit_export_shows_whose_opinion_only_to_those_who_open_them_and_no_formulas",
+    );
     finalised(&mut c);
     // The clinic's director: administrator and physician. A name that looks like a formula.
     c.store
@@ -1364,18 +1400,25 @@ fn the_audit_export_shows_whose_opinion_only_to_those_who_open_them_and_no_formu
 /// Someone drops the trigger that keeps a finalised version unchanged and edits it with the
 /// sqlite3 shell: the audit check names the version, and nothing is printed, signed or sent
 /// from it. Changing the hash along with the body is noticed against the trail.
-#[test]
-fn a_frozen_body_changed_behind_the_programs_back_is_named_and_never_printed() {
+fn a_frozen_body_changed_behind_the_programs_back_is_named_and_never_printed(b: Backend) {
     use ikensho::store::AuditProblem;
-    let mut c = setup();
+    let mut c = setup_on(
+        &b,
+        "a_frozen_body_changed_behind_the_programs_back_is_named_and_never_printed",
+    );
     let (opinion, version) = finalised(&mut c);
     assert!(c.store.verify_audit().unwrap().is_intact());
-    let db = c.path();
-    sqlite3(
-        &db,
-        "DROP TRIGGER versions_frozen_update;
-         UPDATE versions SET body = replace(body, '高血圧症', '健康') WHERE frozen IS NOT NULL;",
-    );
+    // Whoever can drop (or turn off) the trigger first: the file's key holder, the tables' owner.
+    let off = if b.is_server() {
+        "ALTER TABLE versions DISABLE TRIGGER versions_frozen_update;"
+    } else {
+        "DROP TRIGGER versions_frozen_update;"
+    };
+    c.raw
+        .execute(&format!(
+            "{off} UPDATE versions SET body = replace(body, '高血圧症', '健康') WHERE frozen IS NOT NULL;"
+        ))
+        .unwrap();
     let check = c.store.verify_audit().unwrap();
     assert_eq!(
         check.problems,
@@ -1403,16 +1446,16 @@ fn a_frozen_body_changed_behind_the_programs_back_is_named_and_never_printed() {
     assert_eq!(c.store.state_of(opinion).unwrap(), State::Finalised);
 
     // The hash rewritten to match the new body: the trail still knows what it was.
-    let body: String = common::raw(&db)
-        .query_row("SELECT body FROM versions WHERE id = ?1", [version], |r| {
-            r.get(0)
-        })
+    let body = c
+        .raw
+        .one(&format!("SELECT body FROM versions WHERE id = {version}"))
         .unwrap();
     let hash = ikensho::store::sha256_hex(body.as_bytes());
-    sqlite3(
-        &db,
-        &format!("UPDATE versions SET body_hash = '{hash}' WHERE id = {version};"),
-    );
+    c.raw
+        .execute(&format!(
+            "UPDATE versions SET body_hash = '{hash}' WHERE id = {version};"
+        ))
+        .unwrap();
     let check = c.store.verify_audit().unwrap();
     assert_eq!(
         check.problems,
@@ -1426,17 +1469,19 @@ fn a_frozen_body_changed_behind_the_programs_back_is_named_and_never_printed() {
 }
 
 /// Time passes for the throttle: the last wrong password moved an hour back.
-fn an_hour_later(db: &Path) {
+fn an_hour_later(raw: &common::Raw) {
     let earlier = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)).to_string();
-    common::raw(db)
-        .execute("UPDATE sign_in_failures SET last_at = ?1", [earlier])
-        .unwrap();
+    raw.execute(&format!(
+        "UPDATE sign_in_failures SET last_at = '{earlier}'"
+    ))
+    .unwrap();
 }
 
-#[test]
-fn wrong_passwords_slow_sign_in_down_then_lock_the_login_for_known_and_unknown_alike() {
-    let mut c = setup();
-    let db = c.path();
+fn wrong_passwords_slow_sign_in_down_then_lock_the_login_for_known_and_unknown_alike(b: Backend) {
+    let mut c = setup_on(
+        &b,
+        "wrong_passwords_slow_sign_in_down_then_lock_the_login_for_known_and_unknown_alike",
+    );
     for login in ["sato", "nobody"] {
         for _ in 0..ikensho::store::THROTTLE_AFTER {
             assert!(matches!(
@@ -1451,13 +1496,13 @@ fn wrong_passwords_slow_sign_in_down_then_lock_the_login_for_known_and_unknown_a
         ));
         // After the wait, on to ten wrong ones in a row: locked for 15 minutes.
         for _ in ikensho::store::THROTTLE_AFTER..ikensho::store::LOCK_AFTER {
-            an_hour_later(&db);
+            an_hour_later(&c.raw);
             assert!(matches!(
                 c.store.sign_in(login, "wrong password"),
                 Err(StoreError::SignIn)
             ));
         }
-        an_hour_later(&db);
+        an_hour_later(&c.raw);
         assert!(matches!(
             c.store.sign_in(login, common::PASSWORD),
             Err(StoreError::Locked { minutes: 15 })
@@ -1488,9 +1533,8 @@ fn wrong_passwords_slow_sign_in_down_then_lock_the_login_for_known_and_unknown_a
 }
 
 /// A person deactivated while signed in is refused at the next call, not the next sign-in.
-#[test]
-fn a_deactivated_person_is_refused_at_once() {
-    let mut c = setup();
+fn a_deactivated_person_is_refused_at_once(b: Backend) {
+    let mut c = setup_on(&b, "a_deactivated_person_is_refused_at_once");
     let (opinion, _) = finalised(&mut c);
     assert!(c.store.open_opinion(&c.doctor, opinion).is_ok());
     let doctor_id = c.doctor.user_id();
@@ -1685,10 +1729,12 @@ fn a_backup_that_is_not_what_its_manifest_says_is_not_restored() {
 /// Making a physician account needs the administrator's password again; the first signature binds
 /// the card's certificate to the account when its name is the account's, and no other
 /// certificate signs for it after; an administrator binds a card whose name differs.
-#[test]
-fn physician_accounts_need_the_password_again_and_one_certificate_signs_for_each() {
+fn physician_accounts_need_the_password_again_and_one_certificate_signs_for_each(b: Backend) {
     use ikensho::store::SignerCert;
-    let mut c = setup();
+    let mut c = setup_on(
+        &b,
+        "physician_accounts_need_the_password_again_and_one_certificate_signs_for_each",
+    );
     // Made while 佐藤 一郎 is the clinic's only physician.
     let (opinion, v1) = finalised(&mut c);
     let tanaka = NewUser {
