@@ -154,6 +154,19 @@ impl Got {
     }
 }
 
+impl Got {
+    /// The value to write it again (into the other database).
+    pub fn as_value(&self) -> Value<'_> {
+        match self {
+            Got::Null => Value::Null,
+            Got::Int(i) => Value::Int(*i),
+            Got::Bool(b) => Value::Bool(*b),
+            Got::Text(t) => Value::Text(t),
+            Got::Blob(b) => Value::Blob(b),
+        }
+    }
+}
+
 /// What a cell can be read as.
 pub(crate) trait Cell: Sized {
     /// `None` when the cell is not of a kind this type is read from.
@@ -232,6 +245,11 @@ impl Row<'_> {
             expected: T::NAME,
             found: kind,
         })
+    }
+
+    /// The first `n` cells as they are.
+    pub fn cells(&self, n: usize) -> Result<Vec<Got>> {
+        (0..n).map(|i| self.got(i)).collect()
     }
 
     fn got(&self, index: usize) -> Result<Got> {

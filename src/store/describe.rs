@@ -74,6 +74,7 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
             ("expected", (*expected).to_owned()),
             ("found", (*found).to_owned()),
         ],
+        StoreError::NotEmpty { store } => vec![("store", store.clone())],
         StoreError::FileOnly { what } => vec![("what", (*what).to_owned())],
         StoreError::BadLocation { reason } => vec![("reason", (*reason).to_owned())],
         StoreError::ServerSignIn { user } => vec![("user", user.clone())],

@@ -9,6 +9,7 @@
 pub mod atrest;
 mod audit;
 mod backup;
+mod copy;
 pub(crate) mod db;
 pub mod describe;
 mod finish;
@@ -35,6 +36,7 @@ use sha2::{Digest, Sha256};
 
 pub use audit::{AuditCheck, AuditProblem};
 pub use backup::{BackupFile, Restored};
+pub use copy::Copied;
 pub use finish::{Finish, SignerCert};
 pub use keys::search_key;
 pub use model::{
@@ -165,6 +167,9 @@ pub enum StoreError {
         expected: &'static str,
         found: &'static str,
     },
+    /// A copy into a store that holds something already.
+    #[error("{store} is not empty")]
+    NotEmpty { store: String },
     /// Something only a data file has (its key, a re-key), asked of a server store.
     #[error("a store on a server has no {what}")]
     FileOnly { what: &'static str },
@@ -294,6 +299,7 @@ impl StoreError {
             StoreError::ServerQuery { .. } => "store-server-query",
             StoreError::ServerGone { .. } => "store-server-gone",
             StoreError::FileOnly { .. } => "store-file-only",
+            StoreError::NotEmpty { .. } => "store-not-empty",
             StoreError::Column { .. } => "store-column",
             StoreError::ServerHasStore { .. } => "store-server-has-store",
             StoreError::ServerNotStore { .. } => "store-server-not-store",

@@ -190,6 +190,50 @@ pub fn connect(loc: &ServerLocation, password: &str) -> Result<postgres::Client>
     cfg.connect(tls).map_err(|e| classify(&e, loc))
 }
 
+/// The credential-store service under which each terminal keeps its database password, one
+/// entry per server location.
+const PASSWORD_SERVICE: &str = "ikensho-store-server";
+
+fn password_entry(loc: &ServerLocation) -> Result<keyring::Entry> {
+    keyring::Entry::new(PASSWORD_SERVICE, &loc.display()).map_err(|e| StoreError::CredentialStore {
+        detail: e.to_string(),
+    })
+}
+
+/// The terminal's database password for `loc` kept in the OS credential store, if there is one.
+/// (On Linux without a desktop keyring the kernel's keyring keeps it until the next start of the
+/// computer; then it is asked for again. Nothing is lost by that: it is only the password.)
+pub fn kept_password(loc: &ServerLocation) -> Result<Option<zeroize::Zeroizing<String>>> {
+    match password_entry(loc)?.get_password() {
+        Ok(p) => Ok(Some(zeroize::Zeroizing::new(p))),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(StoreError::CredentialStore {
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// Keeps the terminal's database password for `loc` in the OS credential store, after checking
+/// that the server takes it.
+pub fn keep_password(loc: &ServerLocation, password: &str) -> Result<()> {
+    drop(connect(loc, password)?);
+    password_entry(loc)?
+        .set_password(password)
+        .map_err(|e| StoreError::CredentialStore {
+            detail: e.to_string(),
+        })
+}
+
+/// Forgets the password kept for `loc` (nothing kept is not an error).
+pub fn forget_password(loc: &ServerLocation) -> Result<()> {
+    match password_entry(loc)?.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(StoreError::CredentialStore {
+            detail: e.to_string(),
+        }),
+    }
+}
+
 /// What a database holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Holds {

@@ -214,3 +214,137 @@ fn init_makes_the_schema_in_an_empty_database_only_and_migrations_catch_up() {
         .get(0);
     assert_eq!(tables, 1);
 }
+
+/// Every version (id, number, body, hash, frozen), signature and outbox row of the store at
+/// `raw`, as text, for comparing two stores cell by cell.
+fn contents(raw: &ikensho_testkit::fixtures::Raw) -> Vec<Vec<Vec<Option<String>>>> {
+    [
+        "SELECT id, opinion_id, number, body, body_hash, revision, frozen FROM versions ORDER BY id",
+        "SELECT id, state, name, kana, insured_number, version_id, request_id FROM opinions ORDER BY id",
+        "SELECT version_id, item, origin, clerk_pending FROM item_marks ORDER BY version_id, item",
+        "SELECT id, version_id, document_hash FROM signatures ORDER BY id",
+        "SELECT id, version_id, idempotency_key, state FROM outbox ORDER BY id",
+        "SELECT seq, hash FROM audit ORDER BY seq",
+        "SELECT id, login, roles, password_hash FROM users ORDER BY id",
+        "SELECT key, value FROM settings ORDER BY key",
+    ]
+    .iter()
+    .map(|sql| raw.rows(sql))
+    .collect()
+}
+
+#[test]
+fn store_copy_moves_the_demo_store_to_the_server_and_back_cell_for_cell() {
+    use ikensho::store::{Finish, Store};
+    use ikensho_testkit::demo::{DEMO_PASSWORD, prepare};
+    use ikensho_testkit::fixtures::{Raw, keeping, today};
+    let Some((loc, password)) = cluster() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let world = prepare(&demo).unwrap();
+    let mut source = world.store;
+    // The demo's drafts, and one opinion on paper and one queued for the hub besides.
+    let doctor = source.sign_in("sato", DEMO_PASSWORD).unwrap();
+    let mut finished = Vec::new();
+    for (i, paper) in [true, false].into_iter().enumerate() {
+        let mut example = ikensho_testkit::fixtures::first_insured();
+        example.request = None;
+        example.applicant.insured_number = format!("000001234{i}");
+        let draft = source
+            .create_opinion(
+                &doctor,
+                ikensho::store::NewOpinion {
+                    applicant: example.applicant.clone(),
+                    request: None,
+                    physician: None,
+                },
+                today().today,
+            )
+            .unwrap();
+        let saved = source
+            .autosave(&doctor, draft.version_id, draft.revision, &example)
+            .unwrap();
+        let pdf_sha256 = "0".repeat(64);
+        let how = if paper {
+            Finish::Printed {
+                pdf_sha256: &pdf_sha256,
+            }
+        } else {
+            Finish::Signed {
+                document: b"the document",
+                cms: b"the signature",
+                cert: ikensho_testkit::fixtures::card_cert(),
+            }
+        };
+        source
+            .finish(
+                &doctor,
+                draft.opinion_id,
+                saved.revision,
+                true,
+                &today(),
+                how,
+            )
+            .unwrap();
+        finished.push(draft.opinion_id);
+    }
+    let from = contents(&Raw::File(demo.join("ikensho.sqlite")));
+    assert!(from[0].len() >= 5, "the demo's drafts and two finished");
+
+    // The file onto the clinic server …
+    let on_server = fresh_database(&loc, &password, "store_copy_round_trip");
+    ikensho::store::server::init(&on_server, &password).unwrap();
+    let terminal = dir.path().join("terminal");
+    std::fs::create_dir_all(&terminal).unwrap();
+    let mut server = Store::open_server(&on_server, &password, &terminal).unwrap();
+    let copied = source.copy_into(&mut server).unwrap();
+    assert!(copied.audit.is_intact());
+    assert_eq!(copied.audit.head, source.verify_audit().unwrap().head);
+    assert_eq!(
+        contents(&Raw::Server(on_server.clone(), password.clone())),
+        from
+    );
+    assert!(server.verify_audit().unwrap().is_intact());
+    // … refused a second time (the server holds it now) …
+    assert!(matches!(
+        source.copy_into(&mut server),
+        Err(ikensho::store::StoreError::NotEmpty { .. })
+    ));
+    // … where the same people sign in and work goes on (new ids past the copied ones).
+    let doctor_there = server.sign_in("sato", DEMO_PASSWORD).unwrap();
+    let more = server
+        .create_opinion(
+            &doctor_there,
+            ikensho::store::NewOpinion::default(),
+            today().today,
+        )
+        .unwrap();
+    assert!(more.opinion_id > *finished.iter().max().unwrap());
+    assert!(server.verify_audit().unwrap().is_intact());
+
+    // … and back onto a new file on this PC.
+    let back_path = dir.path().join("back").join("ikensho.sqlite");
+    let (mut back, _) = Store::create(&back_path, &keeping(&back_path), None).unwrap();
+    server.copy_into(&mut back).unwrap();
+    let there = contents(&Raw::Server(on_server, password));
+    assert_eq!(contents(&Raw::File(back_path.clone())), there);
+    assert!(back.verify_audit().unwrap().is_intact());
+    drop(back);
+    // The copy is a store like any other: it opens again, intact.
+    assert!(
+        Store::open(&back_path)
+            .unwrap()
+            .verify_audit()
+            .unwrap()
+            .is_intact()
+    );
+    // What was in the source is in the file, cell for cell (the server's one new draft aside).
+    let back_rows = contents(&Raw::File(back_path));
+    for (table, (was, now)) in from.iter().zip(&back_rows).enumerate() {
+        for row in was {
+            assert!(now.contains(row), "table {table}: {row:?}");
+        }
+    }
+}

@@ -47,6 +47,10 @@ struct Cli {
     /// The data folder (default: $IKENSHO_DATA_DIR, or the platform's data folder).
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
+    /// Where the store is: the data folder's file (default), another file, or the clinic's
+    /// server as postgresql://USER@HOST:PORT/DATABASE?sslrootcert=CA.pem (also $IKENSHO_STORE).
+    #[arg(long, global = true, env = "IKENSHO_STORE")]
+    store: Option<String>,
     /// Log what the program does to standard error (-v debug, -vv every card command). Logs never
     /// contain a PIN, a password or patient data.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -206,6 +210,7 @@ pub fn run() -> ExitCode {
         locales,
         lang: cli.lang,
         data_dir: cli.data_dir.clone(),
+        store: cli.store.clone(),
     };
     let lang = cli.lang;
     let outcome = match cli.command {

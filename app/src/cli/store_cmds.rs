@@ -109,6 +109,23 @@ pub enum StoreCmd {
     /// (postgresql://USER@HOST:PORT/DATABASE?sslrootcert=CA.pem). The terminal's database
     /// password is asked for. A database that holds anything is refused and left as it is.
     Init { url: String },
+    /// Copy everything (opinions, versions, signatures, outbox, settings, people, the audit
+    /// trail) from one store into a new, empty one: this PC's file to the clinic server or
+    /// back. Each is a file path or postgresql://…; a new file's key is kept as --key-in says.
+    Copy {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        keeping: KeepingArgs,
+    },
+    /// Keep this terminal's database password for the server store (--store) in the OS
+    /// credential store, after checking it with the server; --forget removes it.
+    Password {
+        #[arg(long)]
+        forget: bool,
+    },
     /// Encrypt the store under a new data key (a store from before encryption is encrypted
     /// here), kept where you say; shows the new recovery key once. Close the window first.
     Rekey {
@@ -183,6 +200,8 @@ pub struct Ctx<'a> {
     pub locales: &'a Locales,
     pub lang: Lang,
     pub data_dir: Option<PathBuf>,
+    /// `--store` / `$IKENSHO_STORE` as given.
+    pub store: Option<String>,
 }
 
 impl Ctx<'_> {
@@ -197,9 +216,41 @@ impl Ctx<'_> {
         }
     }
 
-    /// Opens the existing store: only the set-up (`user add` of the first person) makes one.
-    /// A store kept behind a passphrase asks for it first.
+    /// The data folder: `--data-dir`, `$IKENSHO_DATA_DIR` or the platform's.
+    pub(crate) fn folder(&self) -> Result<PathBuf, CliError> {
+        self.data_dir
+            .clone()
+            .or_else(store::data_dir)
+            .ok_or_else(|| CliError::said(exit::USAGE, "cli-no-data-dir", &[]))
+    }
+
+    /// Where the store is: `--store` (a file or a server), or the data folder's file.
+    pub(crate) fn location(&self) -> Result<store::server::Location, CliError> {
+        match self.store.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(text) => Ok(store::server::Location::parse(text)?),
+            None => Ok(store::server::Location::File(self.store_path()?)),
+        }
+    }
+
+    /// The terminal's database password for `loc`: kept in the OS credential store, or asked.
+    pub(crate) fn server_password(
+        &self,
+        loc: &store::server::ServerLocation,
+    ) -> Result<Zeroizing<String>, CliError> {
+        match store::server::kept_password(loc) {
+            Ok(Some(p)) => Ok(p),
+            _ => self.secret("cli-db-password"),
+        }
+    }
+
+    /// Opens the existing store: only the set-up (`user add` of the first person) or `store
+    /// init` makes one. A store kept behind a passphrase asks for it first; a server store takes
+    /// the terminal's database password.
     pub(crate) fn open(&self) -> Result<Store, CliError> {
+        if let store::server::Location::Server(loc) = self.location()? {
+            let password = self.server_password(&loc)?;
+            return Ok(Store::open_server(&loc, &password, &self.folder()?)?);
+        }
         let path = self.store_path()?;
         let passphrase = self.passphrase_for(&path)?;
         let unlock = match &passphrase {
@@ -209,7 +260,17 @@ impl Ctx<'_> {
         Ok(Store::open_unlocked(&path, unlock, Durability::Full)?)
     }
 
+    /// The store's file: `--store` when it names one, else the data folder's. A server store
+    /// has none ([`StoreError::FileOnly`]).
     pub(crate) fn store_path(&self) -> Result<PathBuf, CliError> {
+        if let Some(text) = self.store.as_deref().filter(|s| !s.trim().is_empty()) {
+            return match store::server::Location::parse(text)? {
+                store::server::Location::File(path) => Ok(path),
+                store::server::Location::Server(_) => {
+                    Err(StoreError::FileOnly { what: "data file" }.into())
+                }
+            };
+        }
         self.db_path()
             .ok_or_else(|| CliError::said(exit::USAGE, "cli-no-data-dir", &[]))
     }
@@ -689,6 +750,69 @@ pub fn store_cmd(ctx: &Ctx<'_>, cmd: StoreCmd) -> Outcome {
             );
             Ok(exit::CLEAN)
         }
+        StoreCmd::Copy { from, to, keeping } => {
+            use store::server::Location;
+            let source = match Location::parse(&from)? {
+                Location::File(path) => {
+                    let passphrase = ctx.passphrase_for(&path)?;
+                    let unlock = match &passphrase {
+                        Some(p) => Unlock::Passphrase(p),
+                        None => Unlock::Kept,
+                    };
+                    Store::open_unlocked(&path, unlock, Durability::Full)?
+                }
+                Location::Server(loc) => {
+                    let password = ctx.server_password(&loc)?;
+                    Store::open_server(&loc, &password, &ctx.folder()?)?
+                }
+            };
+            let mut target = match Location::parse(&to)? {
+                Location::File(path) => {
+                    let (how, passphrase) = ctx.keeping(&keeping)?;
+                    let (store, key) =
+                        Store::create(&path, &how, passphrase.as_deref().map(|p| p.as_str()))?;
+                    ctx.show_key(&how, &key, &path);
+                    store
+                }
+                Location::Server(loc) => {
+                    let password = ctx.server_password(&loc)?;
+                    let mut client = store::server::connect(&loc, &password)?;
+                    if store::server::holds(&mut client)? == store::server::Holds::Nothing {
+                        drop(client);
+                        store::server::init(&loc, &password)?;
+                    }
+                    Store::open_server(&loc, &password, &ctx.folder()?)?
+                }
+            };
+            let copied = source.copy_into(&mut target)?;
+            let rows: u64 = copied.rows.iter().map(|(_, n)| n).sum();
+            ctx.say(
+                "cli-store-copied",
+                &[
+                    ("rows", rows.to_string()),
+                    ("entries", copied.audit.entries.to_string()),
+                    ("head", copied.audit.head.clone()),
+                ],
+            );
+            Ok(exit::CLEAN)
+        }
+        StoreCmd::Password { forget } => {
+            let store::server::Location::Server(loc) = ctx.location()? else {
+                return Err(CliError::said(exit::USAGE, "cli-store-password-file", &[]));
+            };
+            if forget {
+                store::server::forget_password(&loc)?;
+                ctx.say(
+                    "cli-store-password-forgotten",
+                    &[("database", loc.display())],
+                );
+            } else {
+                let password = ctx.secret("cli-db-password")?;
+                store::server::keep_password(&loc, &password)?;
+                ctx.say("cli-store-password-kept", &[("database", loc.display())]);
+            }
+            Ok(exit::CLEAN)
+        }
         StoreCmd::Rekey { as_login, keeping } => {
             let mut store = ctx.open()?;
             let admin = ctx.sign_in(&mut store, &as_login)?;
@@ -759,6 +883,12 @@ pub fn clinic(ctx: &Ctx<'_>, c: ClinicArgs) -> Outcome {
 pub fn gui(ctx: &Ctx<'_>) -> Outcome {
     if !super::has_display() {
         return Err(CliError::said(exit::FAILED, "cli-no-display-gui", &[]));
+    }
+    if let store::server::Location::Server(_) = ctx.location()? {
+        let store = ctx.open()?;
+        let services = crate::app::Services::from_store(&store, &ctx.folder()?);
+        crate::app::run(store, ctx.lang, services)?;
+        return Ok(exit::CLEAN);
     }
     let path = ctx.store_path()?;
     let data_dir = path

@@ -1140,3 +1140,113 @@ fn store_init_makes_the_tables_on_the_server_once() {
     assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
     assert!(stderr(&o).contains("初期設定"), "{}", stderr(&o));
 }
+
+/// A clinic moves its single PC's file onto the server, works there with `--store`, and copies
+/// it back into a new file. (Skipped without a test cluster unless IKENSHO_REQUIRE_PG is set.)
+#[test]
+fn store_copy_moves_the_file_to_the_server_and_back() {
+    let Some((loc, password)) = ikensho_testkit::fixtures::test_cluster() else {
+        return;
+    };
+    let db = ikensho_testkit::fixtures::fresh_database(&loc, &password, "cli_copy");
+    let url = format!(
+        "postgresql://{}@{}:{}/{}?sslrootcert={}",
+        db.user,
+        db.host,
+        db.port,
+        db.dbname,
+        db.ca.display()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let file = dir.join("ikensho.sqlite");
+    let keys = tmp.path().join("keys");
+    let o = store_cmd(
+        &dir,
+        &[
+            "user",
+            "add",
+            "kanri",
+            "--name",
+            "管理 太郎",
+            "--key-folder",
+            keys.to_str().unwrap(),
+        ],
+        "adminpass1\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let pw = format!("{password}\n");
+    // Onto the server (an empty database is set up on the way).
+    let o = store_cmd(
+        &dir,
+        &[
+            "store",
+            "copy",
+            "--from",
+            file.to_str().unwrap(),
+            "--to",
+            &url,
+        ],
+        &pw,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("監査記録は完全です"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains(&password) && !stdout(&o).contains(&password));
+    // Work there with --store: the same people, the trail intact.
+    let o = store_cmd(
+        &dir,
+        &["--store", &url, "user", "list", "--as", "kanri"],
+        &format!("{password}\nadminpass1\n"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("管理 太郎"), "{}", stdout(&o));
+    let o = store_cmd(&dir, &["--store", &url, "audit", "verify"], &pw);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A second copy onto it is refused: it holds the store now.
+    let o = store_cmd(
+        &dir,
+        &[
+            "store",
+            "copy",
+            "--from",
+            file.to_str().unwrap(),
+            "--to",
+            &url,
+        ],
+        &pw,
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("既にデータがあります"),
+        "{}",
+        stderr(&o)
+    );
+    // What only a file has is said to be the file's.
+    let o = store_cmd(&dir, &["--store", &url, "store", "info"], &pw);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("サーバー"), "{}", stderr(&o));
+    // And back into a new file, whose recovery key is shown once.
+    let back = tmp.path().join("back").join("ikensho.sqlite");
+    let o = store_cmd(
+        &dir,
+        &[
+            "store",
+            "copy",
+            "--from",
+            &url,
+            "--to",
+            back.to_str().unwrap(),
+            "--key-folder",
+            keys.to_str().unwrap(),
+        ],
+        &pw,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("回復キー"), "{}", stdout(&o));
+    let o = store_cmd(
+        &dir,
+        &["--store", back.to_str().unwrap(), "audit", "verify"],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
