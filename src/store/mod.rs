@@ -580,6 +580,14 @@ impl Store {
         }
     }
 
+    /// Listens to what the terminals change in this store (`None` for a file: one terminal).
+    pub fn listen(&self) -> Result<Option<server::Listener>> {
+        match &self.server {
+            Some((loc, password)) => server::Listener::new(loc, password).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// Whether the store is on a server.
     pub fn is_on_server(&self) -> bool {
         self.server.is_some()

@@ -223,7 +223,12 @@ const LIST: &[M<'static>] = &[
     M::up(V3).comment("application kind in the list"),
     M::up(V4).comment("sign-in throttling"),
     M::up(V5).comment("the physician's HPKI certificate"),
+    M::up(V6).comment("changes told to other terminals (the server's; nothing in a file)"),
 ];
+
+/// On a server, changes are told to the other terminals (see `schema_pg`); a file has one
+/// terminal, and nothing to tell. The version is kept in step with the server's.
+const V6: &str = "SELECT 1;";
 
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {

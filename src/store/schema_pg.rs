@@ -8,7 +8,7 @@
 //! `ikensho store init`.
 
 /// The migrations, oldest first; entry `n - 1` is SQLite's migration `n` in PostgreSQL's terms.
-pub const MIGRATIONS: [&str; 5] = [V1, V2, V3, V4, V5];
+pub const MIGRATIONS: [&str; 6] = [V1, V2, V3, V4, V5, V6];
 
 const V1: &str = r#"
 CREATE FUNCTION ikensho_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -200,6 +200,28 @@ VALUES ('sign-in-salt', decode(replace(gen_random_uuid()::text, '-', ''), 'hex')
 const V5: &str = r#"
 ALTER TABLE users ADD COLUMN hpki_cert_sha256 TEXT;
 ALTER TABLE users ADD COLUMN hpki_subject TEXT;
+"#;
+
+/// The other terminals hear of a new opinion, a change of its state, name or version, and a
+/// change in the outbox (`LISTEN ikensho_changes`): the table and the row's id, never what the
+/// row holds.
+const V6: &str = r#"
+CREATE FUNCTION ikensho_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('ikensho_changes', TG_TABLE_NAME || ':' || NEW.id);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER opinions_notify_insert AFTER INSERT ON opinions
+    FOR EACH ROW EXECUTE FUNCTION ikensho_notify();
+CREATE TRIGGER opinions_notify_update AFTER UPDATE ON opinions
+    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state
+                       OR OLD.name IS DISTINCT FROM NEW.name
+                       OR OLD.kana IS DISTINCT FROM NEW.kana
+                       OR OLD.version_id IS DISTINCT FROM NEW.version_id
+                       OR OLD.note IS DISTINCT FROM NEW.note)
+    EXECUTE FUNCTION ikensho_notify();
+CREATE TRIGGER outbox_notify AFTER INSERT OR UPDATE ON outbox
+    FOR EACH ROW EXECUTE FUNCTION ikensho_notify();
 "#;
 
 #[cfg(test)]

@@ -234,6 +234,70 @@ pub fn forget_password(loc: &ServerLocation) -> Result<()> {
     }
 }
 
+/// The channel on which the server tells every terminal what changed (schema V6).
+const CHANGES: &str = "ikensho_changes";
+
+/// A row another terminal (or this one) changed: its table and id, nothing of its content.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Change {
+    pub table: String,
+    pub id: i64,
+}
+
+/// Listens to what the terminals change on the server, on a connection of its own.
+pub struct Listener {
+    client: postgres::Client,
+}
+
+impl Listener {
+    /// Listens on the store at `loc`.
+    pub fn new(loc: &ServerLocation, password: &str) -> Result<Listener> {
+        let mut client = connect(loc, password)?;
+        client
+            .batch_execute(&format!("LISTEN {CHANGES}"))
+            .map_err(|e| server_error(&e))?;
+        Ok(Listener { client })
+    }
+
+    /// Waits up to `timeout` for changes; returns those that came (none when the time ran out).
+    /// A lost connection is [`StoreError::ServerGone`].
+    pub fn wait(&mut self, timeout: Duration) -> Result<Vec<Change>> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut out = Vec::new();
+        let first = self
+            .client
+            .notifications()
+            .timeout_iter(timeout)
+            .next()
+            .map_err(|e| super::db::server_error(&e))?;
+        let Some(first) = first else {
+            if self.client.is_closed() {
+                return Err(StoreError::ServerGone {
+                    detail: "the listening connection closed".to_owned(),
+                });
+            }
+            return Ok(out);
+        };
+        let rest: Vec<_> = self
+            .client
+            .notifications()
+            .iter()
+            .collect()
+            .map_err(|e| super::db::server_error(&e))?;
+        for n in std::iter::once(first).chain(rest) {
+            if let Some((table, id)) = n.payload().split_once(':')
+                && let Ok(id) = id.parse()
+            {
+                out.push(Change {
+                    table: table.to_owned(),
+                    id,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// What a database holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Holds {

@@ -180,11 +180,12 @@ fn init_makes_the_schema_in_an_empty_database_only_and_migrations_catch_up() {
         Err(StoreError::ServerHasStore { version, .. }) => assert_eq!(version, latest),
         other => panic!("{other:?}"),
     }
-    // A store two migrations behind catches up; one from a newer ikensho is refused.
+    // A store three migrations behind catches up; one from a newer ikensho is refused.
     c.batch_execute(
         "UPDATE ikensho_schema SET version = 3;
          ALTER TABLE users DROP COLUMN hpki_cert_sha256, DROP COLUMN hpki_subject;
-         DROP TABLE sign_in_failures, secrets;",
+         DROP TABLE sign_in_failures, secrets;
+         DROP FUNCTION ikensho_notify CASCADE;",
     )
     .unwrap();
     assert_eq!(migrate(&mut c, &db).unwrap(), latest);
@@ -347,4 +348,63 @@ fn store_copy_moves_the_demo_store_to_the_server_and_back_cell_for_cell() {
             assert!(now.contains(row), "table {table}: {row:?}");
         }
     }
+}
+
+/// Two terminals on one server: the clerk's hand-over reaches the physician's terminal as a
+/// notification within a second, and its list then shows the opinion waiting for the physician.
+#[test]
+fn a_hand_over_at_reception_reaches_the_exam_room_within_a_second() {
+    use ikensho::store::{Query, State, server::Change};
+    use ikensho_testkit::fixtures::{Backend, people_in};
+    let Some(backend) = Backend::server() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = backend.new_store(dir.path(), "hand_over_notify");
+    let mut reception = people_in(store);
+    let mut exam_room = reception.store.checked_file().connect().unwrap();
+    let mut listener = exam_room.listen().unwrap().expect("a server store listens");
+    let (opinion, _) = ikensho_testkit::fixtures::store_example(&mut reception, true);
+    // What came before the hand-over (the new opinion) is heard first.
+    let heard = listener.wait(std::time::Duration::from_secs(2)).unwrap();
+    assert!(heard.contains(&Change {
+        table: "opinions".into(),
+        id: opinion
+    }));
+    let clerk = reception.clerk.clone();
+    let started = std::time::Instant::now();
+    reception
+        .store
+        .hand_over(&clerk, opinion, State::AwaitingPhysician)
+        .unwrap();
+    let heard = listener.wait(std::time::Duration::from_secs(1)).unwrap();
+    let took = started.elapsed();
+    assert!(
+        heard.contains(&Change {
+            table: "opinions".into(),
+            id: opinion
+        }),
+        "{heard:?}"
+    );
+    assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+    let doctor = exam_room
+        .sign_in("sato", ikensho_testkit::fixtures::PASSWORD)
+        .unwrap();
+    let waiting = exam_room
+        .search(
+            &doctor,
+            &Query {
+                states: vec![State::AwaitingPhysician],
+                ..Query::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(waiting.iter().map(|o| o.id).collect::<Vec<_>>(), [opinion]);
+    // Nothing more is heard when nothing changes.
+    assert!(
+        listener
+            .wait(std::time::Duration::from_millis(200))
+            .unwrap()
+            .is_empty()
+    );
 }

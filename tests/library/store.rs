@@ -156,7 +156,7 @@ fn a_new_store_is_a_wal_file_with_the_latest_schema() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 5,
+        version, 6,
         "V1 (people, opinions, audit), V2 (outbox), V3 (申請区分 in the list), V4 (sign-in throttle), \
          V5 (the physician's HPKI certificate)"
     );

@@ -538,7 +538,7 @@ impl IkenshoApp {
     fn take_work(&mut self) {
         for done in self.worker.take() {
             match done {
-                Done::Delivery(Ok(_)) => {
+                Done::Delivery(Ok(_)) | Done::Changed => {
                     if self.screen == Screen::Outbox {
                         self.refresh_outbox();
                     } else if self.screen == Screen::List {

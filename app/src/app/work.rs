@@ -155,6 +155,8 @@ pub enum Done {
     Delivery(Result<bool, WorkflowError>),
     /// A delivery pass panicked: the loop started again with a fresh connection.
     DeliveryRestarted,
+    /// Another terminal (or this one) changed opinions or the outbox on the server.
+    Changed,
     /// The opinion laid out ([`Job::Layout`] `seq`): the sheet and what it would not show.
     Laid {
         seq: u64,
@@ -215,6 +217,39 @@ impl Connections {
     }
 }
 
+/// On a server store: hears what the terminals change and tells the window (which shows it in
+/// its lists within a second), on a thread of its own until the window is gone. A lost
+/// connection is opened again after a pause.
+fn listen(store: &Store, tx: Sender<Done>, repaint: egui::Context) {
+    let Ok(Some(first)) = store.listen() else {
+        return;
+    };
+    let again = store.checked_file();
+    std::thread::spawn(move || {
+        let mut listener = Some(first);
+        loop {
+            let Some(l) = listener.as_mut() else {
+                std::thread::sleep(std::time::Duration::from_secs(5));
+                listener = again.connect().and_then(|s| s.listen()).ok().flatten();
+                continue;
+            };
+            match l.wait(std::time::Duration::from_secs(5)) {
+                Ok(changes) if changes.is_empty() => {}
+                Ok(_) => {
+                    if tx.send(Done::Changed).is_err() {
+                        return;
+                    }
+                    repaint.request_repaint();
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "lost the server's change notifications");
+                    listener = None;
+                }
+            }
+        }
+    });
+}
+
 /// Runs jobs on threads and hands their results back to the window.
 pub struct Worker {
     pub services: Services,
@@ -231,6 +266,7 @@ pub struct Worker {
 impl Worker {
     pub fn new(services: Services, store: &Store, repaint: egui::Context) -> Worker {
         let (tx, rx) = channel();
+        listen(store, tx.clone(), repaint.clone());
         Worker {
             services,
             connections: Connections {
@@ -270,7 +306,12 @@ impl Worker {
         let done: Vec<Done> = self.rx.try_iter().collect();
         let finished = done
             .iter()
-            .filter(|d| !matches!(d, Done::Delivery(_) | Done::DeliveryRestarted))
+            .filter(|d| {
+                !matches!(
+                    d,
+                    Done::Delivery(_) | Done::DeliveryRestarted | Done::Changed
+                )
+            })
             .count();
         self.running = self.running.saturating_sub(finished);
         done

@@ -1091,3 +1091,53 @@ fn a_megabyte_of_notes_is_laid_out_off_the_windows_thread() {
     // Far over its box: the R8 form asks to accept the continuation sheet.
     assert!(!h.state().review.continuation.is_empty());
 }
+
+/// Two terminals on the clinic server: the physician's list shows the clerk's hand-over, made on
+/// another connection, within a second and without anyone touching the window. (Skipped without
+/// a test cluster unless IKENSHO_REQUIRE_PG is set.)
+#[test]
+fn the_list_shows_what_another_terminal_did_within_a_second() {
+    use ikensho_app::cli::demo::{Demo, prepare};
+    let Some(backend) = ikensho_testkit::fixtures::Backend::server() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let Demo {
+        sim: _sim,
+        store: file,
+        services,
+        made,
+    } = prepare(dir.path()).unwrap();
+    let (mut server, _) = backend.new_store(dir.path(), "window_live_list");
+    file.copy_into(&mut server).unwrap();
+    drop(file);
+    let mut reception = server.checked_file().connect().unwrap();
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 860.0))
+        .with_max_steps(40)
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |cc| {
+            ikensho_app::app::IkenshoApp::new(&cc.egui_ctx, server, Lang::Ja, services)
+        });
+    sign_in(&mut h, "sato");
+    wait_until(&mut h, "the list", |a| {
+        a.screen == Screen::List && !a.rows.is_empty()
+    });
+    let id = made[0];
+    assert_ne!(
+        h.state().rows.iter().find(|r| r.id == id).unwrap().state,
+        State::AwaitingPhysician
+    );
+    let clerk = reception.sign_in("suzuki", "ikensho-demo").unwrap();
+    let started = std::time::Instant::now();
+    reception
+        .hand_over(&clerk, id, State::AwaitingPhysician)
+        .unwrap();
+    wait_until(&mut h, "the hand-over in the list", |a| {
+        a.rows
+            .iter()
+            .any(|r| r.id == id && r.state == State::AwaitingPhysician)
+    });
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+}
