@@ -228,7 +228,7 @@ fn other_files_are_refused_untouched() {
         .execute_batch("PRAGMA user_version = 99")
         .unwrap();
     match Store::open(&path) {
-        Err(StoreError::TooNew { found, known, .. }) => assert_eq!((found, known), (99, 5)),
+        Err(StoreError::TooNew { found, known, .. }) => assert_eq!((found, known), (99, 6)),
         other => panic!("expected TooNew, got {:?}", other.err()),
     }
 }
