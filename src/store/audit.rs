@@ -159,11 +159,7 @@ pub(crate) fn verify_chain(conn: &impl Sql) -> Result<AuditCheck> {
         last_hash = hash;
         Ok(())
     })?;
-    let head: Option<(i64, String)> = conn.query_opt(
-        "SELECT seq, hash FROM audit_head WHERE one = 1",
-        params![],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let head = head(conn)?;
     problems.extend(version_problems(conn)?);
     let (head_seq, head_hash) = head.unwrap_or((0, GENESIS.to_owned()));
     if head_seq > last_seq {
@@ -249,6 +245,15 @@ pub(crate) fn check_version(
     Ok(())
 }
 
+/// The last entry's number and hash (`None` before the first entry).
+pub(crate) fn head(conn: &impl Sql) -> Result<Option<(i64, String)>> {
+    conn.query_opt(
+        "SELECT seq, hash FROM audit_head WHERE one = 1",
+        params![],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
 /// Appends one entry inside the caller's transaction.
 pub(crate) fn append(tx: &Tx<'_>, actor: &Actor<'_>, event: &Event<'_>) -> Result<()> {
     let Event {
@@ -259,12 +264,7 @@ pub(crate) fn append(tx: &Tx<'_>, actor: &Actor<'_>, event: &Event<'_>) -> Resul
         before,
         after,
     } = *event;
-    let head: Option<(i64, String)> = tx.query_opt(
-        "SELECT seq, hash FROM audit_head WHERE one = 1",
-        params![],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let (last, prev) = head.unwrap_or((0, GENESIS.to_owned()));
+    let (last, prev) = head(tx)?.unwrap_or((0, GENESIS.to_owned()));
     let at = now();
     let entry = Entry {
         seq: last + 1,

@@ -582,10 +582,7 @@ impl Store {
 
     /// Listens to what the terminals change in this store (`None` for a file: one terminal).
     pub fn listen(&self) -> Result<Option<server::Listener>> {
-        match &self.server {
-            Some((loc, password)) => server::Listener::new(loc, password).map(Some),
-            None => Ok(None),
-        }
+        listener(self.server.as_ref())
     }
 
     /// Whether the store is on a server.
@@ -603,14 +600,7 @@ impl Store {
     /// After a commit that moved the audit head: notes it beside the file too ([`witness`]). The
     /// save itself is done; a note that cannot be written is logged, not an error.
     fn note_head(&mut self) {
-        let head: Option<(i64, String)> = db::Sql::query_opt(
-            &self.db,
-            "SELECT seq, hash FROM audit_head WHERE one = 1",
-            db::params![],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .ok()
-        .flatten();
+        let head = audit::head(&self.db).ok().flatten();
         if let Some((seq, hash)) = head.filter(|(seq, _)| *seq > self.noted) {
             if let Err(e) = witness::note(&self.witness, seq, &hash) {
                 tracing::warn!(error = %e, "the audit head could not be noted beside the store");
@@ -707,7 +697,21 @@ impl std::fmt::Debug for CheckedFile {
     }
 }
 
+/// A listener on the server store at `server` (`None` for a file).
+fn listener(
+    server: Option<&(server::ServerLocation, zeroize::Zeroizing<String>)>,
+) -> Result<Option<server::Listener>> {
+    server
+        .map(|(loc, password)| server::Listener::new(loc, password))
+        .transpose()
+}
+
 impl CheckedFile {
+    /// [`Store::listen`] without a store connection of its own (a listener lost and made again).
+    pub fn listen(&self) -> Result<Option<server::Listener>> {
+        listener(self.server.as_ref())
+    }
+
     /// Another connection to the file, with the same settings as the first, refusing a file
     /// that has since been replaced by one that is not ikensho's or is newer.
     pub fn connect(&self) -> Result<Store> {

@@ -310,6 +310,13 @@ pub enum Holds {
 }
 
 impl ServerLocation {
+    /// The location as `--store` takes it back (`Location::parse`), with its CA.
+    pub fn url(&self) -> String {
+        let ca = self.ca.to_string_lossy();
+        let ca = percent_encoding::utf8_percent_encode(&ca, percent_encoding::NON_ALPHANUMERIC);
+        format!("{}?sslrootcert={ca}", self.display())
+    }
+
     /// The location as shown to people (no password is ever part of it).
     pub fn display(&self) -> String {
         format!(
@@ -437,6 +444,18 @@ mod tests {
                 user: "ikensho".into(),
                 ca: "/etc/ikensho/ca.pem".into(),
             })
+        );
+        // What `url` writes, `parse` reads back (a CA path with spaces and slashes too).
+        let there = ServerLocation {
+            ca: "/etc/ikensho/clinic ca.pem".into(),
+            ..match &loc {
+                Location::Server(s) => s.clone(),
+                Location::File(_) => unreachable!(),
+            }
+        };
+        assert_eq!(
+            Location::parse(&there.url()).unwrap(),
+            Location::Server(there)
         );
         assert!(matches!(
             Location::parse("postgres://u@h/db?sslrootcert=ca.pem"),

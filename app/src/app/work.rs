@@ -230,7 +230,7 @@ fn listen(store: &Store, tx: Sender<Done>, repaint: egui::Context) {
         loop {
             let Some(l) = listener.as_mut() else {
                 std::thread::sleep(std::time::Duration::from_secs(5));
-                listener = again.connect().and_then(|s| s.listen()).ok().flatten();
+                listener = again.listen().ok().flatten();
                 continue;
             };
             match l.wait(std::time::Duration::from_secs(5)) {

@@ -1112,13 +1112,7 @@ fn the_list_shows_what_another_terminal_did_within_a_second() {
     file.copy_into(&mut server).unwrap();
     drop(file);
     let mut reception = server.checked_file().connect().unwrap();
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1280.0, 860.0))
-        .with_max_steps(40)
-        .with_theme(egui::Theme::Light)
-        .build_eframe(move |cc| {
-            ikensho_app::app::IkenshoApp::new(&cc.egui_ctx, server, Lang::Ja, services)
-        });
+    let mut h = window(server, services, Lang::Ja, egui::vec2(1280.0, 860.0));
     sign_in(&mut h, "sato");
     wait_until(&mut h, "the list", |a| {
         a.screen == Screen::List && !a.rows.is_empty()

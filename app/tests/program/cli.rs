@@ -1102,14 +1102,7 @@ fn store_init_makes_the_tables_on_the_server_once() {
         return;
     };
     let db = ikensho_testkit::fixtures::fresh_database(&loc, &password, "cli");
-    let db_url = format!(
-        "postgresql://{}@{}:{}/{}?sslrootcert={}",
-        db.user,
-        db.host,
-        db.port,
-        db.dbname,
-        db.ca.display()
-    );
+    let db_url = db.url();
     let tmp = tempfile::tempdir().unwrap();
     let input = format!("{password}\n");
     let o = store_cmd(tmp.path(), &["store", "init", &db_url], &input);
@@ -1149,14 +1142,7 @@ fn store_copy_moves_the_file_to_the_server_and_back() {
         return;
     };
     let db = ikensho_testkit::fixtures::fresh_database(&loc, &password, "cli_copy");
-    let url = format!(
-        "postgresql://{}@{}:{}/{}?sslrootcert={}",
-        db.user,
-        db.host,
-        db.port,
-        db.dbname,
-        db.ca.display()
-    );
+    let url = db.url();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
     let file = dir.join("ikensho.sqlite");

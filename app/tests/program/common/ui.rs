@@ -26,12 +26,24 @@ pub fn open(dir: &Path) -> (H, ikensho_testkit::sim::Simulator) {
         made,
     } = prepare(dir).unwrap();
     assert_eq!(made.len(), 3, "the three demo requests become drafts");
-    let h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 860.0))
+    (
+        window(store, services, Lang::Ja, egui::vec2(1280.0, 860.0)),
+        sim,
+    )
+}
+
+/// The window on `store` with `services`, in `lang`, on a screen of `size` points.
+pub fn window(
+    store: Store,
+    services: ikensho_app::app::Services,
+    lang: Lang,
+    size: egui::Vec2,
+) -> H {
+    Harness::builder()
+        .with_size(size)
         .with_max_steps(40)
         .with_theme(egui::Theme::Light)
-        .build_eframe(move |cc| IkenshoApp::new(&cc.egui_ctx, store, Lang::Ja, services));
-    (h, sim)
+        .build_eframe(move |cc| IkenshoApp::new(&cc.egui_ctx, store, lang, services))
 }
 
 pub fn sign_in(h: &mut H, login: &str) {
@@ -174,12 +186,10 @@ pub fn open_at(
         .set_display_settings(&admin, &ikensho::store::DisplaySettings { zoom })
         .unwrap();
     // kittest's screen is in points: the physical window divided by the zoom.
-    let h = Harness::builder()
-        .with_size(egui::vec2(w / zoom, h / zoom))
-        .with_max_steps(40)
-        .with_theme(egui::Theme::Light)
-        .build_eframe(move |cc| IkenshoApp::new(&cc.egui_ctx, store, lang, services));
-    (h, sim)
+    (
+        window(store, services, lang, egui::vec2(w / zoom, h / zoom)),
+        sim,
+    )
 }
 
 fn label(lang: Lang, key: &str) -> String {
