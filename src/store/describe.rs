@@ -85,6 +85,16 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
             ]
         }
         StoreError::ServerNotStore { database } => vec![("database", database.clone())],
+        StoreError::ServerNoRole { role } => vec![("role", role.clone())],
+        StoreError::ServerBehind {
+            database,
+            found,
+            known,
+        } => vec![
+            ("database", database.clone()),
+            ("found", found.to_string()),
+            ("known", known.to_string()),
+        ],
         StoreError::ServerUnreachable { server, detail } => {
             vec![("server", server.clone()), ("detail", detail.clone())]
         }

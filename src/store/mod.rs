@@ -179,6 +179,17 @@ pub enum StoreError {
     /// The database holds something that is not an ikensho store.
     #[error("{database} holds something that is not an ikensho store")]
     ServerNotStore { database: String },
+    /// The terminals' role named at the set-up does not exist (or is not a plain role name).
+    #[error("there is no role {role} on the server")]
+    ServerNoRole { role: String },
+    /// The server's store is older than this program, and this terminal's role may not bring it
+    /// up to date: the tables' owner does.
+    #[error("{database} is at schema {found}; this program needs {known}")]
+    ServerBehind {
+        database: String,
+        found: i64,
+        known: i64,
+    },
     /// A backup whose audit trail is not intact (or whose versions do not match it): nothing
     /// is restored from it.
     #[error("the backup {path} is not intact ({problems} problem(s) in its audit trail)")]
@@ -303,6 +314,8 @@ impl StoreError {
             StoreError::Column { .. } => "store-column",
             StoreError::ServerHasStore { .. } => "store-server-has-store",
             StoreError::ServerNotStore { .. } => "store-server-not-store",
+            StoreError::ServerNoRole { .. } => "store-server-no-role",
+            StoreError::ServerBehind { .. } => "store-server-behind",
             StoreError::Tampered { .. } => "store-tampered",
             StoreError::BackupNotIntact { .. } => "store-backup-not-intact",
             StoreError::BackupMismatch { .. } => "store-backup-mismatch",

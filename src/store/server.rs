@@ -382,7 +382,18 @@ pub fn migrate(client: &mut postgres::Client, loc: &ServerLocation) -> Result<i6
             continue;
         }
         let mut tx = client.transaction().map_err(|e| server_error(&e))?;
-        tx.batch_execute(sql).map_err(|e| server_error(&e))?;
+        tx.batch_execute(sql).map_err(|e| {
+            if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+                // A terminal's role may not change the schema: the owner brings it up to date.
+                StoreError::ServerBehind {
+                    database: loc.display(),
+                    found: version,
+                    known: latest,
+                }
+            } else {
+                server_error(&e)
+            }
+        })?;
         tx.execute(
             "UPDATE ikensho_schema SET version = $1 WHERE application = 'ikensho'",
             &[&n],
@@ -394,9 +405,28 @@ pub fn migrate(client: &mut postgres::Client, loc: &ServerLocation) -> Result<i6
     Ok(version)
 }
 
-/// Makes the store's schema in the empty database at `loc` (`ikensho store init`). A database
-/// that holds anything — an ikensho store or not — is refused and left as it is.
-pub fn init(loc: &ServerLocation, password: &str) -> Result<i64> {
+/// Whether `name` is a plain PostgreSQL role name (written into `GRANT`, which takes no
+/// parameters): lower-case ASCII letters, digits and `_`, not starting with a digit.
+fn plain_role(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !name.as_bytes()[0].is_ascii_digit()
+}
+
+/// Makes the store's schema in the empty database at `loc` (`ikensho store init`), as the
+/// role in `loc`, who owns the tables; the terminals connect as `terminals`, who may only read
+/// and write rows: not turn a trigger off, truncate a table, change the schema or the audit
+/// trail. A database that holds anything — an ikensho store or not — is refused and left as it
+/// is.
+pub fn init(loc: &ServerLocation, password: &str, terminals: &str) -> Result<i64> {
+    if !plain_role(terminals) {
+        return Err(StoreError::ServerNoRole {
+            role: terminals.to_owned(),
+        });
+    }
     let mut client = connect(loc, password)?;
     match holds(&mut client)? {
         Holds::Nothing => {}
@@ -412,16 +442,43 @@ pub fn init(loc: &ServerLocation, password: &str) -> Result<i64> {
             });
         }
     }
+    let known: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
+            &[&terminals],
+        )
+        .map_err(|e| server_error(&e))?
+        .get(0);
+    if !known {
+        return Err(StoreError::ServerNoRole {
+            role: terminals.to_owned(),
+        });
+    }
+    // The terminals' rights on every table and sequence the owner makes from here on (the
+    // migrations of later versions too), then the schema itself.
     client
-        .batch_execute(
+        .batch_execute(&format!(
             "CREATE TABLE ikensho_schema (
                  application TEXT PRIMARY KEY,
                  version     BIGINT NOT NULL
              );
-             INSERT INTO ikensho_schema (application, version) VALUES ('ikensho', 0);",
-        )
+             INSERT INTO ikensho_schema (application, version) VALUES ('ikensho', 0);
+             REVOKE ALL ON ikensho_schema FROM PUBLIC;
+             GRANT SELECT ON ikensho_schema TO {terminals};
+             ALTER DEFAULT PRIVILEGES IN SCHEMA public
+                 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {terminals};
+             ALTER DEFAULT PRIVILEGES IN SCHEMA public
+                 GRANT USAGE, SELECT ON SEQUENCES TO {terminals};"
+        ))
         .map_err(|e| server_error(&e))?;
-    migrate(&mut client, loc)
+    let version = migrate(&mut client, loc)?;
+    // The trail is only ever appended to, by anyone.
+    client
+        .batch_execute(&format!(
+            "REVOKE UPDATE, DELETE ON audit FROM {terminals}"
+        ))
+        .map_err(|e| server_error(&e))?;
+    Ok(version)
 }
 
 #[cfg(test)]

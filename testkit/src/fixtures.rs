@@ -187,7 +187,11 @@ pub fn people(path: &Path, durability: Durability) -> People {
 pub enum Backend {
     File,
     Server {
+        /// The tables' owner (who sets a database up), as `ikensho store init` is run.
         loc: ikensho::store::server::ServerLocation,
+        /// The role the terminals connect as (rows only).
+        terminals: String,
+        /// Both roles' password in the test cluster.
         password: String,
     },
 }
@@ -196,7 +200,11 @@ impl Backend {
     /// The server, when there is a test cluster (`None`: the test is skipped, unless
     /// `IKENSHO_REQUIRE_PG` makes that a failure).
     pub fn server() -> Option<Backend> {
-        test_cluster().map(|(loc, password)| Backend::Server { loc, password })
+        test_cluster().map(|(loc, password)| Backend::Server {
+            loc,
+            terminals: terminal_role(),
+            password,
+        })
     }
 
     /// A new, empty store: `ikensho.sqlite` in `dir`, or a new database `name` on the server
@@ -208,10 +216,14 @@ impl Backend {
                 let path = dir.join("ikensho.sqlite");
                 (new_store(&path), Raw::File(path))
             }
-            Backend::Server { loc, password } => {
+            Backend::Server {
+                loc,
+                terminals,
+                password,
+            } => {
                 let loc = fresh_database(loc, password, name);
-                ikensho::store::server::init(&loc, password).unwrap();
-                let store = Store::open_server(&loc, password, dir).unwrap();
+                ikensho::store::server::init(&loc, password, terminals).unwrap();
+                let store = Store::open_server(&as_role(&loc, terminals), password, dir).unwrap();
                 (store, Raw::Server(loc, password.clone()))
             }
         }
@@ -588,6 +600,40 @@ pub fn test_cluster() -> Option<(ikensho::store::server::ServerLocation, String)
         ikensho::store::server::Location::Server(s) => Some((s, password)),
         ikensho::store::server::Location::File(_) => panic!("not a server URL: {url}"),
     }
+}
+
+/// The terminals' role in the test cluster (`IKENSHO_TEST_PG_TERMINAL`; the owner's when a
+/// server named by hand has none).
+pub fn terminal_role() -> String {
+    std::env::var("IKENSHO_TEST_PG_TERMINAL").unwrap_or_else(|_| {
+        test_cluster()
+            .map(|(loc, _)| loc.user)
+            .unwrap_or_else(|| "ikensho".to_owned())
+    })
+}
+
+/// `loc` reached as `role`.
+pub fn as_role(
+    loc: &ikensho::store::server::ServerLocation,
+    role: &str,
+) -> ikensho::store::server::ServerLocation {
+    ikensho::store::server::ServerLocation {
+        user: role.to_owned(),
+        ..loc.clone()
+    }
+}
+
+/// A new database on the test cluster set up as `ikensho store init` does (owned by the
+/// cluster's role, rows for the terminals' role), reached as a terminal.
+pub fn fresh_store_database(
+    loc: &ikensho::store::server::ServerLocation,
+    password: &str,
+    name: &str,
+) -> ikensho::store::server::ServerLocation {
+    let db = fresh_database(loc, password, name);
+    let terminals = terminal_role();
+    ikensho::store::server::init(&db, password, &terminals).unwrap();
+    as_role(&db, &terminals)
 }
 
 /// A new, empty database `ikensho_<name>_<pid>` on the test cluster, for one test.

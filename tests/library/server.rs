@@ -7,7 +7,9 @@
 use ikensho::store::StoreError;
 use ikensho::store::server::{ServerLocation, connect};
 
-use ikensho_testkit::fixtures::{fresh_database, test_cluster as cluster};
+use ikensho_testkit::fixtures::{
+    as_role, fresh_database, fresh_store_database, terminal_role, test_cluster as cluster,
+};
 
 #[test]
 fn the_server_is_reached_over_tls_13_with_its_certificate_checked() {
@@ -173,10 +175,11 @@ fn init_makes_the_schema_in_an_empty_database_only_and_migrations_catch_up() {
     };
     let latest = ikensho::store::schema_pg::MIGRATIONS.len() as i64;
     let db = fresh_database(&loc, &password, "init");
-    assert_eq!(init(&db, &password).unwrap(), latest);
+    let terminals = terminal_role();
+    assert_eq!(init(&db, &password, &terminals).unwrap(), latest);
     let mut c = connect(&db, &password).unwrap();
     assert_eq!(holds(&mut c).unwrap(), Holds::Store(latest));
-    match init(&db, &password) {
+    match init(&db, &password, &terminals) {
         Err(StoreError::ServerHasStore { version, .. }) => assert_eq!(version, latest),
         other => panic!("{other:?}"),
     }
@@ -188,6 +191,17 @@ fn init_makes_the_schema_in_an_empty_database_only_and_migrations_catch_up() {
          DROP FUNCTION ikensho_notify CASCADE;",
     )
     .unwrap();
+    assert_eq!(migrate(&mut c, &db).unwrap(), latest);
+    // A terminal may not bring the schema up to date; it is told the owner does.
+    c.batch_execute("UPDATE ikensho_schema SET version = 5; DROP FUNCTION ikensho_notify CASCADE;")
+        .unwrap();
+    if terminals != loc.user {
+        let as_terminal = as_role(&db, &terminals);
+        assert!(matches!(
+            migrate(&mut connect(&as_terminal, &password).unwrap(), &as_terminal),
+            Err(StoreError::ServerBehind { found: 5, .. })
+        ));
+    }
     assert_eq!(migrate(&mut c, &db).unwrap(), latest);
     c.batch_execute("UPDATE ikensho_schema SET version = 99")
         .unwrap();
@@ -202,9 +216,21 @@ fn init_makes_the_schema_in_an_empty_database_only_and_migrations_catch_up() {
         .batch_execute("CREATE TABLE patients (id INT)")
         .unwrap();
     assert!(matches!(
-        init(&other, &password),
+        init(&other, &password, &terminals),
         Err(StoreError::ServerNotStore { .. })
     ));
+    // A role that is not there, or not a plain name, is named before anything is made.
+    for role in ["nobody_here", "x; DROP TABLE patients"] {
+        let empty = fresh_database(&loc, &password, "no_role");
+        match init(&empty, &password, role) {
+            Err(StoreError::ServerNoRole { role: r }) => assert_eq!(r, role),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            holds(&mut connect(&empty, &password).unwrap()).unwrap(),
+            Holds::Nothing
+        );
+    }
     let tables: i64 = connect(&other, &password)
         .unwrap()
         .query_one(
@@ -214,6 +240,48 @@ fn init_makes_the_schema_in_an_empty_database_only_and_migrations_catch_up() {
         .unwrap()
         .get(0);
     assert_eq!(tables, 1);
+}
+
+/// A terminal's role reads and writes rows through the program's rules, and can do nothing
+/// around them: turn a trigger off, truncate, change the schema's version or the trail.
+#[test]
+fn a_terminal_role_writes_rows_but_cannot_step_around_the_rules() {
+    let Some((loc, password)) = cluster() else {
+        return;
+    };
+    let terminals = terminal_role();
+    if terminals == loc.user {
+        return; // a server named by hand with one role: nothing to tell apart
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_store_database(&loc, &password, "terminal_rights");
+    let store = ikensho::store::Store::open_server(&db, &password, dir.path()).unwrap();
+    let mut people = ikensho_testkit::fixtures::people_in(store);
+    let (opinion, _) = ikensho_testkit::fixtures::store_example(&mut people, true);
+    assert!(opinion > 0);
+    let mut c = connect(&db, &password).unwrap();
+    for sql in [
+        "ALTER TABLE versions DISABLE TRIGGER USER",
+        "TRUNCATE audit",
+        "UPDATE ikensho_schema SET version = 1",
+        "UPDATE audit SET hash = 'x'",
+        "DELETE FROM audit",
+        "DROP TABLE outbox",
+        "CREATE TABLE notes (id INT)",
+    ] {
+        let e = c.batch_execute(sql).expect_err(sql);
+        assert_eq!(
+            e.code(),
+            Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+            "{sql}: {e}"
+        );
+    }
+    // What the program does as a terminal still works: reading and appending.
+    let n: i64 = c
+        .query_one("SELECT count(*) FROM audit", &[])
+        .unwrap()
+        .get(0);
+    assert!(n > 0);
 }
 
 /// Every version (id, number, body, hash, frozen), signature and outbox row of the store at
@@ -295,8 +363,9 @@ fn store_copy_moves_the_demo_store_to_the_server_and_back_cell_for_cell() {
     assert!(from[0].len() >= 5, "the demo's drafts and two finished");
 
     // The file onto the clinic server …
+    // Copied by the tables' owner (it sets the numbering past the copied ids).
     let on_server = fresh_database(&loc, &password, "store_copy_round_trip");
-    ikensho::store::server::init(&on_server, &password).unwrap();
+    ikensho::store::server::init(&on_server, &password, &terminal_role()).unwrap();
     let terminal = dir.path().join("terminal");
     std::fs::create_dir_all(&terminal).unwrap();
     let mut server = Store::open_server(&on_server, &password, &terminal).unwrap();

@@ -108,7 +108,13 @@ pub enum StoreCmd {
     /// Make the store's tables in an empty database on the clinic's PostgreSQL server
     /// (postgresql://USER@HOST:PORT/DATABASE?sslrootcert=CA.pem). The terminal's database
     /// password is asked for. A database that holds anything is refused and left as it is.
-    Init { url: String },
+    Init {
+        url: String,
+        /// The role the terminals connect as: it may read and write rows, never change the
+        /// tables, their rules or the audit trail. Make it before (see the README).
+        #[arg(long)]
+        terminals: String,
+    },
     /// Copy everything (opinions, versions, signatures, outbox, settings, people, the audit
     /// trail) from one store into a new, empty one: this PC's file to the clinic server or
     /// back. Each is a file path or postgresql://…; a new file's key is kept as --key-in says.
@@ -117,6 +123,9 @@ pub enum StoreCmd {
         from: String,
         #[arg(long)]
         to: String,
+        /// When --to is an empty database on the server: the terminals' role (as for init).
+        #[arg(long)]
+        terminals: Option<String>,
         #[command(flatten)]
         keeping: KeepingArgs,
     },
@@ -444,7 +453,6 @@ pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
             as_login,
             keeping,
         } => {
-            let path = ctx.store_path()?;
             let first = match as_login {
                 Some(a) => {
                     // An administrator adds someone to an existing store: never creates one.
@@ -466,15 +474,15 @@ pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
                 }
                 None => {
                     // The set-up: the first person, who becomes the administrator. The only
-                    // command that makes a store, and only where there is no file at all.
-                    if std::fs::metadata(&path).is_ok() {
-                        let mut store = ctx.open()?;
-                        if store.has_users()? {
-                            return Err(CliError::said(exit::USAGE, "cli-needs-as", &[]));
-                        }
-                        let password = new_password(ctx)?;
-                        store.add_first_admin(&new_user(&login, &name, &roles, &password))?;
+                    // command that makes a store file, and only where there is no file at all;
+                    // on a server, `store init` made the store and this adds the first person.
+                    let on_server = matches!(ctx.location()?, store::server::Location::Server(_));
+                    let path = if on_server {
+                        None
                     } else {
+                        Some(ctx.store_path()?)
+                    };
+                    if let Some(path) = path.filter(|p| std::fs::metadata(p).is_err()) {
                         let password = new_password(ctx)?;
                         let (how, passphrase) = ctx.keeping(&keeping)?;
                         let (mut store, key) =
@@ -488,6 +496,13 @@ pub fn user(ctx: &Ctx<'_>, cmd: UserCmd) -> Outcome {
                             return Err(e.into());
                         }
                         ctx.show_key(&how, &key, &path);
+                    } else {
+                        let mut store = ctx.open()?;
+                        if store.has_users()? {
+                            return Err(CliError::said(exit::USAGE, "cli-needs-as", &[]));
+                        }
+                        let password = new_password(ctx)?;
+                        store.add_first_admin(&new_user(&login, &name, &roles, &password))?;
                     }
                     true
                 }
@@ -735,12 +750,12 @@ pub fn store_cmd(ctx: &Ctx<'_>, cmd: StoreCmd) -> Outcome {
                 }
             }
         }
-        StoreCmd::Init { url } => {
+        StoreCmd::Init { url, terminals } => {
             let store::server::Location::Server(loc) = store::server::Location::parse(&url)? else {
                 return Err(CliError::said(exit::USAGE, "cli-store-init-file", &[]));
             };
             let password = ctx.secret("cli-db-password")?;
-            let version = store::server::init(&loc, &password)?;
+            let version = store::server::init(&loc, &password, &terminals)?;
             ctx.say(
                 "cli-store-initialised",
                 &[
@@ -750,7 +765,12 @@ pub fn store_cmd(ctx: &Ctx<'_>, cmd: StoreCmd) -> Outcome {
             );
             Ok(exit::CLEAN)
         }
-        StoreCmd::Copy { from, to, keeping } => {
+        StoreCmd::Copy {
+            from,
+            to,
+            terminals,
+            keeping,
+        } => {
             use store::server::Location;
             let source = match Location::parse(&from)? {
                 Location::File(path) => {
@@ -779,7 +799,14 @@ pub fn store_cmd(ctx: &Ctx<'_>, cmd: StoreCmd) -> Outcome {
                     let mut client = store::server::connect(&loc, &password)?;
                     if store::server::holds(&mut client)? == store::server::Holds::Nothing {
                         drop(client);
-                        store::server::init(&loc, &password)?;
+                        let Some(terminals) = &terminals else {
+                            return Err(CliError::said(
+                                exit::USAGE,
+                                "cli-store-terminals-needed",
+                                &[],
+                            ));
+                        };
+                        store::server::init(&loc, &password, terminals)?;
                     }
                     Store::open_server(&loc, &password, &ctx.folder()?)?
                 }

@@ -1105,7 +1105,9 @@ fn store_init_makes_the_tables_on_the_server_once() {
     let db_url = db.url();
     let tmp = tempfile::tempdir().unwrap();
     let input = format!("{password}\n");
-    let o = store_cmd(tmp.path(), &["store", "init", &db_url], &input);
+    let terminals = ikensho_testkit::fixtures::terminal_role();
+    let init = ["store", "init", &db_url, "--terminals", &terminals];
+    let o = store_cmd(tmp.path(), &init, &input);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("データの表を作りました"),
@@ -1113,9 +1115,34 @@ fn store_init_makes_the_tables_on_the_server_once() {
         stderr(&o)
     );
     assert!(!stderr(&o).contains(&password));
-    let o = store_cmd(tmp.path(), &["store", "init", &db_url], &input);
+    let o = store_cmd(tmp.path(), &init, &input);
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
     assert!(stderr(&o).contains("既にあります"), "{}", stderr(&o));
+    // The first administrator is added on the server, as a terminal, as on a new PC.
+    let as_terminal = ikensho_testkit::fixtures::as_role(&db, &terminals).url();
+    let o = store_cmd(
+        tmp.path(),
+        &[
+            "--store",
+            &as_terminal,
+            "user",
+            "add",
+            "kanri",
+            "--name",
+            "管理 太郎",
+        ],
+        &format!("{password}\nadminpass1\n"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("管理者"), "{}", stderr(&o));
+    // … once: a second first person is refused.
+    let o = store_cmd(
+        tmp.path(),
+        &["--store", &as_terminal, "user", "add", "other", "--name", "x"],
+        &format!("{password}\nadminpass1\n"),
+    );
+    assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
+    assert!(!tmp.path().join("ikensho.sqlite").exists());
     let o = store_cmd(
         tmp.path(),
         &[
@@ -1124,12 +1151,18 @@ fn store_init_makes_the_tables_on_the_server_once() {
             "store",
             "init",
             "postgresql://u@h/db?sslmode=require&sslrootcert=x",
+            "--terminals",
+            "t",
         ],
         "",
     );
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("sslmode"), "{}", stderr(&o));
-    let o = store_cmd(tmp.path(), &["store", "init", "/tmp/x.sqlite"], "");
+    let o = store_cmd(
+        tmp.path(),
+        &["store", "init", "/tmp/x.sqlite", "--terminals", "t"],
+        "",
+    );
     assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
     assert!(stderr(&o).contains("初期設定"), "{}", stderr(&o));
 }
@@ -1143,6 +1176,7 @@ fn store_copy_moves_the_file_to_the_server_and_back() {
     };
     let db = ikensho_testkit::fixtures::fresh_database(&loc, &password, "cli_copy");
     let url = db.url();
+    let terminals = ikensho_testkit::fixtures::terminal_role();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
     let file = dir.join("ikensho.sqlite");
@@ -1162,6 +1196,14 @@ fn store_copy_moves_the_file_to_the_server_and_back() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let pw = format!("{password}\n");
+    // Onto an empty database only with the terminals' role named (to set it up on the way).
+    let o = store_cmd(
+        &dir,
+        &["store", "copy", "--from", file.to_str().unwrap(), "--to", &url],
+        &pw,
+    );
+    assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--terminals"), "{}", stderr(&o));
     // Onto the server (an empty database is set up on the way).
     let o = store_cmd(
         &dir,
@@ -1172,21 +1214,24 @@ fn store_copy_moves_the_file_to_the_server_and_back() {
             file.to_str().unwrap(),
             "--to",
             &url,
+            "--terminals",
+            &terminals,
         ],
         &pw,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("監査記録は完全です"), "{}", stderr(&o));
     assert!(!stderr(&o).contains(&password) && !stdout(&o).contains(&password));
-    // Work there with --store: the same people, the trail intact.
+    // Work there with --store, as a terminal: the same people, the trail intact.
+    let there = ikensho_testkit::fixtures::as_role(&db, &terminals).url();
     let o = store_cmd(
         &dir,
-        &["--store", &url, "user", "list", "--as", "kanri"],
+        &["--store", &there, "user", "list", "--as", "kanri"],
         &format!("{password}\nadminpass1\n"),
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("管理 太郎"), "{}", stdout(&o));
-    let o = store_cmd(&dir, &["--store", &url, "audit", "verify"], &pw);
+    let o = store_cmd(&dir, &["--store", &there, "audit", "verify"], &pw);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // A second copy onto it is refused: it holds the store now.
     let o = store_cmd(
