@@ -146,6 +146,7 @@ app-settings-backup = Backup
 app-backup-path = Backup file
 app-backup = Make a backup
 app-backup-done = Backup written: { $path }
+app-backup-server = For a store on the server, backups are made at the terminal for now: ikensho backup FILE.sqlite --as ADMIN (encrypted under a new key whose recovery key is shown once).
 app-section = Section
 app-attention-error = { $count ->
         [one] 1 error

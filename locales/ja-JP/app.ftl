@@ -131,6 +131,7 @@ app-settings-backup = バックアップ
 app-backup-path = 保存先のファイル
 app-backup = バックアップを作る
 app-backup-done = バックアップを作りました：{ $path }
+app-backup-server = サーバー上のデータのバックアップは、いまは端末のコマンドで作ります：ikensho backup 保存先.sqlite --as 管理者のログイン名（新しい鍵で暗号化し、回復キーを一度だけ表示します）。
 app-section = 節
 app-attention-error = エラー { $count } 件
 app-attention-warning = 警告 { $count } 件

@@ -183,4 +183,5 @@ cli-store-password-file = store password は院内サーバー上のデータの
 cli-store-password-kept = { $database } へのこの端末のパスワードを OS の資格情報ストアに保存しました。
 cli-store-password-forgotten = { $database } へのこの端末のパスワードを削除しました。
 cli-store-init-file = store init は PostgreSQL サーバー（postgresql://…）にデータを作ります。このPCのデータファイルは初期設定（ikensho user add）で作ります。
+cli-restore-server = サーバー上のデータは上書きで戻しません。所有者のロールで新しい空のデータベースへ移してください：ikensho store copy --from バックアップ --to postgresql://所有者@…/新しいデータベース --terminals 端末のロール。そのあと各端末の --store をそのデータベースにします。
 cli-store-terminals-needed = コピー先のデータベースは空です。先に設定するため、端末が接続するロールを --terminals で指定してください（例：--terminals ikensho_terminal）。

@@ -197,6 +197,41 @@ impl Store {
         self.write(|tx| audit::append(tx, &session.actor(), &Event::new("backup")))
     }
 
+    /// Writes the whole store — on a server, where [`Store::backup`] has no file to copy — into a
+    /// new ordinary store file `dest` (administrators only), with a manifest like any backup's:
+    /// the file opens as a store on its own, and `store copy` brings it into either backend. It
+    /// is encrypted under a new data key kept as `keeping` says; the key is returned for its
+    /// recovery key. A copy that fails leaves no file behind.
+    pub fn backup_to_new_file(
+        &mut self,
+        session: &Session,
+        dest: &Path,
+        keeping: &Keeping,
+        passphrase: Option<&str>,
+    ) -> Result<DataKey> {
+        self.check(session, Action::Administer)?;
+        let (mut target, key) = Store::create(dest, keeping, passphrase)?;
+        let written = self
+            .copy_into(&mut target)
+            .and_then(|_| {
+                drop(target);
+                Manifest::of(dest, Some(&key))
+            })
+            .and_then(|m| m.write(dest));
+        if let Err(e) = written {
+            atrest::forget(dest);
+            let _ = std::fs::remove_file(manifest_path(dest));
+            let _ = std::fs::remove_file(super::witness::path(dest));
+            let _ = std::fs::remove_file(dest);
+            for suffix in crate::files::SIDE_SUFFIXES {
+                let _ = std::fs::remove_file(sibling(dest, suffix));
+            }
+            return Err(e);
+        }
+        self.write(|tx| audit::append(tx, &session.actor(), &Event::new("backup")))?;
+        Ok(key)
+    }
+
     /// Replaces the store at `live` with the backup `from`.
     ///
     /// The person must be an administrator of the live store, checked there (with its sign-in

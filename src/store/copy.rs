@@ -77,28 +77,31 @@ impl Store {
     /// database just set up), in one transaction: the target holds all of it or nothing. The
     /// target's trail is then verified; a copy that is not intact is an error
     /// ([`StoreError::BackupNotIntact`]).
-    pub fn copy_into(&self, target: &mut Store) -> Result<Copied> {
+    ///
+    /// The source is read in one consistent view: what others write in it meanwhile is either
+    /// all in the copy or not at all.
+    pub fn copy_into(&mut self, target: &mut Store) -> Result<Copied> {
         if !target.is_empty()? {
             return Err(StoreError::NotEmpty {
                 store: target.path.display().to_string(),
             });
         }
         let on_server = target.is_on_server();
-        let rows = target.write(|tx| {
-            // The target's own sign-in salt gives way to the source's (the throttle's keys
-            // depend on it).
-            tx.execute("DELETE FROM secrets", params![])?;
-            let mut rows = Vec::with_capacity(TABLES.len());
-            for (table, columns) in TABLES {
-                let n = columns.split(',').count();
-                let marks: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
-                let insert = format!(
-                    "INSERT INTO {table} ({columns}) VALUES ({})",
-                    marks.join(", ")
-                );
-                let mut count = 0u64;
-                self.db
-                    .each(&format!("SELECT {columns} FROM {table}"), params![], |r| {
+        let rows = self.db.snapshot(|source| {
+            target.write(|tx| {
+                // The target's own sign-in salt gives way to the source's (the throttle's keys
+                // depend on it).
+                tx.execute("DELETE FROM secrets", params![])?;
+                let mut rows = Vec::with_capacity(TABLES.len());
+                for (table, columns) in TABLES {
+                    let n = columns.split(',').count();
+                    let marks: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
+                    let insert = format!(
+                        "INSERT INTO {table} ({columns}) VALUES ({})",
+                        marks.join(", ")
+                    );
+                    let mut count = 0u64;
+                    source.each(&format!("SELECT {columns} FROM {table}"), params![], |r| {
                         let cells = r.cells(n)?;
                         let values: Vec<Value<'_>> = cells.iter().map(|c| c.as_value()).collect();
                         let args: Vec<&dyn Param> =
@@ -107,36 +110,37 @@ impl Store {
                         count += 1;
                         Ok(())
                     })?;
-                if table == "item_marks" {
-                    // Now the versions that were frozen are frozen again.
-                    self.db.each(
-                        "SELECT id, frozen, frozen_at FROM versions WHERE frozen IS NOT NULL",
-                        params![],
-                        |r| {
-                            let (id, frozen, at): (i64, String, Option<String>) =
-                                (r.get(0)?, r.get(1)?, r.get(2)?);
-                            tx.execute(
-                                "UPDATE versions SET frozen = ?1, frozen_at = ?2 WHERE id = ?3",
-                                params![frozen, at, id],
-                            )?;
-                            Ok(())
-                        },
-                    )?;
+                    if table == "item_marks" {
+                        // Now the versions that were frozen are frozen again.
+                        source.each(
+                            "SELECT id, frozen, frozen_at FROM versions WHERE frozen IS NOT NULL",
+                            params![],
+                            |r| {
+                                let (id, frozen, at): (i64, String, Option<String>) =
+                                    (r.get(0)?, r.get(1)?, r.get(2)?);
+                                tx.execute(
+                                    "UPDATE versions SET frozen = ?1, frozen_at = ?2 WHERE id = ?3",
+                                    params![frozen, at, id],
+                                )?;
+                                Ok(())
+                            },
+                        )?;
+                    }
+                    rows.push((table, count));
                 }
-                rows.push((table, count));
-            }
-            if on_server {
-                for table in NUMBERED {
-                    tx.execute(
-                        &format!(
-                            "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
+                if on_server {
+                    for table in NUMBERED {
+                        tx.execute(
+                            &format!(
+                                "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
                                            coalesce(max(id), 0) + 1, false) FROM {table}"
-                        ),
-                        params![],
-                    )?;
+                            ),
+                            params![],
+                        )?;
+                    }
                 }
-            }
-            Ok(rows)
+                Ok(rows)
+            })
         })?;
         let audit = super::audit::verify_chain(&target.db)?;
         if !audit.is_intact() {

@@ -600,6 +600,41 @@ impl Db {
         }
     }
 
+    /// Runs `f` on one consistent view of the store that nothing written meanwhile changes (a
+    /// copy of a store others keep working in): SQLite's read transaction, PostgreSQL's
+    /// `REPEATABLE READ`. `f` only reads.
+    pub fn snapshot<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        match self {
+            Db::Lite(conn) => {
+                let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)?;
+                let tx = Tx::Lite(tx);
+                let out = f(&tx)?;
+                if let Tx::Lite(tx) = tx {
+                    tx.rollback()?;
+                }
+                Ok(out)
+            }
+            Db::Pg(pg) => {
+                let Pg { client, stmts } = pg.get_mut();
+                let tx = client
+                    .build_transaction()
+                    .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                    .read_only(true)
+                    .start()
+                    .map_err(|e| server_error(&e))?;
+                let tx = Tx::Pg(RefCell::new(PgTx { tx, stmts }));
+                let out = f(&tx)?;
+                if let Tx::Pg(tx) = tx {
+                    tx.into_inner()
+                        .tx
+                        .rollback()
+                        .map_err(|e| server_error(&e))?;
+                }
+                Ok(out)
+            }
+        }
+    }
+
     /// The SQLite connection, for what only a file has (backups, keys, pragmas).
     pub fn lite(&self) -> Option<&rusqlite::Connection> {
         match self {

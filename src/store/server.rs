@@ -468,15 +468,13 @@ pub fn init(loc: &ServerLocation, password: &str, terminals: &str) -> Result<i64
              ALTER DEFAULT PRIVILEGES IN SCHEMA public
                  GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {terminals};
              ALTER DEFAULT PRIVILEGES IN SCHEMA public
-                 GRANT USAGE, SELECT ON SEQUENCES TO {terminals};"
+                 GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {terminals};"
         ))
         .map_err(|e| server_error(&e))?;
     let version = migrate(&mut client, loc)?;
     // The trail is only ever appended to, by anyone.
     client
-        .batch_execute(&format!(
-            "REVOKE UPDATE, DELETE ON audit FROM {terminals}"
-        ))
+        .batch_execute(&format!("REVOKE UPDATE, DELETE ON audit FROM {terminals}"))
         .map_err(|e| server_error(&e))?;
     Ok(version)
 }

@@ -398,7 +398,7 @@ fn store_copy_moves_the_demo_store_to_the_server_and_back_cell_for_cell() {
     let back_path = dir.path().join("back").join("ikensho.sqlite");
     let (mut back, _) = Store::create(&back_path, &keeping(&back_path), None).unwrap();
     server.copy_into(&mut back).unwrap();
-    let there = contents(&Raw::Server(on_server, password));
+    let there = contents(&Raw::Server(on_server.clone(), password.clone()));
     assert_eq!(contents(&Raw::File(back_path.clone())), there);
     assert!(back.verify_audit().unwrap().is_intact());
     drop(back);
@@ -417,6 +417,51 @@ fn store_copy_moves_the_demo_store_to_the_server_and_back_cell_for_cell() {
             assert!(now.contains(row), "table {table}: {row:?}");
         }
     }
+
+    // `ikensho backup` on the server: an ordinary store file of its own key, with a manifest,
+    // which restores into a new database on the server (as a terminal may copy, too).
+    let admin = server.sign_in("kanri", DEMO_PASSWORD).unwrap();
+    let backup = dir.path().join("backups").join("server-backup.sqlite");
+    assert!(matches!(
+        server.backup_to_new_file(&doctor_there, &backup, &keeping(&backup), None),
+        Err(ikensho::store::StoreError::Refused { .. })
+    ));
+    assert!(!backup.exists());
+    let key = server
+        .backup_to_new_file(&admin, &backup, &keeping(&backup), None)
+        .unwrap();
+    assert!(key.recovery_key().len() > 20);
+    assert!(backup.with_extension("sqlite.manifest.json").exists());
+    let in_backup = contents(&Raw::File(backup.clone()));
+    let on_server_now = contents(&Raw::Server(on_server.clone(), password.clone()));
+    // Everything but the server's own "backup" entry, made after the copy.
+    assert_eq!(in_backup[..5], on_server_now[..5]);
+    assert_eq!(in_backup[5].len() + 1, on_server_now[5].len());
+    let mut from_backup = Store::open(&backup).unwrap();
+    assert!(from_backup.verify_audit().unwrap().is_intact());
+    let restored_db = fresh_store_database(&loc, &password, "restore_from_backup");
+    let mut restored = Store::open_server(&restored_db, &password, &terminal).unwrap();
+    from_backup.copy_into(&mut restored).unwrap();
+    assert_eq!(
+        contents(&Raw::Server(
+            as_role(&restored_db, &loc.user),
+            password.clone()
+        )),
+        in_backup
+    );
+    assert!(restored.verify_audit().unwrap().is_intact());
+    // A backup onto a file that is there already is refused, and the file left as it was.
+    assert!(matches!(
+        server.backup_to_new_file(&admin, &backup, &keeping(&backup), None),
+        Err(ikensho::store::StoreError::Exists { .. })
+    ));
+    assert!(
+        Store::open(&backup)
+            .unwrap()
+            .verify_audit()
+            .unwrap()
+            .is_intact()
+    );
 }
 
 /// Two terminals on one server: the clerk's hand-over reaches the physician's terminal as a

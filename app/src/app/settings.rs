@@ -123,6 +123,11 @@ impl IkenshoApp {
                         .map(|()| "app-person-password-set")
                 })
             }
+            SettingsIntent::Backup if self.store.is_on_server() => {
+                // A server store's backup is a new file with a key of its own, whose recovery
+                // key is shown once: for now at the terminal (`ikensho backup`).
+                Err(Said::new("app-backup-server").into())
+            }
             SettingsIntent::Backup => {
                 let dest = PathBuf::from(self.settings.backup_path.trim());
                 self.store

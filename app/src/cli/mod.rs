@@ -92,6 +92,9 @@ enum Command {
         path: PathBuf,
         #[arg(long = "as")]
         as_login: String,
+        /// A server store's backup is a new data file with a key of its own: where to keep it.
+        #[command(flatten)]
+        keeping: store_cmds::KeepingArgs,
     },
     /// Replace the data with the backup at PATH; the data as it was is kept beside it.
     /// The login must be an administrator in the backup.
@@ -218,7 +221,11 @@ pub fn run() -> ExitCode {
         Command::Template { form, output } => cmd_template(locales, lang, form, output.as_deref()),
         Command::User(cmd) => store_cmds::user(&ctx(), cmd),
         Command::Audit(cmd) => store_cmds::audit(&ctx(), cmd),
-        Command::Backup { path, as_login } => store_cmds::backup(&ctx(), &path, &as_login),
+        Command::Backup {
+            path,
+            as_login,
+            keeping,
+        } => store_cmds::backup(&ctx(), &path, &as_login, &keeping),
         Command::Restore {
             path,
             as_login,

@@ -662,9 +662,24 @@ pub fn audit(ctx: &Ctx<'_>, cmd: AuditCmd) -> Outcome {
     }
 }
 
-pub fn backup(ctx: &Ctx<'_>, path: &Path, as_login: &str) -> Outcome {
+pub fn backup(ctx: &Ctx<'_>, path: &Path, as_login: &str, keeping: &KeepingArgs) -> Outcome {
     let mut store = ctx.open()?;
     let admin = ctx.sign_in(&mut store, as_login)?;
+    if store.is_on_server() {
+        let (how, passphrase) = ctx.keeping(keeping)?;
+        let key = store.backup_to_new_file(
+            &admin,
+            path,
+            &how,
+            passphrase.as_deref().map(|p| p.as_str()),
+        )?;
+        ctx.say(
+            "cli-backup-written",
+            &[("path", path.display().to_string())],
+        );
+        ctx.show_key(&how, &key, path);
+        return Ok(exit::CLEAN);
+    }
     store.backup(&admin, path)?;
     ctx.say(
         "cli-backup-written",
@@ -674,6 +689,11 @@ pub fn backup(ctx: &Ctx<'_>, path: &Path, as_login: &str) -> Outcome {
 }
 
 pub fn restore(ctx: &Ctx<'_>, from: &Path, as_login: &str, recovery_key: bool) -> Outcome {
+    if let store::server::Location::Server(_) = ctx.location()? {
+        // The server's store is never overwritten in place: the backup goes into a new, empty
+        // database (which the terminals are then pointed at).
+        return Err(CliError::said(exit::USAGE, "cli-restore-server", &[]));
+    }
     let live = ctx.store_path()?;
     // Asked in this order (one line each from a pipe): the store's passphrase when it has one,
     // the backup's recovery key when asked for, the administrator's password.
@@ -772,7 +792,7 @@ pub fn store_cmd(ctx: &Ctx<'_>, cmd: StoreCmd) -> Outcome {
             keeping,
         } => {
             use store::server::Location;
-            let source = match Location::parse(&from)? {
+            let mut source = match Location::parse(&from)? {
                 Location::File(path) => {
                     let passphrase = ctx.passphrase_for(&path)?;
                     let unlock = match &passphrase {

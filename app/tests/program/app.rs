@@ -1104,7 +1104,7 @@ fn the_list_shows_what_another_terminal_did_within_a_second() {
     let dir = tempfile::tempdir().unwrap();
     let Demo {
         sim: _sim,
-        store: file,
+        store: mut file,
         services,
         made,
     } = prepare(dir.path()).unwrap();

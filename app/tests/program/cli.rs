@@ -1138,7 +1138,15 @@ fn store_init_makes_the_tables_on_the_server_once() {
     // … once: a second first person is refused.
     let o = store_cmd(
         tmp.path(),
-        &["--store", &as_terminal, "user", "add", "other", "--name", "x"],
+        &[
+            "--store",
+            &as_terminal,
+            "user",
+            "add",
+            "other",
+            "--name",
+            "x",
+        ],
         &format!("{password}\nadminpass1\n"),
     );
     assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
@@ -1199,7 +1207,14 @@ fn store_copy_moves_the_file_to_the_server_and_back() {
     // Onto an empty database only with the terminals' role named (to set it up on the way).
     let o = store_cmd(
         &dir,
-        &["store", "copy", "--from", file.to_str().unwrap(), "--to", &url],
+        &[
+            "store",
+            "copy",
+            "--from",
+            file.to_str().unwrap(),
+            "--to",
+            &url,
+        ],
         &pw,
     );
     assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
@@ -1233,6 +1248,45 @@ fn store_copy_moves_the_file_to_the_server_and_back() {
     assert!(stdout(&o).contains("管理 太郎"), "{}", stdout(&o));
     let o = store_cmd(&dir, &["--store", &there, "audit", "verify"], &pw);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A backup of the server store is a file of its own, whose recovery key is shown once; a
+    // restore over the server is refused with the way to do it.
+    let backup = tmp.path().join("backups").join("server.sqlite");
+    let o = store_cmd(
+        &dir,
+        &[
+            "--store",
+            &there,
+            "backup",
+            backup.to_str().unwrap(),
+            "--as",
+            "kanri",
+            "--key-folder",
+            keys.to_str().unwrap(),
+        ],
+        &format!("{password}\nadminpass1\n"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("回復キー"), "{}", stdout(&o));
+    let o = store_cmd(
+        &dir,
+        &["--store", backup.to_str().unwrap(), "audit", "verify"],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = store_cmd(
+        &dir,
+        &[
+            "--store",
+            &there,
+            "restore",
+            backup.to_str().unwrap(),
+            "--as",
+            "kanri",
+        ],
+        &pw,
+    );
+    assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
+    assert!(stderr(&o).contains("store copy"), "{}", stderr(&o));
     // A second copy onto it is refused: it holds the store now.
     let o = store_cmd(
         &dir,
