@@ -80,7 +80,10 @@ store-too-soon = Several wrong passwords in a row. Wait { $seconds } seconds, th
 store-locked = This login is locked for { $minutes } more minutes after ten wrong passwords in a row. If it is urgent, ask the administrator to unlock it (Settings, or ikensho user unlock).
 store-refused = { $login } may not { $action } (this needs the { $role } role).
 store-frozen = This version ({ $version }) is finalised and cannot change. Make a new version to correct it.
-store-conflict = This draft was saved in another window meanwhile (save { $found }; this window has { $expected }). Open it again; nothing typed is lost.
+store-conflict = { $by ->
+    [none] This draft was saved in another window meanwhile
+   *[other] { $by } saved this draft in another window meanwhile
+} (save { $found }; this window has { $expected }). Nothing typed here is lost.
 store-transition = An opinion that is “{ $from }” cannot become “{ $to }”.
 store-unreviewed = The physician has not reviewed { $count ->
         [one] 1 item

@@ -80,7 +80,10 @@ store-too-soon = パスワードの誤りが続いています。{ $seconds } �
 store-locked = このログインIDは、パスワードの誤りが10回続いたため、あと { $minutes } 分間使えません。急ぐときは管理者に解除を頼んでください（設定、または ikensho user unlock）。
 store-refused = { $login }さんは「{ $action }」ことができません（{ $role }の権限が必要です）。
 store-frozen = この版（{ $version }）は確定済みのため変更できません。修正するには新しい版を作ってください。
-store-conflict = この下書きは別の画面で保存されています（版の保存回数 { $found }、この画面は { $expected }）。開き直してください。入力は失われていません。
+store-conflict = { $by ->
+    [none] この下書きは別の画面で保存されています
+   *[other] この下書きは { $by } さんが別の画面で保存しました
+}（版の保存回数 { $found }、この画面は { $expected }）。この画面で入力した内容は失われていません。
 store-transition = 「{ $from }」の意見書を「{ $to }」にはできません。
 store-unreviewed = 医療事務が変更した{ $count }項目を医師が確認していません：{ $items }
 store-unconfirmed = 前回の意見書から引き継いだ{ $count }項目がまだ確認されていません：{ $items }

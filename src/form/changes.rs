@@ -6,7 +6,7 @@
 use jiff::civil::Date;
 
 use super::def::{Field, FormDef};
-use super::opinion::{Answer, Clinic, DateInput, Opinion, ValueRef};
+use super::opinion::{Answer, Clinic, DateInput, Editable, Opinion, ValueRef};
 use super::validate::{date_of, ids};
 use super::wareki::ordinary_age;
 
@@ -131,4 +131,55 @@ pub fn carry_forward(
         .map(|item| item.id.clone())
         .collect();
     (next, carried)
+}
+
+/// A draft saved from two places at once, put together again: what the other person saved
+/// (`theirs`), with this person's own changes since `base` (what both last had) applied on top.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reapplied {
+    /// `theirs` with this person's changed items set to this person's values.
+    pub opinion: Opinion,
+    /// The items the other person changed since `base`.
+    pub theirs: Vec<String>,
+    /// The items this person changed since `base` (kept, in `opinion`).
+    pub mine: Vec<String>,
+    /// The items both changed, to different values: this person's value is in `opinion`, the
+    /// other's is the one to look at before saving.
+    pub both: Vec<String>,
+}
+
+/// Puts this person's unsaved changes (`mine`, from `base`) on top of what another window saved
+/// meanwhile (`theirs`, from the same `base`), all on `form`. Nothing this person typed is
+/// dropped: every item that differs from `base` in `mine` has `mine`'s value in the result.
+pub fn reapply(form: &FormDef, base: &Opinion, mine: &Opinion, theirs: &Opinion) -> Reapplied {
+    let ids = |d: Vec<ItemDiff>| d.into_iter().map(|d| d.item).collect::<Vec<_>>();
+    let theirs_items = ids(diff(form, base, form, theirs));
+    let mine_items = ids(diff(form, base, form, mine));
+    let mut out = theirs.clone();
+    let mut source = mine.clone();
+    let mut both = Vec::new();
+    for id in &mine_items {
+        let Some(item) = form.item(id) else {
+            continue;
+        };
+        if theirs_items.contains(id) && !same_value(mine.value(item), theirs.value(item)) {
+            both.push(id.clone());
+        }
+        if item.bind.is_none() && mine.answers.get(id).is_none() {
+            out.answers.remove(id);
+            continue;
+        }
+        match (out.edit(item), source.edit(item)) {
+            (Some(Editable::Text(to)), Some(Editable::Text(from))) => to.clone_from(from),
+            (Some(Editable::Date(to)), Some(Editable::Date(from))) => to.clone_from(from),
+            (Some(Editable::Answer(to)), Some(Editable::Answer(from))) => to.clone_from(from),
+            _ => {}
+        }
+    }
+    Reapplied {
+        opinion: out,
+        theirs: theirs_items,
+        mine: mine_items,
+        both,
+    }
 }

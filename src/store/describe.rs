@@ -114,10 +114,22 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
         StoreError::Frozen(v) | StoreError::Tampered { version: v } => {
             vec![("version", v.to_string())]
         }
-        StoreError::Conflict { expected, found } => {
+        StoreError::Conflict {
+            expected,
+            found,
+            by,
+        } => {
             vec![
                 ("expected", expected.to_string()),
                 ("found", found.to_string()),
+                (
+                    "by",
+                    if by.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        by.clone()
+                    },
+                ),
             ]
         }
         StoreError::Transition { from, to } => vec![

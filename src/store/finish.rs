@@ -61,6 +61,7 @@ impl Store {
                     return Err(StoreError::Conflict {
                         expected: revision,
                         found: row.revision,
+                        by: row.saved_by,
                     });
                 }
                 let op = parse_body(&row.body)?;

@@ -12,6 +12,7 @@ mod backup;
 mod copy;
 pub(crate) mod db;
 pub mod describe;
+pub mod editing;
 mod finish;
 mod keys;
 mod marks;
@@ -236,8 +237,14 @@ pub enum StoreError {
     },
     #[error("version {0} is frozen; editing it makes a new version")]
     Frozen(i64),
+    /// A save from a copy older than the draft: someone (`by`, their name) saved it elsewhere
+    /// meanwhile.
     #[error("the draft was saved elsewhere meanwhile (revision {found}; this copy has {expected})")]
-    Conflict { expected: i64, found: i64 },
+    Conflict {
+        expected: i64,
+        found: i64,
+        by: String,
+    },
     #[error("an opinion that is {} cannot become {}", from.id(), to.id())]
     Transition { from: State, to: State },
     #[error("{} item(s) changed by a clerk wait for a physician's review", items.len())]

@@ -162,6 +162,7 @@ impl Store {
                 return Err(StoreError::Conflict {
                     expected: revision,
                     found: row.revision,
+                    by: row.saved_by,
                 });
             }
             let old = parse_body(&row.body)?;

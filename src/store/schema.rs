@@ -224,11 +224,26 @@ const LIST: &[M<'static>] = &[
     M::up(V4).comment("sign-in throttling"),
     M::up(V5).comment("the physician's HPKI certificate"),
     M::up(V6).comment("changes told to other terminals (the server's; nothing in a file)"),
+    M::up(V7).comment("who has an opinion open, and until when"),
 ];
 
 /// On a server, changes are told to the other terminals (see `schema_pg`); a file has one
 /// terminal, and nothing to tell. The version is kept in step with the server's.
 const V6: &str = "SELECT 1;";
+
+/// Who has an opinion open where (a soft lock): one row per window that has it open, kept
+/// alive while that window answers and gone when it stops (`until_ms`, the store's clock).
+const V7: &str = r#"
+CREATE TABLE editing (
+    opinion_id INTEGER NOT NULL REFERENCES opinions (id),
+    token      TEXT NOT NULL,
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    terminal   TEXT NOT NULL,
+    until_ms   INTEGER NOT NULL,
+    PRIMARY KEY (opinion_id, token)
+);
+CREATE INDEX editing_until ON editing (until_ms);
+"#;
 
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {

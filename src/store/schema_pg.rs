@@ -8,7 +8,7 @@
 //! `ikensho store init`.
 
 /// The migrations, oldest first; entry `n - 1` is SQLite's migration `n` in PostgreSQL's terms.
-pub const MIGRATIONS: [&str; 6] = [V1, V2, V3, V4, V5, V6];
+pub const MIGRATIONS: [&str; 7] = [V1, V2, V3, V4, V5, V6, V7];
 
 const V1: &str = r#"
 CREATE FUNCTION ikensho_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -222,6 +222,27 @@ CREATE TRIGGER opinions_notify_update AFTER UPDATE ON opinions
     EXECUTE FUNCTION ikensho_notify();
 CREATE TRIGGER outbox_notify AFTER INSERT OR UPDATE ON outbox
     FOR EACH ROW EXECUTE FUNCTION ikensho_notify();
+"#;
+
+const V7: &str = r#"
+CREATE TABLE editing (
+    opinion_id BIGINT NOT NULL REFERENCES opinions (id),
+    token      TEXT NOT NULL,
+    user_id    BIGINT NOT NULL REFERENCES users (id),
+    terminal   TEXT NOT NULL,
+    until_ms   BIGINT NOT NULL,
+    PRIMARY KEY (opinion_id, token)
+);
+CREATE INDEX editing_until ON editing (until_ms);
+-- Told when someone opens or leaves an opinion (not at each sign of life).
+CREATE FUNCTION ikensho_notify_editing() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('ikensho_changes',
+                      'editing:' || COALESCE(NEW.opinion_id, OLD.opinion_id));
+    RETURN NULL;
+END $$;
+CREATE TRIGGER editing_notify AFTER INSERT OR DELETE ON editing
+    FOR EACH ROW EXECUTE FUNCTION ikensho_notify_editing();
 "#;
 
 #[cfg(test)]

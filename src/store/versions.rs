@@ -23,13 +23,17 @@ pub(super) struct VersionRow {
     pub frozen: bool,
     pub state: State,
     pub current: bool,
+    /// Who saved it last (their name; empty when nobody is recorded).
+    pub saved_by: String,
 }
 
 pub(super) fn version_row(tx: &impl Sql, version_id: i64) -> Result<VersionRow> {
     tx.query_opt(
         "SELECT v.opinion_id, v.number, v.body, v.body_hash, v.revision, v.frozen IS NOT NULL,
-                o.state, o.version_id = v.id
-         FROM versions v JOIN opinions o ON o.id = v.opinion_id WHERE v.id = ?1",
+                o.state, o.version_id = v.id, COALESCE(u.display_name, '')
+         FROM versions v JOIN opinions o ON o.id = v.opinion_id
+              LEFT JOIN users u ON u.id = v.saved_by
+         WHERE v.id = ?1",
         params![version_id],
         |r| {
             Ok(VersionRow {
@@ -41,6 +45,7 @@ pub(super) fn version_row(tx: &impl Sql, version_id: i64) -> Result<VersionRow> 
                 frozen: r.get(5)?,
                 state: r.get(6)?,
                 current: r.get(7)?,
+                saved_by: r.get(8)?,
             })
         },
     )?

@@ -183,23 +183,28 @@ fn init_makes_the_schema_in_an_empty_database_only_and_migrations_catch_up() {
         Err(StoreError::ServerHasStore { version, .. }) => assert_eq!(version, latest),
         other => panic!("{other:?}"),
     }
-    // A store three migrations behind catches up; one from a newer ikensho is refused.
+    // A store four migrations behind catches up; one from a newer ikensho is refused.
     c.batch_execute(
         "UPDATE ikensho_schema SET version = 3;
          ALTER TABLE users DROP COLUMN hpki_cert_sha256, DROP COLUMN hpki_subject;
-         DROP TABLE sign_in_failures, secrets;
-         DROP FUNCTION ikensho_notify CASCADE;",
+         DROP TABLE sign_in_failures, secrets, editing;
+         DROP FUNCTION ikensho_notify CASCADE;
+         DROP FUNCTION ikensho_notify_editing;",
     )
     .unwrap();
     assert_eq!(migrate(&mut c, &db).unwrap(), latest);
     // A terminal may not bring the schema up to date; it is told the owner does.
-    c.batch_execute("UPDATE ikensho_schema SET version = 5; DROP FUNCTION ikensho_notify CASCADE;")
-        .unwrap();
+    c.batch_execute(
+        "UPDATE ikensho_schema SET version = 6;
+         DROP TABLE editing;
+         DROP FUNCTION ikensho_notify_editing;",
+    )
+    .unwrap();
     if terminals != loc.user {
         let as_terminal = as_role(&db, &terminals);
         assert!(matches!(
             migrate(&mut connect(&as_terminal, &password).unwrap(), &as_terminal),
-            Err(StoreError::ServerBehind { found: 5, .. })
+            Err(StoreError::ServerBehind { found: 6, .. })
         ));
     }
     assert_eq!(migrate(&mut c, &db).unwrap(), latest);

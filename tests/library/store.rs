@@ -36,6 +36,8 @@ ikensho_testkit::both!(
     wrong_passwords_slow_sign_in_down_then_lock_the_login_for_known_and_unknown_alike,
     a_deactivated_person_is_refused_at_once,
     physician_accounts_need_the_password_again_and_one_certificate_signs_for_each,
+    an_open_opinion_shows_who_has_it_open_until_that_window_stops_answering,
+    two_saves_of_one_draft_name_who_saved_first_and_put_both_together,
 );
 
 struct Clinic {
@@ -156,9 +158,9 @@ fn a_new_store_is_a_wal_file_with_the_latest_schema() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 6,
+        version, 7,
         "V1 (people, opinions, audit), V2 (outbox), V3 (申請区分 in the list), V4 (sign-in throttle), \
-         V5 (the physician's HPKI certificate)"
+         V5 (the physician's HPKI certificate), V6 (the server's notifications), V7 (who has it open)"
     );
     let app: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
@@ -228,7 +230,7 @@ fn other_files_are_refused_untouched() {
         .execute_batch("PRAGMA user_version = 99")
         .unwrap();
     match Store::open(&path) {
-        Err(StoreError::TooNew { found, known, .. }) => assert_eq!((found, known), (99, 6)),
+        Err(StoreError::TooNew { found, known, .. }) => assert_eq!((found, known), (99, 7)),
         other => panic!("expected TooNew, got {:?}", other.err()),
     }
 }
@@ -519,7 +521,7 @@ fn a_save_from_an_older_copy_is_refused(b: Backend) {
     c.store.autosave(&c.clerk, version, revision, &a).unwrap();
     assert!(matches!(
         c.store.autosave(&c.clerk, version, revision, &b),
-        Err(StoreError::Conflict { expected, found }) if found == expected + 1
+        Err(StoreError::Conflict { expected, found, .. }) if found == expected + 1
     ));
     // Saving the same content again writes nothing.
     let same = c
@@ -528,6 +530,118 @@ fn a_save_from_an_older_copy_is_refused(b: Backend) {
         .unwrap();
     assert_eq!(same.revision, revision + 1);
     assert!(same.changed.is_empty());
+}
+
+/// The soft lock: who has a draft open where, seen from another window (another connection,
+/// as another terminal has); gone when that window lets go or stops answering.
+fn an_open_opinion_shows_who_has_it_open_until_that_window_stops_answering(b: Backend) {
+    use ikensho::store::editing::Holder;
+    let mut c = setup_on(&b, "an_open_opinion_shows_who_has_it_open");
+    let (opinion, _, _) = prepared(&mut c);
+    let mut exam_room = c.store.checked_file().connect().unwrap();
+    assert!(
+        c.store
+            .hold(&c.clerk, opinion, "受付", "window-a")
+            .unwrap()
+            .is_empty()
+    );
+    let clerk_there = Holder {
+        opinion_id: opinion,
+        name: "鈴木 事務".into(),
+        terminal: "受付".into(),
+    };
+    let others = exam_room
+        .hold(&c.doctor, opinion, "診察室", "window-b")
+        .unwrap();
+    assert_eq!(others, [clerk_there.clone()]);
+    // The list's view: every opinion someone else has open.
+    assert_eq!(
+        exam_room.holders(&c.doctor, "window-b").unwrap(),
+        [clerk_there.clone()]
+    );
+    assert_eq!(
+        c.store.holders(&c.clerk, "window-a").unwrap(),
+        [Holder {
+            opinion_id: opinion,
+            name: "佐藤 一郎".into(),
+            terminal: "診察室".into(),
+        }]
+    );
+    // Renewing the lease changes nothing for the others.
+    c.store.hold(&c.clerk, opinion, "受付", "window-a").unwrap();
+    assert_eq!(exam_room.holders(&c.doctor, "window-b").unwrap().len(), 1);
+    // A window that stops answering: its lease runs out (moved into the past here rather than
+    // waited for), and it is gone for the others.
+    c.raw
+        .execute("UPDATE editing SET until_ms = until_ms - 3600000 WHERE token = 'window-a'")
+        .unwrap();
+    assert!(exam_room.holders(&c.doctor, "window-b").unwrap().is_empty());
+    // A window that lets go is gone at once.
+    c.store.hold(&c.clerk, opinion, "受付", "window-a").unwrap();
+    c.store.release("window-a").unwrap();
+    assert!(
+        exam_room
+            .hold(&c.doctor, opinion, "診察室", "window-b")
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// Two windows save one draft: the second is refused with the name of who saved first, and
+/// what that person changed and what this window typed are put together without losing either.
+fn two_saves_of_one_draft_name_who_saved_first_and_put_both_together(b: Backend) {
+    use ikensho::form::changes::reapply;
+    let mut c = setup_on(&b, "two_saves_of_one_draft");
+    let (opinion, version, revision) = prepared(&mut c);
+    let mut exam_room = c.store.checked_file().connect().unwrap();
+    let base = c.store.open_opinion(&c.clerk, opinion).unwrap().opinion;
+    // The clerk changes 診断名2 and 3; the physician, from the same copy, 3 and the 連絡先.
+    let mut clerk = base.clone();
+    clerk
+        .answers
+        .insert("diagnosis-2", Answer::Text("受付で".into()));
+    clerk
+        .answers
+        .insert("diagnosis-3", Answer::Text("受付の値".into()));
+    let mut doctor = base.clone();
+    doctor
+        .answers
+        .insert("diagnosis-3", Answer::Text("医師の値".into()));
+    doctor.applicant.phone = "03-1234-5678".into();
+    c.store
+        .autosave(&c.clerk, version, revision, &clerk)
+        .unwrap();
+    match exam_room.autosave(&c.doctor, version, revision, &doctor) {
+        Err(StoreError::Conflict { by, found, .. }) => {
+            assert_eq!(by, "鈴木 事務");
+            assert_eq!(found, revision + 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    let theirs = exam_room.open_opinion(&c.doctor, opinion).unwrap();
+    let form = ikensho::form::FormDef::builtin(base.form_version).unwrap();
+    let together = reapply(form, &base, &doctor, &theirs.opinion);
+    assert_eq!(together.theirs, ["diagnosis-2", "diagnosis-3"]);
+    assert_eq!(together.mine, ["applicant-phone", "diagnosis-3"]);
+    assert_eq!(together.both, ["diagnosis-3"]);
+    let text = |id: &str| match together.opinion.answers.get(id) {
+        Some(Answer::Text(t)) => t.clone(),
+        other => panic!("{id}: {other:?}"),
+    };
+    assert_eq!(text("diagnosis-2"), "受付で");
+    assert_eq!(text("diagnosis-3"), "医師の値");
+    assert_eq!(together.opinion.applicant.phone, "03-1234-5678");
+    // Saved on top of what is stored now, it goes through.
+    exam_room
+        .autosave(
+            &c.doctor,
+            version,
+            theirs.version.revision,
+            &together.opinion,
+        )
+        .unwrap();
+    let now = c.store.open_opinion(&c.clerk, opinion).unwrap().opinion;
+    assert_eq!(now, together.opinion);
 }
 
 fn the_states_follow_the_way_of_an_opinion(b: Backend) {
