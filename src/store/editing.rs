@@ -18,6 +18,11 @@ pub const LEASE: Duration = Duration::from_secs(30);
 /// How often a window that holds an opinion renews the lease (well inside [`LEASE`]).
 pub const RENEW_EVERY: Duration = Duration::from_secs(10);
 
+/// A new name for one window in the store's note of who has what open (random, never reused).
+pub fn new_token() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
 /// Someone who has an opinion open in another window.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Holder {

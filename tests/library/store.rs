@@ -553,11 +553,11 @@ fn an_open_opinion_shows_who_has_it_open_until_that_window_stops_answering(b: Ba
     let others = exam_room
         .hold(&c.doctor, opinion, "診察室", "window-b")
         .unwrap();
-    assert_eq!(others, [clerk_there.clone()]);
+    assert_eq!(others, std::slice::from_ref(&clerk_there));
     // The list's view: every opinion someone else has open.
     assert_eq!(
         exam_room.holders(&c.doctor, "window-b").unwrap(),
-        [clerk_there.clone()]
+        std::slice::from_ref(&clerk_there)
     );
     assert_eq!(
         c.store.holders(&c.clerk, "window-a").unwrap(),

@@ -47,6 +47,13 @@ pub struct Editor {
     pub dirty: bool,
     /// A save failed: why (the edit stays in memory and is saved again).
     pub save_error: Option<super::problem::Problem>,
+    /// The opinion as last loaded or saved: what this window's own edits are counted from.
+    pub base: crate::form::Opinion,
+    /// Others who have this draft open (from the store's soft lock).
+    pub others: Vec<crate::store::editing::Holder>,
+    /// Someone saved this draft first: what they changed and this window's edits on top. No
+    /// save is tried until the person chose how to go on.
+    pub conflict: Option<Conflict>,
     /// Heights kept for the findings under each item of the section shown: a finding that goes
     /// away leaves its line, so nothing below moves under the pointer.
     pub reserved: HashMap<String, f32>,
@@ -59,6 +66,19 @@ pub struct Editor {
     pub earlier_opinion: Option<bool>,
 }
 
+/// A save refused because someone else saved the draft first.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    /// Who saved it (their name).
+    pub by: String,
+    /// The draft's revision now, to save on top of.
+    pub revision: i64,
+    /// What they saved.
+    pub base: crate::form::Opinion,
+    /// What they saved with this window's edits put on top.
+    pub together: crate::form::changes::Reapplied,
+}
+
 /// What the editor asks the window to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditorIntent {
@@ -66,6 +86,10 @@ pub enum EditorIntent {
     Confirm(Vec<String>),
     /// The physician has looked at what the clerk entered.
     ReviewClerkItems,
+    /// After a conflict: save this window's edits on top of what the other person saved.
+    KeepMine,
+    /// After a conflict: drop this window's edits and show what was saved.
+    TakeTheirs,
 }
 
 /// Why an item needs attention, in the order F8 visits them.
@@ -118,6 +142,9 @@ impl Editor {
             marks,
         } = opened;
         let mut e = Editor {
+            base: opinion.clone(),
+            others: Vec::new(),
+            conflict: None,
             opinion_id: info.id,
             version_id: version.id,
             revision: version.revision,

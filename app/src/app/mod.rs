@@ -15,6 +15,7 @@ pub mod review;
 pub mod screens;
 pub mod settings;
 pub mod theme;
+pub mod together;
 pub mod widgets;
 pub mod work;
 
@@ -131,6 +132,14 @@ pub struct IkenshoApp {
     idle_limit: f64,
     /// The number of the last layout asked of the worker ([`work::Job::Layout`]).
     layout_seq: u64,
+    /// This terminal's name, as others see it when it has a draft open.
+    terminal: String,
+    /// This window, in the store's note of who has which draft open.
+    token: String,
+    /// The draft this window holds, and when the hold was last renewed (egui's clock).
+    held: Option<(i64, f64)>,
+    /// Who has which opinion open in other windows (for the list).
+    pub holders: Vec<crate::store::editing::Holder>,
 }
 
 impl IkenshoApp {
@@ -140,6 +149,7 @@ impl IkenshoApp {
         theme::apply(ctx, zoom);
         // The IME stays on when the focus moves from one text field to the next.
         ctx.add_plugin(ime::KeepImeAcrossFields::default());
+        let terminal = together::terminal_name(&services.data_dir);
         let worker = Worker::new(services, &store, ctx.clone());
         IkenshoApp {
             store,
@@ -170,6 +180,10 @@ impl IkenshoApp {
             last_activity: 0.0,
             idle_limit: f64::from(crate::store::DEFAULT_IDLE_MINUTES) * 60.0,
             layout_seq: 0,
+            terminal,
+            token: crate::store::editing::new_token(),
+            held: None,
+            holders: Vec::new(),
         }
     }
 
@@ -242,6 +256,7 @@ impl IkenshoApp {
                     return;
                 }
                 self.confirm_sign_out = false;
+                self.release_hold();
                 self.focus_login = true;
                 self.panels = screens::Panels::default();
                 self.worker.stop_delivery();
@@ -362,6 +377,7 @@ impl IkenshoApp {
                     (false, false) => std::cmp::Ordering::Equal,
                 });
                 self.rows = rows;
+                self.refresh_holders();
             }
             Err(e) => self.problem(e),
         }
@@ -466,8 +482,9 @@ impl IkenshoApp {
         let (Some(s), Some(ed)) = (&self.session, &mut self.editor) else {
             return;
         };
-        // A composition in progress is not text yet: it is saved once committed.
-        if !ed.dirty || !ed.editable || self.composing {
+        // A composition in progress is not text yet: it is saved once committed. After a
+        // conflict, nothing is saved until the person chose how to go on.
+        if !ed.dirty || !ed.editable || self.composing || ed.conflict.is_some() {
             return;
         }
         match self
@@ -478,12 +495,14 @@ impl IkenshoApp {
                 ed.revision = saved.revision;
                 ed.dirty = false;
                 ed.save_error = None;
+                ed.base.clone_from(&ed.opinion);
                 if !saved.changed.is_empty()
                     && let Ok(m) = self.store.marks(s, ed.version_id)
                 {
                     ed.marks = m;
                 }
             }
+            Err(e) if together::is_conflict(&e) => self.on_conflict(e),
             Err(e) => {
                 // The edit stays in memory and is saved again at the next frame.
                 ed.save_error = Some(Problem::Store(e));
@@ -492,6 +511,9 @@ impl IkenshoApp {
     }
 
     fn editor_intent(&mut self, intent: EditorIntent) {
+        if matches!(intent, EditorIntent::KeepMine | EditorIntent::TakeTheirs) {
+            return self.conflict_intent(&intent);
+        }
         self.save_editor();
         let (Some(s), Some(ed)) = (&self.session, &mut self.editor) else {
             return;
@@ -499,6 +521,7 @@ impl IkenshoApp {
         let result = match &intent {
             EditorIntent::Confirm(items) => self.store.confirm_items(s, ed.version_id, items),
             EditorIntent::ReviewClerkItems => self.store.review_items(s, ed.version_id, &[]),
+            EditorIntent::KeepMine | EditorIntent::TakeTheirs => return,
         };
         match result.and_then(|()| self.store.marks(s, ed.version_id)) {
             Ok(m) => ed.marks = m,
@@ -625,6 +648,7 @@ impl eframe::App for IkenshoApp {
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         // Closing the window loses nothing: the last edit is saved.
         self.save_editor();
+        self.release_hold();
     }
 }
 
@@ -636,6 +660,11 @@ impl IkenshoApp {
             ctx.set_zoom_factor(self.zoom);
         }
         self.idle(ctx);
+        let now = ctx.input(|i| i.time);
+        self.sync_hold(now);
+        if self.held.is_some() {
+            ctx.request_repaint_after(crate::store::editing::RENEW_EVERY);
+        }
         self.filter_ime(ctx);
         if self.screen == Screen::Editor
             && ctx.input(|i| i.key_pressed(egui::Key::F8))

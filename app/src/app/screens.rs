@@ -232,6 +232,8 @@ impl IkenshoApp {
         let today = crate::form::Context::today_in_japan().today.to_string();
         let mut intents = Vec::new();
         let rows = &self.rows;
+        let holders = &self.holders;
+        let lang = self.lang;
         let t = |k: &str| super::tr(self.lang, k);
         widgets::scrolled(ui, "list", |ui| {
             // `cells`: a table row (the actions share one cell) or a stacked block (every part
@@ -279,6 +281,14 @@ impl IkenshoApp {
                         && row.state == State::Returned
                     {
                         ui.colored_label(theme::ERROR, note);
+                    }
+                    let open_elsewhere: Vec<_> =
+                        holders.iter().filter(|h| h.opinion_id == row.id).collect();
+                    if !open_elsewhere.is_empty() {
+                        ui.colored_label(
+                            theme::ACCENT,
+                            format!("● {}", super::together::held_by(lang, &open_elsewhere)),
+                        );
                     }
                 };
                 action_cell(ui, cells, actions);
@@ -382,6 +392,9 @@ impl IkenshoApp {
                     ui.label(format!("v{}", ed.version_number));
                 }
                 let saved = match (&ed.save_error, ed.dirty, ed.editable) {
+                    (Some(_), _, _) if ed.conflict.is_some() => {
+                        RichText::new(super::tr(lang, "app-conflict-short")).color(theme::ERROR)
+                    }
                     (Some(e), _, _) => RichText::new(e.text(lang)).color(theme::ERROR),
                     (None, _, false) => {
                         RichText::new(super::tr(lang, "app-read-only")).color(theme::MUTED)
@@ -467,6 +480,7 @@ impl IkenshoApp {
                     format!("{}: {note}", super::tr(lang, "app-returned-reason")),
                 );
             }
+            ed.together_ui(ui, lang, &mut editor_intents);
             ui.separator();
             // Each opinion and section keeps its own place: a newly opened one starts at the top.
             let salt = ("editor", ed.version_id, ed.section);

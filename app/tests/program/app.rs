@@ -1135,3 +1135,98 @@ fn the_list_shows_what_another_terminal_did_within_a_second() {
     let took = started.elapsed();
     assert!(took < std::time::Duration::from_secs(1), "{took:?}");
 }
+
+/// Two windows on one store (as two terminals have): the physician sees in the list and in the
+/// editor that the clerk has the draft open at reception; the clerk saves first; the physician's
+/// typing is then refused, shown with who saved and what, and put on top of the clerk's change
+/// with one button — both kept, nothing typed lost.
+#[test]
+fn two_terminals_on_one_draft_see_each_other_and_lose_nothing() {
+    use ikensho_app::cli::demo::{Demo, prepare};
+    let dir = tempfile::tempdir().unwrap();
+    let Demo {
+        sim: _sim,
+        store,
+        services,
+        made,
+    } = prepare(dir.path()).unwrap();
+    let mut reception = store.checked_file().connect().unwrap();
+    let clerk = reception.sign_in("suzuki", "ikensho-demo").unwrap();
+    let id = made[0];
+    reception.hold(&clerk, id, "受付", "reception").unwrap();
+    let size = egui::vec2(1280.0, 860.0);
+    let mut h = window(store, services, Lang::Ja, size);
+    sign_in(&mut h, "sato");
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, size);
+    let note = "● 鈴木 花子さんが受付の端末で編集中";
+    assert!(screen.contains_rect(h.get_by_label(note).rect()));
+    let name = h
+        .state()
+        .rows
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap()
+        .name
+        .clone();
+    open_opinion(&mut h, &name);
+    assert!(screen.contains_rect(h.get_by_label(note).rect()));
+    // The physician's window holds it too, as reception sees.
+    let seen = reception.holders(&clerk, "reception").unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        (seen[0].name.as_str(), seen[0].opinion_id),
+        ("佐藤 一郎", id)
+    );
+
+    // Reception saves a change first, from the copy both opened.
+    let opened = reception.open_opinion(&clerk, id).unwrap();
+    let mut theirs = opened.opinion.clone();
+    theirs.answers.insert(
+        "diagnosis-2",
+        ikensho::form::opinion::Answer::Text("受付で追加".into()),
+    );
+    reception
+        .autosave(&clerk, opened.version.id, opened.version.revision, &theirs)
+        .unwrap();
+    // The physician types 連絡先: the save is refused, and what happened is shown.
+    h.get_by_role_and_label(Role::TextInput, "連絡先").focus();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "連絡先")
+        .type_text("03-1111-2222");
+    h.run();
+    let ed = h.state().editor.as_ref().unwrap();
+    let conflict = ed.conflict.as_ref().expect("the refused save is shown");
+    assert_eq!(conflict.by, "鈴木 花子");
+    assert_eq!(conflict.together.theirs, ["diagnosis-2"]);
+    assert_eq!(conflict.together.mine, ["applicant-phone"]);
+    assert!(h.state().unsaved());
+    for label in [
+        "鈴木 花子さんが、この下書きを他の端末で先に保存しました。この画面の入力はまだ保存されていませんが、失われていません。",
+        "鈴木 花子さんが変更した項目：診断名 2.",
+        "相手の変更にこの画面の入力を重ねて保存",
+        "相手の版を開く（この画面の入力は捨てる）",
+    ] {
+        let node = h
+            .query_by_label(label)
+            .or_else(|| h.query_by_label_contains(label))
+            .unwrap_or_else(|| panic!("{label}"));
+        assert!(screen.contains_rect(node.rect()), "{label} in view");
+    }
+    h.get_by_label("相手の変更にこの画面の入力を重ねて保存")
+        .click();
+    h.run();
+    let ed = h.state().editor.as_ref().unwrap();
+    assert!(ed.conflict.is_none() && !ed.dirty && ed.save_error.is_none());
+    let stored = reception.open_opinion(&clerk, id).unwrap().opinion;
+    assert!(stored.applicant.phone.ends_with("03-1111-2222"));
+    assert_eq!(stored.applicant, ed.opinion.applicant);
+    assert_eq!(
+        stored.answers.get("diagnosis-2"),
+        Some(&ikensho::form::opinion::Answer::Text("受付で追加".into()))
+    );
+    // Back to the list: the physician's window lets go of it.
+    h.state_mut()
+        .request(ikensho_app::app::Intent::Show(Screen::List));
+    h.run();
+    assert!(reception.holders(&clerk, "reception").unwrap().is_empty());
+}
