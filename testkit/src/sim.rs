@@ -88,6 +88,8 @@ struct Inner {
 #[derive(Clone)]
 struct Caller {
     institution: String,
+    /// The terminal certificate's CN (which terminal of the clinic sent it).
+    terminal: String,
     drop_now: Arc<Notify>,
 }
 
@@ -108,7 +110,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     received_at       TEXT NOT NULL,
     status            TEXT NOT NULL,
     status_changed_at TEXT NOT NULL,
-    reason            TEXT
+    reason            TEXT,
+    terminal          TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS insurers (
     insurer_number TEXT PRIMARY KEY,
@@ -181,6 +184,16 @@ impl Simulator {
         db.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
             .map_err(sim_err)?;
         db.execute_batch(SCHEMA).map_err(sim_err)?;
+        // A simulator folder from before the terminal was recorded gains the column.
+        let has_terminal = db
+            .prepare("SELECT terminal FROM submissions LIMIT 0")
+            .is_ok();
+        if !has_terminal {
+            db.execute_batch(
+                "ALTER TABLE submissions ADD COLUMN terminal TEXT NOT NULL DEFAULT ''",
+            )
+            .map_err(sim_err)?;
+        }
         let inner = Arc::new(Inner {
             db: Mutex::new(db),
             faults: Mutex::new(faults),
@@ -286,6 +299,19 @@ impl Simulator {
     }
 
     /// (idempotency key, receipt id, request id) of everything stored, for tests.
+    /// Which terminal (its certificate's CN) sent each stored submission, by idempotency key.
+    pub fn senders(&self) -> Vec<(String, String)> {
+        let db = self.db();
+        let Ok(mut st) =
+            db.prepare("SELECT idempotency_key, terminal FROM submissions ORDER BY rowid")
+        else {
+            return Vec::new();
+        };
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map(|rows| rows.filter_map(std::result::Result::ok).collect())
+            .unwrap_or_default()
+    }
+
     pub fn receipts(&self) -> Vec<(String, String, String)> {
         let db = self.db();
         let Ok(mut st) = db.prepare(
@@ -338,11 +364,15 @@ fn server_config(pki: &HubPki) -> Result<Arc<rustls::ServerConfig>, SimError> {
 
 /// The institution code (`O=`) of a client certificate.
 fn institution_of(cert: &CertificateDer<'_>) -> Option<String> {
+    subject_part(cert, const_oid::db::rfc4519::O)
+}
+
+fn subject_part(cert: &CertificateDer<'_>, oid: const_oid::ObjectIdentifier) -> Option<String> {
     use der::Decode;
     let c = x509_cert::Certificate::from_der(cert.as_ref()).ok()?;
     for rdn in c.tbs_certificate.subject.0.iter() {
         for atv in rdn.0.iter() {
-            if atv.oid == const_oid::db::rfc4519::O {
+            if atv.oid == oid {
                 let s = atv.value.decode_as::<der::asn1::Utf8StringRef<'_>>().ok()?;
                 return Some(s.as_str().to_owned());
             }
@@ -389,16 +419,19 @@ async fn serve(
             let Ok(Ok(stream)) = handshake.await else {
                 return;
             };
-            let institution = stream
+            let peer = stream
                 .get_ref()
                 .1
                 .peer_certificates()
-                .and_then(|c| c.first())
-                .and_then(institution_of)
+                .and_then(|c| c.first());
+            let institution = peer.and_then(institution_of).unwrap_or_default();
+            let terminal = peer
+                .and_then(|c| subject_part(c, const_oid::db::rfc4519::CN))
                 .unwrap_or_default();
             let drop_now = Arc::new(Notify::new());
             let caller = Caller {
                 institution,
+                terminal,
                 drop_now: drop_now.clone(),
             };
             let app = app.layer(Extension(caller));
@@ -803,8 +836,8 @@ async fn submit(
         let db = inner.db.lock().unwrap_or_else(|e| e.into_inner());
         let stored = db.execute(
             "INSERT INTO submissions (idempotency_key, institution, request_id, document_sha256,
-             signed, receipt_id, received_at, status, status_changed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'received', ?7)",
+             signed, receipt_id, received_at, status, status_changed_at, terminal)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'received', ?7, ?8)",
             params![
                 key,
                 caller.institution,
@@ -812,7 +845,8 @@ async fn submit(
                 sha,
                 signature.is_some(),
                 receipt.receipt_id,
-                receipt.received_at
+                receipt.received_at,
+                caller.terminal
             ],
         );
         if stored.is_err() {

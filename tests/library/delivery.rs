@@ -100,11 +100,14 @@ fn deliver_all(store: &mut Store, hub: &mut HubClient, limit: Duration) -> bool 
 
 /// Exactly one receipt per opinion, and each outbox row holds the receipt the hub gave its key.
 fn check_exactly_once(dir: &Path, sim: &Simulator) {
+    check_exactly_once_in(Store::open(&dir.join("ikensho.sqlite")).unwrap(), sim);
+}
+
+fn check_exactly_once_in(mut store: Store, sim: &Simulator) {
     let receipts = sim.receipts();
     assert_eq!(receipts.len(), N, "one stored submission per opinion");
     let requests: BTreeSet<&String> = receipts.iter().map(|r| &r.2).collect();
     assert_eq!(requests.len(), N, "no request answered twice");
-    let mut store = Store::open(&dir.join("ikensho.sqlite")).unwrap();
     let doctor = store.sign_in("sato", common::PASSWORD).unwrap();
     let rows = store.outbox(&doctor).unwrap();
     assert_eq!(rows.len(), N);
@@ -148,7 +151,19 @@ fn delivery_child() {
         return;
     };
     let dir = Path::new(&dir);
-    let mut store = Store::open(&dir.join("ikensho.sqlite")).unwrap();
+    // A terminal of the clinic server, or the single PC's file.
+    let mut store = match (
+        std::env::var("IKENSHO_DELIVERY_STORE"),
+        std::env::var("IKENSHO_DELIVERY_STORE_PASSWORD"),
+    ) {
+        (Ok(url), Ok(password)) => match ikensho::store::server::Location::parse(&url).unwrap() {
+            ikensho::store::server::Location::Server(loc) => {
+                Store::open_server(&loc, &password, dir).unwrap()
+            }
+            ikensho::store::server::Location::File(path) => Store::open(&path).unwrap(),
+        },
+        _ => Store::open(&dir.join("ikensho.sqlite")).unwrap(),
+    };
     let mut hub = client(dir, &url);
     deliver_all(&mut store, &mut hub, Duration::from_secs(300));
     println!("done");
@@ -191,4 +206,110 @@ fn delivery_survives_kill_9_and_a_restart() {
     let status = second.wait().unwrap();
     assert!(status.success());
     check_exactly_once(dir.path(), &sim);
+}
+
+/// Two terminals of one clinic deliver from the store on the server at once, each with its own
+/// terminal certificate, through the same faults; one of them is killed with SIGKILL midway.
+/// The other takes over what the dead one had claimed once its lease runs out, and every
+/// opinion still ends with exactly one receipt. (Skipped without a test cluster unless
+/// IKENSHO_REQUIRE_PG is set.)
+#[test]
+fn two_terminals_on_the_server_deliver_three_hundred_once_each_one_killed_midway() {
+    let Some(backend) = common::Backend::server() else {
+        return;
+    };
+    let common::Backend::Server {
+        loc,
+        terminals,
+        password,
+    } = &backend
+    else {
+        unreachable!()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let hub = HubPki::generate(INSTITUTION, "T-0001").unwrap();
+    let sim = Simulator::start(
+        &dir.path().join("sim"),
+        0,
+        &hub,
+        Vec::new(),
+        Faults::default(),
+    )
+    .unwrap();
+    sim.add_insurer(&ikensho_testkit::sim::demo_insurer())
+        .unwrap();
+    let (store, _) = backend.new_store(dir.path(), "two_terminals_deliver");
+    let database = store.path().display().to_string();
+    let mut p = common::people_in(store);
+    let requests: Vec<_> = (0..N)
+        .map(|i| common::open_request(&format!("REQ-S-{i:04}")))
+        .collect();
+    sim.add_requests(INSTITUTION, &requests).unwrap();
+    common::queue_many(&mut p, N, "REQ-S-");
+    drop(p);
+    // Each terminal its own folder and certificate, as the 介護WEBサービス issues them.
+    let ca = der::EncodePem::to_pem(&hub.ca.cert, rsa::pkcs8::LineEnding::LF).unwrap();
+    let second = hub.issue_terminal(INSTITUTION, "T-0002").unwrap();
+    for (name, issued) in [("T-0001", &hub.terminal), ("T-0002", &second)] {
+        let folder = dir.path().join(name);
+        std::fs::create_dir_all(&folder).unwrap();
+        let (cert, key) = der_pair(issued).unwrap();
+        std::fs::write(folder.join("terminal.der"), cert).unwrap();
+        std::fs::write(folder.join("terminal.key.der"), key).unwrap();
+        std::fs::write(folder.join("hub-ca.pem"), &ca).unwrap();
+    }
+    sim.set_faults(FAULTS);
+    let dbname = database.rsplit('/').next().unwrap().to_owned();
+    let on_server = common::as_role(
+        &ikensho::store::server::ServerLocation {
+            dbname,
+            ..loc.clone()
+        },
+        terminals,
+    );
+    let exe = std::env::current_exe().unwrap();
+    let spawn = |name: &str| {
+        Command::new(&exe)
+            .args([
+                "delivery::delivery_child",
+                "--exact",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("IKENSHO_DELIVERY_DIR", dir.path().join(name))
+            .env("IKENSHO_DELIVERY_URL", sim.url())
+            .env("IKENSHO_DELIVERY_STORE", on_server.url())
+            .env("IKENSHO_DELIVERY_STORE_PASSWORD", password)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut first = spawn("T-0001");
+    let mut second = spawn("T-0002");
+    let start = Instant::now();
+    while sim.receipts().len() < N / 3 {
+        assert!(start.elapsed() < Duration::from_secs(120), "no progress");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    first.kill().unwrap(); // SIGKILL, with rows claimed
+    first.wait().unwrap();
+    assert!(sim.receipts().len() < N, "killed midway");
+    let status = second.wait().unwrap();
+    assert!(status.success());
+    let senders = sim.senders();
+    for name in ["T-0001", "T-0002"] {
+        let n = senders.iter().filter(|(_, t)| t == name).count();
+        assert!(n > 0, "{name} delivered with its own certificate ({n})");
+    }
+    assert_eq!(
+        senders
+            .iter()
+            .filter(|(_, t)| t.starts_with("T-000"))
+            .count(),
+        N
+    );
+    let store = Store::open_server(&on_server, password, dir.path()).unwrap();
+    check_exactly_once_in(store, &sim);
 }
