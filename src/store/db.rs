@@ -306,12 +306,21 @@ impl Row<'_> {
 /// A server error as the store says it: the server's message, never the statement's values.
 pub(crate) fn server_error(e: &postgres::Error) -> StoreError {
     if let Some(db) = e.as_db_error() {
+        // The server shutting down or restarting (class 57), or the connection broken (08).
+        let code = db.code().code();
+        if code.starts_with("57P") || code.starts_with("08") {
+            return StoreError::ServerGone {
+                detail: db.message().to_owned(),
+            };
+        }
         // The triggers' refusals read like SQLite's.
         return StoreError::ServerQuery {
             detail: db.message().to_owned(),
         };
     }
-    if e.is_closed() {
+    // The connection closed, or its socket failed (the server went away mid-statement).
+    let io = std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>());
+    if e.is_closed() || io {
         return StoreError::ServerGone {
             detail: e.to_string(),
         };

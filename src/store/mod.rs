@@ -295,6 +295,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the server could not be reached or went away (not a refusal): the same call may
+    /// work once it is back.
+    pub fn is_server_lost(&self) -> bool {
+        matches!(
+            self,
+            StoreError::ServerGone { .. } | StoreError::ServerUnreachable { .. }
+        )
+    }
+
     /// The message key in `locales/*/store.ftl`.
     pub fn key(&self) -> &'static str {
         match self {
@@ -603,6 +612,17 @@ impl Store {
     /// Listens to what the terminals change in this store (`None` for a file: one terminal).
     pub fn listen(&self) -> Result<Option<server::Listener>> {
         listener(self.server.as_ref())
+    }
+
+    /// After the server went away ([`StoreError::ServerGone`]): connects to it again, with the
+    /// same location and password. A file store has nothing to do.
+    pub fn reconnect(&mut self) -> Result<()> {
+        let Some((loc, password)) = &self.server else {
+            return Ok(());
+        };
+        let client = server::connect(loc, password)?;
+        self.db = db::Db::Pg(Box::new(std::cell::RefCell::new(db::Pg::new(client))));
+        Ok(())
     }
 
     /// Whether the store is on a server.
