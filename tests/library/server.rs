@@ -527,3 +527,250 @@ fn a_hand_over_at_reception_reaches_the_exam_room_within_a_second() {
             .is_empty()
     );
 }
+
+/// The other terminal of [`two_terminal_processes_share_one_server`]: a process of its own on
+/// the same server, doing what `IKENSHO_TERMINAL_JOB` says and printing what happened.
+#[test]
+#[ignore = "the child of two_terminal_processes_share_one_server"]
+fn terminal_child() {
+    use ikensho::form::Answer;
+    use ikensho::store::{State, Store};
+    let (Ok(url), Ok(password), Ok(job), Some(folder)) = (
+        std::env::var("IKENSHO_TERMINAL_STORE"),
+        std::env::var("IKENSHO_TERMINAL_PASSWORD"),
+        std::env::var("IKENSHO_TERMINAL_JOB"),
+        std::env::var_os("IKENSHO_TERMINAL_FOLDER"),
+    ) else {
+        return;
+    };
+    let ikensho::store::server::Location::Server(loc) =
+        ikensho::store::server::Location::parse(&url).unwrap()
+    else {
+        unreachable!()
+    };
+    let mut store = Store::open_server(&loc, &password, std::path::Path::new(&folder)).unwrap();
+    let clerk = store
+        .sign_in("suzuki", ikensho_testkit::fixtures::PASSWORD)
+        .unwrap();
+    let parts: Vec<&str> = job.split(':').collect();
+    let id: i64 = parts[1].parse().unwrap();
+    match parts[0] {
+        "hand-over" => {
+            store
+                .hand_over(&clerk, id, State::AwaitingPhysician)
+                .unwrap();
+            let at = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis();
+            println!("handed over at {at}");
+        }
+        "save" => {
+            let n: usize = parts[2].parse().unwrap();
+            let opened = store.open_opinion(&clerk, id).unwrap();
+            let (mut op, mut revision) = (opened.opinion, opened.version.revision);
+            for i in 0..n {
+                op.answers
+                    .insert("diagnosis-2", Answer::Text(format!("受付 {i}")));
+                revision = store
+                    .autosave(&clerk, opened.version.id, revision, &op)
+                    .unwrap()
+                    .revision;
+            }
+            println!("saved {n}");
+        }
+        "save-from" => {
+            let revision: i64 = parts[2].parse().unwrap();
+            let opened = store.open_opinion(&clerk, id).unwrap();
+            let mut op = opened.opinion;
+            op.answers
+                .insert("diagnosis-3", Answer::Text("受付の入力".into()));
+            match store.autosave(&clerk, opened.version.id, revision, &op) {
+                Err(ikensho::store::StoreError::Conflict { by, .. }) => {
+                    // What this terminal typed is still here, to put on top of theirs.
+                    let kept = match op.answers.get("diagnosis-3") {
+                        Some(Answer::Text(t)) => t.clone(),
+                        _ => String::new(),
+                    };
+                    println!("refused by {by}; kept {kept}");
+                }
+                other => println!("not refused: {:?}", other.map(|s| s.revision)),
+            }
+        }
+        other => panic!("{other}"),
+    }
+}
+
+/// Two terminals as two processes on one server: the clerk's hand-over from the other process
+/// reaches this one's list within a second; both save different drafts at once without a
+/// deadlock; the same draft saved from both is refused in the later one, which is told who
+/// saved and still has what it typed. (Skipped without a test cluster unless
+/// IKENSHO_REQUIRE_PG is set.)
+#[test]
+fn two_terminal_processes_share_one_server() {
+    use ikensho::form::Answer;
+    use ikensho::store::{Query, State, server::Change};
+    use ikensho_testkit::fixtures::{Backend, people_in, store_example};
+    let Some(backend) = Backend::server() else {
+        return;
+    };
+    let Backend::Server {
+        loc,
+        terminals,
+        password,
+    } = &backend
+    else {
+        unreachable!()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = backend.new_store(dir.path(), "two_processes");
+    let dbname = store
+        .path()
+        .display()
+        .to_string()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let url = as_role(
+        &ServerLocation {
+            dbname,
+            ..loc.clone()
+        },
+        terminals,
+    )
+    .url();
+    let mut exam_room = people_in(store);
+    let (first, _) = store_example(&mut exam_room, true);
+    let second = exam_room
+        .store
+        .create_opinion(
+            &exam_room.doctor.clone(),
+            ikensho::store::NewOpinion::default(),
+            ikensho_testkit::fixtures::today().today,
+        )
+        .unwrap()
+        .opinion_id;
+    let mut listener = exam_room.store.listen().unwrap().unwrap();
+    listener
+        .wait(std::time::Duration::from_millis(300))
+        .unwrap();
+    let reception = dir.path().join("reception");
+    std::fs::create_dir_all(&reception).unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let spawn = |job: String| {
+        std::process::Command::new(&exe)
+            .args([
+                "server::terminal_child",
+                "--exact",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("IKENSHO_TERMINAL_STORE", &url)
+            .env("IKENSHO_TERMINAL_PASSWORD", password)
+            .env("IKENSHO_TERMINAL_JOB", job)
+            .env("IKENSHO_TERMINAL_FOLDER", &reception)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let output = |child: std::process::Child| {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+
+    // The hand-over, heard within a second of the other process doing it.
+    let child = spawn(format!("hand-over:{first}"));
+    let mut heard_at = None;
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(20) {
+        let heard = listener
+            .wait(std::time::Duration::from_millis(100))
+            .unwrap();
+        if heard.contains(&Change {
+            table: "opinions".into(),
+            id: first,
+        }) {
+            heard_at = Some(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_millis(),
+            );
+            break;
+        }
+    }
+    let out = output(child);
+    let heard_at = heard_at.expect("the hand-over was heard");
+    // From the other process's commit (its clock is this machine's) to here: within a second.
+    let done_at: u128 = out
+        .lines()
+        .find_map(|l| l.split("handed over at ").nth(1))
+        .unwrap_or_else(|| panic!("{out}"))
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(
+        heard_at.saturating_sub(done_at) < 1000,
+        "heard {} ms after the commit",
+        heard_at.saturating_sub(done_at)
+    );
+    let doctor = exam_room.doctor.clone();
+    let waiting = exam_room
+        .store
+        .search(
+            &doctor,
+            &Query {
+                states: vec![State::AwaitingPhysician],
+                ..Query::default()
+            },
+        )
+        .unwrap();
+    assert!(waiting.iter().any(|o| o.id == first));
+
+    // Saves of two drafts at once, one per process: all go through, nobody waits forever.
+    let child = spawn(format!("save:{first}:200"));
+    let opened = exam_room.store.open_opinion(&doctor, second).unwrap();
+    let (mut op, mut revision) = (opened.opinion, opened.version.revision);
+    for i in 0..200 {
+        op.answers
+            .insert("diagnosis-2", Answer::Text(format!("医師 {i}")));
+        revision = exam_room
+            .store
+            .autosave(&doctor, opened.version.id, revision, &op)
+            .unwrap()
+            .revision;
+    }
+    let out = output(child);
+    assert!(out.contains("saved 200"), "{out}");
+    assert_eq!(revision, opened.version.revision + 200);
+    let theirs = exam_room.store.open_opinion(&doctor, first).unwrap();
+    assert_eq!(
+        theirs.opinion.answers.get("diagnosis-2"),
+        Some(&Answer::Text("受付 199".into()))
+    );
+    assert!(exam_room.store.verify_audit().unwrap().is_intact());
+
+    // The same draft from both: this terminal saves first; the other is refused, told who,
+    // and keeps what it typed.
+    let from = theirs.version.revision;
+    let mut mine = theirs.opinion.clone();
+    mine.answers
+        .insert("diagnosis-2", Answer::Text("医師が先に".into()));
+    exam_room
+        .store
+        .autosave(&doctor, theirs.version.id, from, &mine)
+        .unwrap();
+    let out = output(spawn(format!("save-from:{first}:{from}")));
+    assert!(
+        out.contains("refused by 佐藤 一郎; kept 受付の入力"),
+        "{out}"
+    );
+}
