@@ -12,6 +12,16 @@
 //!   (the same work, so that the time does not tell which logins exist), against the baseline of
 //!   the Argon2id check alone.
 //!
+//! On the clinic server (PostgreSQL over TLS on loopback: the test cluster of
+//! `scripts/pg-test-cluster`, skipped without one unless `IKENSHO_REQUIRE_PG` is set):
+//!
+//! - `server autosave`: the same save on a server store, against a bare PostgreSQL commit of the
+//!   same body over a connection of the same kind (TLS, same server); median and p99 printed.
+//! - `server search`: the same queries among 100,000 opinions (1,000 under `cargo test --benches`)
+//!   copied onto the server, against the full-scan baseline there.
+//! - `two terminals`: two connections saving different drafts at once, against one connection
+//!   saving alone: saves per second and p99 of each.
+//!
 //! The 100,000-opinion file is built once into `target/bench-data/` and reused.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
@@ -70,10 +80,12 @@ impl Autosaver {
     }
 
     fn on(mut store: Store, clerk: Session) -> Autosaver {
-        let op = example();
+        // Without its 作成依頼: several drafts of one store (the terminals') answer none.
+        let mut op = example();
+        op.request = None;
         let new = NewOpinion {
             applicant: op.applicant.clone(),
-            request: op.request.clone(),
+            request: None,
             physician: None,
         };
         let draft = store
@@ -405,7 +417,235 @@ fn sign_in(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, autosave, search, sign_in);
+/// The floor on the server: a commit of the same body into a plain table, over a connection of
+/// the same kind as the store's.
+struct BarePg {
+    client: postgres::Client,
+    body: String,
+    n: u64,
+}
+
+impl BarePg {
+    fn new(loc: &ikensho::store::server::ServerLocation, password: &str) -> BarePg {
+        let mut client = ikensho::store::server::connect(loc, password).unwrap();
+        client
+            .batch_execute(
+                "CREATE TABLE bare (id BIGINT PRIMARY KEY, body TEXT);
+                 INSERT INTO bare VALUES (1, '');",
+            )
+            .unwrap();
+        BarePg {
+            client,
+            body: serde_json::to_string(&example()).unwrap(),
+            n: 0,
+        }
+    }
+
+    fn save(&mut self) {
+        self.n += 1;
+        let mut tx = self.client.transaction().unwrap();
+        tx.execute(
+            "UPDATE bare SET body = $1 || $2 WHERE id = 1",
+            &[&self.body, &self.n.to_string()],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+}
+
+/// A new server store named `name` with its people, or `None` without a test cluster.
+fn server_store(
+    dir: &Path,
+    name: &str,
+) -> Option<(Store, ikensho::store::server::ServerLocation, String)> {
+    let backend = common::Backend::server()?;
+    let (store, raw) = backend.new_store(dir, name);
+    let common::Raw::Server(owner, password) = raw else {
+        unreachable!()
+    };
+    Some((store, owner, password))
+}
+
+fn server_autosave(c: &mut Criterion) {
+    if !asked_for("server autosave") {
+        return;
+    }
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let Some((store, owner, password)) = server_store(dir.path(), "bench_autosave") else {
+        println!("server autosave: no test cluster (scripts/pg-test-cluster), skipped");
+        return;
+    };
+    let p = common::people_in(store);
+    let mut saver = Autosaver::on(p.store, p.clerk);
+    let mut bare = BarePg::new(&owner, &password);
+    if measuring() {
+        let n = 2000;
+        let (b50, b99) = percentiles(|| bare.save(), n);
+        let (a50, a99) = percentiles(|| saver.save(), n);
+        let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+        println!("server autosave latency over {n} single saves (PostgreSQL, TLS on loopback):");
+        println!("  bare commit of the same body (baseline): median {b50:?}  p99 {b99:?}");
+        println!(
+            "  autosave one item changed:               median {a50:?}  p99 {a99:?}  ({:.2}x / {:.2}x bare)",
+            ratio(a50, b50),
+            ratio(a99, b99)
+        );
+    }
+    let mut g = c.benchmark_group("server autosave");
+    g.bench_function("bare commit of the same body (baseline)", |b| {
+        b.iter(|| bare.save())
+    });
+    g.bench_function("autosave one item changed", |b| b.iter(|| saver.save()));
+    g.finish();
+}
+
+fn server_search(c: &mut Criterion) {
+    if !asked_for("server search") {
+        return;
+    }
+    let n = if measuring() { 100_000 } else { 1_000 };
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let Some(backend) = common::Backend::server() else {
+        println!("server search: no test cluster (scripts/pg-test-cluster), skipped");
+        return;
+    };
+    let common::Backend::Server {
+        loc,
+        terminals,
+        password,
+    } = &backend
+    else {
+        unreachable!()
+    };
+    // The seeded file, copied onto a new database as `ikensho store copy` does.
+    let mut file = Store::open(&seeded(n)).unwrap();
+    let db = common::fresh_database(loc, password, "bench_search");
+    ikensho::store::server::init(&db, password, terminals).unwrap();
+    let mut store = Store::open_server(&db, password, dir.path()).unwrap();
+    file.copy_into(&mut store).unwrap();
+    drop(file);
+    let clerk = store.sign_in("suzuki", PASSWORD).unwrap();
+    let mut raw = ikensho::store::server::connect(&db, password).unwrap();
+    raw.batch_execute("ANALYZE").unwrap();
+    let text = |t: &str| Query {
+        text: t.into(),
+        ..Default::default()
+    };
+    let by_name = text("山田花");
+    let by_kana = text("ヤマダ");
+    let by_number = text(&format!("{:010}", 1_000_000 + n / 2));
+    let by_state_and_month = Query {
+        states: vec![State::ClerkEntry],
+        from: Some(jiff::civil::date(2026, 3, 1)),
+        to: Some(jiff::civil::date(2026, 3, 31)),
+        ..Default::default()
+    };
+    assert_eq!(store.search(&clerk, &by_number).unwrap().len(), 1);
+    let scan_sql = "SELECT id, name FROM opinions WHERE replace(name, ' ', '') LIKE $1
+                    ORDER BY updated_at DESC LIMIT 200";
+    let scan = |raw: &mut postgres::Client, pattern: &str| -> usize {
+        raw.query(scan_sql, &[&pattern]).unwrap().len()
+    };
+    assert_eq!(
+        scan(&mut raw, "%山田花%"),
+        store.search(&clerk, &by_name).unwrap().len()
+    );
+    let mut g = c.benchmark_group(format!("server search among {n} opinions"));
+    g.bench_function("full scan LIKE '%山田花%' (baseline)", |b| {
+        b.iter(|| scan(&mut raw, black_box("%山田花%")))
+    });
+    for (name, q) in [
+        ("name prefix 山田花", &by_name),
+        ("kana ヤマダ", &by_kana),
+        ("被保険者番号", &by_number),
+        ("事務入力中 in one month", &by_state_and_month),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| store.search(&clerk, black_box(q)).unwrap())
+        });
+    }
+    g.finish();
+}
+
+/// `per` saves by each of `savers` at once, each on its own connection (thread); returns the
+/// saves per second over all and the p99 of single saves.
+fn concurrent(savers: &mut [Autosaver], per: usize) -> (f64, Duration) {
+    let started = Instant::now();
+    let mut times: Vec<Duration> = std::thread::scope(|s| {
+        let handles: Vec<_> = savers
+            .iter_mut()
+            .map(|saver| {
+                s.spawn(move || {
+                    (0..per)
+                        .map(|_| {
+                            let t = Instant::now();
+                            saver.save();
+                            t.elapsed()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let took = started.elapsed();
+    times.sort();
+    let n = times.len();
+    (n as f64 / took.as_secs_f64(), times[n * 99 / 100])
+}
+
+fn two_terminals(c: &mut Criterion) {
+    if !asked_for("two terminals") {
+        return;
+    }
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let Some((store, _, _)) = server_store(dir.path(), "bench_two_terminals") else {
+        println!("two terminals: no test cluster (scripts/pg-test-cluster), skipped");
+        return;
+    };
+    let other = store.checked_file().connect().unwrap();
+    let p = common::people_in(store);
+    let clerk = p.clerk.clone();
+    let mut alone = vec![Autosaver::on(p.store, p.clerk)];
+    let mut both = vec![
+        Autosaver::on(other, clerk.clone()),
+        Autosaver::on(alone[0].store.checked_file().connect().unwrap(), clerk),
+    ];
+    if measuring() {
+        let per = 1000;
+        let (one_rate, one_p99) = concurrent(&mut alone, 2 * per);
+        let (two_rate, two_p99) = concurrent(&mut both, per);
+        println!("saves on the server, {} in all:", 2 * per);
+        println!("  one terminal alone (baseline): {one_rate:.0} saves/s  p99 {one_p99:?}");
+        println!(
+            "  two terminals at once:         {two_rate:.0} saves/s  p99 {two_p99:?}  ({:.2}x the throughput, {:.2}x the p99)",
+            two_rate / one_rate,
+            two_p99.as_secs_f64() / one_p99.as_secs_f64()
+        );
+    }
+    let mut g = c.benchmark_group("two terminals");
+    g.sample_size(10);
+    g.bench_function("one terminal, 40 saves (baseline)", |b| {
+        b.iter(|| concurrent(&mut alone, 40))
+    });
+    g.bench_function("two terminals, 20 saves each at once", |b| {
+        b.iter(|| concurrent(&mut both, 20))
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    autosave,
+    search,
+    sign_in,
+    server_autosave,
+    server_search,
+    two_terminals
+);
 
 fn main() {
     benches();
