@@ -431,6 +431,10 @@ macro_rules! pg_run {
 pg_run!(postgres::Client);
 pg_run!(postgres::Transaction<'_>);
 
+/// Begins a statement the server plans anew each time with the values given, instead of
+/// keeping one plan for all values (a search whose best plan depends on how many match).
+pub(crate) const PLAN_EACH_TIME: &str = "/* planned each time */ ";
+
 fn prepared(
     run: &mut dyn PgRun,
     stmts: &mut HashMap<String, postgres::Statement>,
@@ -438,6 +442,9 @@ fn prepared(
 ) -> Result<postgres::Statement> {
     if let Some(st) = stmts.get(sql) {
         return Ok(st.clone());
+    }
+    if sql.starts_with(PLAN_EACH_TIME) {
+        return run.prepare(&pg_sql(sql)).map_err(|e| server_error(&e));
     }
     let st = run.prepare(&pg_sql(sql)).map_err(|e| server_error(&e))?;
     if stmts.len() >= PREPARED_KEPT {

@@ -38,6 +38,7 @@ ikensho_testkit::both!(
     physician_accounts_need_the_password_again_and_one_certificate_signs_for_each,
     an_open_opinion_shows_who_has_it_open_until_that_window_stops_answering,
     two_saves_of_one_draft_name_who_saved_first_and_put_both_together,
+    a_common_name_and_a_rare_one_both_list_the_latest_first,
 );
 
 struct Clinic {
@@ -642,6 +643,61 @@ fn two_saves_of_one_draft_name_who_saved_first_and_put_both_together(b: Backend)
         .unwrap();
     let now = c.store.open_opinion(&c.clerk, opinion).unwrap().opinion;
     assert_eq!(now, together.opinion);
+}
+
+/// Search by a name that many opinions share (past the server's threshold for going down the
+/// list instead of looking each up) and by a rare one: the same answer as the list's order.
+fn a_common_name_and_a_rare_one_both_list_the_latest_first(b: Backend) {
+    let mut c = setup_on(&b, "a_common_name_and_a_rare_one");
+    for i in 0..1100 {
+        let given = if i % 55 == 0 { "太郎" } else { "花子" };
+        let applicant = ikensho::form::Applicant {
+            name: format!("山田 {given}"),
+            kana: "やまだ".into(),
+            insured_number: format!("{:010}", 5_000_000 + i),
+            ..Default::default()
+        };
+        c.store
+            .create_opinion(
+                &c.clerk,
+                NewOpinion {
+                    applicant,
+                    ..Default::default()
+                },
+                today(),
+            )
+            .unwrap();
+    }
+    let ids = |c: &Clinic, text: &str| -> Vec<i64> {
+        c.store
+            .search(
+                &c.clerk,
+                &Query {
+                    text: text.into(),
+                    ..Query::default()
+                },
+            )
+            .unwrap()
+            .iter()
+            .map(|o| o.id)
+            .collect()
+    };
+    let expected = |c: &Clinic, cond: &str| -> Vec<i64> {
+        c.raw
+            .rows(&format!(
+                "SELECT id FROM opinions WHERE {cond} ORDER BY updated_at DESC, id DESC LIMIT 200"
+            ))
+            .into_iter()
+            .map(|r| r[0].as_deref().unwrap().parse().unwrap())
+            .collect()
+    };
+    let common = ids(&c, "山田");
+    assert_eq!(common.len(), 200);
+    assert_eq!(common, expected(&c, "name LIKE '山田%'"));
+    assert_eq!(ids(&c, "ヤマダ"), common);
+    let rare = ids(&c, "山田太");
+    assert_eq!(rare.len(), 20);
+    assert_eq!(rare, expected(&c, "name = '山田 太郎'"));
 }
 
 fn the_states_follow_the_way_of_an_opinion(b: Backend) {
