@@ -65,6 +65,7 @@ store-not-empty = { $store } holds data already: a store is copied only into an 
 store-server-has-store = { $database } holds an ikensho store already (schema { $version }). Nothing was changed; to move a store there, use ikensho store copy.
 store-server-not-store = { $database } holds something that is not an ikensho store. Nothing was changed; give an empty database.
 store-server-no-role = There is no role { $role } on the server. Make the terminals' role first (README, "The store on the clinic's server"). Nothing was changed.
+store-journal-unreadable = The file { $path }, which keeps what was typed while the server could not be reached, does not open (the database password changed since, or the file is damaged). It is left as it is; tell the administrator.
 store-server-behind = The store in { $database } is in an older form (schema { $found }; this program needs { $known }). This terminal's role may not bring it up to date: the administrator opens it once with the owner's role (e.g. ikensho --store OWNER-URL audit verify).
 store-tampered = Version { $version } was changed outside this program (it does not match what the audit trail recorded). It cannot be finalised, signed, sent or printed. Tell the administrator, and restore a backup.
 store-backup-not-intact = The audit trail of the backup { $path } has { $problems } problem(s) (it may have been changed outside the program). Nothing is restored from it; the current data is untouched.

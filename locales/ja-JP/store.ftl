@@ -65,6 +65,7 @@ store-not-empty = { $store } には既にデータがあります。コピー先
 store-server-has-store = { $database } には ikensho のデータが既にあります（スキーマ { $version }）。何も変更していません。データを移すには ikensho store copy を使ってください。
 store-server-not-store = { $database } には ikensho 以外のものがあります。何も変更していません。空のデータベースを指定してください。
 store-server-no-role = サーバーにロール { $role } がありません。端末用のロールを先に作ってください（README「院内サーバーにデータを置く」）。何も変更していません。
+store-journal-unreadable = サーバーにつながらない間の入力を保存したファイル { $path } を開けません（データベースのパスワードが変わったか、ファイルが壊れています）。ファイルはそのまま残しています。管理者に連絡してください。
 store-server-behind = { $database } のデータは古い形式です（スキーマ { $found }、このプログラムは { $known }）。この端末のロールでは更新できません。管理者が所有者のロールで一度開くと更新されます（例：ikensho --store 所有者のURL audit verify）。
 store-tampered = 版 { $version } の内容が、このプログラムの外で書き換えられています（監査証跡の記録と一致しません）。確定・署名・送信・印刷はできません。管理者に連絡し、バックアップから復元してください。
 store-backup-not-intact = バックアップ { $path } の監査証跡に { $problems } 件の不整合があります（プログラムの外で書き換えられた可能性があります）。このバックアップからは復元しません。今のデータには手を触れていません。

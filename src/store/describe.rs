@@ -86,6 +86,7 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
         }
         StoreError::ServerNotStore { database } => vec![("database", database.clone())],
         StoreError::ServerNoRole { role } => vec![("role", role.clone())],
+        StoreError::JournalUnreadable { path } => vec![("path", path.display().to_string())],
         StoreError::ServerBehind {
             database,
             found,

@@ -14,6 +14,7 @@ pub(crate) mod db;
 pub mod describe;
 pub mod editing;
 mod finish;
+pub mod journal;
 mod keys;
 mod marks;
 mod model;
@@ -180,6 +181,10 @@ pub enum StoreError {
     /// The database holds something that is not an ikensho store.
     #[error("{database} holds something that is not an ikensho store")]
     ServerNotStore { database: String },
+    /// This terminal's journal of unsaved drafts does not open (changed, or the database
+    /// password changed since it was written): it is left as it is.
+    #[error("the journal {path} cannot be read")]
+    JournalUnreadable { path: PathBuf },
     /// The terminals' role named at the set-up does not exist (or is not a plain role name).
     #[error("there is no role {role} on the server")]
     ServerNoRole { role: String },
@@ -331,6 +336,7 @@ impl StoreError {
             StoreError::ServerHasStore { .. } => "store-server-has-store",
             StoreError::ServerNotStore { .. } => "store-server-not-store",
             StoreError::ServerNoRole { .. } => "store-server-no-role",
+            StoreError::JournalUnreadable { .. } => "store-journal-unreadable",
             StoreError::ServerBehind { .. } => "store-server-behind",
             StoreError::Tampered { .. } => "store-tampered",
             StoreError::BackupNotIntact { .. } => "store-backup-not-intact",

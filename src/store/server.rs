@@ -185,7 +185,14 @@ pub fn connect(loc: &ServerLocation, password: &str) -> Result<postgres::Client>
         .user(&loc.user)
         .password(password)
         .ssl_mode(postgres::config::SslMode::Require)
-        .connect_timeout(Duration::from_secs(10))
+        // A server that went away is noticed within seconds, not at the kernel's TCP timeout
+        // (minutes): the window says so and keeps the edits on the terminal meanwhile.
+        .connect_timeout(Duration::from_secs(5))
+        .tcp_user_timeout(Duration::from_secs(5))
+        .keepalives(true)
+        .keepalives_idle(Duration::from_secs(5))
+        .keepalives_interval(Duration::from_secs(2))
+        .keepalives_retries(3)
         .application_name("ikensho");
     cfg.connect(tls).map_err(|e| classify(&e, loc))
 }

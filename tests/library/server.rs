@@ -774,3 +774,91 @@ fn two_terminal_processes_share_one_server() {
         "{out}"
     );
 }
+
+/// The terminal's journal of drafts the server has not taken: one entry per draft (the first
+/// base and revision kept, the latest content), oldest first, gone when taken, and a file that
+/// was changed does not open and is left as it is. (Skipped without a test cluster unless
+/// IKENSHO_REQUIRE_PG is set.)
+#[test]
+fn the_journal_keeps_the_latest_edit_of_each_draft_until_the_server_takes_it() {
+    use ikensho::form::Answer;
+    use ikensho::store::journal::Pending;
+    use ikensho_testkit::fixtures::Backend;
+    let Some(backend) = Backend::server() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = backend.new_store(dir.path(), "journal");
+    let folder = dir.path().join("terminal");
+    std::fs::create_dir_all(&folder).unwrap();
+    let journal = store
+        .journal(&folder)
+        .unwrap()
+        .expect("a server store has one");
+    assert!(journal.pending().unwrap().is_empty());
+    let base = ikensho_testkit::fixtures::first_insured();
+    let with = |text: &str| {
+        let mut op = base.clone();
+        op.answers.insert("diagnosis-2", Answer::Text(text.into()));
+        op
+    };
+    let entry = |version_id: i64, revision: i64, text: &str, at: &str| Pending {
+        login: "sato".into(),
+        opinion_id: version_id * 10,
+        version_id,
+        revision,
+        base: base.clone(),
+        mine: with(text),
+        at: at.into(),
+    };
+    journal
+        .put(entry(2, 5, "二つ目", "2026-12-02T10:00:01Z"))
+        .unwrap();
+    journal
+        .put(entry(1, 3, "一つ目", "2026-12-02T10:00:00Z"))
+        .unwrap();
+    // A later edit of the first draft: its content replaced, its base and revision kept.
+    journal
+        .put(entry(1, 9, "一つ目、続き", "2026-12-02T10:00:02Z"))
+        .unwrap();
+    let pending = journal.pending().unwrap();
+    assert_eq!(
+        pending
+            .iter()
+            .map(|p| (p.version_id, p.revision))
+            .collect::<Vec<_>>(),
+        [(2, 5), (1, 3)]
+    );
+    assert_eq!(pending[1].mine, with("一つ目、続き"));
+    #[cfg(unix)]
+    assert_eq!(ikensho_testkit::fixtures::mode(journal.path()), 0o600);
+    let bytes = std::fs::read(journal.path()).unwrap();
+    assert!(
+        !bytes
+            .windows("一つ目".len())
+            .any(|w| w == "一つ目".as_bytes())
+    );
+    // Opened again (the next start), it reads the same.
+    let again = store.journal(&folder).unwrap().unwrap();
+    assert_eq!(again.pending().unwrap(), pending);
+    journal.remove(2).unwrap();
+    assert_eq!(journal.pending().unwrap().len(), 1);
+    // A byte changed: refused, and the file left for the administrator.
+    let mut bytes = std::fs::read(journal.path()).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(journal.path(), &bytes).unwrap();
+    assert!(matches!(
+        store.journal(&folder),
+        Err(StoreError::JournalUnreadable { .. })
+    ));
+    assert_eq!(std::fs::read(journal.path()).unwrap(), bytes);
+    // Everything taken: no file at all.
+    std::fs::remove_file(journal.path()).unwrap();
+    let fresh = store.journal(&folder).unwrap().unwrap();
+    fresh
+        .put(entry(3, 1, "三つ目", "2026-12-02T10:00:03Z"))
+        .unwrap();
+    fresh.remove(3).unwrap();
+    assert!(!fresh.path().exists());
+}

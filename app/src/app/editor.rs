@@ -54,6 +54,9 @@ pub struct Editor {
     /// Someone saved this draft first: what they changed and this window's edits on top. No
     /// save is tried until the person chose how to go on.
     pub conflict: Option<Conflict>,
+    /// The last edits are kept in this terminal's journal (the server was away), not yet on
+    /// the server.
+    pub kept_locally: bool,
     /// Heights kept for the findings under each item of the section shown: a finding that goes
     /// away leaves its line, so nothing below moves under the pointer.
     pub reserved: HashMap<String, f32>,
@@ -145,6 +148,7 @@ impl Editor {
             base: opinion.clone(),
             others: Vec::new(),
             conflict: None,
+            kept_locally: false,
             opinion_id: info.id,
             version_id: version.id,
             revision: version.revision,

@@ -9,6 +9,7 @@ pub mod editor;
 pub mod form_ui;
 pub mod ime;
 pub mod lock;
+pub mod offline;
 pub mod paper;
 pub mod problem;
 pub mod review;
@@ -140,6 +141,16 @@ pub struct IkenshoApp {
     held: Option<(i64, f64)>,
     /// Who has which opinion open in other windows (for the list).
     pub holders: Vec<crate::store::editing::Holder>,
+    /// This terminal's journal of edits the server has not taken yet (a server store).
+    pub journal: Option<crate::store::journal::Journal>,
+    /// A problem met before anyone signed in (the journal does not open), shown after.
+    startup_problem: Option<Problem>,
+    /// The server is away: since when, and the look for it.
+    pub lost: Option<offline::Lost>,
+    /// When the list was last read (HH:MM), said when it could not be read again.
+    pub rows_as_of: Option<String>,
+    /// Wakes the window from other threads.
+    repaint: egui::Context,
 }
 
 impl IkenshoApp {
@@ -150,6 +161,10 @@ impl IkenshoApp {
         // The IME stays on when the focus moves from one text field to the next.
         ctx.add_plugin(ime::KeepImeAcrossFields::default());
         let terminal = together::terminal_name(&services.data_dir);
+        let (journal, startup_problem) = match store.journal(&services.data_dir) {
+            Ok(j) => (j, None),
+            Err(e) => (None, Some(Problem::Store(e))),
+        };
         let worker = Worker::new(services, &store, ctx.clone());
         IkenshoApp {
             store,
@@ -184,6 +199,11 @@ impl IkenshoApp {
             token: crate::store::editing::new_token(),
             held: None,
             holders: Vec::new(),
+            journal,
+            startup_problem,
+            lost: None,
+            rows_as_of: None,
+            repaint: ctx.clone(),
         }
     }
 
@@ -227,7 +247,12 @@ impl IkenshoApp {
 
     /// Shows `problem` on the current screen.
     pub(crate) fn problem(&mut self, problem: impl Into<Problem>) {
-        self.message = Some(problem.into());
+        let problem = problem.into();
+        if offline::is_lost(&problem) {
+            // Said by the banner, which stays until the server is back.
+            return self.server_lost();
+        }
+        self.message = Some(problem);
     }
 
     /// Whether background work is still running (the tests wait for it).
@@ -321,8 +346,10 @@ impl IkenshoApp {
                 self.worker.start_delivery(&s);
                 let lists = s.roles().allow(Action::Open);
                 self.session = Some(s);
-                self.message = None;
+                self.message = self.startup_problem.take();
                 self.notice = None;
+                // What this person typed while the server was away, saved now.
+                self.replay_journal();
                 // An administrator who writes no opinions lands on 設定.
                 if lists {
                     self.screen = Screen::List;
@@ -377,6 +404,7 @@ impl IkenshoApp {
                     (false, false) => std::cmp::Ordering::Equal,
                 });
                 self.rows = rows;
+                self.rows_as_of = Some(offline::read_at());
                 self.refresh_holders();
             }
             Err(e) => self.problem(e),
@@ -487,6 +515,11 @@ impl IkenshoApp {
         if !ed.dirty || !ed.editable || self.composing || ed.conflict.is_some() {
             return;
         }
+        // The server is away: kept on this terminal until it is back.
+        if self.lost.is_some() {
+            self.keep_locally();
+            return;
+        }
         match self
             .store
             .autosave(s, ed.version_id, ed.revision, &ed.opinion)
@@ -496,6 +529,12 @@ impl IkenshoApp {
                 ed.dirty = false;
                 ed.save_error = None;
                 ed.base.clone_from(&ed.opinion);
+                if std::mem::take(&mut ed.kept_locally)
+                    && let Some(j) = &self.journal
+                    && let Err(e) = j.remove(ed.version_id)
+                {
+                    ed.save_error = Some(Problem::Store(e));
+                }
                 if !saved.changed.is_empty()
                     && let Ok(m) = self.store.marks(s, ed.version_id)
                 {
@@ -503,6 +542,10 @@ impl IkenshoApp {
                 }
             }
             Err(e) if together::is_conflict(&e) => self.on_conflict(e),
+            Err(e) if e.is_server_lost() => {
+                self.server_lost();
+                self.keep_locally();
+            }
             Err(e) => {
                 // The edit stays in memory and is saved again at the next frame.
                 ed.save_error = Some(Problem::Store(e));
@@ -629,8 +672,13 @@ impl IkenshoApp {
 impl eframe::App for IkenshoApp {
     /// Every frame, and also while the window is hidden when a thread asked for a repaint: takes
     /// in what the threads finished and carries out what follows from it.
-    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.take_work();
+        let now = ctx.input(|i| i.time);
+        self.look_for_server(now);
+        if self.lost.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_secs(1));
+        }
         self.apply();
     }
 
@@ -682,6 +730,9 @@ impl IkenshoApp {
     fn draw(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
         if self.session.is_some() {
             self.top_bar(ui);
+        }
+        if self.lost.is_some() {
+            egui::Panel::top("offline").show(ui, |ui| self.offline_banner(ui));
         }
         match self.screen {
             Screen::SignIn => {

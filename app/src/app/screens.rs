@@ -395,6 +395,9 @@ impl IkenshoApp {
                     (Some(_), _, _) if ed.conflict.is_some() => {
                         RichText::new(super::tr(lang, "app-conflict-short")).color(theme::ERROR)
                     }
+                    (None, false, true) if ed.kept_locally => {
+                        RichText::new(super::tr(lang, "app-kept-locally")).color(theme::ERROR)
+                    }
                     (Some(e), _, _) => RichText::new(e.text(lang)).color(theme::ERROR),
                     (None, _, false) => {
                         RichText::new(super::tr(lang, "app-read-only")).color(theme::MUTED)

@@ -55,6 +55,10 @@ impl IkenshoApp {
     /// held while it is shown (or reviewed, or printed), renewed every [`RENEW_EVERY`], let go
     /// when the person goes elsewhere. `now` is egui's clock in seconds.
     pub(crate) fn sync_hold(&mut self, now: f64) {
+        if self.lost.is_some() {
+            // Nobody to tell while the server is away; the lease runs out there meanwhile.
+            return;
+        }
         let on_it = matches!(
             self.screen,
             super::Screen::Editor | super::Screen::Review | super::Screen::Paper
@@ -159,6 +163,12 @@ impl IkenshoApp {
             }
             EditorIntent::TakeTheirs => {
                 let id = ed.opinion_id;
+                if std::mem::take(&mut ed.kept_locally)
+                    && let Some(j) = &self.journal
+                    && let Err(e) = j.remove(ed.version_id)
+                {
+                    return self.problem(e);
+                }
                 ed.conflict = None;
                 ed.dirty = false;
                 self.open(id);

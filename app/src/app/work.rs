@@ -231,6 +231,13 @@ fn listen(store: &Store, tx: Sender<Done>, repaint: egui::Context) {
             let Some(l) = listener.as_mut() else {
                 std::thread::sleep(std::time::Duration::from_secs(5));
                 listener = again.listen().ok().flatten();
+                // Back: what changed meanwhile was not heard; the lists are read again.
+                if listener.is_some() {
+                    if tx.send(Done::Changed).is_err() {
+                        return;
+                    }
+                    repaint.request_repaint();
+                }
                 continue;
             };
             match l.wait(std::time::Duration::from_secs(5)) {
