@@ -429,7 +429,6 @@ macro_rules! pg_run {
     };
 }
 pg_run!(postgres::Client);
-pg_run!(postgres::Transaction<'_>);
 
 /// Begins a statement the server plans anew each time with the values given, instead of
 /// keeping one plan for all values (a search whose best plan depends on how many match).
@@ -587,31 +586,64 @@ pub(crate) enum Db {
 /// The key of the advisory lock that writers on the server take in turn ("ikensho" in ASCII).
 const WRITER_LOCK: i64 = 0x0069_6b65_6e73_686f;
 
+/// Runs `f` in a transaction on the server begun with `begin` (which may take a lock in the
+/// same round trip), then `COMMIT`s (`commit`) or rolls back; on an error, always rolls back.
+fn pg_transaction<T>(
+    client: &mut postgres::Client,
+    stmts: &mut HashMap<String, postgres::Statement>,
+    begin: &str,
+    commit: bool,
+    f: impl FnOnce(&Tx<'_>) -> Result<T>,
+) -> Result<(T, Option<Head>)> {
+    client.batch_execute(begin).map_err(|e| server_error(&e))?;
+    let result = {
+        let tx = Tx {
+            inner: TxInner::Pg(RefCell::new(PgTx { tx: client, stmts })),
+            head: RefCell::new(None),
+        };
+        f(&tx).map(|out| (out, tx.head.into_inner()))
+    };
+    match result {
+        Ok(out) => {
+            let end = if commit { "COMMIT" } else { "ROLLBACK" };
+            client.batch_execute(end).map_err(|e| server_error(&e))?;
+            Ok(out)
+        }
+        Err(e) => {
+            // A connection that went away has rolled back on its own.
+            let _ = client.batch_execute("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
 impl Db {
-    /// Runs `f` in one write transaction: all of it is committed, or none.
-    pub fn transaction<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+    /// Runs `f` in one write transaction: all of it is committed, or none. Returns what `f`
+    /// returned and the audit head it left ([`Tx::noted_head`]), if it appended to the trail.
+    pub fn transaction<T>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T>,
+    ) -> Result<(T, Option<Head>)> {
         match self {
             Db::Lite(conn) => {
                 let tx =
                     conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-                let tx = Tx::Lite(tx);
+                let tx = Tx {
+                    inner: TxInner::Lite(tx),
+                    head: RefCell::new(None),
+                };
                 let out = f(&tx)?;
-                if let Tx::Lite(tx) = tx {
+                let head = tx.head.into_inner();
+                if let TxInner::Lite(tx) = tx.inner {
                     tx.commit()?;
                 }
-                Ok(out)
+                Ok((out, head))
             }
             Db::Pg(pg) => {
                 let Pg { client, stmts } = pg.get_mut();
-                let mut tx = client.transaction().map_err(|e| server_error(&e))?;
-                tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])
-                    .map_err(|e| server_error(&e))?;
-                let tx = Tx::Pg(RefCell::new(PgTx { tx, stmts }));
-                let out = f(&tx)?;
-                if let Tx::Pg(tx) = tx {
-                    tx.into_inner().tx.commit().map_err(|e| server_error(&e))?;
-                }
-                Ok(out)
+                // One round trip for both: writers on the server take turns from the start.
+                let begin = format!("BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})");
+                pg_transaction(client, stmts, &begin, true, f)
             }
         }
     }
@@ -623,30 +655,20 @@ impl Db {
         match self {
             Db::Lite(conn) => {
                 let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)?;
-                let tx = Tx::Lite(tx);
+                let tx = Tx {
+                    inner: TxInner::Lite(tx),
+                    head: RefCell::new(None),
+                };
                 let out = f(&tx)?;
-                if let Tx::Lite(tx) = tx {
+                if let TxInner::Lite(tx) = tx.inner {
                     tx.rollback()?;
                 }
                 Ok(out)
             }
             Db::Pg(pg) => {
                 let Pg { client, stmts } = pg.get_mut();
-                let tx = client
-                    .build_transaction()
-                    .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                    .read_only(true)
-                    .start()
-                    .map_err(|e| server_error(&e))?;
-                let tx = Tx::Pg(RefCell::new(PgTx { tx, stmts }));
-                let out = f(&tx)?;
-                if let Tx::Pg(tx) = tx {
-                    tx.into_inner()
-                        .tx
-                        .rollback()
-                        .map_err(|e| server_error(&e))?;
-                }
-                Ok(out)
+                let begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+                pg_transaction(client, stmts, begin, false, f).map(|(out, _)| out)
             }
         }
     }
@@ -687,26 +709,42 @@ impl Sql for rusqlite::Connection {
     }
 }
 
-/// A server transaction and its connection's prepared statements.
+/// A server connection inside a transaction, and its prepared statements.
 pub(crate) struct PgTx<'a> {
-    tx: postgres::Transaction<'a>,
+    tx: &'a mut postgres::Client,
     stmts: &'a mut HashMap<String, postgres::Statement>,
 }
 
-/// A write transaction (see [`Db::transaction`]).
-pub(crate) enum Tx<'a> {
+/// The audit trail's head: its last entry's number and hash.
+pub(crate) type Head = (i64, String);
+
+/// A transaction (see [`Db::transaction`]).
+pub(crate) struct Tx<'a> {
+    inner: TxInner<'a>,
+    /// The head the trail was left at by what was appended in this transaction.
+    head: RefCell<Option<Head>>,
+}
+
+enum TxInner<'a> {
     Lite(rusqlite::Transaction<'a>),
     Pg(RefCell<PgTx<'a>>),
 }
 
+impl Tx<'_> {
+    /// Notes the head an append left (read back after the commit, without asking again).
+    pub(crate) fn noted_head(&self, head: Head) {
+        *self.head.borrow_mut() = Some(head);
+    }
+}
+
 impl Sql for Tx<'_> {
     fn on<R>(&self, run: impl FnOnce(Conn<'_>) -> Result<R>) -> Result<R> {
-        match self {
-            Tx::Lite(t) => run(Conn::Lite(t)),
-            Tx::Pg(p) => {
+        match &self.inner {
+            TxInner::Lite(t) => run(Conn::Lite(t)),
+            TxInner::Pg(p) => {
                 let mut p = p.try_borrow_mut().map_err(|_| busy())?;
                 let PgTx { tx, stmts } = &mut *p;
-                run(Conn::Pg(tx, stmts))
+                run(Conn::Pg(&mut **tx, stmts))
             }
         }
     }

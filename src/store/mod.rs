@@ -638,15 +638,15 @@ impl Store {
 
     /// Runs `f` in one IMMEDIATE transaction: all of it is committed, or none.
     fn write<T>(&mut self, f: impl FnOnce(&db::Tx<'_>) -> Result<T>) -> Result<T> {
-        let out = self.db.transaction(f)?;
-        self.note_head();
+        let (out, head) = self.db.transaction(f)?;
+        self.note_head(head);
         Ok(out)
     }
 
-    /// After a commit that moved the audit head: notes it beside the file too ([`witness`]). The
-    /// save itself is done; a note that cannot be written is logged, not an error.
-    fn note_head(&mut self) {
-        let head = audit::head(&self.db).ok().flatten();
+    /// After a commit that moved the audit head to `head`: notes it beside the file too
+    /// ([`witness`]). The save itself is done; a note that cannot be written is logged, not an
+    /// error.
+    fn note_head(&mut self, head: Option<db::Head>) {
         if let Some((seq, hash)) = head.filter(|(seq, _)| *seq > self.noted) {
             if let Err(e) = witness::note(&self.witness, seq, &hash) {
                 tracing::warn!(error = %e, "the audit head could not be noted beside the store");
