@@ -1,6 +1,8 @@
-//! The window before the store is open, for a store whose key is kept behind a passphrase: the
-//! passphrase is asked here (in a secret field, wiped after use), then the usual window opens on
-//! the unlocked store. A wrong passphrase opens nothing and says so.
+//! The window before the store is open, for a store that needs a secret first: the passphrase
+//! of a data file whose key is kept behind one, or this terminal's database password for a
+//! store on the clinic server when the OS credential store does not keep it (every Linux
+//! terminal after a restart). It is asked here (in a secret field, wiped after use), then the
+//! usual window opens on the store. A wrong secret opens nothing and says so.
 
 use std::path::PathBuf;
 
@@ -8,6 +10,7 @@ use egui::Ui;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::i18n::Lang;
+use crate::store::server::ServerLocation;
 use crate::store::{Durability, Store, Unlock};
 
 use super::problem::Problem;
@@ -16,9 +19,19 @@ use super::{IkenshoApp, Services, theme, tr, widgets};
 /// What the window opens once the store is.
 type Open = Box<dyn FnOnce(&Store) -> Services>;
 
-/// The passphrase screen.
+/// What the secret opens.
+pub enum Behind {
+    /// A data file whose key is kept behind a passphrase.
+    Passphrase(PathBuf),
+    /// The store on the clinic server, and this terminal's data folder.
+    Server(ServerLocation, PathBuf),
+}
+
+/// The passphrase (or password) screen.
 pub struct Locked {
-    path: PathBuf,
+    behind: Behind,
+    /// Keep the server password in the OS credential store once it opened the store.
+    remember: bool,
     lang: Lang,
     passphrase: Zeroizing<String>,
     problem: Option<Problem>,
@@ -37,14 +50,15 @@ impl Root {
     /// program's services once the store is open.
     pub fn locked(
         ctx: &egui::Context,
-        path: PathBuf,
+        behind: Behind,
         lang: Lang,
         services: impl FnOnce(&Store) -> Services + 'static,
     ) -> Root {
         theme::fonts(ctx);
         theme::apply(ctx, 1.0);
         Root::Locked(Locked {
-            path,
+            behind,
+            remember: true,
             lang,
             passphrase: Zeroizing::new(String::new()),
             problem: None,
@@ -63,20 +77,46 @@ impl Root {
 }
 
 impl Locked {
+    /// Whether a server password that opened the store is kept in the OS credential store
+    /// (the box on the screen; on by default).
+    pub fn remember_password(&mut self, remember: bool) {
+        self.remember = remember;
+    }
+
     /// Draws the screen; the store when the passphrase opened it.
     fn ui(&mut self, ui: &mut Ui) -> Option<Store> {
         let lang = self.lang;
         let mut submit = false;
+        let server = match &self.behind {
+            Behind::Server(loc, _) => Some(loc.display()),
+            Behind::Passphrase(_) => None,
+        };
+        let (explain, field_label, hint) = if server.is_some() {
+            (
+                "app-server-password-explain",
+                "app-server-password",
+                "app-server-password-hint",
+            )
+        } else {
+            (
+                "app-unlock-explain",
+                "app-unlock-passphrase",
+                "app-unlock-recovery",
+            )
+        };
         egui::CentralPanel::default().show(ui, |ui| {
             widgets::scrolled(ui, "locked", |ui| {
                 ui.vertical_centered(|ui| {
                     ui.add_space((ui.available_height() * 0.1).clamp(theme::GAP, 60.0));
                     ui.heading(tr(lang, "app-title"));
                     ui.add_space(theme::GAP * 2.0);
-                    ui.label(tr(lang, "app-unlock-explain"));
+                    ui.label(tr(lang, explain));
+                    if let Some(server) = &server {
+                        ui.label(egui::RichText::new(server).monospace());
+                    }
                     ui.add_space(theme::GAP);
                     let width = theme::FIELD_WIDTH.min(ui.available_width());
-                    let label = ui.label(tr(lang, "app-unlock-passphrase"));
+                    let label = ui.label(tr(lang, field_label));
                     let field = widgets::secret_field(
                         ui,
                         &mut self.passphrase,
@@ -88,6 +128,9 @@ impl Locked {
                         field.request_focus();
                     }
                     let enter = field.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if server.is_some() {
+                        ui.checkbox(&mut self.remember, tr(lang, "app-server-password-remember"));
+                    }
                     ui.add_space(theme::GAP);
                     if ui.button(tr(lang, "app-unlock")).clicked() || enter {
                         submit = true;
@@ -96,7 +139,7 @@ impl Locked {
                         ui.colored_label(theme::ERROR, p.text(lang));
                     }
                     ui.add_space(theme::GAP);
-                    ui.label(tr(lang, "app-unlock-recovery"));
+                    ui.label(tr(lang, hint));
                     ui.add_space(theme::GAP * 2.0);
                     if ui.button(tr(lang, "app-lang")).clicked() {
                         self.lang = match lang {
@@ -110,12 +153,23 @@ impl Locked {
         if !submit || self.passphrase.is_empty() {
             return None;
         }
-        // Argon2id takes about half a second, once, before anything else can be shown.
-        let opened = Store::open_unlocked(
-            &self.path,
-            Unlock::Passphrase(&self.passphrase),
-            Durability::Full,
-        );
+        let opened = match &self.behind {
+            // Argon2id takes about half a second, once, before anything else can be shown.
+            Behind::Passphrase(path) => {
+                Store::open_unlocked(path, Unlock::Passphrase(&self.passphrase), Durability::Full)
+            }
+            Behind::Server(loc, folder) => {
+                let opened = Store::open_server(loc, &self.passphrase, folder);
+                if opened.is_ok()
+                    && self.remember
+                    && let Err(e) = crate::store::server::keep_password(loc, &self.passphrase)
+                {
+                    // Open all the same: it is asked again at the next start.
+                    tracing::warn!(error = %e, "the database password could not be kept");
+                }
+                opened
+            }
+        };
         self.passphrase.zeroize();
         match opened {
             Ok(store) => Some(store),

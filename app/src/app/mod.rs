@@ -824,7 +824,7 @@ pub fn run(store: Store, lang: Lang, services: Services) -> Result<(), eframe::E
 /// Opens the window on the store at `path` whose key is kept behind a passphrase: the window
 /// asks for it first (blocks until the window is closed).
 pub fn run_locked(
-    path: std::path::PathBuf,
+    behind: lock::Behind,
     lang: Lang,
     services: impl FnOnce(&Store) -> Services + 'static,
 ) -> Result<(), eframe::Error> {
@@ -834,7 +834,7 @@ pub fn run_locked(
         Box::new(move |cc| {
             Ok(Box::new(lock::Root::locked(
                 &cc.egui_ctx,
-                path,
+                behind,
                 lang,
                 services,
             )))

@@ -931,9 +931,21 @@ pub fn gui(ctx: &Ctx<'_>) -> Outcome {
     if !super::has_display() {
         return Err(CliError::said(exit::FAILED, "cli-no-display-gui", &[]));
     }
-    if let store::server::Location::Server(_) = ctx.location()? {
+    if let store::server::Location::Server(loc) = ctx.location()? {
+        let folder = ctx.folder()?;
+        if !matches!(store::server::kept_password(&loc), Ok(Some(_))) {
+            // The window asks for the terminal's database password (there may be no terminal
+            // to ask in).
+            let data_dir = folder.clone();
+            crate::app::run_locked(
+                crate::app::lock::Behind::Server(loc, folder),
+                ctx.lang,
+                move |store| crate::app::Services::from_store(store, &data_dir),
+            )?;
+            return Ok(exit::CLEAN);
+        }
         let store = ctx.open()?;
-        let services = crate::app::Services::from_store(&store, &ctx.folder()?);
+        let services = crate::app::Services::from_store(&store, &folder);
         crate::app::run(store, ctx.lang, services)?;
         return Ok(exit::CLEAN);
     }
@@ -944,9 +956,11 @@ pub fn gui(ctx: &Ctx<'_>) -> Outcome {
         .unwrap_or_default();
     if std::fs::metadata(&path).is_ok() && atrest::needs_passphrase(&path) {
         // The window asks for the passphrase (there may be no terminal to ask in).
-        crate::app::run_locked(path, ctx.lang, move |store| {
-            crate::app::Services::from_store(store, &data_dir)
-        })?;
+        crate::app::run_locked(
+            crate::app::lock::Behind::Passphrase(path),
+            ctx.lang,
+            move |store| crate::app::Services::from_store(store, &data_dir),
+        )?;
         return Ok(exit::CLEAN);
     }
     let store = ctx.open()?;

@@ -11,7 +11,7 @@ use ikensho::i18n::Lang;
 use ikensho::store::atrest::Keeping;
 use ikensho::store::{NewUser, Role as UserRole, Store};
 use ikensho_app::app::Screen;
-use ikensho_app::app::lock::Root;
+use ikensho_app::app::lock::{Behind, Root};
 use zeroize::Zeroize;
 
 use common::ui::*;
@@ -37,9 +37,12 @@ fn a_store_behind_a_passphrase_opens_in_the_window_only_with_it() {
         .with_size(egui::vec2(1280.0, 860.0))
         .with_max_steps(40)
         .build_eframe(move |cc| {
-            Root::locked(&cc.egui_ctx, db.clone(), Lang::Ja, move |s| {
-                ikensho_app::app::Services::from_store(s, &data)
-            })
+            Root::locked(
+                &cc.egui_ctx,
+                Behind::Passphrase(db.clone()),
+                Lang::Ja,
+                move |s| ikensho_app::app::Services::from_store(s, &data),
+            )
         });
     h.run();
     assert!(h.state().app().is_none());
@@ -68,6 +71,83 @@ fn a_store_behind_a_passphrase_opens_in_the_window_only_with_it() {
     let app = h.state().app().expect("the store opened");
     assert_eq!(app.screen, Screen::SignIn);
     h.get_by_role_and_label(Role::TextInput, "ログインID");
+}
+
+/// A terminal of the clinic server whose database password is not kept (a Linux terminal after
+/// a restart): the window asks for it, says a wrong one is wrong, and opens on the right one.
+/// (Skipped without a test cluster unless IKENSHO_REQUIRE_PG is set.)
+#[test]
+fn a_server_store_asks_the_terminals_password_in_the_window() {
+    let Some(backend) = ikensho_testkit::fixtures::Backend::server() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = backend.new_store(dir.path(), "window_password");
+    let people = ikensho_testkit::fixtures::people_in(store);
+    let ikensho_testkit::fixtures::Backend::Server {
+        loc,
+        terminals,
+        password,
+    } = &backend
+    else {
+        unreachable!()
+    };
+    let dbname = people
+        .store
+        .path()
+        .display()
+        .to_string()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    drop(people);
+    let there = ikensho::store::server::ServerLocation {
+        dbname,
+        ..ikensho_testkit::fixtures::as_role(loc, terminals)
+    };
+    let data = dir.path().to_path_buf();
+    let folder = data.clone();
+    let at = there.clone();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1024.0, 700.0))
+        .with_max_steps(40)
+        .build_eframe(move |cc| {
+            let mut root = Root::locked(
+                &cc.egui_ctx,
+                Behind::Server(at.clone(), folder.clone()),
+                Lang::Ja,
+                move |s| ikensho_app::app::Services::from_store(s, &data),
+            );
+            // Not kept in this machine's credential store by the test.
+            if let Root::Locked(l) = &mut root {
+                l.remember_password(false);
+            }
+            root
+        });
+    h.run();
+    assert!(h.state().app().is_none());
+    h.get_by_label(&there.display());
+    let label = "端末のデータベースパスワード";
+    let r = h.get_by_role_and_label(Role::PasswordInput, label).rect();
+    assert!(
+        r.min.x >= 0.0 && r.max.x <= 1024.0 && r.max.y <= 700.0,
+        "{r:?}"
+    );
+    h.get_by_role_and_label(Role::PasswordInput, label)
+        .type_text("not the password");
+    h.step();
+    h.get_by_label("開く").click();
+    h.run();
+    assert!(h.state().app().is_none());
+    h.get_by_label_contains("パスワードを受け付けませんでした");
+    h.get_by_role_and_label(Role::PasswordInput, label)
+        .type_text(password);
+    h.step();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let app = h.state().app().expect("the store opened");
+    assert_eq!(app.screen, Screen::SignIn);
 }
 
 /// Every readable and writable mapping of this process, as a core dump (`gcore`) would hold
