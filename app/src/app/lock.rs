@@ -41,7 +41,7 @@ pub struct Locked {
 
 /// The window: locked until the passphrase opens the store, then the program.
 pub enum Root {
-    Locked(Locked),
+    Locked(Box<Locked>),
     Open(Box<IkenshoApp>),
 }
 
@@ -56,7 +56,7 @@ impl Root {
     ) -> Root {
         theme::fonts(ctx);
         theme::apply(ctx, 1.0);
-        Root::Locked(Locked {
+        Root::Locked(Box::new(Locked {
             behind,
             remember: true,
             lang,
@@ -64,7 +64,7 @@ impl Root {
             problem: None,
             focus: true,
             services: Some(Box::new(services)),
-        })
+        }))
     }
 
     /// The program, once open (tests).
