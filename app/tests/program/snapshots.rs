@@ -165,6 +165,34 @@ fn every_screen(w: f32, h: f32, zoom: f32, lang: Lang) {
         .rect();
     h.mask(url);
     shot(&mut h, "settings");
+
+    // Two windows on one draft: reception has it open and saves first; this window's typing is
+    // refused and shown with both sides.
+    sign_out_in(&mut h, lang);
+    sign_in_in(&mut h, "sato", lang);
+    let mut reception = open_store(dir.path());
+    let clerk = reception.sign_in("suzuki", "ikensho-demo").unwrap();
+    reception.hold(&clerk, full, "受付", "reception").unwrap();
+    h.state_mut().request(Intent::Open(full));
+    h.run();
+    let opened = reception.open_opinion(&clerk, full).unwrap();
+    let mut theirs = opened.opinion.clone();
+    theirs
+        .answers
+        .insert("diagnosis-2", Answer::Text("受付で追加した病名".into()));
+    reception
+        .autosave(&clerk, opened.version.id, opened.version.revision, &theirs)
+        .unwrap();
+    h.state_mut()
+        .editor
+        .as_mut()
+        .unwrap()
+        .jump_to("diagnosis-3");
+    h.run();
+    h.event(egui::Event::Text("高血圧症".into()));
+    h.run();
+    assert!(h.state().editor.as_ref().unwrap().conflict.is_some());
+    shot(&mut h, "conflict");
 }
 
 #[test]
