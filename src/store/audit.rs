@@ -264,7 +264,11 @@ pub(crate) fn append(tx: &Tx<'_>, actor: &Actor<'_>, event: &Event<'_>) -> Resul
         before,
         after,
     } = *event;
-    let (last, prev) = head(tx)?.unwrap_or((0, GENESIS.to_owned()));
+    let known = match tx.known_head() {
+        Some(known) => known,
+        None => head(tx)?,
+    };
+    let (last, prev) = known.unwrap_or((0, GENESIS.to_owned()));
     let at = now();
     let entry = Entry {
         seq: last + 1,

@@ -586,8 +586,9 @@ pub(crate) enum Db {
 /// The key of the advisory lock that writers on the server take in turn ("ikensho" in ASCII).
 const WRITER_LOCK: i64 = 0x0069_6b65_6e73_686f;
 
-/// Runs `f` in a transaction on the server begun with `begin` (which may take a lock in the
-/// same round trip), then `COMMIT`s (`commit`) or rolls back; on an error, always rolls back.
+/// Runs `f` in a transaction on the server begun with `begin` (which may take a lock and read
+/// the audit head in the same round trip: a last statement of two columns is taken as the
+/// head), then `COMMIT`s (`commit`) or rolls back; on an error, always rolls back.
 fn pg_transaction<T>(
     client: &mut postgres::Client,
     stmts: &mut HashMap<String, postgres::Statement>,
@@ -595,11 +596,25 @@ fn pg_transaction<T>(
     commit: bool,
     f: impl FnOnce(&Tx<'_>) -> Result<T>,
 ) -> Result<(T, Option<Head>)> {
-    client.batch_execute(begin).map_err(|e| server_error(&e))?;
+    let answers = client.simple_query(begin).map_err(|e| server_error(&e))?;
+    let mut known = None;
+    if begin.contains("audit_head") {
+        known = Some(None);
+        for m in &answers {
+            if let postgres::SimpleQueryMessage::Row(r) = m
+                && r.len() == 2
+                && let (Some(seq), Some(hash)) = (r.get(0), r.get(1))
+                && let Ok(seq) = seq.parse::<i64>()
+            {
+                known = Some(Some((seq, hash.to_owned())));
+            }
+        }
+    }
     let result = {
         let tx = Tx {
             inner: TxInner::Pg(RefCell::new(PgTx { tx: client, stmts })),
             head: RefCell::new(None),
+            known: RefCell::new(known),
         };
         f(&tx).map(|out| (out, tx.head.into_inner()))
     };
@@ -631,6 +646,7 @@ impl Db {
                 let tx = Tx {
                     inner: TxInner::Lite(tx),
                     head: RefCell::new(None),
+                    known: RefCell::new(None),
                 };
                 let out = f(&tx)?;
                 let head = tx.head.into_inner();
@@ -641,8 +657,13 @@ impl Db {
             }
             Db::Pg(pg) => {
                 let Pg { client, stmts } = pg.get_mut();
-                // One round trip for both: writers on the server take turns from the start.
-                let begin = format!("BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})");
+                // One round trip for all three: writers on the server take turns from the start,
+                // and the trail's head is read once the turn is this one's (each statement sees
+                // what was committed before it began), for the audit entry to chain on.
+                let begin = format!(
+                    "BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK});
+                     SELECT seq, hash FROM audit_head WHERE one = 1"
+                );
                 pg_transaction(client, stmts, &begin, true, f)
             }
         }
@@ -658,6 +679,7 @@ impl Db {
                 let tx = Tx {
                     inner: TxInner::Lite(tx),
                     head: RefCell::new(None),
+                    known: RefCell::new(None),
                 };
                 let out = f(&tx)?;
                 if let TxInner::Lite(tx) = tx.inner {
@@ -723,6 +745,9 @@ pub(crate) struct Tx<'a> {
     inner: TxInner<'a>,
     /// The head the trail was left at by what was appended in this transaction.
     head: RefCell<Option<Head>>,
+    /// The trail's head as this transaction knows it (read as it began, then as appended), or
+    /// `None` when it must be asked: `Some(None)` is a trail with no entry yet.
+    known: RefCell<Option<Option<Head>>>,
 }
 
 enum TxInner<'a> {
@@ -733,7 +758,13 @@ enum TxInner<'a> {
 impl Tx<'_> {
     /// Notes the head an append left (read back after the commit, without asking again).
     pub(crate) fn noted_head(&self, head: Head) {
+        *self.known.borrow_mut() = Some(Some(head.clone()));
         *self.head.borrow_mut() = Some(head);
+    }
+
+    /// The trail's head, when this transaction knows it without asking.
+    pub(crate) fn known_head(&self) -> Option<Option<Head>> {
+        self.known.borrow().clone()
     }
 }
 
