@@ -933,20 +933,27 @@ pub fn gui(ctx: &Ctx<'_>) -> Outcome {
     }
     if let store::server::Location::Server(loc) = ctx.location()? {
         let folder = ctx.folder()?;
-        if !matches!(store::server::kept_password(&loc), Ok(Some(_))) {
-            // The window asks for the terminal's database password (there may be no terminal
-            // to ask in).
-            let data_dir = folder.clone();
-            crate::app::run_locked(
-                crate::app::lock::Behind::Server(loc, folder),
-                ctx.lang,
-                move |store| crate::app::Services::from_store(store, &data_dir),
-            )?;
+        // The kept password, when there is one and the server still takes it.
+        let opened = match store::server::kept_password(&loc) {
+            Ok(Some(password)) => match Store::open_server(&loc, &password, &folder) {
+                Err(StoreError::ServerSignIn { .. }) => None,
+                other => Some(other?),
+            },
+            _ => None,
+        };
+        if let Some(store) = opened {
+            let services = crate::app::Services::from_store(&store, &folder);
+            crate::app::run(store, ctx.lang, services)?;
             return Ok(exit::CLEAN);
         }
-        let store = ctx.open()?;
-        let services = crate::app::Services::from_store(&store, &folder);
-        crate::app::run(store, ctx.lang, services)?;
+        // None kept, or the server no longer takes it: the window asks for the terminal's
+        // database password (there may be no terminal to ask in).
+        let data_dir = folder.clone();
+        crate::app::run_locked(
+            crate::app::lock::Behind::Server(loc, folder),
+            ctx.lang,
+            move |store| crate::app::Services::from_store(store, &data_dir),
+        )?;
         return Ok(exit::CLEAN);
     }
     let path = ctx.store_path()?;
