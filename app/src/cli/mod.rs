@@ -34,10 +34,19 @@ pub mod exit {
     pub const USAGE: u8 = 64;
 }
 
+/// What `--version` says: the program's version, the forms it writes and when it was built.
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\n様式 / forms: R8 (令和8年4月1日から / from 2026-04-01), R3 (令和3年 / 2021)",
+    "\nビルド日 / built: ",
+    env!("IKENSHO_BUILD_DATE"),
+);
+
 #[derive(Parser, Debug)]
 #[command(
     name = "ikensho",
     version,
+    long_version = LONG_VERSION,
     about = "主治医意見書 — fill, validate, print, sign and send"
 )]
 struct Cli {

@@ -1335,3 +1335,24 @@ fn store_copy_moves_the_file_to_the_server_and_back() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// `--version`: the program's version, every form it writes, and the day it was built.
+#[test]
+fn version_names_the_forms_and_the_build_date() {
+    let o = bin().arg("--version").output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains(env!("CARGO_PKG_VERSION")), "{out}");
+    for v in ikensho::form::FormVersion::ALL {
+        assert!(out.contains(v.as_str()), "{v:?}: {out}");
+    }
+    let built = out
+        .split("built: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{out}"))
+        .trim();
+    assert!(
+        jiff::civil::Date::strptime("%Y-%m-%d", built).is_ok(),
+        "{built}"
+    );
+}
