@@ -125,7 +125,16 @@ pub struct Simulator {
     inner: Arc<Inner>,
     stop: Arc<Notify>,
     thread: Option<std::thread::JoinHandle<()>>,
+    /// The municipality deciding by itself ([`Simulator::decide_by_itself`]): told to stop, and
+    /// its thread.
+    decider: Option<(
+        Arc<std::sync::atomic::AtomicBool>,
+        std::thread::JoinHandle<()>,
+    )>,
 }
+
+/// Why the demo's municipality returns an opinion (差し戻し), in its words.
+pub const DEMO_RETURN_REASON: &str = "診断名1と「生活機能低下の直接の原因」の記載が一致していません。ご確認のうえ、再提出してください。";
 
 fn now_jst() -> String {
     jiff::Timestamp::now()
@@ -221,7 +230,69 @@ impl Simulator {
             inner,
             stop,
             thread: Some(thread),
+            decider: None,
         })
+    }
+
+    /// Lets the municipality decide by itself, `after` each opinion was received, as the demo
+    /// shows the whole way: every other opinion is accepted (受理), the others returned (差し戻し)
+    /// with [`DEMO_RETURN_REASON`] — but never an opinion whose request was returned before, so
+    /// that a new version sent again is accepted.
+    pub fn decide_by_itself(&mut self, after: Duration) {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        if self.decider.is_some() {
+            return;
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let (inner, stopped) = (self.inner.clone(), stop.clone());
+        let thread =
+            std::thread::spawn(move || {
+                let mut seen: std::collections::HashMap<String, std::time::Instant> =
+                    std::collections::HashMap::new();
+                while !stopped.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(250));
+                    let db = inner.db.lock().unwrap_or_else(|e| e.into_inner());
+                    let waiting: Vec<(i64, String, String)> = db
+                        .prepare(
+                            "SELECT rowid, receipt_id, request_id FROM submissions
+                         WHERE status = 'received' ORDER BY rowid",
+                        )
+                        .and_then(|mut st| {
+                            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    for (rowid, receipt, request) in waiting {
+                        let first = *seen
+                            .entry(receipt.clone())
+                            .or_insert_with(std::time::Instant::now);
+                        if first.elapsed() < after {
+                            continue;
+                        }
+                        let returned_before: bool = db
+                            .query_row(
+                                "SELECT EXISTS (SELECT 1 FROM submissions
+                             WHERE request_id = ?1 AND status = 'returned')",
+                                [&request],
+                                |r| r.get(0),
+                            )
+                            .unwrap_or(true);
+                        let reason =
+                            (rowid % 2 == 0 && !returned_before).then_some(DEMO_RETURN_REASON);
+                        let _ = db.execute(
+                        "UPDATE submissions SET status = ?1, reason = ?2, status_changed_at = ?3
+                         WHERE receipt_id = ?4 AND status = 'received'",
+                        params![
+                            if reason.is_some() { "returned" } else { "accepted" },
+                            reason,
+                            now_jst(),
+                            receipt
+                        ],
+                    );
+                    }
+                }
+            });
+        self.decider = Some((stop, thread));
     }
 
     /// The base URL, e.g. `https://127.0.0.1:40123`.
@@ -327,6 +398,10 @@ impl Simulator {
 
 impl Drop for Simulator {
     fn drop(&mut self) {
+        if let Some((stop, thread)) = self.decider.take() {
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            let _ = thread.join();
+        }
         self.stop.notify_waiters();
         self.stop.notify_one();
         if let Some(t) = self.thread.take() {

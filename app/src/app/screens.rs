@@ -277,10 +277,19 @@ impl IkenshoApp {
                     if may_edit && done && ui.button(t("app-renew")).clicked() {
                         intents.push(Intent::Renew(row.id));
                     }
+                    // The municipality's reason, on the returned opinion and on the new version
+                    // made from it until that is sent.
                     if let Some(note) = &row.note
-                        && row.state == State::Returned
+                        && (row.state == State::Returned || row.state.is_draft())
                     {
-                        ui.colored_label(theme::ERROR, note);
+                        // Cut to the cell in the table (whole on hover and in the editor).
+                        let text = RichText::new(format!("{}: {note}", t("app-returned-reason")))
+                            .color(theme::ERROR);
+                        ui.scope(|ui| {
+                            ui.set_max_width(REASON_WIDTH);
+                            ui.add(egui::Label::new(text).truncate())
+                                .on_hover_text(note);
+                        });
                     }
                     let open_elsewhere: Vec<_> =
                         holders.iter().filter(|h| h.opinion_id == row.id).collect();
@@ -741,6 +750,9 @@ pub struct Panels {
 
 /// A row's buttons: in a table cell side by side, their words never broken; stacked, they flow
 /// and wrap to the next line instead of leaving the panel.
+/// How wide the municipality's reason may be in a row of the list (points).
+const REASON_WIDTH: f32 = 260.0;
+
 fn action_cell(ui: &mut Ui, cells: bool, actions: impl FnOnce(&mut Ui)) {
     if cells {
         ui.horizontal(|ui| {

@@ -66,6 +66,9 @@ pub fn prepare(dir: &Path) -> Result<Demo, DemoError> {
     })
 }
 
+/// How long the demo's municipality takes to decide on an opinion it received.
+const DECIDES_AFTER_SECS: u64 = 5;
+
 pub fn demo(ctx: &Ctx<'_>, a: DemoArgs) -> Outcome {
     let Some(dir) = demo_dir(ctx) else {
         return Err(CliError::said(exit::USAGE, "cli-no-data-dir", &[]));
@@ -74,7 +77,10 @@ pub fn demo(ctx: &Ctx<'_>, a: DemoArgs) -> Outcome {
         // Say it in words before anything is prepared, rather than a windowing error after.
         return Err(CliError::said(exit::FAILED, "cli-no-display", &[]));
     }
-    let demo = prepare(&dir)?;
+    let mut demo = prepare(&dir)?;
+    // The municipality decides a few seconds after each receipt: 受理 and 差し戻し both show.
+    demo.sim
+        .decide_by_itself(std::time::Duration::from_secs(DECIDES_AFTER_SECS));
     ctx.say(
         "cli-demo-ready",
         &[
@@ -83,6 +89,7 @@ pub fn demo(ctx: &Ctx<'_>, a: DemoArgs) -> Outcome {
             ("password", DEMO_PASSWORD.to_owned()),
             ("pin", DEMO_PIN.to_owned()),
             ("drafts", demo.made.len().to_string()),
+            ("seconds", DECIDES_AFTER_SECS.to_string()),
         ],
     );
     if a.no_window {

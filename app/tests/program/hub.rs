@@ -785,3 +785,76 @@ fn the_simulator_drops_silent_clients_and_caps_connections() {
         "the simulator serves again once the held connections are gone"
     );
 }
+
+/// The demo's municipality decides by itself a moment after each receipt: the first opinion is
+/// accepted (受理), the next returned (差し戻し) with its reason shown in the list, and the
+/// corrected new version, sent again, accepted — the whole way on screen.
+#[test]
+fn the_demo_hub_decides_by_itself_and_the_list_shows_both_ways() {
+    use common::ui::{
+        H, open, open_store, opinion_of, queue_one, sign_in, wait_until, written_and_examined_today,
+    };
+    use egui_kittest::kittest::Queryable as _;
+    use ikensho_testkit::sim::DEMO_RETURN_REASON;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, mut sim) = open(dir.path());
+    sim.decide_by_itself(Duration::from_millis(300));
+    let first = queue_one(dir.path());
+    // The demo's 第1号 draft completed by the physician and queued after it.
+    let second = opinion_of(dir.path(), "山田 花子");
+    let queue = |id: i64, op: &mut ikensho::form::Opinion| {
+        let mut store = open_store(dir.path());
+        let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
+        let opened = store.open_opinion(&doctor, id).unwrap();
+        op.applicant = opened.opinion.applicant.clone();
+        op.request = opened.opinion.request.clone();
+        written_and_examined_today(op);
+        store
+            .autosave(&doctor, opened.version.id, opened.version.revision, op)
+            .unwrap();
+        store
+            .finalise(&doctor, id, &ikensho::form::Context::today_in_japan())
+            .unwrap();
+        let form = ikensho::form::FormDef::builtin(op.form_version).unwrap();
+        let doc = document_bytes(
+            form,
+            op,
+            &DocumentIds::new_now(),
+            Locales::builtin().unwrap(),
+        );
+        store.queue_for_sending(&doctor, id, Some(&doc)).unwrap();
+    };
+    let mut op = common::first_insured();
+    queue(second, &mut op);
+    sign_in(&mut h, "sato");
+    let state_of = |h: &H, id: i64| h.state().rows.iter().find(|r| r.id == id).map(|r| r.state);
+    wait_until(&mut h, "受理 and 差し戻し in the list", |a| {
+        let s = |id| a.rows.iter().find(|r| r.id == id).map(|r| r.state);
+        s(first) == Some(State::Accepted) && s(second) == Some(State::AwaitingPhysician)
+    });
+    // The reason is in the list, beside the opinion returned.
+    let reason = h.get_by_label_contains(DEMO_RETURN_REASON);
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 860.0));
+    assert!(screen.contains_rect(reason.rect()));
+    assert_eq!(state_of(&h, first), Some(State::Accepted));
+    // A new version, corrected and sent again: accepted this time.
+    let mut store = open_store(dir.path());
+    let doctor = store.sign_in("sato", "ikensho-demo").unwrap();
+    assert_eq!(
+        store.open_opinion(&doctor, second).unwrap().version.number,
+        2
+    );
+    drop(store);
+    let mut fixed = common::first_insured();
+    fixed.answers.insert(
+        "diagnosis-2",
+        ikensho::form::opinion::Answer::Text("高血圧症（内服加療中）".into()),
+    );
+    queue(second, &mut fixed);
+    wait_until(&mut h, "the new version accepted", |a| {
+        a.rows
+            .iter()
+            .any(|r| r.id == second && r.state == State::Accepted)
+    });
+    assert_eq!(sim.receipts().len(), 3);
+}
