@@ -215,7 +215,12 @@ impl IkenshoApp {
 
 /// Whether `problem` is the server gone away (said by the banner, not as a message).
 pub(crate) fn is_lost(problem: &Problem) -> bool {
-    matches!(problem, Problem::Store(e) if e.is_server_lost())
+    match problem {
+        Problem::Store(e) | Problem::Workflow(crate::workflow::WorkflowError::Store(e)) => {
+            e.is_server_lost()
+        }
+        _ => false,
+    }
 }
 
 /// The time a list was read, as the banner says it.

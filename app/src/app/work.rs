@@ -212,9 +212,17 @@ impl Connections {
     ) -> Result<T, WorkflowError> {
         let mut store = self.take()?;
         let out = f(&mut store);
-        self.give_back(store);
+        // A connection to a server that went away is not lent again.
+        if !out.as_ref().is_err_and(server_lost) {
+            self.give_back(store);
+        }
         out
     }
+}
+
+/// Whether `e` is the clinic server gone away (its connection is of no more use).
+fn server_lost(e: &WorkflowError) -> bool {
+    matches!(e, WorkflowError::Store(s) if s.is_server_lost())
 }
 
 /// On a server store: hears what the terminals change and tells the window (which shows it in
@@ -398,6 +406,10 @@ impl DeliveryLane {
             match pass {
                 Ok(Ok(false)) => {}
                 Ok(result) => {
+                    // The server went away: the next pass tries a new connection.
+                    if result.as_ref().is_err_and(server_lost) {
+                        let _ = store.reconnect();
+                    }
                     let _ = self.tx.send(Done::Delivery(result));
                     self.repaint.request_repaint();
                 }

@@ -1413,6 +1413,50 @@ fn the_server_going_away_loses_nothing_typed() {
     assert_eq!(stored_phone(&mut reader), typed);
     assert!(!journal.exists(), "nothing left waiting");
 
+    // Sending goes on too: an opinion queued now is sent by this window's delivery, whose
+    // connection was cut with the others.
+    let second = h
+        .state()
+        .rows
+        .iter()
+        .find(|r| r.name == "鈴木 次郎")
+        .unwrap()
+        .id;
+    {
+        use ikensho::hub::fhir::{DocumentIds, document_bytes};
+        let opened = reader.open_opinion(&doctor, second).unwrap();
+        let mut op = common::second_insured();
+        op.applicant = opened.opinion.applicant.clone();
+        op.request = opened.opinion.request.clone();
+        written_and_examined_today(&mut op);
+        reader
+            .autosave(&doctor, opened.version.id, opened.version.revision, &op)
+            .unwrap();
+        reader
+            .finalise(&doctor, second, &ikensho::form::Context::today_in_japan())
+            .unwrap();
+        let form = FormDef::builtin(op.form_version).unwrap();
+        let doc = document_bytes(
+            form,
+            &op,
+            &DocumentIds::new_now(),
+            ikensho::i18n::Locales::builtin().unwrap(),
+        );
+        reader
+            .queue_for_sending(&doctor, second, Some(&doc))
+            .unwrap();
+    }
+    let started = std::time::Instant::now();
+    while reader.state_of(second).unwrap() != State::Sent {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "not sent after the server came back: {:?}",
+            reader.state_of(second)
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+
     // Pulled again, typed, and the window closed before the server came back.
     cable.pull();
     h.get_by_role_and_label(Role::TextInput, "連絡先").focus();
