@@ -10,6 +10,7 @@ pub mod atrest;
 mod audit;
 mod backup;
 mod copy;
+pub mod daily;
 pub(crate) mod db;
 pub mod describe;
 pub mod editing;

@@ -1979,3 +1979,64 @@ fn physician_accounts_need_the_password_again_and_one_certificate_signs_for_each
     let check = c.store.verify_audit().unwrap();
     assert!(check.is_intact());
 }
+
+/// The day's automatic backup: written once a day into the folder (checked, with its
+/// manifest, recorded in the trail as the program's), and the old ones rotated away.
+#[test]
+fn the_daily_backup_is_written_once_a_day_and_old_ones_rotate_away() {
+    use ikensho::store::daily::{Daily, Keep, backups, file_name};
+    let c = setup();
+    let live = c.path();
+    let mut store = c.store;
+    let folder = c.dir.path().join("backups");
+    let today = jiff::civil::date(2026, 12, 2);
+    let Daily::Written { path, removed } =
+        store.daily_backup(&folder, today, Keep::default()).unwrap()
+    else {
+        panic!("written")
+    };
+    assert!(removed.is_empty());
+    assert_eq!(path, folder.join(file_name(today)));
+    assert_eq!(common::mode(&path), 0o600);
+    // Encrypted under the store's key, like any backup, and intact.
+    let key = ikensho::store::atrest::kept_key(&live).unwrap().unwrap();
+    assert!(
+        Store::open_unlocked(&path, ikensho::store::Unlock::Key(&key), Durability::Full)
+            .unwrap()
+            .verify_audit()
+            .unwrap()
+            .is_intact()
+    );
+    // Once a day.
+    assert_eq!(
+        store.daily_backup(&folder, today, Keep::default()).unwrap(),
+        Daily::Done(path.clone())
+    );
+    // Forty older ones (as earlier days left them) and a file of the clinic's own.
+    for i in 1..=40 {
+        let day = today.checked_sub(jiff::Span::new().days(i)).unwrap();
+        std::fs::copy(&path, folder.join(file_name(day))).unwrap();
+    }
+    std::fs::write(folder.join("memo.txt"), "keep me").unwrap();
+    let tomorrow = today.tomorrow().unwrap();
+    let Daily::Written { removed, .. } = store
+        .daily_backup(&folder, tomorrow, Keep::default())
+        .unwrap()
+    else {
+        panic!("written")
+    };
+    let left: Vec<jiff::civil::Date> = backups(&folder).unwrap().iter().map(|(d, _)| *d).collect();
+    // Fourteen days, and the newest of November (the 30th, among the fourteen already) and of
+    // October (the 31st).
+    assert_eq!(left.len(), 15, "{left:?}");
+    assert!(left.contains(&jiff::civil::date(2026, 10, 31)));
+    assert_eq!(removed.len(), 40 + 2 - 15);
+    assert!(folder.join("memo.txt").exists());
+    let actions: Vec<String> = c
+        .raw
+        .rows("SELECT action, login FROM audit WHERE action = 'backup'")
+        .into_iter()
+        .map(|r| r[1].clone().unwrap_or_default())
+        .collect();
+    assert_eq!(actions.len(), 2, "{actions:?}");
+}
