@@ -5,6 +5,7 @@ app-login = Login
 app-password = Password
 app-sign-in = Sign in
 app-sign-out = Sign out
+app-about = About this program
 app-signed-in-as = { $name }
 app-list-title = Opinions
 app-search = Search (name, kana, insured number)

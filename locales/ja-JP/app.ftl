@@ -5,6 +5,7 @@ app-login = ログインID
 app-password = パスワード
 app-sign-in = サインイン
 app-sign-out = サインアウト
+app-about = このプログラムについて
 app-signed-in-as = { $name } さん
 app-list-title = 意見書の一覧
 app-search = 検索（氏名・かな・被保険者番号）

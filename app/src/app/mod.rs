@@ -69,6 +69,8 @@ pub enum Intent {
     Pin(review::PinIntent),
     /// The settings screen (administrators).
     Settings(settings::SettingsIntent),
+    /// Show (`true`) or close the box that says which ikensho this is.
+    About(bool),
 }
 
 /// Which screen is shown.
@@ -151,6 +153,8 @@ pub struct IkenshoApp {
     pub rows_as_of: Option<String>,
     /// Wakes the window from other threads.
     repaint: egui::Context,
+    /// The box that says which ikensho this is, open.
+    pub about: bool,
 }
 
 impl IkenshoApp {
@@ -204,6 +208,7 @@ impl IkenshoApp {
             lost: None,
             rows_as_of: None,
             repaint: ctx.clone(),
+            about: false,
         }
     }
 
@@ -330,6 +335,7 @@ impl IkenshoApp {
             }
             Intent::Pin(p) => self.pin_intent(p),
             Intent::Settings(i) => self.settings_intent(i),
+            Intent::About(open) => self.about = open,
         }
     }
 
@@ -755,9 +761,30 @@ impl IkenshoApp {
         }
         self.pin_dialog(ctx);
         self.sign_out_dialog(ctx);
+        self.about_dialog(ctx);
     }
 
     /// Asks before signing out loses an edit that could not be saved.
+    /// Which ikensho this is: its version, the forms it writes, when it was built.
+    fn about_dialog(&mut self, ctx: &egui::Context) {
+        if !self.about {
+            return;
+        }
+        let mut close = false;
+        egui::Modal::new(egui::Id::unique("about")).show(ctx, |ui| {
+            ui.set_max_width(theme::FIELD_WIDTH * 1.5);
+            ui.heading(self.t("app-title"));
+            for line in crate::cli::LONG_VERSION.lines() {
+                ui.label(line);
+            }
+            ui.add_space(theme::GAP);
+            close = ui.button(self.t("app-dismiss")).clicked();
+        });
+        if close {
+            self.push(Intent::About(false));
+        }
+    }
+
     fn sign_out_dialog(&mut self, ctx: &egui::Context) {
         if !self.confirm_sign_out {
             return;

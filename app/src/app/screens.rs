@@ -85,6 +85,10 @@ impl IkenshoApp {
                                 self.push(Intent::SignOut);
                                 ui.close();
                             }
+                            if ui.button(self.t("app-about")).clicked() {
+                                self.push(Intent::About(true));
+                                ui.close();
+                            }
                         }
                     });
                 }
@@ -124,6 +128,10 @@ impl IkenshoApp {
                         ui.menu_button(account.as_str(), |ui| {
                             if ui.button(self.t("app-sign-out")).clicked() {
                                 self.push(Intent::SignOut);
+                                ui.close();
+                            }
+                            if ui.button(self.t("app-about")).clicked() {
+                                self.push(Intent::About(true));
                                 ui.close();
                             }
                         });

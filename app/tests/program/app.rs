@@ -1482,3 +1482,25 @@ fn the_server_going_away_loses_nothing_typed() {
     assert_eq!(stored_phone(&mut reader), typed);
     assert!(!journal.exists());
 }
+
+/// The person's menu opens a box that says which ikensho this is: the version, the forms it
+/// writes and the day it was built, wholly in view; it closes again.
+#[test]
+fn the_about_box_names_the_version_and_the_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    sign_in(&mut h, "sato");
+    h.get_by_label("佐藤 一郎 さん ▼").click();
+    h.run();
+    h.get_by_label("このプログラムについて").click();
+    h.run();
+    assert!(h.state().about);
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 860.0));
+    for text in [env!("CARGO_PKG_VERSION"), "R8", "R3", "built: "] {
+        let node = h.get_by_label_contains(text);
+        assert!(screen.contains_rect(node.rect()), "{text}");
+    }
+    h.get_by_label("閉じる").click();
+    h.run();
+    assert!(!h.state().about);
+}
