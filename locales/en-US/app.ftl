@@ -48,6 +48,7 @@ app-kept-locally = Kept on this terminal (not yet on the server)
 app-server-lost = The clinic server cannot be reached (since { $since }). What you enter is kept on this terminal ({ $kept } draft(s)) and saved to the server as soon as it answers. Closing the window loses nothing.
 app-list-as-of = This list is as it was at { $at }: the server cannot be reached, so it may not be current.
 app-server-back = The clinic server answers again. What was kept on this terminal has been saved to it.
+app-server-back-nothing-kept = The clinic server answers again.
 app-held-by = { $name } is editing this on { $terminal }
 app-held-by-hint = If both save, the later save is refused, and both sets of entries can be compared and saved again.
 app-conflict-short = Not saved (saved on another terminal first)

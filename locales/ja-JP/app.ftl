@@ -48,6 +48,7 @@ app-kept-locally = この端末に保存済み（サーバーに未保存）
 app-server-lost = 院内サーバーにつながりません（{ $since } から）。入力はこの端末に保存しています（{ $kept } 件）。つながると自動でサーバーに保存します。画面を閉じても失われません。
 app-list-as-of = この一覧は { $at } 時点の内容です。サーバーにつながらないため、最新ではありません。
 app-server-back = 院内サーバーにつながりました。この端末に保存していた入力をサーバーに保存しました。
+app-server-back-nothing-kept = 院内サーバーにつながりました。
 app-held-by = { $name }さんが{ $terminal }の端末で編集中
 app-held-by-hint = 同時に保存すると、あとから保存した側は断られ、両方の入力を見比べて保存し直せます。
 app-conflict-short = 保存できません（他の端末で保存されました）

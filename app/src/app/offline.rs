@@ -117,7 +117,17 @@ impl IkenshoApp {
 
     /// The server answers again: what was kept is saved, the lists are read again.
     fn server_back(&mut self) {
-        self.notify(super::problem::Said::new("app-server-back"), self.screen);
+        let kept = self
+            .journal
+            .as_ref()
+            .and_then(|j| j.pending().ok())
+            .is_some_and(|p| !p.is_empty());
+        let said = if kept {
+            "app-server-back"
+        } else {
+            "app-server-back-nothing-kept"
+        };
+        self.notify(super::problem::Said::new(said), self.screen);
         self.replay_journal();
         match self.screen {
             super::Screen::List => self.refresh_list(),

@@ -1412,6 +1412,8 @@ fn the_server_going_away_loses_nothing_typed() {
     h.run();
     assert_eq!(stored_phone(&mut reader), typed);
     assert!(!journal.exists(), "nothing left waiting");
+    // It says so, and that what was kept is saved.
+    h.get_by_label_contains("この端末に保存していた入力をサーバーに保存しました");
 
     // Sending goes on too: an opinion queued now is sent by this window's delivery, whose
     // connection was cut with the others.
