@@ -632,6 +632,11 @@ impl Store {
         Ok(())
     }
 
+    /// Where the store is on the server, as this connection reached it (`None` for a file).
+    pub fn server_location(&self) -> Option<&server::ServerLocation> {
+        self.server.as_ref().map(|(loc, _)| loc)
+    }
+
     /// Whether the store is on a server.
     pub fn is_on_server(&self) -> bool {
         self.server.is_some()

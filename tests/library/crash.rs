@@ -190,7 +190,7 @@ fn autosave_on_the_server_survives_kill_9_at_random_moments() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = backend.new_store(dir.path(), "crash_kill");
     let checked = store.checked_file();
-    let url = server_url(&backend, &store);
+    let url = store.server_location().unwrap().url();
     let opinion = a_draft(common::people_in(store));
     let common::Backend::Server { password, .. } = &backend else {
         unreachable!()
@@ -201,29 +201,6 @@ fn autosave_on_the_server_survives_kill_9_at_random_moments() {
         ("IKENSHO_CRASH_FOLDER", dir.path().display().to_string()),
     ];
     kill_while_saving(50, opinion, &env, &|| checked.connect().unwrap());
-}
-
-/// The `--store` URL of a server store made by `backend`, as its terminals reach it.
-fn server_url(backend: &common::Backend, store: &Store) -> String {
-    let common::Backend::Server { loc, terminals, .. } = backend else {
-        unreachable!()
-    };
-    let dbname = store
-        .path()
-        .display()
-        .to_string()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    common::as_role(
-        &server::ServerLocation {
-            dbname,
-            ..loc.clone()
-        },
-        terminals,
-    )
-    .url()
 }
 
 /// The server restarted as after a power cut (`pg_ctl restart -m immediate`) while a terminal

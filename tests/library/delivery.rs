@@ -218,12 +218,7 @@ fn two_terminals_on_the_server_deliver_three_hundred_once_each_one_killed_midway
     let Some(backend) = common::Backend::server() else {
         return;
     };
-    let common::Backend::Server {
-        loc,
-        terminals,
-        password,
-    } = &backend
-    else {
+    let common::Backend::Server { password, .. } = &backend else {
         unreachable!()
     };
     let dir = tempfile::tempdir().unwrap();
@@ -239,7 +234,7 @@ fn two_terminals_on_the_server_deliver_three_hundred_once_each_one_killed_midway
     sim.add_insurer(&ikensho_testkit::sim::demo_insurer())
         .unwrap();
     let (store, _) = backend.new_store(dir.path(), "two_terminals_deliver");
-    let database = store.path().display().to_string();
+    let on_server = store.server_location().unwrap().clone();
     let mut p = common::people_in(store);
     let requests: Vec<_> = (0..N)
         .map(|i| common::open_request(&format!("REQ-S-{i:04}")))
@@ -259,14 +254,6 @@ fn two_terminals_on_the_server_deliver_three_hundred_once_each_one_killed_midway
         std::fs::write(folder.join("hub-ca.pem"), &ca).unwrap();
     }
     sim.set_faults(FAULTS);
-    let dbname = database.rsplit('/').next().unwrap().to_owned();
-    let on_server = common::as_role(
-        &ikensho::store::server::ServerLocation {
-            dbname,
-            ..loc.clone()
-        },
-        terminals,
-    );
     let exe = std::env::current_exe().unwrap();
     let spawn = |name: &str| {
         Command::new(&exe)

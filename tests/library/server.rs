@@ -614,32 +614,12 @@ fn two_terminal_processes_share_one_server() {
     let Some(backend) = Backend::server() else {
         return;
     };
-    let Backend::Server {
-        loc,
-        terminals,
-        password,
-    } = &backend
-    else {
+    let Backend::Server { password, .. } = &backend else {
         unreachable!()
     };
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = backend.new_store(dir.path(), "two_processes");
-    let dbname = store
-        .path()
-        .display()
-        .to_string()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    let url = as_role(
-        &ServerLocation {
-            dbname,
-            ..loc.clone()
-        },
-        terminals,
-    )
-    .url();
+    let url = store.server_location().unwrap().url();
     let mut exam_room = people_in(store);
     let (first, _) = store_example(&mut exam_room, true);
     let second = exam_room

@@ -1320,23 +1320,12 @@ fn the_server_going_away_loses_nothing_typed() {
     };
     // The window reaches the server through the cable.
     let direct = server.checked_file();
-    let dbname = server
-        .path()
-        .display()
-        .to_string()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    let ikensho_testkit::fixtures::Backend::Server { loc, terminals, .. } = &backend else {
-        unreachable!()
-    };
+    let there = server.server_location().unwrap().clone();
     drop(server);
-    let cable = Cable::to(loc.port);
+    let cable = Cable::to(there.port);
     let through = ikensho::store::server::ServerLocation {
         port: cable.port,
-        dbname,
-        ..ikensho_testkit::fixtures::as_role(loc, terminals)
+        ..there
     };
     let data = services.data_dir.clone();
     let window_store = ikensho::store::Store::open_server(&through, password, &data).unwrap();

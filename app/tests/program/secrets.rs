@@ -84,28 +84,11 @@ fn a_server_store_asks_the_terminals_password_in_the_window() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = backend.new_store(dir.path(), "window_password");
     let people = ikensho_testkit::fixtures::people_in(store);
-    let ikensho_testkit::fixtures::Backend::Server {
-        loc,
-        terminals,
-        password,
-    } = &backend
-    else {
+    let ikensho_testkit::fixtures::Backend::Server { password, .. } = &backend else {
         unreachable!()
     };
-    let dbname = people
-        .store
-        .path()
-        .display()
-        .to_string()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let there = people.store.server_location().unwrap().clone();
     drop(people);
-    let there = ikensho::store::server::ServerLocation {
-        dbname,
-        ..ikensho_testkit::fixtures::as_role(loc, terminals)
-    };
     let data = dir.path().to_path_buf();
     let folder = data.clone();
     let at = there.clone();
