@@ -4,6 +4,7 @@ card-no-service = The smart card service (pcscd) is not running. Start the card 
 card-no-reader = No card reader is connected. Connect the reader.
 card-unknown-reader = There is no card reader named "{ $reader }". Check the name with `ikensho readers`.
 card-no-card = There is no card in the reader. Insert the physician's HPKI card.
+card-several = More than one reader holds an HPKI card ({ $readers }). Choose the reader to use.
 card-removed = The card was removed during signing. Nothing was signed. Insert the card and sign again.
 card-reader-gone = The card reader was disconnected during signing. Nothing was signed.
 card-not-hpki = This card is not an HPKI card (it has no signing application).
@@ -43,6 +44,7 @@ cli-verify-revocation-not-checked = Revocation was not checked (no current revoc
 verify-not-pem = No certificate (PEM) could be read from { $path }.
 
 cli-sign-reader = Card reader: { $reader }
+cli-sign-several = More than one reader holds an HPKI card: { $readers }. Name the one to use with --reader (it is used from then on).
 cli-sign-tries = PIN tries left: { $tries }
 cli-sign-confirm-low = Only { $tries } tries left; a wrong PIN may lock the card. Type yes to go on:
 cli-sign-cancelled = Signing cancelled. Nothing was sent to the card.

@@ -4,6 +4,7 @@ card-no-service = ICカードのサービス（pcscd）が動いていません�
 card-no-reader = カードリーダーがつながっていません。リーダーを接続してください。
 card-unknown-reader = 「{ $reader }」というカードリーダーはありません。`ikensho readers` で名前を確かめてください。
 card-no-card = カードリーダーにカードが入っていません。医師資格証を入れてください。
+card-several = 医師資格証の入ったカードリーダーが二つ以上あります（{ $readers }）。使うカードリーダーを選んでください。
 card-removed = 途中でカードが抜かれました。署名はされていません。カードを入れ直して、もう一度署名してください。
 card-reader-gone = 途中でカードリーダーが外れました。署名はされていません。
 card-not-hpki = このカードはHPKIカード（医師資格証）ではありません（署名用のアプリケーションがありません）。
@@ -43,6 +44,7 @@ cli-verify-revocation-not-checked = 失効は確認していません（すべ�
 verify-not-pem = { $path } から証明書（PEM）を読み取れません。
 
 cli-sign-reader = カードリーダー: { $reader }
+cli-sign-several = 医師資格証の入ったカードリーダーが二つ以上あります: { $readers }。--reader で使うカードリーダーを指定してください（次回からはそのカードリーダーを使います）。
 cli-sign-tries = PINの残り回数: { $tries }回
 cli-sign-confirm-low = 残りが{ $tries }回しかありません。間違えるとカードがロックされます。続けるなら yes と入力してください:
 cli-sign-cancelled = 署名を取りやめました。カードには何も送っていません。

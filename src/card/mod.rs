@@ -6,6 +6,7 @@
 //! dropped, sent once per signature and never retried by the program.
 
 pub mod apdu;
+pub mod choose;
 pub mod hpki;
 pub mod pcsc;
 
@@ -23,6 +24,8 @@ pub enum CardError {
     UnknownReader(String),
     #[error("no card in the reader")]
     NoCard,
+    #[error("more than one reader holds an HPKI card")]
+    SeveralCards(Vec<String>),
     #[error("the card was removed")]
     Removed,
     #[error("the card reader was disconnected")]
@@ -57,6 +60,7 @@ impl CardError {
             CardError::NoReader => "card-no-reader",
             CardError::UnknownReader(_) => "card-unknown-reader",
             CardError::NoCard => "card-no-card",
+            CardError::SeveralCards(_) => "card-several",
             CardError::Removed => "card-removed",
             CardError::ReaderGone => "card-reader-gone",
             CardError::NotHpki => "card-not-hpki",
@@ -77,6 +81,7 @@ impl CardError {
         match self {
             CardError::WrongPin { tries_left } => vec![("tries", tries_left.to_string())],
             CardError::UnknownReader(name) => vec![("reader", name.clone())],
+            CardError::SeveralCards(readers) => vec![("readers", readers.join("、"))],
             CardError::Status { step, sw } => {
                 vec![("step", (*step).to_owned()), ("sw", format!("{sw:04X}"))]
             }
@@ -165,4 +170,25 @@ pub trait CardSource: Send + Sync {
     /// set in 設定, or the first), waiting briefly for one to be inserted; with the name of the
     /// reader it is in.
     fn open(&self, asked: Option<&str>) -> Result<(Box<dyn CardAccess + Send>, String)>;
+
+    /// What each reader holds, without a PIN. By default: each reader, opened in turn.
+    fn look(&self) -> Result<Vec<choose::Look>> {
+        let mut looks = Vec::new();
+        for reader in self.readers()? {
+            let holds = match self.open(Some(&reader)) {
+                Ok((mut access, _)) => choose::holds(&mut access),
+                Err(CardError::NoCard) => choose::Holds::Nothing,
+                Err(e) => choose::Holds::Unreadable(e),
+            };
+            looks.push(choose::Look { reader, holds });
+        }
+        Ok(looks)
+    }
+
+    /// Remembers `reader` as the one the person chose (the next [`CardSource::open`] without a
+    /// reader asked for prefers it). By default nothing is remembered.
+    fn remember(&self, reader: &str) -> std::io::Result<()> {
+        let _ = reader;
+        Ok(())
+    }
 }

@@ -172,11 +172,64 @@ impl CardAccess for PcscReader {
     }
 }
 
-/// The cards in the PC/SC readers, through pcscd; `configured` is the reader set in 設定 (`None`:
-/// the first reader).
-#[derive(Debug, Clone, Default)]
+/// The cards in the PC/SC readers, through pcscd. Without a reader asked for, it takes the reader
+/// that holds an HPKI card ([`super::choose`]): the one chosen by hand before on this terminal
+/// (kept in `remember_in`), else the only one; two holding cards is
+/// [`CardError::SeveralCards`].
+#[derive(Debug, Clone)]
 pub struct PcscSource {
+    /// The data folder where this terminal's chosen reader is kept (`None`: not kept).
+    pub remember_in: Option<std::path::PathBuf>,
+    /// The reader set in 設定 for every terminal, used when this one chose none.
     pub configured: Option<String>,
+    /// How long to wait for a card to be inserted.
+    pub wait: Duration,
+}
+
+impl Default for PcscSource {
+    fn default() -> PcscSource {
+        PcscSource {
+            remember_in: None,
+            configured: None,
+            wait: Duration::from_secs(3),
+        }
+    }
+}
+
+impl PcscSource {
+    /// The reader chosen before: on this terminal, else in 設定.
+    pub fn remembered(&self) -> Option<String> {
+        self.remember_in
+            .as_deref()
+            .and_then(super::choose::remembered)
+            .or_else(|| self.configured.clone())
+    }
+}
+
+/// What `reader` holds right now (no waiting).
+fn look_at(ctx: &Context, reader: &str) -> super::choose::Holds {
+    use super::choose::Holds;
+    let Ok(name) = CString::new(reader) else {
+        return Holds::Unreadable(CardError::UnknownReader(reader.to_owned()));
+    };
+    let mut states = [ReaderState::new(name.as_c_str(), State::UNAWARE)];
+    match ctx.get_status_change(Some(Duration::ZERO), &mut states) {
+        Ok(()) | Err(pcsc::Error::Timeout) => {}
+        Err(e) => return Holds::Unreadable(map(e)),
+    }
+    let state = states[0].event_state();
+    if state.contains(State::UNKNOWN) || state.contains(State::UNAVAILABLE) {
+        return Holds::Unreadable(CardError::ReaderGone);
+    }
+    if !state.contains(State::PRESENT) || state.contains(State::MUTE) {
+        return Holds::Nothing;
+    }
+    let mut access = PcscReader {
+        ctx: ctx.clone(),
+        reader: name,
+        card: None,
+    };
+    super::choose::holds(&mut access)
 }
 
 impl super::CardSource for PcscSource {
@@ -185,9 +238,45 @@ impl super::CardSource for PcscSource {
     }
 
     fn open(&self, asked: Option<&str>) -> Result<(Box<dyn CardAccess + Send>, String)> {
-        let r = PcscReader::open(asked.or(self.configured.as_deref()))?;
-        r.wait_for_card(Duration::from_secs(3))?;
+        use super::choose::{Pick, none_found, pick};
+        let reader = match asked {
+            Some(r) => r.to_owned(),
+            None => {
+                let deadline = Instant::now() + self.wait;
+                loop {
+                    let looks = self.look()?;
+                    match pick(&looks, self.remembered().as_deref()) {
+                        Pick::One(r) => break r,
+                        Pick::Several(all) => return Err(CardError::SeveralCards(all)),
+                        Pick::None if Instant::now() >= deadline => {
+                            return Err(none_found(&looks));
+                        }
+                        Pick::None => std::thread::sleep(Duration::from_millis(250)),
+                    }
+                }
+            }
+        };
+        let r = PcscReader::open(Some(&reader))?;
+        r.wait_for_card(self.wait)?;
         let name = r.name();
         Ok((Box::new(r), name))
+    }
+
+    fn look(&self) -> Result<Vec<super::choose::Look>> {
+        let ctx = Context::establish(Scope::User).map_err(map)?;
+        Ok(list(&ctx)?
+            .into_iter()
+            .map(|reader| super::choose::Look {
+                holds: look_at(&ctx, &reader),
+                reader,
+            })
+            .collect())
+    }
+
+    fn remember(&self, reader: &str) -> std::io::Result<()> {
+        match &self.remember_in {
+            Some(dir) => super::choose::remember(dir, reader),
+            None => Ok(()),
+        }
     }
 }

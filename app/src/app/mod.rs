@@ -620,7 +620,14 @@ impl IkenshoApp {
                 Done::Delivery(Err(e)) => self.problem(e),
                 Done::DeliveryRestarted => self.problem(Said::new("app-delivery-restarted")),
                 Done::Readers(r) => self.review.readers_done(r),
-                Done::CardStatus(r) => self.review.card_done(r),
+                Done::CardStatus(r) => {
+                    if self.review.card_done(r)
+                        && let Some(reader) = &self.review.reader
+                    {
+                        // Chosen by hand: this terminal uses it when two readers hold cards.
+                        let _ = self.worker.services.card.remember(reader);
+                    }
+                }
                 Done::Route(r) => self.review.route_done(r),
                 Done::Signed { opinion_id, result } => self.signed(opinion_id, result),
                 Done::Printed(r) => self.printed(r),

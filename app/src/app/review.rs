@@ -42,6 +42,9 @@ pub struct Review {
     pub pin_open: bool,
     pub readers: Vec<String>,
     pub reader: Option<String>,
+    /// The reader picked in the list in this review (`None`: the one that holds the card);
+    /// remembered on this terminal once its card answers.
+    pub asked: Option<String>,
     pub card: Option<Result<CardInfo, CardError>>,
     pub checking: bool,
     pub pin: Zeroizing<String>,
@@ -63,20 +66,23 @@ pub struct Review {
 impl Review {
     pub(crate) fn readers_done(&mut self, r: Result<Vec<String>, CardError>) {
         match r {
-            Ok(list) => {
-                if self.reader.is_none() {
-                    self.reader = list.first().cloned();
-                }
-                self.readers = list;
-            }
+            // Which reader is used is the card's answer (the one that holds it): not the first.
+            Ok(list) => self.readers = list,
             Err(e) => self.card = Some(Err(e)),
         }
     }
 
-    pub(crate) fn card_done(&mut self, r: Result<CardInfo, CardError>) {
+    /// The card answered; the reader it is in is shown as the one used. `true` when the person
+    /// chose that reader by hand (to be remembered).
+    pub(crate) fn card_done(&mut self, r: Result<CardInfo, CardError>) -> bool {
         self.checking = false;
         self.focus_pin = r.is_ok();
+        if let Ok(info) = &r {
+            self.reader = Some(info.reader.clone());
+        }
+        let remember = self.asked.is_some() && r.is_ok();
         self.card = Some(r);
+        remember
     }
 
     pub(crate) fn route_done(&mut self, r: Result<Route, super::problem::HubUnavailable>) {
@@ -403,7 +409,7 @@ impl IkenshoApp {
         self.worker.start(
             &s,
             Job::CardStatus {
-                reader: self.review.reader.clone(),
+                reader: self.review.asked.clone(),
             },
         );
     }
@@ -416,7 +422,7 @@ impl IkenshoApp {
         self.worker.start(
             &s,
             Job::CardStatus {
-                reader: self.review.reader.clone(),
+                reader: self.review.asked.clone(),
             },
         );
     }
@@ -461,7 +467,8 @@ impl IkenshoApp {
                         .response
                         .labelled_by(reader_label.id);
                     if let Some(r) = chosen {
-                        review.reader = Some(r);
+                        review.reader = Some(r.clone());
+                        review.asked = Some(r);
                         recheck = true;
                     }
                     // The card.

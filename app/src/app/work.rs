@@ -66,7 +66,9 @@ impl Services {
             hub,
             hub_problem,
             card: Arc::new(PcscSource {
+                remember_in: Some(data_dir.to_path_buf()),
                 configured: (!c.reader.is_empty()).then(|| c.reader.clone()),
+                ..PcscSource::default()
             }),
             from_settings: true,
             chain,

@@ -7,8 +7,9 @@ use std::time::Duration;
 use super::error::{CliError, Outcome};
 use super::exit;
 use super::store_cmds::Ctx;
+use crate::card::CardSource;
 use crate::card::hpki::{HpkiCard, PinStatus};
-use crate::card::pcsc::{PcscReader, readers};
+use crate::card::pcsc::{PcscSource, readers};
 use crate::card::{CardError, Pin};
 use crate::sign::cms::{Revocation, Trust, load_crl, load_trust_anchors, sign_document, verify};
 
@@ -16,7 +17,8 @@ use crate::sign::cms::{Revocation, Trust, load_crl, load_trust_anchors, sign_doc
 pub struct SignArgs {
     /// The document to sign (its exact bytes are signed).
     doc: PathBuf,
-    /// The card reader (see `ikensho readers`); default: the only one.
+    /// The card reader (see `ikensho readers`), remembered for the next time; default: the
+    /// reader that holds an HPKI card (the one chosen before when two do).
     #[arg(long)]
     reader: Option<String>,
     /// CA certificates (PEM) to include with the signer's certificate.
@@ -84,10 +86,26 @@ pub fn sign(ctx: &Ctx<'_>, a: SignArgs) -> Outcome {
             .collect(),
         None => Vec::new(),
     };
-    let reader = PcscReader::open(a.reader.as_deref())?;
-    ctx.say("cli-sign-reader", &[("reader", reader.name())]);
-    reader.wait_for_card(Duration::from_secs(10))?;
-    let mut card = HpkiCard::new(reader);
+    // The reader asked for, else the one that holds an HPKI card (the one chosen before on this
+    // terminal when two do).
+    let source = PcscSource {
+        remember_in: ctx.folder().ok(),
+        configured: None,
+        wait: Duration::from_secs(10),
+    };
+    let (access, reader) = match source.open(a.reader.as_deref()) {
+        Ok(opened) => opened,
+        Err(CardError::SeveralCards(all)) => {
+            return Err(CliError::said(
+                exit::UNREADABLE,
+                "cli-sign-several",
+                &[("readers", all.join(", "))],
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    ctx.say("cli-sign-reader", &[("reader", reader.clone())]);
+    let mut card = HpkiCard::new(access);
     let cert = card.certificate()?;
     match card.pin_status()? {
         PinStatus::Blocked => return Err(CardError::Blocked.into()),
@@ -105,6 +123,11 @@ pub fn sign(ctx: &Ctx<'_>, a: SignArgs) -> Outcome {
     let pin = Pin::new(ctx.secret("cli-sign-pin")?)?;
     let (sig, _) = sign_document(&mut card, &pin, &cert, &chain, &document)?;
     drop(pin);
+    if a.reader.is_some() {
+        // Chosen by hand: the next signature on this terminal prefers it. Not being able to keep
+        // the choice does not undo the signature.
+        let _ = source.remember(&reader);
+    }
     let out = a.output.unwrap_or_else(|| {
         let mut p = a.doc.clone().into_os_string();
         p.push(".p7s");

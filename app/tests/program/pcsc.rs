@@ -13,16 +13,16 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use ikensho::card::choose::{self, Holds};
 use ikensho::card::hpki::{HpkiCard, PinStatus, Variant};
-use ikensho::card::pcsc::PcscReader;
-use ikensho::card::{CardError, Pin};
+use ikensho::card::pcsc::{PcscReader, PcscSource};
+use ikensho::card::{CardError, CardSource, Pin};
 use ikensho::sign::cms::{Trust, VerifyError, load_trust_anchors, sign_document, verify};
 use ikensho_testkit::sign_pki::TestPki;
 use ikensho_testkit::virt::{Behaviour, Variants, VirtualCard};
 use zeroize::Zeroizing;
 
 const READER: &str = "Virtual PCD 00 00";
-const VPCD: &str = "127.0.0.1:35963";
 /// Distinctive, so that a search of the logs for it means something.
 const PIN: &str = "739154";
 
@@ -70,31 +70,60 @@ fn pin(s: &str) -> Pin {
     Pin::new(Zeroizing::new(s.to_owned())).unwrap()
 }
 
-/// A virtual card in the vpcd slot, answering from a thread until taken out.
+/// A virtual card in a vpcd slot, answering from a thread until taken out.
 struct Inserted {
+    slot: usize,
     socket: TcpStream,
-    thread: JoinHandle<VirtualCard>,
+    thread: Option<JoinHandle<VirtualCard>>,
+}
+
+/// A test that fails with a card inserted takes it out, so that the next test finds the slot
+/// free.
+impl Drop for Inserted {
+    fn drop(&mut self) {
+        let _ = self.socket.shutdown(std::net::Shutdown::Both);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 fn reader() -> PcscReader {
     PcscReader::open(Some(READER)).unwrap()
 }
 
-fn insert(mut card: VirtualCard) -> Inserted {
-    reader()
+/// vpcd's readers: slot 0 is "Virtual PCD 00 00" on port 35963, slot 1 "… 00 01" on 35964.
+fn slot_reader(slot: usize) -> PcscReader {
+    PcscReader::open(Some(&format!("Virtual PCD 00 0{slot}"))).unwrap()
+}
+
+fn insert(card: VirtualCard) -> Inserted {
+    insert_in(0, card)
+}
+
+fn insert_in(slot: usize, mut card: VirtualCard) -> Inserted {
+    slot_reader(slot)
         .wait_for_empty(Duration::from_secs(10))
         .expect("the slot is free");
+    let port = ikensho_testkit::virt::VPCD_PORT + slot as u16;
+    let vpcd = format!("127.0.0.1:{port}");
     // vpcd takes a new card only once it has noticed the last one leave; after a card vanished
     // mid-transaction that can take a poll or two, so a card not seen in time is put in again.
     for _ in 0..5 {
-        let socket = VirtualCard::connect_vpcd(VPCD).unwrap();
+        let socket = VirtualCard::connect_vpcd(&vpcd).unwrap();
         let theirs = socket.try_clone().unwrap();
         let thread = std::thread::spawn(move || {
             let _ = card.serve_vpcd(theirs);
             card
         });
-        match reader().wait_for_card(Duration::from_secs(3)) {
-            Ok(()) => return Inserted { socket, thread },
+        match slot_reader(slot).wait_for_card(Duration::from_secs(3)) {
+            Ok(()) => {
+                return Inserted {
+                    slot,
+                    socket,
+                    thread: Some(thread),
+                };
+            }
             Err(_) => {
                 let _ = socket.shutdown(std::net::Shutdown::Both);
                 card = thread.join().unwrap();
@@ -102,14 +131,14 @@ fn insert(mut card: VirtualCard) -> Inserted {
             }
         }
     }
-    panic!("pcscd never saw the virtual card in {READER}");
+    panic!("pcscd never saw the virtual card in slot {slot}");
 }
 
 impl Inserted {
-    fn take_out(self) -> VirtualCard {
+    fn take_out(mut self) -> VirtualCard {
         let _ = self.socket.shutdown(std::net::Shutdown::Both);
-        let card = self.thread.join().unwrap();
-        let _ = reader().wait_for_empty(Duration::from_secs(10));
+        let card = self.thread.take().unwrap().join().unwrap();
+        let _ = slot_reader(self.slot).wait_for_empty(Duration::from_secs(10));
         card
     }
 }
@@ -460,4 +489,206 @@ fn no_card_service_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("pcscd"), "{stderr}");
     assert!(stderr.contains("動いていません"), "{stderr}");
+}
+
+const FIRST: &str = "Virtual PCD 00 00";
+const SECOND: &str = "Virtual PCD 00 01";
+
+fn source(remember_in: &Path) -> PcscSource {
+    PcscSource {
+        remember_in: Some(remember_in.to_path_buf()),
+        configured: None,
+        wait: Duration::from_secs(3),
+    }
+}
+
+/// `ikensho sign` in `data_dir` without naming a reader (or naming `reader`).
+fn sign_here(data_dir: &Path, doc: &Path, reader: Option<&str>) -> (Option<i32>, String) {
+    let ca = pki().1.join("ca.pem");
+    let mut args = vec![
+        "--data-dir",
+        data_dir.to_str().unwrap(),
+        "sign",
+        doc.to_str().unwrap(),
+        "--chain",
+        ca.to_str().unwrap(),
+    ];
+    if let Some(r) = reader {
+        args.extend(["--reader", r]);
+    }
+    let out = ikensho(&args, &format!("{PIN}\n"), &[]);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_reader_with_the_card_is_found_and_two_cards_are_a_question() {
+    if !pcscd() {
+        return;
+    }
+    let _g = lock();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let doc = dir.path().join("opinion.json");
+    std::fs::write(&doc, document()).unwrap();
+    // The card in the second of two readers: found there, said, and the signature is good.
+    let second = insert_in(
+        1,
+        new_card(&dir.path().join("card-b"), Behaviour::default()),
+    );
+    let src = source(&data);
+    let looks = src.look().unwrap();
+    let holds = |r: &str| looks.iter().find(|l| l.reader == r).unwrap().holds.clone();
+    assert_eq!(holds(FIRST), Holds::Nothing);
+    assert_eq!(holds(SECOND), Holds::Hpki);
+    assert_eq!(src.open(None).unwrap().1, SECOND);
+    let (code, stderr) = sign_here(&data, &doc, None);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!("カードリーダー: {SECOND}")),
+        "{stderr}"
+    );
+    let sig = dir.path().join("opinion.json.p7s");
+    assert!(openssl_verify(&document(), &std::fs::read(&sig).unwrap()));
+    std::fs::remove_file(&sig).unwrap();
+    assert_eq!(
+        choose::remembered(&data),
+        None,
+        "found, not chosen: nothing to remember"
+    );
+
+    // A second card in the first reader: the program asks which, and signs nothing.
+    let first = insert_in(
+        0,
+        new_card(&dir.path().join("card-a"), Behaviour::default()),
+    );
+    assert_eq!(
+        src.open(None).map(|(_, r)| r).unwrap_err(),
+        CardError::SeveralCards(vec![FIRST.to_owned(), SECOND.to_owned()])
+    );
+    let (code, stderr) = sign_here(&data, &doc, None);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("二つ以上") && stderr.contains(FIRST) && stderr.contains(SECOND),
+        "{stderr}"
+    );
+    assert!(!sig.exists());
+    // Named once: signed there, and remembered for the next time.
+    let (code, stderr) = sign_here(&data, &doc, Some(FIRST));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(choose::remembered(&data).as_deref(), Some(FIRST));
+    let (code, stderr) = sign_here(&data, &doc, None);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!("カードリーダー: {FIRST}")),
+        "{stderr}"
+    );
+    // The card chosen before taken out: the one left is used.
+    let a = first.take_out();
+    let (code, stderr) = sign_here(&data, &doc, None);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!("カードリーダー: {SECOND}")),
+        "{stderr}"
+    );
+    let b = second.take_out();
+    assert_eq!(a.tries_left(), 15);
+    assert_eq!(b.tries_left(), 15);
+    // No card at all: said so once the wait is over.
+    assert_eq!(
+        source(&data).open(None).map(|(_, r)| r).unwrap_err(),
+        CardError::NoCard
+    );
+}
+
+#[test]
+fn the_window_uses_the_reader_with_the_card_and_remembers_the_one_chosen() {
+    use common::ui::*;
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable;
+    use ikensho::i18n::Lang;
+    use ikensho_app::app::Screen;
+    use ikensho_app::cli::demo::{Demo, prepare};
+
+    if !pcscd() {
+        return;
+    }
+    let _g = lock();
+    let dir = tempfile::tempdir().unwrap();
+    let Demo {
+        sim: _sim,
+        store,
+        mut services,
+        ..
+    } = prepare(dir.path()).unwrap();
+    services.card = std::sync::Arc::new(source(dir.path()));
+    // The demo physician's card in the second reader, another physician's in the first.
+    let demo_card = VirtualCard::open(&dir.path().join("card")).unwrap();
+    let second = insert_in(1, demo_card);
+    let mut h = window(store, services, Lang::Ja, egui::vec2(1280.0, 860.0));
+    h.run();
+    complete_second_insured(dir.path());
+    sign_in(&mut h, "sato");
+    open_opinion(&mut h, "鈴木 次郎");
+    to_review(&mut h, false);
+    let open_dialog = |h: &mut H| {
+        h.get_by_label("確定して署名・送信").click();
+        h.run_steps(3);
+        wait_until(h, "the card status", |a| {
+            a.review.card.is_some() && !a.review.checking
+        });
+    };
+    open_dialog(&mut h);
+    assert!(matches!(h.state().review.card, Some(Ok(_))));
+    assert_eq!(h.state().review.reader.as_deref(), Some(SECOND));
+    h.get_by_label("キャンセル").click();
+    h.run();
+
+    let first = insert_in(0, new_card(&dir.path().join("other"), Behaviour::default()));
+    open_dialog(&mut h);
+    assert_eq!(
+        h.state().review.card,
+        Some(Err(CardError::SeveralCards(vec![
+            FIRST.to_owned(),
+            SECOND.to_owned()
+        ])))
+    );
+    h.get_by_label_contains("使うカードリーダーを選んでください");
+    // The physician picks the second reader in the list.
+    h.get_by_role_and_label(Role::ComboBox, "カードリーダー")
+        .click();
+    h.run();
+    h.get_by_label(SECOND).click();
+    h.run_steps(3);
+    wait_until(&mut h, "the card in the reader chosen", |a| {
+        matches!(a.review.card, Some(Ok(_))) && !a.review.checking
+    });
+    assert_eq!(choose::remembered(dir.path()).as_deref(), Some(SECOND));
+    h.get_by_label("キャンセル").click();
+    h.run();
+    // In the next review the chosen reader is taken at once, though both hold cards; the
+    // signature is made there and the opinion is queued.
+    h.get_by_label("編集に戻る").click();
+    h.run();
+    to_review(&mut h, false);
+    assert_eq!(h.state().review.asked, None);
+    open_dialog(&mut h);
+    assert_eq!(h.state().review.reader.as_deref(), Some(SECOND));
+    h.get_by_role_and_label(Role::PasswordInput, "PIN").focus();
+    h.step();
+    h.get_by_role_and_label(Role::PasswordInput, "PIN")
+        .type_text(ikensho_testkit::demo::DEMO_PIN);
+    h.get_by_label("署名して送信").click();
+    h.step();
+    wait_until(&mut h, "signed and queued", |a| a.screen == Screen::Outbox);
+    let other = first.take_out();
+    let demo = second.take_out();
+    assert_eq!(
+        other.tries_left(),
+        15,
+        "the other card was never asked for its PIN"
+    );
+    assert_eq!(demo.tries_left(), 15, "the demo card took the right PIN");
 }
