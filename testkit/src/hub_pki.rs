@@ -124,7 +124,30 @@ pub fn der_pair(i: &Issued) -> Result<(Vec<u8>, Vec<u8>), PkiError> {
     Ok((cert, key))
 }
 
+/// The terminal certificate `i` with its CA `ca` and its key as a PKCS#12 (.p12) file under
+/// `password`, as a hub operator hands it to a clinic.
+pub fn p12(i: &Issued, ca: &Issued, password: &str) -> Result<Vec<u8>, PkiError> {
+    use p12_keystore::{Certificate, KeyStore, KeyStoreEntry, PrivateKey, PrivateKeyChain};
+    let (cert, key) = der_pair(i)?;
+    let chain = PrivateKeyChain::new(
+        b"ikensho-terminal".as_slice(),
+        PrivateKey::from_der(&key).map_err(err)?,
+        [
+            Certificate::from_der(&cert).map_err(err)?,
+            Certificate::from_der(&ca.cert.to_der().map_err(err)?).map_err(err)?,
+        ],
+    );
+    let mut ks = KeyStore::new();
+    ks.add_entry("terminal", KeyStoreEntry::PrivateKeyChain(chain));
+    ks.writer(password).write().map_err(err)
+}
+
 impl HubPki {
+    /// This hub's terminal certificate as a .p12 under `password`.
+    pub fn terminal_p12(&self, password: &str) -> Result<Vec<u8>, PkiError> {
+        p12(&self.terminal, &self.ca, password)
+    }
+
     /// Writes the PKI into `dir` as PEM: `hub-ca.pem`, `hub-ca.key`, `server.pem`, `server.key`,
     /// `terminal.pem`, `terminal.key` (keys PKCS#8). Test material: never for a real hub.
     pub fn write(&self, dir: &std::path::Path) -> Result<(), PkiError> {
@@ -167,5 +190,24 @@ impl HubPki {
             server: read("server")?,
             terminal: read("terminal")?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // test code
+    use super::*;
+
+    #[test]
+    fn the_terminal_p12_opens_with_its_password_only() {
+        let pki = HubPki::generate("1310123455", "T-1").unwrap();
+        let p12 = pki.terminal_p12("Tm-Pass-2291").unwrap();
+        let pw = |s: &str| zeroize::Zeroizing::new(s.to_owned());
+        let t = ikensho::hub::client::Terminal::from_p12(&p12, &pw("Tm-Pass-2291"));
+        let ca = der::EncodePem::to_pem(&pki.ca.cert, rsa::pkcs8::LineEnding::LF).unwrap();
+        let c =
+            ikensho::hub::client::HubClient::new("https://127.0.0.1:1", ca.as_bytes(), t.unwrap());
+        assert!(c.is_ok(), "{:?}", c.err());
+        assert!(ikensho::hub::client::Terminal::from_p12(&p12, &pw("wrong")).is_err());
     }
 }
