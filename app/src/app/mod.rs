@@ -15,6 +15,7 @@ pub mod problem;
 pub mod review;
 pub mod screens;
 pub mod settings;
+pub mod terminal_pw;
 pub mod theme;
 pub mod together;
 pub mod widgets;
@@ -71,6 +72,8 @@ pub enum Intent {
     Settings(settings::SettingsIntent),
     /// Show (`true`) or close the box that says which ikensho this is.
     About(bool),
+    /// The prompt for the terminal certificate's password.
+    TerminalPassword(terminal_pw::TerminalPwIntent),
 }
 
 /// Which screen is shown.
@@ -155,6 +158,10 @@ pub struct IkenshoApp {
     repaint: egui::Context,
     /// The box that says which ikensho this is, open.
     pub about: bool,
+    /// The prompt for the terminal certificate's password (when the keyring has none).
+    pub terminal_pw: terminal_pw::TerminalPw,
+    /// The terminal certificate's password as typed in this run (kept in memory only).
+    terminal_password: Option<Zeroizing<String>>,
 }
 
 impl IkenshoApp {
@@ -209,6 +216,8 @@ impl IkenshoApp {
             rows_as_of: None,
             repaint: ctx.clone(),
             about: false,
+            terminal_pw: terminal_pw::TerminalPw::default(),
+            terminal_password: None,
         }
     }
 
@@ -299,6 +308,7 @@ impl IkenshoApp {
                 self.review = review::Review::default();
                 self.paper = paper::Paper::default();
                 self.settings = settings::SettingsForm::default();
+                self.terminal_pw = terminal_pw::TerminalPw::default();
                 self.message = None;
                 self.notice = None;
                 self.screen = Screen::SignIn;
@@ -336,6 +346,7 @@ impl IkenshoApp {
             Intent::Pin(p) => self.pin_intent(p),
             Intent::Settings(i) => self.settings_intent(i),
             Intent::About(open) => self.about = open,
+            Intent::TerminalPassword(i) => self.terminal_pw_intent(i),
         }
     }
 
@@ -363,6 +374,7 @@ impl IkenshoApp {
                 } else {
                     self.show(Screen::Settings);
                 }
+                self.ask_terminal_password();
             }
             Err(e) => self.problem(e),
         }
@@ -769,6 +781,7 @@ impl IkenshoApp {
         self.pin_dialog(ctx);
         self.sign_out_dialog(ctx);
         self.about_dialog(ctx);
+        self.terminal_pw_dialog(ctx);
     }
 
     /// Asks before signing out loses an edit that could not be saved.

@@ -17,6 +17,9 @@ use super::{tr, tr_args};
 pub enum HubUnavailable {
     /// No address or CA is set in 設定.
     NotSet,
+    /// It is set, but the terminal certificate's password is not kept on this terminal: the
+    /// window asks for it.
+    NeedsPassword,
     /// It is set, but the client could not be made or the call failed.
     Failed(HubError),
 }
@@ -123,6 +126,9 @@ impl Problem {
             Problem::Workflow(e) => e.message(locales, lang, Asker::Window),
             Problem::Card(e) => locales.text_with(lang, e.key(), &e.args()),
             Problem::Hub(HubUnavailable::NotSet) => locales.text(lang, "app-hub-not-set", None),
+            Problem::Hub(HubUnavailable::NeedsPassword) => {
+                locales.text(lang, "app-terminal-password-needed", None)
+            }
             Problem::Hub(HubUnavailable::Failed(e)) => locales.text_with(lang, e.key(), &e.args()),
             Problem::Viewer {
                 path,

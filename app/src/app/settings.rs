@@ -217,12 +217,18 @@ impl IkenshoApp {
     fn reload_services(&mut self) {
         let data_dir = self.worker.services.data_dir.clone();
         if self.worker.services.from_settings {
-            let fresh = Services::from_store(&self.store, &data_dir);
-            self.worker.services = fresh;
-            self.worker.stop_delivery();
-            if let Some(s) = self.session.clone() {
-                self.worker.start_delivery(&s);
-            }
+            let fresh =
+                Services::from_store_with(&self.store, &data_dir, self.terminal_password.as_ref());
+            self.use_services(fresh);
+        }
+    }
+
+    /// Works with `fresh` from now on; sending starts again with it.
+    pub(crate) fn use_services(&mut self, fresh: Services) {
+        self.worker.services = fresh;
+        self.worker.stop_delivery();
+        if let Some(s) = self.session.clone() {
+            self.worker.start_delivery(&s);
         }
     }
 
@@ -511,6 +517,9 @@ impl IkenshoApp {
             &self.settings.p12_password,
         )
         .map_err(|e| Problem::Hub(HubUnavailable::Failed(e)))?;
+        // Kept in memory for this run too: without a keyring the hub works until the window
+        // closes, and the password is asked at the next start.
+        self.terminal_password = Some(self.settings.p12_password.clone());
         Ok(Said::new(if imported.in_keyring {
             "app-terminal-imported"
         } else {

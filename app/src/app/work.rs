@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jiff::civil::Date;
+use zeroize::Zeroizing;
 
 use super::problem::{HubUnavailable, Problem, ViewerError};
 use crate::card::hpki::{HpkiCard, PinStatus};
@@ -45,20 +46,37 @@ pub struct Services {
 
 impl Services {
     /// The services a data folder's settings describe: the hub when its address, CA and terminal
-    /// certificate are set (the terminal's password from the OS keyring), the configured reader
-    /// through pcscd, and the signing chain.
+    /// certificate are set (the terminal's password from the OS keyring), the reader that holds
+    /// the card through pcscd, and the signing chain.
     pub fn from_store(store: &Store, data_dir: &Path) -> Services {
+        Services::from_store_with(store, data_dir, None)
+    }
+
+    /// As [`Services::from_store`], with the terminal certificate's password typed in this
+    /// session when the OS keyring does not keep it.
+    pub fn from_store_with(
+        store: &Store,
+        data_dir: &Path,
+        typed: Option<&Zeroizing<String>>,
+    ) -> Services {
         let c = store.connection_settings().unwrap_or_default();
         let chain = pem_chain(&c.signing_chain_pem);
         let (hub, hub_problem) = if c.hub_url.trim().is_empty() || c.hub_ca_pem.trim().is_empty() {
             (None, Some(HubUnavailable::NotSet))
         } else {
             let account = store.path().display().to_string();
-            match crate::hub::terminal::load_terminal(data_dir, &account, || None)
-                .and_then(|t| HubClient::new(c.hub_url.trim(), c.hub_ca_pem.as_bytes(), t))
-            {
-                Ok(h) => (Some(h), None),
-                Err(e) => (None, Some(HubUnavailable::Failed(e))),
+            let kept = crate::hub::terminal::load_password(&account);
+            let has_p12 = data_dir.join(crate::hub::terminal::P12_FILE).exists();
+            if has_p12 && kept.is_none() && typed.is_none() {
+                // The window asks for it (once per sign-in) rather than failing in silence.
+                (None, Some(HubUnavailable::NeedsPassword))
+            } else {
+                match crate::hub::terminal::load_terminal(data_dir, &account, || typed.cloned())
+                    .and_then(|t| HubClient::new(c.hub_url.trim(), c.hub_ca_pem.as_bytes(), t))
+                {
+                    Ok(h) => (Some(h), None),
+                    Err(e) => (None, Some(HubUnavailable::Failed(e))),
+                }
             }
         };
         Services {

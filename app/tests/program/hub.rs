@@ -858,3 +858,119 @@ fn the_demo_hub_decides_by_itself_and_the_list_shows_both_ways() {
     });
     assert_eq!(sim.receipts().len(), 3);
 }
+
+/// Where no keyring keeps the terminal certificate's password, the window asks for it at
+/// sign-in (a wrong one is said so and asked again), keeps it in memory for the rest of the run,
+/// and asks again at the next sign-in when it was put off.
+#[test]
+fn without_a_kept_password_the_window_asks_for_the_terminals_at_sign_in() {
+    use common::ui::{H, sign_in, sign_out, window};
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable as _;
+    use ikensho::i18n::Lang;
+    use ikensho_app::app::Services;
+    use ikensho_app::app::problem::HubUnavailable;
+    use ikensho_app::cli::demo::{Demo, prepare};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let Demo {
+        sim: _sim, store, ..
+    } = prepare(dir).unwrap();
+    // The hub operator's .p12, put in place with no keyring to keep its password (the account
+    // is this new folder's, which no keyring has heard of).
+    let pki = HubPki::load(&dir.join("hub").join("pki")).unwrap();
+    ikensho::files::write_private(
+        &dir.join(ikensho::hub::terminal::P12_FILE),
+        &pki.terminal_p12("Tm-Pass-2291").unwrap(),
+    )
+    .unwrap();
+    let services = Services::from_store(&store, dir);
+    assert!(services.hub.is_none());
+    assert!(matches!(
+        services.hub_problem,
+        Some(HubUnavailable::NeedsPassword)
+    ));
+    let mut h = window(store, services, Lang::Ja, egui::vec2(1280.0, 860.0));
+    h.run();
+    sign_in(&mut h, "sato");
+    assert!(h.state().terminal_pw.open, "asked at sign-in");
+    h.get_by_label("端末証明書のパスワード");
+    let type_password = |h: &mut H, pw: &str| {
+        h.get_by_role_and_label(Role::PasswordInput, ".p12 のパスワード")
+            .focus();
+        h.step();
+        h.get_by_role_and_label(Role::PasswordInput, ".p12 のパスワード")
+            .type_text(pw);
+        h.run();
+        eprintln!("typed {:?}", h.state().terminal_pw.password.as_str());
+        let b = h.get_by_label("証明書を開く");
+        eprintln!("button at {:?}", b.rect());
+        b.click();
+        h.run();
+        eprintln!(
+            "mid {:?} {}",
+            h.state().terminal_pw.password.as_str(),
+            h.state().terminal_pw.open
+        );
+        if h.state().terminal_pw.open && !h.state().terminal_pw.password.is_empty() {
+            #[cfg(feature = "snapshots")]
+            h.render().unwrap().save("/tmp/tp.png").unwrap();
+            let b = h.get_by_label("証明書を開く");
+            eprintln!("button now at {:?}", b.rect());
+            b.click();
+            h.run();
+        }
+        eprintln!(
+            "after {:?} {}",
+            h.state().terminal_pw.password.as_str(),
+            h.state().terminal_pw.open
+        );
+    };
+    // Not kept: this test leaves nothing in the machine's keyring.
+    h.get_by_label("この端末に記憶する（OS の資格情報ストア）")
+        .click();
+    h.run();
+    assert!(!h.state().terminal_pw.remember);
+    type_password(&mut h, "wrong-one");
+    assert!(
+        h.state().terminal_pw.open,
+        "a wrong password is asked again"
+    );
+    h.get_by_label_contains("パスワードが違うか");
+    assert!(h.state().terminal_pw.password.is_empty(), "wiped after use");
+    assert!(h.state().worker.services.hub.is_none());
+    type_password(&mut h, "Tm-Pass-2291");
+    assert!(!h.state().terminal_pw.open);
+    h.get_by_label_contains("端末証明書を読み込みました");
+    let hub = h.state().worker.services.hub.clone().expect("the hub now");
+    hub.health().unwrap();
+    // Kept for the rest of the run: the next person is not asked.
+    sign_out(&mut h);
+    sign_in(&mut h, "suzuki");
+    assert!(!h.state().terminal_pw.open);
+    assert!(h.state().worker.services.hub.is_some());
+
+    // Another start of the program: put off, it stays unavailable and says why, and the next
+    // sign-in asks again.
+    drop(h);
+    let store = common::ui::open_store(dir);
+    let services = Services::from_store(&store, dir);
+    let mut h = window(store, services, Lang::Ja, egui::vec2(1280.0, 860.0));
+    h.run();
+    sign_in(&mut h, "sato");
+    assert!(h.state().terminal_pw.open);
+    h.get_by_label("あとで").click();
+    h.run();
+    assert!(!h.state().terminal_pw.open);
+    assert!(h.state().worker.services.hub.is_none());
+    let said =
+        ikensho_app::app::problem::Problem::Hub(HubUnavailable::NeedsPassword).text(Lang::Ja);
+    assert!(said.contains("端末証明書のパスワード"), "{said}");
+    sign_out(&mut h);
+    sign_in(&mut h, "sato");
+    assert!(
+        h.state().terminal_pw.open,
+        "asked again at the next sign-in"
+    );
+}
