@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use super::audit::Actor;
+use super::db::{Sql, params};
 use super::{Result, Store, StoreError};
 
 /// How many daily and monthly backups are kept.
@@ -118,6 +119,50 @@ impl Store {
         if std::fs::metadata(&path).is_ok() {
             return Ok(Daily::Done(path));
         }
+        self.write_daily(folder, today, keep)
+    }
+
+    /// At the end of a day's work (the window closing): today's backup written again when
+    /// anything changed since the last backup, so that the folder holds the day's work and not
+    /// only the morning's. `None` when nothing changed.
+    pub fn daily_backup_again(
+        &mut self,
+        folder: &Path,
+        today: Date,
+        keep: Keep,
+    ) -> Result<Option<Daily>> {
+        if self.is_on_server() {
+            return Err(StoreError::FileOnly {
+                what: "automatic backup",
+            });
+        }
+        if !self.changed_since_backup()? {
+            return Ok(None);
+        }
+        self.write_daily(folder, today, keep).map(Some)
+    }
+
+    /// Whether the trail has anything but sign-ins, reads and backups since the last backup.
+    pub fn changed_since_backup(&self) -> Result<bool> {
+        let last: Option<i64> = self.db.query_opt(
+            "SELECT seq FROM audit WHERE action = 'backup' ORDER BY seq DESC LIMIT 1",
+            params![],
+            |r| r.get(0),
+        )?;
+        let changed: Option<i64> = self.db.query_opt(
+            "SELECT seq FROM audit WHERE seq > ?1 AND action NOT IN
+               ('backup', 'sign-in', 'sign-in-failed', 'sign-in-locked', 'open',
+                'export-audit', 'reauth-failed')
+             LIMIT 1",
+            params![last.unwrap_or(0)],
+            |r| r.get(0),
+        )?;
+        Ok(changed.is_some())
+    }
+
+    /// Writes today's backup (over one of today), then removes what `keep` lets go.
+    fn write_daily(&mut self, folder: &Path, today: Date, keep: Keep) -> Result<Daily> {
+        let path = folder.join(file_name(today));
         crate::files::private_dir(folder).map_err(|e| StoreError::Io {
             path: folder.to_path_buf(),
             detail: e.to_string(),

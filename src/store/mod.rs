@@ -47,7 +47,8 @@ pub use model::{
 };
 pub use search::Query;
 pub use settings::{
-    ClinicSettings, ConnectionSettings, DEFAULT_IDLE_MINUTES, DisplaySettings, MAX_IDLE_MINUTES,
+    BackupSettings, ClinicSettings, ConnectionSettings, DEFAULT_IDLE_MINUTES, DisplaySettings,
+    MAX_IDLE_MINUTES,
 };
 pub use state::{HubEvent, State};
 pub use users::{

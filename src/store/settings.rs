@@ -108,6 +108,23 @@ impl ClinicSettings {
 const CLINIC: &str = "clinic";
 const CONNECTION: &str = "connection";
 const DISPLAY: &str = "display";
+const BACKUP: &str = "backup";
+
+/// Where the automatic daily backups go (administrators set it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupSettings {
+    /// The backup folder (another disk, a USB drive, a network share); empty: none yet.
+    pub folder: String,
+}
+
+impl BackupSettings {
+    /// The folder, when one is set.
+    pub fn folder(&self) -> Option<std::path::PathBuf> {
+        let f = self.folder.trim();
+        (!f.is_empty()).then(|| std::path::PathBuf::from(f))
+    }
+}
 
 /// Where the hub is, whom to trust and which card reader to use (administrators set them).
 /// Certificates are kept as PEM text: they are public. The terminal's private key is not here
@@ -227,6 +244,24 @@ impl Store {
             },
         };
         self.put_setting(session, DISPLAY, &s)
+    }
+
+    /// Where the automatic backups go.
+    pub fn backup_settings(&self) -> Result<BackupSettings> {
+        self.setting(BACKUP)
+    }
+
+    /// Saves where the automatic backups go (administrators only). The folder is made when it
+    /// is missing, so that a wrong path is told now rather than at the first backup.
+    pub fn set_backup_settings(&mut self, session: &Session, s: &BackupSettings) -> Result<()> {
+        self.check(session, Action::Settings)?;
+        if let Some(folder) = s.folder() {
+            crate::files::private_dir(&folder).map_err(|e| StoreError::Io {
+                path: folder.clone(),
+                detail: e.to_string(),
+            })?;
+        }
+        self.put_setting(session, BACKUP, s)
     }
 
     /// Saves the clinic settings (administrators only). A 医療機関コード with a wrong check digit,

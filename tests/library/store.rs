@@ -2040,3 +2040,57 @@ fn the_daily_backup_is_written_once_a_day_and_old_ones_rotate_away() {
         .collect();
     assert_eq!(actions.len(), 2, "{actions:?}");
 }
+
+/// When the window closes after a day's work, today's backup is written again (over the
+/// morning's); after sign-ins and reads only, it is not.
+#[test]
+fn the_backup_at_the_end_of_the_day_holds_the_days_work() {
+    use ikensho::store::daily::{Daily, Keep, file_name};
+    let mut c = setup();
+    let folder = c.dir.path().join("backups");
+    let today = jiff::civil::date(2026, 12, 2);
+    c.store
+        .daily_backup(&folder, today, Keep::default())
+        .unwrap();
+    let morning = std::fs::read(folder.join(file_name(today))).unwrap();
+    // Only a sign-in and a read since: nothing to write again.
+    let doctor = c.store.sign_in("sato", common::PASSWORD).unwrap();
+    let _ = c.store.search(&doctor, &Default::default()).unwrap();
+    assert!(!c.store.changed_since_backup().unwrap());
+    assert_eq!(
+        c.store
+            .daily_backup_again(&folder, today, Keep::default())
+            .unwrap(),
+        None
+    );
+    // A draft written: the evening's backup replaces the morning's and holds it.
+    let (opinion, _, _) = prepared(&mut c);
+    assert!(c.store.changed_since_backup().unwrap());
+    let again = c
+        .store
+        .daily_backup_again(&folder, today, Keep::default())
+        .unwrap();
+    assert!(matches!(again, Some(Daily::Written { .. })), "{again:?}");
+    let evening = std::fs::read(folder.join(file_name(today))).unwrap();
+    assert_ne!(morning, evening);
+    assert!(!c.store.changed_since_backup().unwrap());
+    let key = ikensho::store::atrest::kept_key(&c.path())
+        .unwrap()
+        .unwrap();
+    let copy = Store::open_unlocked(
+        &folder.join(file_name(today)),
+        ikensho::store::Unlock::Key(&key),
+        Durability::Full,
+    )
+    .unwrap();
+    assert!(copy.state_of(opinion).is_ok(), "the day's draft is in it");
+    // The folder is set by administrators only, and made when missing.
+    let elsewhere = c.dir.path().join("usb").join("ikensho");
+    let setting = ikensho::store::BackupSettings {
+        folder: elsewhere.display().to_string(),
+    };
+    assert!(c.store.set_backup_settings(&c.doctor, &setting).is_err());
+    c.store.set_backup_settings(&c.admin, &setting).unwrap();
+    assert!(elsewhere.is_dir());
+    assert_eq!(c.store.backup_settings().unwrap(), setting);
+}
