@@ -105,7 +105,7 @@ pub enum Daily {
 }
 
 impl Store {
-    /// The day's automatic backup into `folder` (made when missing), unless one of `today` is
+    /// The day's automatic backup into `folder` (which must be there: it is made when the setting is saved), unless one of `today` is
     /// there: written and checked as [`Store::backup`] writes one, recorded in the trail as the
     /// program's, then the backups beyond `keep` removed. A file store only: a server store's
     /// backup is a new file with a key of its own ([`Store::backup_to_new_file`]).
@@ -163,10 +163,12 @@ impl Store {
     /// Writes today's backup (over one of today), then removes what `keep` lets go.
     fn write_daily(&mut self, folder: &Path, today: Date, keep: Keep) -> Result<Daily> {
         let path = folder.join(file_name(today));
-        crate::files::private_dir(folder).map_err(|e| StoreError::Io {
-            path: folder.to_path_buf(),
-            detail: e.to_string(),
-        })?;
+        if !folder.is_dir() {
+            // Made when the setting was saved: gone now means a drive or share not there.
+            return Err(StoreError::FolderMissing {
+                path: folder.to_path_buf(),
+            });
+        }
         self.backup_as(&Actor::SYSTEM, &path)?;
         let mut removed = Vec::new();
         for old in to_remove(&backups(folder)?, keep) {

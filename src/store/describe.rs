@@ -42,6 +42,7 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
         }
         StoreError::NotADatabase { path: p }
         | StoreError::Missing { path: p }
+        | StoreError::FolderMissing { path: p }
         | StoreError::Exists { path: p }
         | StoreError::BackupMismatch { path: p }
         | StoreError::KeyMissing { path: p }

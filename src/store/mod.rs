@@ -119,6 +119,10 @@ pub enum StoreError {
     Open { path: PathBuf, detail: String },
     #[error("there is no data file at {path}")]
     Missing { path: PathBuf },
+    /// The backup folder is not there (a USB drive not plugged in, a share not connected): the
+    /// automatic backup never makes it on the local disk in its place.
+    #[error("the backup folder {path} is not there")]
+    FolderMissing { path: PathBuf },
     /// The data file is there but empty (0 bytes): something went wrong with it, and it is
     /// never set up again silently over what it held.
     #[error("the data file {path} is empty")]
@@ -316,6 +320,7 @@ impl StoreError {
         match self {
             StoreError::Open { .. } => "store-open",
             StoreError::Missing { .. } => "store-missing",
+            StoreError::FolderMissing { .. } => "store-folder-missing",
             StoreError::Empty { .. } => "store-empty",
             StoreError::Exists { .. } => "store-exists",
             StoreError::KeyMissing { .. } => "store-key-missing",

@@ -1990,6 +1990,13 @@ fn the_daily_backup_is_written_once_a_day_and_old_ones_rotate_away() {
     let mut store = c.store;
     let folder = c.dir.path().join("backups");
     let today = jiff::civil::date(2026, 12, 2);
+    // A folder that is not there (a USB drive not plugged in) is said, and not made.
+    assert!(matches!(
+        store.daily_backup(&folder, today, Keep::default()),
+        Err(ikensho::store::StoreError::FolderMissing { .. })
+    ));
+    assert!(!folder.exists());
+    std::fs::create_dir(&folder).unwrap();
     let Daily::Written { path, removed } =
         store.daily_backup(&folder, today, Keep::default()).unwrap()
     else {
@@ -2048,6 +2055,7 @@ fn the_backup_at_the_end_of_the_day_holds_the_days_work() {
     use ikensho::store::daily::{Daily, Keep, file_name};
     let mut c = setup();
     let folder = c.dir.path().join("backups");
+    std::fs::create_dir(&folder).unwrap();
     let today = jiff::civil::date(2026, 12, 2);
     c.store
         .daily_backup(&folder, today, Keep::default())
