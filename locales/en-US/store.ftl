@@ -43,6 +43,7 @@ setting-idle_sign_out_minutes = minutes until the automatic sign-out (1 to 240)
 
 store-open = Cannot open the data file { $path }: { $detail }
 store-missing = There is no data file at { $path }. Adding the first person creates it (ikensho user add).
+store-folder-missing = The backup folder { $path } is not there. Check that the USB drive or the network share is connected.
 store-empty = The data file { $path } is empty (0 bytes). It may have been damaged, so it is not set up again over what it held. Restore a backup (ikensho restore), or move the file away and set up again.
 store-exists = There is a data file at { $path } already. The set-up makes a new store only where there is none.
 store-key-missing = The data file { $path } is encrypted, and its key is not where it was kept (the key file, the OS credential store or the description beside the file is missing). Open it with the recovery key: ikensho store unlock --as ADMIN.

@@ -43,6 +43,7 @@ setting-idle_sign_out_minutes = 自動サインアウトまでの時間（1〜24
 
 store-open = データファイル { $path } を開けません：{ $detail }
 store-missing = データファイル { $path } がありません。最初の利用者を登録すると作られます（ikensho user add）。
+store-folder-missing = バックアップ先のフォルダー { $path } が見つかりません。USB ドライブやネットワークの共有フォルダーがつながっているか確かめてください。
 store-empty = データファイル { $path } が空です（0バイト）。壊れた可能性があるため、ここから作り直すことはしません。バックアップから復元するか（ikensho restore）、このファイルを別の場所へ移してから設定し直してください。
 store-exists = データファイル { $path } が既にあります。初期設定は、データファイルがない場所にだけ新しく作ります。
 store-key-missing = データファイル { $path } は暗号化されていますが、その鍵が保管場所に見つかりません（鍵ファイル、OSの資格情報ストア、またはデータファイル横の説明ファイルがありません）。回復キーで開いてください：ikensho store unlock --as 管理者。

@@ -5,6 +5,7 @@
 //! workflows), so the store's role rules hold here too (the screens only hide what a role may
 //! not do). Card, network and PDF work runs on threads (`work`), never on the UI thread.
 
+pub mod backups;
 pub mod editor;
 pub mod form_ui;
 pub mod ime;
@@ -375,6 +376,7 @@ impl IkenshoApp {
                     self.show(Screen::Settings);
                 }
                 self.ask_terminal_password();
+                self.start_daily_backup();
             }
             Err(e) => self.problem(e),
         }
@@ -645,6 +647,7 @@ impl IkenshoApp {
                 Done::Printed(r) => self.printed(r),
                 Done::Viewer(r) => self.paper.viewer_error = r.err(),
                 Done::Laid { seq, result } => self.laid(seq, result),
+                Done::DailyBackup { folder, result } => self.daily_backup_done(folder, result),
             }
         }
     }
@@ -722,6 +725,7 @@ impl eframe::App for IkenshoApp {
         // Closing the window loses nothing: the last edit is saved.
         self.save_editor();
         self.release_hold();
+        self.backup_at_exit();
     }
 }
 

@@ -55,6 +55,11 @@ pub enum Problem {
     Print(crate::pdf::PdfError),
     /// One of the window's own messages.
     Said(Said),
+    /// The automatic backup into `folder` could not be made.
+    Backup {
+        folder: PathBuf,
+        error: WorkflowError,
+    },
 }
 
 /// One of the window's own messages: a key of the locales and its arguments.
@@ -144,6 +149,14 @@ impl Problem {
             ),
             Problem::Print(e) => locales.text(lang, e.key(), None),
             Problem::Said(s) => s.text(lang),
+            Problem::Backup { folder, error } => locales.text_with(
+                lang,
+                "app-backup-auto-failed",
+                &[
+                    ("folder", folder.display().to_string()),
+                    ("detail", error.message(locales, lang, Asker::Window)),
+                ],
+            ),
         }
     }
 

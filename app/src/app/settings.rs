@@ -28,6 +28,8 @@ pub enum SettingsIntent {
     ImportTerminal,
     /// Write a backup to the path typed.
     Backup,
+    /// Save the folder of the automatic backups.
+    SaveBackupFolder,
     /// Turn the chosen person's account off (`false`) or on again.
     SetActive(bool),
     /// Lift the chosen person's sign-in lock (or wait) after wrong passwords.
@@ -58,6 +60,10 @@ pub struct SettingsForm {
     pub chain_path: String,
     pub anchors_path: String,
     pub backup_path: String,
+    /// The folder of the automatic backups, as typed.
+    pub backup_folder: String,
+    /// What the automatic backups look like.
+    pub backups: super::backups::BackupStatus,
     /// The outcome of the last action on this screen.
     pub result: Option<Result<Said, Problem>>,
 }
@@ -80,6 +86,15 @@ impl IkenshoApp {
             Ok(u) => form.users = u,
             Err(e) => self.problem(e),
         }
+        form.backup_folder = self
+            .store
+            .backup_settings()
+            .map(|b| b.folder)
+            .unwrap_or_default();
+        form.backups = super::backups::BackupStatus::of(
+            &self.store,
+            crate::form::Context::today_in_japan().today,
+        );
         self.settings = form;
         self.worker.start(&s, Job::Readers);
     }
@@ -122,6 +137,24 @@ impl IkenshoApp {
                         .set_password(s, u.id, &password)
                         .map(|()| "app-person-password-set")
                 })
+            }
+            SettingsIntent::SaveBackupFolder => {
+                let b = crate::store::BackupSettings {
+                    folder: self.settings.backup_folder.trim().to_owned(),
+                };
+                let r = self.store.set_backup_settings(&session, &b);
+                self.settings.backups = super::backups::BackupStatus::of(
+                    &self.store,
+                    crate::form::Context::today_in_japan().today,
+                );
+                match r {
+                    Ok(()) => {
+                        // The first backup at once, not tomorrow morning.
+                        self.start_daily_backup();
+                        Ok(Said::new("app-settings-saved"))
+                    }
+                    Err(e) => Err(e.into()),
+                }
             }
             SettingsIntent::Backup if self.store.is_on_server() => {
                 // A server store's backup is a new file with a key of its own, whose recovery
@@ -487,6 +520,39 @@ impl IkenshoApp {
             ui.separator();
             // Backup.
             ui.strong(self.t("app-settings-backup"));
+            if self.store.is_on_server() {
+                ui.label(self.t("app-backup-auto-server"));
+            } else {
+                ui.label(RichText::new(self.t("app-backup-auto-explain")).color(theme::MUTED));
+                field(
+                    ui,
+                    super::tr(lang, "app-backup-folder"),
+                    &mut self.settings.backup_folder,
+                    false,
+                );
+                if ui.button(self.t("app-backup-folder-use")).clicked() {
+                    intents.push(SettingsIntent::SaveBackupFolder);
+                }
+                let b = &self.settings.backups;
+                let last = match b.last {
+                    Some(d) => super::tr_args(lang, "app-backup-last", &[("date", d.to_string())]),
+                    None => super::tr(lang, "app-backup-none-yet"),
+                };
+                ui.label(last);
+                let warning = if b.folder.is_none() {
+                    Some(super::tr(lang, "app-backup-no-folder"))
+                } else if b.missing {
+                    Some(super::tr(lang, "app-backup-folder-gone"))
+                } else if b.overdue {
+                    Some(super::tr(lang, "app-backup-overdue"))
+                } else {
+                    None
+                };
+                if let Some(w) = warning {
+                    ui.colored_label(theme::ERROR, w);
+                }
+            }
+            ui.add_space(theme::GAP);
             field(
                 ui,
                 super::tr(lang, "app-backup-path"),

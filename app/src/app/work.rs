@@ -146,6 +146,8 @@ pub enum Job {
     Print { opinion_id: i64, how: StoredPrint },
     /// Open a printed PDF (or its folder) in the system's viewer.
     OpenViewer(PathBuf),
+    /// The day's automatic backup into `folder` (when there is none of `today` yet).
+    DailyBackup { folder: PathBuf, today: Date },
     /// Lay the opinion out on the form (the paper preview, and the review's check of what the
     /// paper would not show as typed): a megabyte in a field takes seconds, never the window's.
     Layout {
@@ -177,6 +179,11 @@ pub enum Done {
     DeliveryRestarted,
     /// Another terminal (or this one) changed opinions or the outbox on the server.
     Changed,
+    /// The day's backup made, found made already, or why not.
+    DailyBackup {
+        folder: PathBuf,
+        result: Result<crate::store::daily::Daily, WorkflowError>,
+    },
     /// The opinion laid out ([`Job::Layout`] `seq`): the sheet and what it would not show.
     Laid {
         seq: u64,
@@ -507,6 +514,12 @@ fn run(services: &Services, connections: &Connections, session: &Session, job: J
                 Ok(LaidOut { sheet, findings })
             }),
         },
+        Job::DailyBackup { folder, today } => {
+            let result = connections.with(|store| {
+                Ok(store.daily_backup(&folder, today, crate::store::daily::Keep::default())?)
+            });
+            Done::DailyBackup { folder, result }
+        }
         Job::Print { opinion_id, how } => {
             let dir = services.data_dir.join("prints");
             Done::Printed(connections.with(|store| match how.copy {

@@ -1495,3 +1495,59 @@ fn the_about_box_names_the_version_and_the_forms() {
     h.run();
     assert!(!h.state().about);
 }
+
+/// The administrator chooses the backup folder in 設定: the day's backup is made at once and at
+/// each day's first sign-in, and 設定 says when the last one was, or warns when the folder is
+/// gone or the last backup is old.
+#[test]
+fn the_days_backup_is_made_at_sign_in_and_settings_warn_when_it_is_missing_or_old() {
+    use ikensho::store::daily::file_name;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    let folder = dir.path().join("usb").join("ikensho-backups");
+    let today = today();
+    sign_in(&mut h, "kanri");
+    assert_eq!(h.state().screen, Screen::Settings);
+    h.get_by_label_contains("保存先フォルダーが決まっていない");
+    click_in_view(
+        &mut h,
+        Role::TextInput,
+        "自動バックアップの保存先フォルダー",
+    );
+    h.get_by_role_and_label(Role::TextInput, "自動バックアップの保存先フォルダー")
+        .type_text(&folder.display().to_string());
+    click_in_view(&mut h, Role::Button, "この保存先にする");
+    wait_until(&mut h, "the first backup", |a| !a.busy());
+    h.run();
+    let made = folder.join(file_name(today));
+    assert!(made.exists());
+    h.get_by_label_contains("本日の自動バックアップを作りました");
+    h.get_by_label(&format!("最後の自動バックアップ：{today}"));
+    assert!(!h.state().settings.backups.warns());
+
+    // The drive unplugged: said at the next sign-in, and 設定 warns; nothing made elsewhere.
+    std::fs::remove_dir_all(&folder).unwrap();
+    sign_out(&mut h);
+    sign_in(&mut h, "kanri");
+    wait_until(&mut h, "the day's backup tried", |a| !a.busy());
+    h.run();
+    h.get_by_label_contains("自動バックアップができませんでした");
+    h.get_by_label_contains("保存先フォルダーが見つかりません");
+    assert!(!folder.exists());
+
+    // Back, with only a backup of three days ago, on a disk that refuses today's: 設定 says
+    // the last one is old.
+    std::fs::create_dir_all(&folder).unwrap();
+    let three_days_ago = today.checked_sub(jiff::Span::new().days(3)).unwrap();
+    std::fs::write(folder.join(file_name(three_days_ago)), b"an old backup").unwrap();
+    std::fs::create_dir(folder.join(format!("{}.part", file_name(today)))).unwrap();
+    sign_out(&mut h);
+    sign_in(&mut h, "kanri");
+    wait_until(&mut h, "the day's backup tried", |a| !a.busy());
+    h.run();
+    h.get_by_label_contains("自動バックアップができませんでした");
+    h.get_by_label(&format!("最後の自動バックアップ：{three_days_ago}"));
+    h.get_by_label_contains("最後のバックアップから2日以上たっています");
+    assert!(!made.exists());
+}
