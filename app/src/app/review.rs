@@ -441,7 +441,7 @@ impl IkenshoApp {
             ui.set_width((theme::FIELD_WIDTH * 1.6).min(screen.width() - theme::GAP * 6.0));
             // On a small window with large text the dialog scrolls; its buttons stay reachable.
             let enter = egui::ScrollArea::vertical()
-                .max_height(screen.height() - theme::GAP * 14.0)
+                .max_height(screen.height() - theme::GAP * 22.0)
                 .auto_shrink([false, true])
                 .show(ui, |ui| {
                     ui.heading(self.t("app-pin-title"));
@@ -528,14 +528,15 @@ impl IkenshoApp {
                         pin.request_focus();
                     }
                     let enter = pin.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                    if let Some(e) = &self.review.error {
-                        ui.colored_label(theme::ERROR, e.text(lang));
-                    }
                     widgets::keep_focus_visible(ui);
                     enter
                 })
                 .inner;
-            // The buttons stay below the scrolling part: always in sight.
+            // Why the signature did not happen, and the buttons, stay below the scrolling part:
+            // always in sight (a line appearing inside it would be cut off until the next event).
+            if let Some(e) = &self.review.error {
+                ui.colored_label(theme::ERROR, e.text(lang));
+            }
             let tries = self.review.tries();
             let low_needed = matches!(tries, Some(Some(n)) if n < 3);
             let can_sign = tries.is_some()
