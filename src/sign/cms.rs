@@ -344,8 +344,12 @@ pub struct Verified {
 /// The name a certificate is for: its subject's commonName (the whole subject when it has none).
 pub fn subject_name(cert_der: &[u8]) -> Option<String> {
     let cert = Certificate::from_der(cert_der).ok()?;
-    let subject = &cert.tbs_certificate.subject;
-    let cn = subject
+    Some(common_name(&cert.tbs_certificate.subject))
+}
+
+/// A name's commonName (the whole name as text when it has none).
+fn common_name(name: &x509_cert::name::Name) -> String {
+    let cn = name
         .0
         .iter()
         .flat_map(|rdn| rdn.0.iter())
@@ -359,7 +363,43 @@ pub fn subject_name(cert_der: &[u8]) -> Option<String> {
                 })
                 .ok()
         });
-    Some(cn.unwrap_or_else(|| subject.to_string()))
+    cn.unwrap_or_else(|| name.to_string())
+}
+
+/// Whom a card's certificate is for, who issued it and until when it is valid: what the card
+/// test in the window shows, read without a PIN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub name: String,
+    pub issuer: String,
+    pub not_after: jiff::Timestamp,
+}
+
+/// How many days before its end a certificate is said to expire soon.
+pub const EXPIRY_WARNING_DAYS: i64 = 90;
+
+impl Holder {
+    /// Of the certificate `cert_der` (none when it cannot be read).
+    pub fn of(cert_der: &[u8]) -> Option<Holder> {
+        let cert = Certificate::from_der(cert_der).ok()?;
+        let tbs = &cert.tbs_certificate;
+        let end = tbs.validity.not_after.to_unix_duration();
+        Some(Holder {
+            name: common_name(&tbs.subject),
+            issuer: common_name(&tbs.issuer),
+            not_after: jiff::Timestamp::from_second(i64::try_from(end.as_secs()).ok()?).ok()?,
+        })
+    }
+
+    /// Whole days left at `now` (negative once expired).
+    pub fn days_left(&self, now: jiff::Timestamp) -> i64 {
+        (self.not_after.as_second() - now.as_second()).div_euclid(86_400)
+    }
+
+    /// Whether to warn at `now`: expired, or within [`EXPIRY_WARNING_DAYS`].
+    pub fn expires_soon(&self, now: jiff::Timestamp) -> bool {
+        self.days_left(now) < EXPIRY_WARNING_DAYS
+    }
 }
 
 /// Whether `cert` is an HPKI root (the MHLW HPKI Root CA).

@@ -528,3 +528,29 @@ fn trust_anchors_of_nothing_but_line_ends_are_refused() {
         assert!(ikensho::sign::cms::pem_certificates(input).is_none());
     }
 }
+
+/// The card test reads, without a PIN, whom the card is for, who issued it and until when; it
+/// warns from 90 days before the end.
+#[test]
+fn the_card_holder_issuer_and_expiry_are_read_without_a_pin() {
+    use ikensho::sign::cms::Holder;
+    let pki = &pki().0;
+    let (_dir, vc) = card(Behaviour::default());
+    let mut card = HpkiCard::new(vc);
+    let cert = card.certificate().unwrap();
+    assert_eq!(card.pin_status().unwrap(), PinStatus::TriesLeft(15));
+    let h = Holder::of(&cert).unwrap();
+    assert_eq!(h.name, "佐藤 一郎");
+    let ca = ikensho::sign::cms::subject_name(&der::Encode::to_der(&pki.ca.cert).unwrap()).unwrap();
+    assert_eq!(h.issuer, ca);
+    let now = jiff::Timestamp::now();
+    assert!(h.days_left(now) > 300, "{}", h.days_left(now));
+    assert!(!h.expires_soon(now));
+    let day = jiff::SignedDuration::from_hours(24);
+    let near = h.not_after.checked_sub(day * 89).unwrap();
+    assert!(h.expires_soon(near));
+    let far = h.not_after.checked_sub(day * 91).unwrap();
+    assert!(!h.expires_soon(far));
+    assert!(h.days_left(h.not_after.checked_add(day).unwrap()) < 0);
+    assert!(Holder::of(b"not a certificate").is_none());
+}
