@@ -60,6 +60,7 @@ fn services(dir: &Path) -> Services {
         from_settings: false,
         chain: Vec::new(),
         poll: Duration::from_secs(3600),
+        picker: std::sync::Arc::new(ikensho_app::app::pick::NativePicker),
     }
 }
 

@@ -266,3 +266,6 @@ app-backup-auto-done = Today's automatic backup was written: { $path }
 app-backup-auto-failed = The automatic backup could not be made ({ $folder }). { $detail }
 app-backup-auto-server = Data on the clinic server is backed up on the server (README, "Keeping the data on a clinic server").
 app-backup-folder-use = Use this folder
+app-choose = Choose…
+app-save-pdf-as = Save a copy as…
+app-pdf-saved-as = A copy of the PDF was saved: { $path }

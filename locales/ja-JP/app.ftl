@@ -230,3 +230,6 @@ app-backup-auto-done = 本日の自動バックアップを作りました：{ $
 app-backup-auto-failed = 自動バックアップができませんでした（{ $folder }）。{ $detail }
 app-backup-auto-server = 院内サーバーのデータは、サーバー側でバックアップしてください（README「院内サーバーにデータを置く」）。
 app-backup-folder-use = この保存先にする
+app-choose = 選ぶ…
+app-save-pdf-as = 名前を付けて保存…
+app-pdf-saved-as = PDF のコピーを保存しました：{ $path }

@@ -12,6 +12,7 @@ pub mod ime;
 pub mod lock;
 pub mod offline;
 pub mod paper;
+pub mod pick;
 pub mod problem;
 pub mod review;
 pub mod screens;
@@ -75,6 +76,8 @@ pub enum Intent {
     About(bool),
     /// The prompt for the terminal certificate's password.
     TerminalPassword(terminal_pw::TerminalPwIntent),
+    /// Choose a path with the platform's dialog.
+    Pick(pick::PickFor),
 }
 
 /// Which screen is shown.
@@ -348,6 +351,7 @@ impl IkenshoApp {
             Intent::Settings(i) => self.settings_intent(i),
             Intent::About(open) => self.about = open,
             Intent::TerminalPassword(i) => self.terminal_pw_intent(i),
+            Intent::Pick(what) => self.pick(what),
         }
     }
 
@@ -648,6 +652,7 @@ impl IkenshoApp {
                 Done::Viewer(r) => self.paper.viewer_error = r.err(),
                 Done::Laid { seq, result } => self.laid(seq, result),
                 Done::DailyBackup { folder, result } => self.daily_backup_done(folder, result),
+                Done::Picked { what, path } => self.picked(what, path),
             }
         }
     }

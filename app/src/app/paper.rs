@@ -23,6 +23,8 @@ pub struct Paper {
     /// A print is being made.
     pub waiting: bool,
     pub printed: Option<Result<PrintedFile, WorkflowError>>,
+    /// Where a copy of the printed PDF was saved (名前を付けて保存), or why not.
+    pub saved_as: Option<Result<std::path::PathBuf, super::problem::Problem>>,
     /// The system's viewer could not open the PDF: why.
     pub viewer_error: Option<Problem>,
     /// The preview is being laid out (its request number).
@@ -193,6 +195,7 @@ impl IkenshoApp {
             });
         }
         let mut open = None;
+        let mut save_as = false;
         match &self.paper.printed {
             Some(Ok(p)) => {
                 ui.horizontal_wrapped(|ui| {
@@ -209,7 +212,22 @@ impl IkenshoApp {
                     if ui.button(self.t("app-open-viewer")).clicked() {
                         open = Some(p.path.clone());
                     }
+                    if ui.button(self.t("app-save-pdf-as")).clicked() {
+                        save_as = true;
+                    }
                 });
+                if let Some(r) = &self.paper.saved_as {
+                    match r {
+                        Ok(path) => ui.colored_label(
+                            theme::OK,
+                            self.t_args(
+                                "app-pdf-saved-as",
+                                &[("path", path.display().to_string())],
+                            ),
+                        ),
+                        Err(e) => ui.colored_label(theme::ERROR, e.text(self.lang)),
+                    };
+                }
                 if let Some(e) = &self.paper.viewer_error {
                     ui.horizontal_wrapped(|ui| {
                         ui.colored_label(theme::ERROR, e.text(self.lang));
@@ -240,6 +258,9 @@ impl IkenshoApp {
         }
         if let Some(path) = open {
             self.push(Intent::OpenViewer(path));
+        }
+        if save_as {
+            self.push(Intent::Pick(super::pick::PickFor::SavePdf));
         }
         ui.separator();
         if let Some(p) = &self.paper.layout_error {

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use egui::{RichText, Ui};
 use zeroize::Zeroizing;
 
+use super::pick::PickFor;
 use super::problem::{HubUnavailable, Problem, Said};
 use super::work::{Job, Services};
 use super::{IkenshoApp, Intent, theme};
@@ -70,6 +71,29 @@ pub struct SettingsForm {
 
 fn field(ui: &mut Ui, label: String, value: &mut String, _: bool) -> egui::Response {
     super::widgets::labelled_field(ui, &label, value)
+}
+
+/// A path typed, or chosen with the platform's dialog ("選ぶ…" asks for `what`).
+pub(crate) fn path_field(
+    ui: &mut Ui,
+    lang: crate::i18n::Lang,
+    label: &str,
+    value: &mut String,
+    what: PickFor,
+    picks: &mut Vec<PickFor>,
+) {
+    super::widgets::labelled_field(ui, &super::tr(lang, label), value);
+    let choose = format!(
+        "{} — {}",
+        super::tr(lang, "app-choose"),
+        super::tr(lang, label)
+    );
+    let button = ui.add(egui::Button::new(super::tr(lang, "app-choose")));
+    // Heard (and found) with the field it fills: there is one such button per path.
+    button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &choose));
+    if button.on_hover_text(&choose).clicked() {
+        picks.push(what);
+    }
 }
 
 impl IkenshoApp {
@@ -267,6 +291,7 @@ impl IkenshoApp {
 
     pub(crate) fn settings_screen(&mut self, ui: &mut Ui) {
         let mut intents = Vec::new();
+        let mut picks = Vec::new();
         ui.heading(self.t("app-settings-title"));
         match &self.settings.result {
             Some(Ok(said)) => {
@@ -428,23 +453,29 @@ impl IkenshoApp {
                 &mut self.settings.connection.hub_url,
                 false,
             );
-            field(
+            path_field(
                 ui,
-                super::tr(lang, "app-hub-ca"),
+                lang,
+                "app-hub-ca",
                 &mut self.settings.hub_ca_path,
-                false,
+                PickFor::HubCa,
+                &mut picks,
             );
-            field(
+            path_field(
                 ui,
-                super::tr(lang, "app-signing-chain"),
+                lang,
+                "app-signing-chain",
                 &mut self.settings.chain_path,
-                false,
+                PickFor::SigningChain,
+                &mut picks,
             );
-            field(
+            path_field(
                 ui,
-                super::tr(lang, "app-trust-anchors"),
+                lang,
+                "app-trust-anchors",
                 &mut self.settings.anchors_path,
-                false,
+                PickFor::TrustAnchors,
+                &mut picks,
             );
             ui.horizontal_wrapped(|ui| {
                 let l = ui.label(super::tr(lang, "app-pin-reader"));
@@ -502,11 +533,13 @@ impl IkenshoApp {
             ui.separator();
             // The terminal certificate.
             ui.strong(self.t("app-settings-terminal"));
-            field(
+            path_field(
                 ui,
-                super::tr(lang, "app-p12-path"),
+                lang,
+                "app-p12-path",
                 &mut self.settings.p12_path,
-                false,
+                PickFor::TerminalP12,
+                &mut picks,
             );
             super::widgets::labelled_secret(
                 ui,
@@ -524,11 +557,13 @@ impl IkenshoApp {
                 ui.label(self.t("app-backup-auto-server"));
             } else {
                 ui.label(RichText::new(self.t("app-backup-auto-explain")).color(theme::MUTED));
-                field(
+                path_field(
                     ui,
-                    super::tr(lang, "app-backup-folder"),
+                    lang,
+                    "app-backup-folder",
                     &mut self.settings.backup_folder,
-                    false,
+                    PickFor::BackupFolder,
+                    &mut picks,
                 );
                 if ui.button(self.t("app-backup-folder-use")).clicked() {
                     intents.push(SettingsIntent::SaveBackupFolder);
@@ -553,11 +588,13 @@ impl IkenshoApp {
                 }
             }
             ui.add_space(theme::GAP);
-            field(
+            path_field(
                 ui,
-                super::tr(lang, "app-backup-path"),
+                lang,
+                "app-backup-path",
                 &mut self.settings.backup_path,
-                false,
+                PickFor::BackupFile,
+                &mut picks,
             );
             if ui.button(self.t("app-backup")).clicked() {
                 intents.push(SettingsIntent::Backup);
@@ -565,6 +602,9 @@ impl IkenshoApp {
         });
         for i in intents {
             self.push(Intent::Settings(i));
+        }
+        for p in picks {
+            self.push(Intent::Pick(p));
         }
     }
 

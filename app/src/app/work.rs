@@ -42,6 +42,8 @@ pub struct Services {
     pub chain: Vec<Vec<u8>>,
     /// How long a delivery pass waits before the next one.
     pub poll: Duration,
+    /// The file and folder dialogs.
+    pub picker: Arc<dyn super::pick::Picker>,
 }
 
 impl Services {
@@ -91,6 +93,7 @@ impl Services {
             from_settings: true,
             chain,
             poll: Duration::from_secs(30),
+            picker: Arc::new(super::pick::NativePicker),
         }
     }
 
@@ -148,6 +151,11 @@ pub enum Job {
     OpenViewer(PathBuf),
     /// The day's automatic backup into `folder` (when there is none of `today` yet).
     DailyBackup { folder: PathBuf, today: Date },
+    /// A file or folder dialog (it waits for the person).
+    Pick {
+        what: super::pick::PickFor,
+        title: String,
+    },
     /// Lay the opinion out on the form (the paper preview, and the review's check of what the
     /// paper would not show as typed): a megabyte in a field takes seconds, never the window's.
     Layout {
@@ -179,6 +187,11 @@ pub enum Done {
     DeliveryRestarted,
     /// Another terminal (or this one) changed opinions or the outbox on the server.
     Changed,
+    /// The path chosen in a dialog (`None`: cancelled, or no dialog could be shown).
+    Picked {
+        what: super::pick::PickFor,
+        path: Option<PathBuf>,
+    },
     /// The day's backup made, found made already, or why not.
     DailyBackup {
         folder: PathBuf,
@@ -513,6 +526,10 @@ fn run(services: &Services, connections: &Connections, session: &Session, job: J
                 let findings = crate::pdf::check_sheet(form, &sheet)?;
                 Ok(LaidOut { sheet, findings })
             }),
+        },
+        Job::Pick { what, title } => Done::Picked {
+            what,
+            path: services.picker.pick(&what.kind(), &title),
         },
         Job::DailyBackup { folder, today } => {
             let result = connections.with(|store| {

@@ -57,6 +57,7 @@ pub fn prepare(dir: &Path) -> Result<Demo, DemoError> {
         from_settings: false,
         chain: pem_chain(&chain_pem),
         poll: std::time::Duration::from_secs(2),
+        picker: Arc::new(crate::app::pick::NativePicker),
     };
     Ok(Demo {
         sim,

@@ -1551,3 +1551,76 @@ fn the_days_backup_is_made_at_sign_in_and_settings_warn_when_it_is_missing_or_ol
     h.get_by_label_contains("最後のバックアップから2日以上たっています");
     assert!(!made.exists());
 }
+
+/// Every path in 設定 can be chosen with the platform's dialog ("選ぶ…", one per field, heard
+/// with its field's name), and a printed PDF saved where the person says.
+#[test]
+fn paths_are_chosen_with_the_file_dialog_and_a_pdf_is_saved_as() {
+    use ikensho_app::app::pick::PickKind;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    let ca = dir.path().join("hub").join("pki").join("hub-ca.pem");
+    let usb = dir.path().join("usb");
+    let picker = script_picker(&mut h, vec![ca.clone(), usb.clone()]);
+    sign_in(&mut h, "kanri");
+    click_in_view(
+        &mut h,
+        Role::Button,
+        "選ぶ… — 介護情報基盤のCA証明書（PEMファイル）",
+    );
+    wait_until(&mut h, "the CA chosen", |a| !a.busy());
+    assert_eq!(h.state().settings.hub_ca_path, ca.display().to_string());
+    click_in_view(
+        &mut h,
+        Role::Button,
+        "選ぶ… — 自動バックアップの保存先フォルダー",
+    );
+    wait_until(&mut h, "the folder chosen", |a| !a.busy());
+    assert_eq!(h.state().settings.backup_folder, usb.display().to_string());
+    {
+        let asked = picker.asked.lock().unwrap();
+        assert!(matches!(asked[0].0, PickKind::Open { .. }), "{asked:?}");
+        assert_eq!(asked[0].1, "介護情報基盤のCA証明書（PEMファイル）");
+        assert_eq!(asked[1].0, PickKind::Folder);
+    }
+    // Cancelled (nothing chosen): the field keeps what it had.
+    click_in_view(
+        &mut h,
+        Role::Button,
+        "選ぶ… — 自動バックアップの保存先フォルダー",
+    );
+    wait_until(&mut h, "the dialog closed", |a| !a.busy());
+    assert_eq!(h.state().settings.backup_folder, usb.display().to_string());
+    sign_out(&mut h);
+
+    // A draft PDF, saved as a copy where the physician says.
+    let copy = dir.path().join("山田さんの意見書.pdf");
+    picker.answers.lock().unwrap().push(copy.clone());
+    sign_in(&mut h, "sato");
+    open_opinion(&mut h, "山田 花子");
+    h.get_by_label("用紙で見る・印刷").click();
+    h.run_steps(2);
+    wait_until(&mut h, "the preview", |a| a.paper.sheet.is_some());
+    h.get_by_label("下書きをPDFにする").click();
+    h.step();
+    wait_until(&mut h, "the draft PDF", |a| a.paper.printed.is_some());
+    click_in_view(&mut h, Role::Button, "名前を付けて保存…");
+    wait_until(&mut h, "the copy saved", |a| a.paper.saved_as.is_some());
+    h.run();
+    let printed = h
+        .state()
+        .paper
+        .printed
+        .as_ref()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .path
+        .clone();
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(&printed).unwrap()
+    );
+    h.get_by_label_contains("PDF のコピーを保存しました");
+}

@@ -328,3 +328,39 @@ pub fn renewal_draft(store: &Store, session: &ikensho::store::Session) -> i64 {
         .unwrap()
         .id
 }
+
+/// A file dialog that answers with the paths given, in order, and keeps what it was asked for:
+/// a native dialog cannot be driven without a desktop.
+#[derive(Default)]
+pub struct ScriptedPicker {
+    pub answers: std::sync::Mutex<Vec<std::path::PathBuf>>,
+    pub asked: std::sync::Mutex<Vec<(ikensho_app::app::pick::PickKind, String)>>,
+}
+
+impl ikensho_app::app::pick::Picker for ScriptedPicker {
+    fn pick(
+        &self,
+        kind: &ikensho_app::app::pick::PickKind,
+        title: &str,
+    ) -> Option<std::path::PathBuf> {
+        self.asked
+            .lock()
+            .unwrap()
+            .push((kind.clone(), title.to_owned()));
+        let mut answers = self.answers.lock().unwrap();
+        (!answers.is_empty()).then(|| answers.remove(0))
+    }
+}
+
+/// The window's dialogs answered with `answers`, in order.
+pub fn script_picker(
+    h: &mut H,
+    answers: Vec<std::path::PathBuf>,
+) -> std::sync::Arc<ScriptedPicker> {
+    let picker = std::sync::Arc::new(ScriptedPicker {
+        answers: std::sync::Mutex::new(answers),
+        ..ScriptedPicker::default()
+    });
+    h.state_mut().worker.services.picker = picker.clone();
+    picker
+}
