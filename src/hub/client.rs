@@ -134,6 +134,15 @@ pub struct HubClient {
     base: String,
 }
 
+/// The hub's address only: nothing of the terminal's key.
+impl std::fmt::Debug for HubClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HubClient")
+            .field("base", &self.base)
+            .finish()
+    }
+}
+
 /// Ring, with the TLS 1.3 cipher suites only: a hub that offers TLS 1.2 finds nothing in common.
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     let mut p = rustls::crypto::ring::default_provider();

@@ -653,6 +653,14 @@ impl IkenshoApp {
                 Done::Laid { seq, result } => self.laid(seq, result),
                 Done::DailyBackup { folder, result } => self.daily_backup_done(folder, result),
                 Done::Picked { what, path } => self.picked(what, path),
+                Done::ConnectionTested(r) => {
+                    self.settings.connection_testing = false;
+                    self.settings.connection_test = Some(r);
+                }
+                Done::CardTested(r) => {
+                    self.settings.card_testing = false;
+                    self.settings.card_test = Some(r);
+                }
             }
         }
     }

@@ -31,12 +31,38 @@ pub enum SettingsIntent {
     Backup,
     /// Save the folder of the automatic backups.
     SaveBackupFolder,
+    /// Try the hub with the address, CA and terminal certificate typed (or kept).
+    TestConnection,
+    /// Read the card's certificate (no PIN): whom it is for, its issuer and its end.
+    TestCard,
     /// Turn the chosen person's account off (`false`) or on again.
     SetActive(bool),
     /// Lift the chosen person's sign-in lock (or wait) after wrong passwords.
     Unlock,
     /// Set the password typed as the chosen person's new one.
     ResetPassword,
+}
+
+/// The parts of 設定, in the order the set-up guide goes through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Clinic,
+    People,
+    Hub,
+    Terminal,
+    Card,
+    Backup,
+}
+
+impl Section {
+    pub const ALL: [Section; 6] = [
+        Section::Clinic,
+        Section::People,
+        Section::Hub,
+        Section::Terminal,
+        Section::Card,
+        Section::Backup,
+    ];
 }
 
 /// What the settings screen edits.
@@ -65,6 +91,12 @@ pub struct SettingsForm {
     pub backup_folder: String,
     /// What the automatic backups look like.
     pub backups: super::backups::BackupStatus,
+    /// The connection test running, and its answer.
+    pub connection_testing: bool,
+    pub connection_test: Option<Result<(), crate::hub::client::HubError>>,
+    /// The card test running, and its answer (the reader and the holder).
+    pub card_testing: bool,
+    pub card_test: Option<Result<(String, crate::sign::cms::Holder), crate::card::CardError>>,
     /// The outcome of the last action on this screen.
     pub result: Option<Result<Said, Problem>>,
 }
@@ -161,6 +193,22 @@ impl IkenshoApp {
                         .set_password(s, u.id, &password)
                         .map(|()| "app-person-password-set")
                 })
+            }
+            SettingsIntent::TestConnection => {
+                self.test_connection();
+                return;
+            }
+            SettingsIntent::TestCard => {
+                self.settings.card_testing = true;
+                self.settings.card_test = None;
+                let reader = self.settings.connection.reader.trim().to_owned();
+                self.worker.start(
+                    &session,
+                    Job::CardTest {
+                        reader: (!reader.is_empty()).then_some(reader),
+                    },
+                );
+                return;
             }
             SettingsIntent::SaveBackupFolder => {
                 let b = crate::store::BackupSettings {
@@ -303,301 +351,12 @@ impl IkenshoApp {
             None => {}
         }
         super::widgets::scrolled(ui, "settings", |ui| {
-            // The clinic.
             ui.add_space(theme::GAP);
-            ui.strong(self.t("app-settings-clinic"));
-            let c = &mut self.settings.clinic;
-            let labels = [
-                "app-clinic-name",
-                "app-clinic-address",
-                "app-clinic-phone",
-                "app-clinic-fax",
-                "app-clinic-code",
-            ];
-            let texts: Vec<String> = labels.iter().map(|k| super::tr(self.lang, k)).collect();
-            field(ui, texts[0].clone(), &mut c.name, false);
-            field(ui, texts[1].clone(), &mut c.address, false);
-            field(ui, texts[2].clone(), &mut c.phone, false);
-            field(ui, texts[3].clone(), &mut c.fax, false);
-            field(ui, texts[4].clone(), &mut c.institution_code, false);
-            ui.checkbox(
-                &mut c.print_physician_name,
-                super::tr(self.lang, "app-clinic-print-name"),
-            );
-            if ui.button(self.t("app-save")).clicked() {
-                intents.push(SettingsIntent::SaveClinic);
-            }
-            ui.separator();
-            // People.
-            ui.strong(self.t("app-settings-people"));
-            egui::Grid::new("people")
-                .striped(true)
-                .num_columns(4)
-                .show(ui, |ui| {
-                    for u in &self.settings.users {
-                        ui.label(&u.login);
-                        ui.label(&u.name);
-                        let roles: Vec<String> = u
-                            .roles
-                            .iter()
-                            .map(|r| super::tr(self.lang, &format!("role-{}", r.id())))
-                            .collect();
-                        ui.label(roles.join(&self.t("app-sep")));
-                        ui.label(if u.active { "" } else { "×" });
-                        ui.end_row();
-                    }
-                });
-            let lang = self.lang;
-            // One person's account: off or on again, the lock lifted, a new password.
-            let chosen_label = ui.label(self.t("app-person-chosen"));
-            let shown = self
-                .settings
-                .users
-                .iter()
-                .find(|u| Some(u.id) == self.settings.chosen)
-                .map_or_else(
-                    || self.t("app-person-none"),
-                    |u| format!("{} — {}", u.login, u.name),
-                );
-            egui::ComboBox::from_id_salt("person-chosen")
-                .selected_text(shown)
-                .width(theme::FIELD_WIDTH.min(ui.available_width()))
-                .show_ui(ui, |ui| {
-                    for u in &self.settings.users {
-                        ui.selectable_value(
-                            &mut self.settings.chosen,
-                            Some(u.id),
-                            format!("{} — {}", u.login, u.name),
-                        );
-                    }
-                })
-                .response
-                .labelled_by(chosen_label.id);
-            let chosen = self
-                .settings
-                .users
-                .iter()
-                .find(|u| Some(u.id) == self.settings.chosen)
-                .cloned();
-            ui.add_enabled_ui(chosen.is_some(), |ui| {
-                ui.horizontal_wrapped(|ui| {
-                    let active = chosen.as_ref().is_none_or(|u| u.active);
-                    let (key, to) = if active {
-                        ("app-person-deactivate", false)
-                    } else {
-                        ("app-person-reactivate", true)
-                    };
-                    if ui.button(self.t(key)).clicked() {
-                        intents.push(SettingsIntent::SetActive(to));
-                    }
-                    if ui.button(self.t("app-person-unlock")).clicked() {
-                        intents.push(SettingsIntent::Unlock);
-                    }
-                });
-                super::widgets::labelled_secret(
-                    ui,
-                    &super::tr(lang, "app-person-new-password"),
-                    &mut self.settings.reset_password,
-                    egui::Id::unique("settings-reset-password"),
-                );
-                if ui.button(self.t("app-person-reset-password")).clicked() {
-                    intents.push(SettingsIntent::ResetPassword);
+            for (i, section) in Section::ALL.into_iter().enumerate() {
+                if i > 0 {
+                    ui.separator();
                 }
-            });
-            ui.separator();
-            field(
-                ui,
-                super::tr(lang, "app-login"),
-                &mut self.settings.new_login,
-                false,
-            );
-            field(
-                ui,
-                super::tr(lang, "app-person-name"),
-                &mut self.settings.new_name,
-                false,
-            );
-            ui.horizontal_wrapped(|ui| {
-                for role in [Role::Physician, Role::Clerk, Role::Admin] {
-                    ui.radio_value(
-                        &mut self.settings.new_role,
-                        Some(role),
-                        super::tr(lang, &format!("role-{}", role.id())),
-                    );
-                }
-            });
-            super::widgets::labelled_secret(
-                ui,
-                &super::tr(lang, "app-password"),
-                &mut self.settings.new_password,
-                egui::Id::unique("settings-new-password"),
-            );
-            if self.settings.new_role == Some(Role::Physician) {
-                // Whoever holds a physician account may sign: the administrator confirms.
-                super::widgets::labelled_secret(
-                    ui,
-                    &super::tr(lang, "app-reauth"),
-                    &mut self.settings.reauth,
-                    egui::Id::unique("settings-reauth"),
-                );
-            }
-            if ui.button(self.t("app-add-person")).clicked() {
-                intents.push(SettingsIntent::AddPerson);
-            }
-            ui.separator();
-            // The hub and certificates.
-            ui.strong(self.t("app-settings-hub"));
-            field(
-                ui,
-                super::tr(lang, "app-hub-url"),
-                &mut self.settings.connection.hub_url,
-                false,
-            );
-            path_field(
-                ui,
-                lang,
-                "app-hub-ca",
-                &mut self.settings.hub_ca_path,
-                PickFor::HubCa,
-                &mut picks,
-            );
-            path_field(
-                ui,
-                lang,
-                "app-signing-chain",
-                &mut self.settings.chain_path,
-                PickFor::SigningChain,
-                &mut picks,
-            );
-            path_field(
-                ui,
-                lang,
-                "app-trust-anchors",
-                &mut self.settings.anchors_path,
-                PickFor::TrustAnchors,
-                &mut picks,
-            );
-            ui.horizontal_wrapped(|ui| {
-                let l = ui.label(super::tr(lang, "app-pin-reader"));
-                let readers = &self.review.readers;
-                let connection = &mut self.settings.connection;
-                let shown = if connection.reader.is_empty() {
-                    super::tr(lang, "app-reader-first")
-                } else {
-                    connection.reader.clone()
-                };
-                egui::ComboBox::from_id_salt("settings-reader")
-                    .selected_text(shown)
-                    .width(theme::FIELD_WIDTH.min(ui.available_width()))
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(
-                            &mut connection.reader,
-                            String::new(),
-                            super::tr(lang, "app-reader-first"),
-                        );
-                        for r in readers {
-                            ui.selectable_value(&mut connection.reader, r.clone(), r);
-                        }
-                    })
-                    .response
-                    .labelled_by(l.id);
-            });
-            for (have, key) in [
-                (&self.settings.connection.hub_ca_pem, "app-hub-ca"),
-                (
-                    &self.settings.connection.signing_chain_pem,
-                    "app-signing-chain",
-                ),
-                (
-                    &self.settings.connection.trust_anchors_pem,
-                    "app-trust-anchors",
-                ),
-            ] {
-                let state = if have.trim().is_empty() {
-                    "app-not-set"
-                } else {
-                    "app-set"
-                };
-                ui.label(
-                    RichText::new(format!(
-                        "{}: {}",
-                        super::tr(lang, key),
-                        super::tr(lang, state)
-                    ))
-                    .color(theme::MUTED),
-                );
-            }
-            if ui.button(self.t("app-save")).clicked() {
-                intents.push(SettingsIntent::SaveConnection);
-            }
-            ui.separator();
-            // The terminal certificate.
-            ui.strong(self.t("app-settings-terminal"));
-            path_field(
-                ui,
-                lang,
-                "app-p12-path",
-                &mut self.settings.p12_path,
-                PickFor::TerminalP12,
-                &mut picks,
-            );
-            super::widgets::labelled_secret(
-                ui,
-                &super::tr(lang, "app-p12-password"),
-                &mut self.settings.p12_password,
-                egui::Id::unique("settings-p12-password"),
-            );
-            if ui.button(self.t("app-import")).clicked() {
-                intents.push(SettingsIntent::ImportTerminal);
-            }
-            ui.separator();
-            // Backup.
-            ui.strong(self.t("app-settings-backup"));
-            if self.store.is_on_server() {
-                ui.label(self.t("app-backup-auto-server"));
-            } else {
-                ui.label(RichText::new(self.t("app-backup-auto-explain")).color(theme::MUTED));
-                path_field(
-                    ui,
-                    lang,
-                    "app-backup-folder",
-                    &mut self.settings.backup_folder,
-                    PickFor::BackupFolder,
-                    &mut picks,
-                );
-                if ui.button(self.t("app-backup-folder-use")).clicked() {
-                    intents.push(SettingsIntent::SaveBackupFolder);
-                }
-                let b = &self.settings.backups;
-                let last = match b.last {
-                    Some(d) => super::tr_args(lang, "app-backup-last", &[("date", d.to_string())]),
-                    None => super::tr(lang, "app-backup-none-yet"),
-                };
-                ui.label(last);
-                let warning = if b.folder.is_none() {
-                    Some(super::tr(lang, "app-backup-no-folder"))
-                } else if b.missing {
-                    Some(super::tr(lang, "app-backup-folder-gone"))
-                } else if b.overdue {
-                    Some(super::tr(lang, "app-backup-overdue"))
-                } else {
-                    None
-                };
-                if let Some(w) = warning {
-                    ui.colored_label(theme::ERROR, w);
-                }
-            }
-            ui.add_space(theme::GAP);
-            path_field(
-                ui,
-                lang,
-                "app-backup-path",
-                &mut self.settings.backup_path,
-                PickFor::BackupFile,
-                &mut picks,
-            );
-            if ui.button(self.t("app-backup")).clicked() {
-                intents.push(SettingsIntent::Backup);
+                self.settings_section(ui, section, &mut intents, &mut picks);
             }
         });
         for i in intents {
@@ -605,6 +364,454 @@ impl IkenshoApp {
         }
         for p in picks {
             self.push(Intent::Pick(p));
+        }
+    }
+
+    /// One part of 設定 (the set-up guide shows them one at a time).
+    pub(crate) fn settings_section(
+        &mut self,
+        ui: &mut Ui,
+        section: Section,
+        intents: &mut Vec<SettingsIntent>,
+        picks: &mut Vec<PickFor>,
+    ) {
+        let lang = self.lang;
+        match section {
+            Section::Clinic => {
+                // The clinic.
+                ui.strong(self.t("app-settings-clinic"));
+                let c = &mut self.settings.clinic;
+                let labels = [
+                    "app-clinic-name",
+                    "app-clinic-address",
+                    "app-clinic-phone",
+                    "app-clinic-fax",
+                    "app-clinic-code",
+                ];
+                let texts: Vec<String> = labels.iter().map(|k| super::tr(self.lang, k)).collect();
+                field(ui, texts[0].clone(), &mut c.name, false);
+                field(ui, texts[1].clone(), &mut c.address, false);
+                field(ui, texts[2].clone(), &mut c.phone, false);
+                field(ui, texts[3].clone(), &mut c.fax, false);
+                field(ui, texts[4].clone(), &mut c.institution_code, false);
+                ui.checkbox(
+                    &mut c.print_physician_name,
+                    super::tr(self.lang, "app-clinic-print-name"),
+                );
+                if ui.button(self.t("app-save")).clicked() {
+                    intents.push(SettingsIntent::SaveClinic);
+                }
+            }
+            Section::People => {
+                // People.
+                ui.strong(self.t("app-settings-people"));
+                egui::Grid::new("people")
+                    .striped(true)
+                    .num_columns(4)
+                    .show(ui, |ui| {
+                        for u in &self.settings.users {
+                            ui.label(&u.login);
+                            ui.label(&u.name);
+                            let roles: Vec<String> = u
+                                .roles
+                                .iter()
+                                .map(|r| super::tr(self.lang, &format!("role-{}", r.id())))
+                                .collect();
+                            ui.label(roles.join(&self.t("app-sep")));
+                            ui.label(if u.active { "" } else { "×" });
+                            ui.end_row();
+                        }
+                    });
+                // One person's account: off or on again, the lock lifted, a new password.
+                let chosen_label = ui.label(self.t("app-person-chosen"));
+                let shown = self
+                    .settings
+                    .users
+                    .iter()
+                    .find(|u| Some(u.id) == self.settings.chosen)
+                    .map_or_else(
+                        || self.t("app-person-none"),
+                        |u| format!("{} — {}", u.login, u.name),
+                    );
+                egui::ComboBox::from_id_salt("person-chosen")
+                    .selected_text(shown)
+                    .width(theme::FIELD_WIDTH.min(ui.available_width()))
+                    .show_ui(ui, |ui| {
+                        for u in &self.settings.users {
+                            ui.selectable_value(
+                                &mut self.settings.chosen,
+                                Some(u.id),
+                                format!("{} — {}", u.login, u.name),
+                            );
+                        }
+                    })
+                    .response
+                    .labelled_by(chosen_label.id);
+                let chosen = self
+                    .settings
+                    .users
+                    .iter()
+                    .find(|u| Some(u.id) == self.settings.chosen)
+                    .cloned();
+                ui.add_enabled_ui(chosen.is_some(), |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        let active = chosen.as_ref().is_none_or(|u| u.active);
+                        let (key, to) = if active {
+                            ("app-person-deactivate", false)
+                        } else {
+                            ("app-person-reactivate", true)
+                        };
+                        if ui.button(self.t(key)).clicked() {
+                            intents.push(SettingsIntent::SetActive(to));
+                        }
+                        if ui.button(self.t("app-person-unlock")).clicked() {
+                            intents.push(SettingsIntent::Unlock);
+                        }
+                    });
+                    super::widgets::labelled_secret(
+                        ui,
+                        &super::tr(lang, "app-person-new-password"),
+                        &mut self.settings.reset_password,
+                        egui::Id::unique("settings-reset-password"),
+                    );
+                    if ui.button(self.t("app-person-reset-password")).clicked() {
+                        intents.push(SettingsIntent::ResetPassword);
+                    }
+                });
+                ui.separator();
+                field(
+                    ui,
+                    super::tr(lang, "app-login"),
+                    &mut self.settings.new_login,
+                    false,
+                );
+                field(
+                    ui,
+                    super::tr(lang, "app-person-name"),
+                    &mut self.settings.new_name,
+                    false,
+                );
+                ui.horizontal_wrapped(|ui| {
+                    for role in [Role::Physician, Role::Clerk, Role::Admin] {
+                        ui.radio_value(
+                            &mut self.settings.new_role,
+                            Some(role),
+                            super::tr(lang, &format!("role-{}", role.id())),
+                        );
+                    }
+                });
+                super::widgets::labelled_secret(
+                    ui,
+                    &super::tr(lang, "app-password"),
+                    &mut self.settings.new_password,
+                    egui::Id::unique("settings-new-password"),
+                );
+                if self.settings.new_role == Some(Role::Physician) {
+                    // Whoever holds a physician account may sign: the administrator confirms.
+                    super::widgets::labelled_secret(
+                        ui,
+                        &super::tr(lang, "app-reauth"),
+                        &mut self.settings.reauth,
+                        egui::Id::unique("settings-reauth"),
+                    );
+                }
+                if ui.button(self.t("app-add-person")).clicked() {
+                    intents.push(SettingsIntent::AddPerson);
+                }
+            }
+            Section::Hub => {
+                // The hub and certificates.
+                ui.strong(self.t("app-settings-hub"));
+                field(
+                    ui,
+                    super::tr(lang, "app-hub-url"),
+                    &mut self.settings.connection.hub_url,
+                    false,
+                );
+                path_field(
+                    ui,
+                    lang,
+                    "app-hub-ca",
+                    &mut self.settings.hub_ca_path,
+                    PickFor::HubCa,
+                    picks,
+                );
+                path_field(
+                    ui,
+                    lang,
+                    "app-signing-chain",
+                    &mut self.settings.chain_path,
+                    PickFor::SigningChain,
+                    picks,
+                );
+                path_field(
+                    ui,
+                    lang,
+                    "app-trust-anchors",
+                    &mut self.settings.anchors_path,
+                    PickFor::TrustAnchors,
+                    picks,
+                );
+                for (have, key) in [
+                    (&self.settings.connection.hub_ca_pem, "app-hub-ca"),
+                    (
+                        &self.settings.connection.signing_chain_pem,
+                        "app-signing-chain",
+                    ),
+                    (
+                        &self.settings.connection.trust_anchors_pem,
+                        "app-trust-anchors",
+                    ),
+                ] {
+                    let state = if have.trim().is_empty() {
+                        "app-not-set"
+                    } else {
+                        "app-set"
+                    };
+                    ui.label(
+                        RichText::new(format!(
+                            "{}: {}",
+                            super::tr(lang, key),
+                            super::tr(lang, state)
+                        ))
+                        .color(theme::MUTED),
+                    );
+                }
+                if ui.button(self.t("app-save")).clicked() {
+                    intents.push(SettingsIntent::SaveConnection);
+                }
+            }
+            Section::Terminal => {
+                // The terminal certificate.
+                ui.strong(self.t("app-settings-terminal"));
+                path_field(
+                    ui,
+                    lang,
+                    "app-p12-path",
+                    &mut self.settings.p12_path,
+                    PickFor::TerminalP12,
+                    picks,
+                );
+                super::widgets::labelled_secret(
+                    ui,
+                    &super::tr(lang, "app-p12-password"),
+                    &mut self.settings.p12_password,
+                    egui::Id::unique("settings-p12-password"),
+                );
+                ui.horizontal_wrapped(|ui| {
+                    if ui.button(self.t("app-import")).clicked() {
+                        intents.push(SettingsIntent::ImportTerminal);
+                    }
+                    let testing = self.settings.connection_testing;
+                    if ui
+                        .add_enabled(!testing, egui::Button::new(self.t("app-conn-test")))
+                        .clicked()
+                    {
+                        intents.push(SettingsIntent::TestConnection);
+                    }
+                    if testing {
+                        ui.spinner();
+                    }
+                });
+                match &self.settings.connection_test {
+                    Some(Ok(())) => {
+                        ui.colored_label(theme::OK, self.t("app-conn-ok"));
+                    }
+                    Some(Err(e)) => {
+                        ui.colored_label(theme::ERROR, connection_problem(lang, e));
+                    }
+                    None => {}
+                }
+            }
+            Section::Card => {
+                // The card reader.
+                ui.strong(self.t("app-settings-card"));
+                ui.horizontal_wrapped(|ui| {
+                    let l = ui.label(super::tr(lang, "app-pin-reader"));
+                    let readers = &self.review.readers;
+                    let connection = &mut self.settings.connection;
+                    let shown = if connection.reader.is_empty() {
+                        super::tr(lang, "app-reader-first")
+                    } else {
+                        connection.reader.clone()
+                    };
+                    egui::ComboBox::from_id_salt("settings-reader")
+                        .selected_text(shown)
+                        .width(theme::FIELD_WIDTH.min(ui.available_width()))
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(
+                                &mut connection.reader,
+                                String::new(),
+                                super::tr(lang, "app-reader-first"),
+                            );
+                            for r in readers {
+                                ui.selectable_value(&mut connection.reader, r.clone(), r);
+                            }
+                        })
+                        .response
+                        .labelled_by(l.id);
+                });
+                ui.horizontal_wrapped(|ui| {
+                    if ui.button(self.t("app-save")).clicked() {
+                        intents.push(SettingsIntent::SaveConnection);
+                    }
+                    let testing = self.settings.card_testing;
+                    if ui
+                        .add_enabled(!testing, egui::Button::new(self.t("app-card-test")))
+                        .clicked()
+                    {
+                        intents.push(SettingsIntent::TestCard);
+                    }
+                    if testing {
+                        ui.spinner();
+                    }
+                });
+                self.card_test_result(ui);
+            }
+            Section::Backup => {
+                // Backup.
+                ui.strong(self.t("app-settings-backup"));
+                if self.store.is_on_server() {
+                    ui.label(self.t("app-backup-auto-server"));
+                } else {
+                    ui.label(RichText::new(self.t("app-backup-auto-explain")).color(theme::MUTED));
+                    path_field(
+                        ui,
+                        lang,
+                        "app-backup-folder",
+                        &mut self.settings.backup_folder,
+                        PickFor::BackupFolder,
+                        picks,
+                    );
+                    if ui.button(self.t("app-backup-folder-use")).clicked() {
+                        intents.push(SettingsIntent::SaveBackupFolder);
+                    }
+                    let b = &self.settings.backups;
+                    let last = match b.last {
+                        Some(d) => {
+                            super::tr_args(lang, "app-backup-last", &[("date", d.to_string())])
+                        }
+                        None => super::tr(lang, "app-backup-none-yet"),
+                    };
+                    ui.label(last);
+                    let warning = if b.folder.is_none() {
+                        Some(super::tr(lang, "app-backup-no-folder"))
+                    } else if b.missing {
+                        Some(super::tr(lang, "app-backup-folder-gone"))
+                    } else if b.overdue {
+                        Some(super::tr(lang, "app-backup-overdue"))
+                    } else {
+                        None
+                    };
+                    if let Some(w) = warning {
+                        ui.colored_label(theme::ERROR, w);
+                    }
+                }
+                ui.add_space(theme::GAP);
+                path_field(
+                    ui,
+                    lang,
+                    "app-backup-path",
+                    &mut self.settings.backup_path,
+                    PickFor::BackupFile,
+                    picks,
+                );
+                if ui.button(self.t("app-backup")).clicked() {
+                    intents.push(SettingsIntent::Backup);
+                }
+            }
+        }
+    }
+
+    /// The connection test: the client is made here from what is typed (a wrong .p12 password
+    /// or an unreadable CA is told at once), the call to the hub runs on a thread.
+    fn test_connection(&mut self) {
+        self.settings.connection_test = None;
+        match self.hub_client_as_typed() {
+            Ok(client) => {
+                if let Some(s) = self.session.clone() {
+                    self.settings.connection_testing = true;
+                    self.worker.start(&s, Job::TestConnection(Box::new(client)));
+                }
+            }
+            Err(e) => self.settings.connection_test = Some(Err(e)),
+        }
+    }
+
+    /// A client of the hub from the settings as typed: the CA file chosen (else the one saved),
+    /// the .p12 chosen with its password (else the terminal kept in the data folder).
+    fn hub_client_as_typed(
+        &self,
+    ) -> Result<crate::hub::client::HubClient, crate::hub::client::HubError> {
+        use crate::hub::client::{HubClient, HubError, Terminal};
+        let ca = match read_pem(&self.settings.hub_ca_path) {
+            Ok(Some(pem)) => pem,
+            Ok(None) => self.settings.connection.hub_ca_pem.clone(),
+            Err(_) => return Err(HubError::HubCa),
+        };
+        let p12 = self.settings.p12_path.trim();
+        let terminal = if p12.is_empty() {
+            let account = self.store.path().display().to_string();
+            crate::hub::terminal::load_terminal(&self.worker.services.data_dir, &account, || {
+                self.terminal_password.clone()
+            })?
+        } else {
+            let bytes = std::fs::read(p12).map_err(|_| HubError::Terminal)?;
+            Terminal::from_p12(&bytes, &self.settings.p12_password)?
+        };
+        HubClient::new(
+            self.settings.connection.hub_url.trim(),
+            ca.as_bytes(),
+            terminal,
+        )
+    }
+
+    /// What the card test read: whom the card is for, the issuer, the end (with a warning from
+    /// 90 days before it), or why nothing could be read.
+    fn card_test_result(&self, ui: &mut Ui) {
+        let lang = self.lang;
+        match &self.settings.card_test {
+            Some(Ok((reader, h))) => {
+                let now = jiff::Timestamp::now();
+                let end = h
+                    .not_after
+                    .to_zoned(crate::form::wareki::japan())
+                    .date()
+                    .to_string();
+                ui.label(super::tr_args(
+                    lang,
+                    "app-card-read",
+                    &[("reader", reader.clone())],
+                ));
+                ui.label(super::tr_args(
+                    lang,
+                    "app-card-holder",
+                    &[("name", h.name.clone())],
+                ));
+                ui.label(super::tr_args(
+                    lang,
+                    "app-card-issuer",
+                    &[("issuer", h.issuer.clone())],
+                ));
+                let days = h.days_left(now);
+                let line = super::tr_args(
+                    lang,
+                    "app-card-expiry",
+                    &[("date", end), ("days", days.max(0).to_string())],
+                );
+                if days < 0 {
+                    ui.colored_label(theme::ERROR, super::tr(lang, "app-card-expired"));
+                } else if h.expires_soon(now) {
+                    ui.colored_label(theme::WARNING, line);
+                    ui.colored_label(theme::WARNING, super::tr(lang, "app-card-expires-soon"));
+                } else {
+                    ui.label(line);
+                }
+            }
+            Some(Err(e)) => {
+                ui.colored_label(theme::ERROR, super::tr_args(lang, e.key(), &e.args()));
+            }
+            None => {}
         }
     }
 
@@ -632,6 +839,20 @@ impl IkenshoApp {
             "app-terminal-imported-no-keyring"
         }))
     }
+}
+
+/// What the connection test says of `e`, in plain words.
+fn connection_problem(lang: crate::i18n::Lang, e: &crate::hub::client::HubError) -> String {
+    use crate::hub::client::HubError;
+    let key = match e {
+        HubError::NoNetwork => "app-conn-unreachable",
+        HubError::TerminalRefused => "app-conn-refused",
+        HubError::UntrustedHub => "app-conn-untrusted",
+        HubError::Terminal => "app-conn-p12",
+        HubError::HubCa => "app-conn-ca",
+        other => return super::tr_args(lang, other.key(), &other.args()),
+    };
+    super::tr(lang, key)
 }
 
 /// The text of the PEM file at `path`; `None` when no path was typed.

@@ -151,6 +151,10 @@ pub enum Job {
     OpenViewer(PathBuf),
     /// The day's automatic backup into `folder` (when there is none of `today` yet).
     DailyBackup { folder: PathBuf, today: Date },
+    /// Call the hub's health check with this client (the connection test).
+    TestConnection(Box<HubClient>),
+    /// Read the certificate of the card in `reader` (else the one that holds a card).
+    CardTest { reader: Option<String> },
     /// A file or folder dialog (it waits for the person).
     Pick {
         what: super::pick::PickFor,
@@ -187,6 +191,10 @@ pub enum Done {
     DeliveryRestarted,
     /// Another terminal (or this one) changed opinions or the outbox on the server.
     Changed,
+    /// The connection test's answer.
+    ConnectionTested(Result<(), crate::hub::client::HubError>),
+    /// The card test's answer: the reader and whom the card is for.
+    CardTested(Result<(String, crate::sign::cms::Holder), CardError>),
     /// The path chosen in a dialog (`None`: cancelled, or no dialog could be shown).
     Picked {
         what: super::pick::PickFor,
@@ -527,6 +535,8 @@ fn run(services: &Services, connections: &Connections, session: &Session, job: J
                 Ok(LaidOut { sheet, findings })
             }),
         },
+        Job::TestConnection(client) => Done::ConnectionTested(client.health()),
+        Job::CardTest { reader } => Done::CardTested(card_test(services, reader.as_deref())),
         Job::Pick { what, title } => Done::Picked {
             what,
             path: services.picker.pick(&what.kind(), &title),
@@ -566,6 +576,18 @@ fn card_status(services: &Services, reader: Option<&str>) -> Result<CardInfo, Ca
         reader: name,
         status: card.pin_status()?,
     })
+}
+
+/// Reads the certificate of the card (no PIN) and whom it is for.
+fn card_test(
+    services: &Services,
+    reader: Option<&str>,
+) -> Result<(String, crate::sign::cms::Holder), CardError> {
+    let (access, name) = services.card.open(reader)?;
+    let mut card = HpkiCard::new(access);
+    let cert = card.certificate()?;
+    let holder = crate::sign::cms::Holder::of(&cert).ok_or(CardError::Certificate)?;
+    Ok((name, holder))
 }
 
 /// Opens `path` in the system's viewer (the PDF reader) and waits for the opener's answer.

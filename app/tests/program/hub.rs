@@ -974,3 +974,86 @@ fn without_a_kept_password_the_window_asks_for_the_terminals_at_sign_in() {
         "asked again at the next sign-in"
     );
 }
+
+/// 設定's connection test tells each thing that can be wrong in plain words: the hub not
+/// reachable, this terminal's certificate refused, the hub's certificate not trusted, the .p12
+/// password wrong; and the card test reads whom the card is for without a PIN.
+#[test]
+fn the_connection_test_and_the_card_test_say_what_they_found() {
+    use common::ui::{click_in_view, sign_in, wait_until, window};
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable as _;
+    use ikensho::i18n::Lang;
+    use ikensho_app::cli::demo::{Demo, prepare};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let Demo {
+        sim,
+        store,
+        services,
+        ..
+    } = prepare(dir).unwrap();
+    let pki = HubPki::load(&dir.join("hub").join("pki")).unwrap();
+    let good = dir.join("given.p12");
+    std::fs::write(&good, pki.terminal_p12("Tm-Pass-2291").unwrap()).unwrap();
+    let other = HubPki::generate(INSTITUTION, "T-OTHER").unwrap();
+    let foreign = dir.join("foreign.p12");
+    std::fs::write(&foreign, other.terminal_p12("Tm-Pass-2291").unwrap()).unwrap();
+    let hub_ca = dir.join("hub-ca.pem");
+    std::fs::write(&hub_ca, pem(&pki.ca.cert)).unwrap();
+    let wrong_ca = dir.join("other-ca.pem");
+    std::fs::write(&wrong_ca, pem(&other.ca.cert)).unwrap();
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+
+    let mut h = window(store, services, Lang::Ja, egui::vec2(1280.0, 860.0));
+    h.run();
+    sign_in(&mut h, "kanri");
+    let test = |h: &mut common::ui::H, url: &str, ca: &Path, p12: &Path, pw: &str| {
+        {
+            let s = &mut h.state_mut().settings;
+            s.connection.hub_url = url.to_owned();
+            s.hub_ca_path = ca.display().to_string();
+            s.p12_path = p12.display().to_string();
+            s.p12_password = Zeroizing::new(pw.to_owned());
+        }
+        h.run();
+        click_in_view(h, Role::Button, "接続テスト");
+        wait_until(h, "the connection test", |a| {
+            !a.settings.connection_testing && a.settings.connection_test.is_some()
+        });
+        h.run();
+    };
+    let url = sim.url();
+    test(&mut h, &url, &hub_ca, &good, "Tm-Pass-2291");
+    h.get_by_label_contains("ハブ）につながりました");
+    test(&mut h, &url, &hub_ca, &good, "not-the-password");
+    h.get_by_label_contains("パスワードが違うか");
+    test(&mut h, &url, &hub_ca, &foreign, "Tm-Pass-2291");
+    h.get_by_label_contains("この端末の証明書を受け付けませんでした");
+    test(&mut h, &url, &wrong_ca, &good, "Tm-Pass-2291");
+    h.get_by_label_contains("設定した CA 証明書では確かめられません");
+    test(
+        &mut h,
+        &format!("https://127.0.0.1:{closed}"),
+        &hub_ca,
+        &good,
+        "Tm-Pass-2291",
+    );
+    h.get_by_label_contains("ハブにつながりません");
+
+    // The card test: the demo physician's card, read without a PIN.
+    click_in_view(&mut h, Role::Button, "カードを読む（PIN 不要）");
+    wait_until(&mut h, "the card test", |a| {
+        !a.settings.card_testing && a.settings.card_test.is_some()
+    });
+    h.run();
+    h.get_by_label("医師資格証の名義：佐藤 一郎");
+    h.get_by_label_contains("有効期限：");
+    h.get_by_label_contains("発行元：");
+    let card = ikensho_testkit::virt::VirtualCard::open(&dir.join("card")).unwrap();
+    assert_eq!(card.tries_left(), 15, "no PIN was asked of the card");
+}
