@@ -61,6 +61,7 @@ fn services(dir: &Path) -> Services {
         chain: Vec::new(),
         poll: Duration::from_secs(3600),
         picker: std::sync::Arc::new(ikensho_app::app::pick::NativePicker),
+        card_given: true,
     }
 }
 

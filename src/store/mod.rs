@@ -56,6 +56,17 @@ pub use users::{
     UserInfo, password_acceptable,
 };
 
+/// Removes a data file that a set-up made and could not finish: the file, its side files, its
+/// witness and its kept key.
+pub fn remove_files(path: &Path) {
+    atrest::forget(path);
+    let _ = std::fs::remove_file(witness::path(path));
+    let _ = std::fs::remove_file(path);
+    for suffix in crate::files::SIDE_SUFFIXES {
+        let _ = std::fs::remove_file(crate::files::with_suffix(path, suffix));
+    }
+}
+
 /// What a person asks the store to do, for the role check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {

@@ -42,6 +42,8 @@ pub struct Locked {
 /// The window: locked until the passphrase opens the store, then the program.
 pub enum Root {
     Locked(Box<Locked>),
+    /// The first start: no data yet.
+    Setup(Box<super::first_run::FirstRun>),
     Open(Box<IkenshoApp>),
 }
 
@@ -67,11 +69,26 @@ impl Root {
         }))
     }
 
+    /// The first start's screen on `first`.
+    pub fn setup(ctx: &egui::Context, first: super::first_run::FirstRun) -> Root {
+        theme::fonts(ctx);
+        theme::apply(ctx, 1.0);
+        Root::Setup(Box::new(first))
+    }
+
     /// The program, once open (tests).
     pub fn app(&self) -> Option<&IkenshoApp> {
         match self {
             Root::Open(a) => Some(a),
-            Root::Locked(_) => None,
+            Root::Locked(_) | Root::Setup(_) => None,
+        }
+    }
+
+    /// The program, once open (tests).
+    pub fn app_mut(&mut self) -> Option<&mut IkenshoApp> {
+        match self {
+            Root::Open(a) => Some(a),
+            Root::Locked(_) | Root::Setup(_) => None,
         }
     }
 }
@@ -196,6 +213,18 @@ impl eframe::App for Root {
                 return;
             }
             Root::Locked(l) => l.ui(ui).map(|store| (store, l.lang, l.services.take())),
+            Root::Setup(first) => {
+                if let Some((store, session)) = first.ui(ui)
+                    && let Some(services) = first.services.take()
+                {
+                    let services = services(&store);
+                    let mut app = IkenshoApp::new(ui.ctx(), store, first.lang, services);
+                    app.start_guide(session);
+                    *self = Root::Open(Box::new(app));
+                    ui.ctx().request_repaint();
+                }
+                return;
+            }
         };
         if let Some((store, lang, Some(services))) = opened {
             let services = services(&store);

@@ -7,7 +7,9 @@
 
 pub mod backups;
 pub mod editor;
+pub mod first_run;
 pub mod form_ui;
+pub mod guide;
 pub mod ime;
 pub mod lock;
 pub mod offline;
@@ -48,6 +50,8 @@ pub enum Intent {
     Open(i64),
     /// Start a renewal from this opinion's latest final version (copy-forward).
     Renew(i64),
+    /// A new opinion, with the clinic and the physician filled in (asked for on paper).
+    NewOpinion,
     Editor(EditorIntent),
     /// A clerk hands the draft to the physician.
     HandOver,
@@ -78,6 +82,8 @@ pub enum Intent {
     TerminalPassword(terminal_pw::TerminalPwIntent),
     /// Choose a path with the platform's dialog.
     Pick(pick::PickFor),
+    /// The set-up guide.
+    Guide(guide::GuideIntent),
 }
 
 /// Which screen is shown.
@@ -90,6 +96,8 @@ pub enum Screen {
     Outbox,
     Paper,
     Settings,
+    /// The set-up guide after the first start.
+    Guide,
 }
 
 /// One line of 送信状況.
@@ -166,6 +174,8 @@ pub struct IkenshoApp {
     pub terminal_pw: terminal_pw::TerminalPw,
     /// The terminal certificate's password as typed in this run (kept in memory only).
     terminal_password: Option<Zeroizing<String>>,
+    /// Where the set-up guide is.
+    pub guide: guide::Guide,
 }
 
 impl IkenshoApp {
@@ -222,6 +232,7 @@ impl IkenshoApp {
             about: false,
             terminal_pw: terminal_pw::TerminalPw::default(),
             terminal_password: None,
+            guide: guide::Guide::default(),
         }
     }
 
@@ -321,6 +332,7 @@ impl IkenshoApp {
             Intent::Show(screen) => self.show(screen),
             Intent::Open(id) => self.open(id),
             Intent::Renew(id) => self.renew(id),
+            Intent::NewOpinion => self.new_opinion(),
             Intent::Editor(e) => self.editor_intent(e),
             Intent::HandOver => self.hand_over(),
             Intent::Review => self.start_review(),
@@ -352,6 +364,7 @@ impl IkenshoApp {
             Intent::About(open) => self.about = open,
             Intent::TerminalPassword(i) => self.terminal_pw_intent(i),
             Intent::Pick(what) => self.pick(what),
+            Intent::Guide(i) => self.guide_intent(i),
         }
     }
 
@@ -514,6 +527,22 @@ impl IkenshoApp {
             .store
             .renew(&s, &row.insurer_number, &row.insured_number, None, today)
         {
+            Ok(draft) => self.open(draft.opinion_id),
+            Err(e) => self.problem(e),
+        }
+    }
+
+    fn new_opinion(&mut self) {
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        let today = crate::form::Context::today_in_japan().today;
+        let new = crate::store::NewOpinion {
+            applicant: crate::form::opinion::Applicant::default(),
+            request: None,
+            physician: None,
+        };
+        match self.store.create_opinion(&s, new, today) {
             Ok(draft) => self.open(draft.opinion_id),
             Err(e) => self.problem(e),
         }
@@ -794,6 +823,7 @@ impl IkenshoApp {
             Screen::Settings => {
                 egui::CentralPanel::default().show(ui, |ui| self.settings_screen(ui));
             }
+            Screen::Guide => self.guide_screen(ui),
         }
         self.pin_dialog(ctx);
         self.sign_out_dialog(ctx);
@@ -882,6 +912,16 @@ pub fn run(store: Store, lang: Lang, services: Services) -> Result<(), eframe::E
                 services,
             )))
         }),
+    )
+}
+
+/// Opens the window on a PC with no data yet: the first start's screen, then the set-up guide
+/// (blocks until the window is closed).
+pub fn run_first(first: first_run::FirstRun) -> Result<(), eframe::Error> {
+    eframe::run_native(
+        "ikensho",
+        window_options(),
+        Box::new(move |cc| Ok(Box::new(lock::Root::setup(&cc.egui_ctx, first)))),
     )
 }
 

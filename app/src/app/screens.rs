@@ -229,6 +229,11 @@ impl IkenshoApp {
             if r.changed() {
                 self.push(Intent::Search);
             }
+            // An opinion asked for on paper (no request from the hub): the applicant is typed in
+            // the editor.
+            if self.may(Action::Edit) && ui.button(self.t("app-new-opinion")).clicked() {
+                self.push(Intent::NewOpinion);
+            }
         });
         ui.add_space(theme::GAP);
         if self.rows.is_empty() {

@@ -322,10 +322,27 @@ impl IkenshoApp {
     fn reload_services(&mut self) {
         let data_dir = self.worker.services.data_dir.clone();
         if self.worker.services.from_settings {
-            let fresh =
-                Services::from_store_with(&self.store, &data_dir, self.terminal_password.as_ref());
+            let fresh = self.fresh_services(&data_dir, self.terminal_password.as_ref());
             self.use_services(fresh);
         }
+    }
+
+    /// The services the saved settings describe now, with `typed` as the terminal password when
+    /// the keyring has none. The dialogs do not depend on the settings, and a card source given
+    /// at the start (the demo, a test) stays.
+    pub(crate) fn fresh_services(
+        &self,
+        data_dir: &Path,
+        typed: Option<&Zeroizing<String>>,
+    ) -> Services {
+        let mut fresh = Services::from_store_with(&self.store, data_dir, typed);
+        let old = &self.worker.services;
+        fresh.picker = old.picker.clone();
+        if old.card_given {
+            fresh.card = old.card.clone();
+            fresh.card_given = true;
+        }
+        fresh
     }
 
     /// Works with `fresh` from now on; sending starts again with it.

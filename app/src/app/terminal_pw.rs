@@ -7,7 +7,6 @@
 use zeroize::Zeroizing;
 
 use super::problem::{HubUnavailable, Problem, Said};
-use super::work::Services;
 use super::{IkenshoApp, Intent, theme, widgets};
 
 /// What the prompt asks for.
@@ -69,7 +68,7 @@ impl IkenshoApp {
             return;
         }
         let data_dir = self.worker.services.data_dir.clone();
-        let fresh = Services::from_store_with(&self.store, &data_dir, Some(&typed));
+        let fresh = self.fresh_services(&data_dir, Some(&typed));
         if let Some(HubUnavailable::Failed(e)) = &fresh.hub_problem {
             self.terminal_pw.problem = Some(Problem::Hub(HubUnavailable::Failed(e.clone())));
             self.terminal_pw.focus = true;

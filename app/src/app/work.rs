@@ -44,6 +44,8 @@ pub struct Services {
     pub poll: Duration,
     /// The file and folder dialogs.
     pub picker: Arc<dyn super::pick::Picker>,
+    /// The card source was given (the demo, a test): saving the settings keeps it.
+    pub card_given: bool,
 }
 
 impl Services {
@@ -94,6 +96,7 @@ impl Services {
             chain,
             poll: Duration::from_secs(30),
             picker: Arc::new(super::pick::NativePicker),
+            card_given: false,
         }
     }
 

@@ -58,6 +58,7 @@ pub fn prepare(dir: &Path) -> Result<Demo, DemoError> {
         chain: pem_chain(&chain_pem),
         poll: std::time::Duration::from_secs(2),
         picker: Arc::new(crate::app::pick::NativePicker),
+        card_given: true,
     };
     Ok(Demo {
         sim,

@@ -64,8 +64,9 @@ struct Cli {
     /// contain a PIN, a password or patient data.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
+    /// Without a command: the window (the set-up guide on a PC with no data yet).
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -146,7 +147,8 @@ enum Command {
     /// requests, all on this machine; then the window.
     #[cfg(feature = "demo")]
     Demo(demo::DemoArgs),
-    /// Open the window on the data folder.
+    /// Open the window on the data folder (what `ikensho` alone does); on a PC with no data yet,
+    /// the set-up guide.
     Gui,
     /// The hub simulator on loopback (TLS 1.3, client certificates from its own test PKI, made on
     /// first run in DIR/pki), with demo requests; runs until stopped.
@@ -225,7 +227,7 @@ pub fn run() -> ExitCode {
         store: cli.store.clone(),
     };
     let lang = cli.lang;
-    let outcome = match cli.command {
+    let outcome = match cli.command.unwrap_or(Command::Gui) {
         Command::Validate { file, today, json } => cmd_validate(locales, lang, &file, today, json),
         Command::Template { form, output } => cmd_template(locales, lang, form, output.as_deref()),
         Command::User(cmd) => store_cmds::user(&ctx(), cmd),

@@ -412,12 +412,7 @@ fn new_user<'a>(
 
 /// Removes a store file this command made, with SQLite's files and its key beside it.
 fn remove_store_files(path: &Path) {
-    atrest::forget(path);
-    let _ = std::fs::remove_file(store::witness::path(path));
-    let _ = std::fs::remove_file(path);
-    for suffix in crate::files::SIDE_SUFFIXES {
-        let _ = std::fs::remove_file(crate::files::with_suffix(path, suffix));
-    }
+    store::remove_files(path);
 }
 
 /// The id of the person with `login` (case as the store compares it).
@@ -961,6 +956,18 @@ pub fn gui(ctx: &Ctx<'_>) -> Outcome {
         .parent()
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default();
+    if std::fs::metadata(&path).is_err() {
+        // No data yet: the first start's screen, then the set-up guide.
+        let keeping = atrest::Keeping::default_for_platform()
+            .ok_or_else(|| CliError::said(exit::USAGE, "cli-no-data-dir", &[]))?;
+        crate::app::run_first(crate::app::first_run::FirstRun::new(
+            path,
+            keeping,
+            ctx.lang,
+            Box::new(move |store| crate::app::Services::from_store(store, &data_dir)),
+        ))?;
+        return Ok(exit::CLEAN);
+    }
     if std::fs::metadata(&path).is_ok() && atrest::needs_passphrase(&path) {
         // The window asks for the passphrase (there may be no terminal to ask in).
         crate::app::run_locked(

@@ -11,4 +11,5 @@ mod geometry;
 mod hub;
 mod pcsc;
 mod secrets;
+mod setup;
 mod snapshots;
