@@ -34,6 +34,8 @@ pub struct FirstRun {
     made: Option<(Store, Session, Zeroizing<String>)>,
     /// The recovery key was written down.
     pub written_down: bool,
+    /// Give ログインID the keyboard focus at the next frame.
+    focus: bool,
     pub(crate) services: Option<Open>,
 }
 
@@ -50,6 +52,7 @@ impl FirstRun {
             problem: None,
             made: None,
             written_down: false,
+            focus: true,
             services: Some(services),
         }
     }
@@ -128,7 +131,10 @@ impl FirstRun {
                 ui.add_space(theme::GAP);
                 ui.strong(tr(lang, "app-first-admin"));
                 ui.label(RichText::new(tr(lang, "app-first-admin-explain")).color(theme::MUTED));
-                widgets::labelled_field(ui, &tr(lang, "app-login"), &mut self.login);
+                let login = widgets::labelled_field(ui, &tr(lang, "app-login"), &mut self.login);
+                if std::mem::take(&mut self.focus) {
+                    login.request_focus();
+                }
                 widgets::labelled_field(ui, &tr(lang, "app-person-name"), &mut self.name);
                 widgets::labelled_secret(
                     ui,

@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 use super::pick::PickFor;
 use super::problem::{HubUnavailable, Problem, Said};
 use super::work::{Job, Services};
-use super::{IkenshoApp, Intent, theme};
+use super::{IkenshoApp, Intent, Screen, theme};
 use crate::store::{
     ClinicSettings, ConnectionSettings, NewUser, Role, Session, Store, StoreError, UserInfo,
 };
@@ -393,10 +393,14 @@ impl IkenshoApp {
         picks: &mut Vec<PickFor>,
     ) {
         let lang = self.lang;
+        // In the guide, its heading names the part and 次へ saves it.
+        let guide = self.screen == Screen::Guide;
         match section {
             Section::Clinic => {
                 // The clinic.
-                ui.strong(self.t("app-settings-clinic"));
+                if !guide {
+                    ui.strong(self.t("app-settings-clinic"));
+                }
                 let c = &mut self.settings.clinic;
                 let labels = [
                     "app-clinic-name",
@@ -415,13 +419,15 @@ impl IkenshoApp {
                     &mut c.print_physician_name,
                     super::tr(self.lang, "app-clinic-print-name"),
                 );
-                if ui.button(self.t("app-save")).clicked() {
+                if !guide && ui.button(self.t("app-save")).clicked() {
                     intents.push(SettingsIntent::SaveClinic);
                 }
             }
             Section::People => {
                 // People.
-                ui.strong(self.t("app-settings-people"));
+                if !guide {
+                    ui.strong(self.t("app-settings-people"));
+                }
                 egui::Grid::new("people")
                     .striped(true)
                     .num_columns(4)
@@ -538,7 +544,9 @@ impl IkenshoApp {
             }
             Section::Hub => {
                 // The hub and certificates.
-                ui.strong(self.t("app-settings-hub"));
+                if !guide {
+                    ui.strong(self.t("app-settings-hub"));
+                }
                 field(
                     ui,
                     super::tr(lang, "app-hub-url"),
@@ -594,13 +602,15 @@ impl IkenshoApp {
                         .color(theme::MUTED),
                     );
                 }
-                if ui.button(self.t("app-save")).clicked() {
+                if !guide && ui.button(self.t("app-save")).clicked() {
                     intents.push(SettingsIntent::SaveConnection);
                 }
             }
             Section::Terminal => {
                 // The terminal certificate.
-                ui.strong(self.t("app-settings-terminal"));
+                if !guide {
+                    ui.strong(self.t("app-settings-terminal"));
+                }
                 path_field(
                     ui,
                     lang,
@@ -642,7 +652,9 @@ impl IkenshoApp {
             }
             Section::Card => {
                 // The card reader.
-                ui.strong(self.t("app-settings-card"));
+                if !guide {
+                    ui.strong(self.t("app-settings-card"));
+                }
                 ui.horizontal_wrapped(|ui| {
                     let l = ui.label(super::tr(lang, "app-pin-reader"));
                     let readers = &self.review.readers;
@@ -669,7 +681,7 @@ impl IkenshoApp {
                         .labelled_by(l.id);
                 });
                 ui.horizontal_wrapped(|ui| {
-                    if ui.button(self.t("app-save")).clicked() {
+                    if !guide && ui.button(self.t("app-save")).clicked() {
                         intents.push(SettingsIntent::SaveConnection);
                     }
                     let testing = self.settings.card_testing;
@@ -687,7 +699,9 @@ impl IkenshoApp {
             }
             Section::Backup => {
                 // Backup.
-                ui.strong(self.t("app-settings-backup"));
+                if !guide {
+                    ui.strong(self.t("app-settings-backup"));
+                }
                 if self.store.is_on_server() {
                     ui.label(self.t("app-backup-auto-server"));
                 } else {

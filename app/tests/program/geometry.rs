@@ -40,7 +40,7 @@ impl Visit {
 
 /// Presses Tab from nothing focused until the focus comes round again (or `limit` presses), and
 /// records every widget it reached.
-fn tab_round(h: &mut H, limit: usize) -> Vec<Visit> {
+fn tab_round<S>(h: &mut egui_kittest::Harness<'_, S>, limit: usize) -> Vec<Visit> {
     h.ctx
         .memory_mut(|m| m.surrender_focus(m.focused().unwrap_or(egui::Id::NULL)));
     h.run_steps(2);
@@ -304,10 +304,37 @@ fn every_screen_fits(view: View) {
             (Role::Button, text(view.lang, "app-save")),
             (Role::Button, text(view.lang, "app-add-person")),
             (Role::Button, text(view.lang, "app-import")),
+            (Role::Button, text(view.lang, "app-conn-test")),
+            (Role::Button, text(view.lang, "app-card-test")),
+            (Role::Button, text(view.lang, "app-backup-folder-use")),
             (Role::Button, text(view.lang, "app-backup")),
         ],
         "settings",
     ));
+
+    // The set-up guide, each part in turn, with its way on.
+    let admin = h.state().session.clone().unwrap();
+    h.state_mut().start_guide(admin);
+    h.run();
+    for step in 0..=ikensho_app::app::settings::Section::ALL.len() {
+        h.state_mut().guide.step = step;
+        h.run_steps(3);
+        let what = format!("guide {}", step + 1);
+        let visits = tab_round(&mut h, 200);
+        problems.extend(hidden(&visits, screen, &what));
+        let way_on = if step < ikensho_app::app::settings::Section::ALL.len() {
+            vec![
+                (Role::Button, text(view.lang, "app-guide-later")),
+                (Role::Button, text(view.lang, "app-guide-next")),
+            ]
+        } else {
+            vec![(Role::Button, text(view.lang, "app-guide-finish"))]
+        };
+        problems.extend(missing(&visits, &way_on, &what));
+    }
+
+    // The first start on an empty folder: every field and the button reached and visible.
+    problems.extend(first_start_fits(&view));
 
     assert!(
         problems.is_empty(),
@@ -320,6 +347,40 @@ fn every_screen_fits(view: View) {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+/// The first start's screen at `view`'s size (in points, as the zoom would make it).
+fn first_start_fits(view: &View) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let first = ikensho_app::app::first_run::FirstRun::new(
+        dir.path().join("ikensho.sqlite"),
+        ikensho::store::atrest::Keeping::KeyFolder(dir.path().join("keys")),
+        view.lang,
+        Box::new(|_| unreachable!("nothing is made here")),
+    );
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(view.w / view.zoom, view.h / view.zoom))
+        .with_max_steps(40)
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |cc| ikensho_app::app::lock::Root::setup(&cc.egui_ctx, first));
+    h.run();
+    let visits = tab_round(&mut h, 60);
+    let mut problems = hidden(&visits, view.screen(), "first start");
+    problems.extend(missing(
+        &visits,
+        &[
+            (Role::TextInput, text(view.lang, "app-login")),
+            (Role::TextInput, text(view.lang, "app-person-name")),
+            (Role::PasswordInput, text(view.lang, "app-password")),
+            (
+                Role::PasswordInput,
+                text(view.lang, "app-first-password-again"),
+            ),
+            (Role::Button, text(view.lang, "app-first-make")),
+        ],
+        "first start",
+    ));
+    problems
 }
 
 const SMALL: (f32, f32, f32) = (1024.0, 700.0, 1.5);
