@@ -388,12 +388,17 @@ const CSV_COLUMNS: [&str; 14] = [
 impl Store {
     /// Recomputes every entry's hash and the chain, and names what is wrong. Needs no session:
     /// it reads hashes and numbers, nothing about applicants.
+    ///
+    /// The trail and its head are read in one snapshot: on a server, a terminal that died just
+    /// after sending its COMMIT may see it carried out between two reads, which must not look
+    /// like a cut tail.
     pub fn verify_audit(&self) -> Result<AuditCheck> {
-        let mut check = verify_chain(&self.db)?;
-        check
-            .problems
-            .extend(witness_problems(&self.db, &self.witness)?);
-        Ok(check)
+        let witness = &self.witness;
+        self.db.consistent(|tx| {
+            let mut check = verify_chain(tx)?;
+            check.problems.extend(witness_problems(tx, witness)?);
+            Ok(check)
+        })
     }
 
     /// Writes the audit trail as CSV (UTF-8 with a BOM, so that spreadsheet programs read the

@@ -695,6 +695,32 @@ impl Db {
         }
     }
 
+    /// [`Db::snapshot`] through a shared reference, for reads that must see one moment (the
+    /// trail and its head, checked against each other) from a `&Store`.
+    pub fn consistent<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        match self {
+            Db::Lite(conn) => {
+                let tx = conn.unchecked_transaction()?;
+                let tx = Tx {
+                    inner: TxInner::Lite(tx),
+                    head: RefCell::new(None),
+                    known: RefCell::new(None),
+                };
+                let out = f(&tx)?;
+                if let TxInner::Lite(tx) = tx.inner {
+                    tx.rollback()?;
+                }
+                Ok(out)
+            }
+            Db::Pg(pg) => {
+                let mut pg = pg.try_borrow_mut().map_err(|_| busy())?;
+                let Pg { client, stmts } = &mut *pg;
+                let begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+                pg_transaction(client, stmts, begin, false, f).map(|(out, _)| out)
+            }
+        }
+    }
+
     /// The SQLite connection, for what only a file has (backups, keys, pragmas).
     pub fn lite(&self) -> Option<&rusqlite::Connection> {
         match self {
