@@ -45,6 +45,9 @@ pub enum Root {
     /// The first start: no data yet.
     Setup(Box<super::first_run::FirstRun>),
     Open(Box<IkenshoApp>),
+    /// The store could not be opened again after a restore: said, for the program to be started
+    /// again.
+    Failed(Problem, Lang),
 }
 
 impl Root {
@@ -80,7 +83,7 @@ impl Root {
     pub fn app(&self) -> Option<&IkenshoApp> {
         match self {
             Root::Open(a) => Some(a),
-            Root::Locked(_) | Root::Setup(_) => None,
+            Root::Locked(_) | Root::Setup(_) | Root::Failed(..) => None,
         }
     }
 
@@ -88,8 +91,42 @@ impl Root {
     pub fn app_mut(&mut self) -> Option<&mut IkenshoApp> {
         match self {
             Root::Open(a) => Some(a),
-            Root::Locked(_) | Root::Setup(_) => None,
+            Root::Locked(_) | Root::Setup(_) | Root::Failed(..) => None,
         }
+    }
+
+    /// Carries out the restore the program asked for: its threads and store closed, the file
+    /// restored, the store opened again at the sign-in screen (the lock screen when its key is
+    /// behind a passphrase).
+    fn restore(&mut self, ctx: &egui::Context, req: &super::restore::RestoreRequest) {
+        let Root::Open(app) = self else {
+            return;
+        };
+        let live = app.store.path().to_path_buf();
+        let lang = app.lang;
+        let services = app.worker.services.clone();
+        if !app.worker.shutdown(std::time::Duration::from_secs(30)) {
+            app.message = Some(super::problem::Said::new("app-restore-busy").into());
+            return;
+        }
+        // The window's own connection goes with it.
+        *self = Root::Failed(
+            Problem::Said(super::problem::Said::new("app-restore-busy")),
+            lang,
+        );
+        let outcome = super::restore::carry_out(&live, req);
+        *self = match super::restore::reopen(&live) {
+            Ok(store) => {
+                let mut app = IkenshoApp::new(ctx, store, lang, services);
+                app.restored(outcome);
+                Root::Open(Box::new(app))
+            }
+            Err(crate::store::StoreError::PassphraseNeeded) => {
+                Root::locked(ctx, Behind::Passphrase(live), lang, move |_| services)
+            }
+            Err(e) => Root::Failed(Problem::Store(e), lang),
+        };
+        ctx.request_repaint();
     }
 }
 
@@ -210,6 +247,18 @@ impl eframe::App for Root {
         let opened = match self {
             Root::Open(app) => {
                 app.ui(ui, frame);
+                if let Some(req) = app.take_restore() {
+                    self.restore(ui.ctx(), &req);
+                }
+                return;
+            }
+            Root::Failed(problem, lang) => {
+                let lang = *lang;
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.heading(tr(lang, "app-title"));
+                    ui.colored_label(theme::ERROR, problem.text(lang));
+                    ui.label(tr(lang, "app-restart"));
+                });
                 return;
             }
             Root::Locked(l) => l.ui(ui).map(|store| (store, l.lang, l.services.take())),

@@ -16,6 +16,7 @@ pub mod offline;
 pub mod paper;
 pub mod pick;
 pub mod problem;
+pub mod restore;
 pub mod review;
 pub mod screens;
 pub mod settings;
@@ -84,6 +85,8 @@ pub enum Intent {
     Pick(pick::PickFor),
     /// The set-up guide.
     Guide(guide::GuideIntent),
+    /// Restoring a backup (administrators).
+    Restore(restore::RestoreIntent),
 }
 
 /// Which screen is shown.
@@ -176,6 +179,10 @@ pub struct IkenshoApp {
     terminal_password: Option<Zeroizing<String>>,
     /// Where the set-up guide is.
     pub guide: guide::Guide,
+    /// A restore confirmed, for the window's root to carry out.
+    restore_request: Option<restore::RestoreRequest>,
+    /// A new recovery key to show once (after a restore that made a key).
+    recovery_key: Option<Zeroizing<String>>,
 }
 
 impl IkenshoApp {
@@ -233,6 +240,8 @@ impl IkenshoApp {
             terminal_pw: terminal_pw::TerminalPw::default(),
             terminal_password: None,
             guide: guide::Guide::default(),
+            restore_request: None,
+            recovery_key: None,
         }
     }
 
@@ -365,6 +374,7 @@ impl IkenshoApp {
             Intent::TerminalPassword(i) => self.terminal_pw_intent(i),
             Intent::Pick(what) => self.pick(what),
             Intent::Guide(i) => self.guide_intent(i),
+            Intent::Restore(i) => self.restore_intent(i),
         }
     }
 
@@ -829,6 +839,8 @@ impl IkenshoApp {
         self.sign_out_dialog(ctx);
         self.about_dialog(ctx);
         self.terminal_pw_dialog(ctx);
+        self.restore_dialog(ctx);
+        self.recovery_key_dialog(ctx);
     }
 
     /// Asks before signing out loses an edit that could not be saved.
@@ -905,12 +917,12 @@ pub fn run(store: Store, lang: Lang, services: Services) -> Result<(), eframe::E
         "ikensho",
         window_options(),
         Box::new(move |cc| {
-            Ok(Box::new(IkenshoApp::new(
+            Ok(Box::new(lock::Root::Open(Box::new(IkenshoApp::new(
                 &cc.egui_ctx,
                 store,
                 lang,
                 services,
-            )))
+            )))))
         }),
     )
 }

@@ -19,6 +19,8 @@ pub enum PickFor {
     BackupFile,
     /// Where a copy of the printed PDF is saved.
     SavePdf,
+    /// The backup to restore.
+    RestoreFile,
 }
 
 /// The kind of dialog.
@@ -45,6 +47,9 @@ impl PickFor {
                 filter: ("PKCS#12", &["p12", "pfx"]),
             },
             PickFor::BackupFolder => PickKind::Folder,
+            PickFor::RestoreFile => PickKind::Open {
+                filter: ("ikensho", &["sqlite"]),
+            },
             PickFor::BackupFile => PickKind::Save {
                 name: "ikensho-backup.sqlite".to_owned(),
             },
@@ -89,6 +94,7 @@ impl super::IkenshoApp {
             PickFor::BackupFolder => "app-backup-folder",
             PickFor::BackupFile => "app-backup-path",
             PickFor::SavePdf => "app-save-pdf-as",
+            PickFor::RestoreFile => "app-restore-file",
         });
         if ON_MAIN_THREAD {
             let path = self.worker.services.picker.pick(&what.kind(), &title);
@@ -114,6 +120,7 @@ impl super::IkenshoApp {
             PickFor::BackupFolder => s.backup_folder = text,
             PickFor::BackupFile => s.backup_path = text,
             PickFor::SavePdf => self.save_pdf_as(path),
+            PickFor::RestoreFile => s.restore.path = text,
         }
     }
 

@@ -91,6 +91,12 @@ pub struct SettingsForm {
     pub backup_folder: String,
     /// What the automatic backups look like.
     pub backups: super::backups::BackupStatus,
+    /// The newest automatic backups (to restore from).
+    pub recent_backups: Vec<(jiff::civil::Date, PathBuf)>,
+    /// Restoring a backup.
+    pub restore: super::restore::RestoreForm,
+    /// The data file's key is kept behind a passphrase (the restore asks for it).
+    pub needs_passphrase: bool,
     /// The connection test running, and its answer.
     pub connection_testing: bool,
     pub connection_test: Option<Result<(), crate::hub::client::HubError>>,
@@ -151,6 +157,14 @@ impl IkenshoApp {
             &self.store,
             crate::form::Context::today_in_japan().today,
         );
+        form.recent_backups = form
+            .backups
+            .folder
+            .as_deref()
+            .and_then(|f| crate::store::daily::backups(f).ok())
+            .unwrap_or_default();
+        form.needs_passphrase =
+            !self.store.is_on_server() && crate::store::atrest::needs_passphrase(self.store.path());
         self.settings = form;
         self.worker.start(&s, Job::Readers);
     }
@@ -749,6 +763,9 @@ impl IkenshoApp {
                 );
                 if ui.button(self.t("app-backup")).clicked() {
                     intents.push(SettingsIntent::Backup);
+                }
+                if !guide && !self.store.is_on_server() {
+                    self.restore_part(ui, picks);
                 }
             }
         }

@@ -418,6 +418,25 @@ impl Worker {
     pub fn stop_delivery(&mut self) {
         self.delivery = None;
     }
+
+    /// Stops the delivery loop, waits up to `within` for every thread to let go of its
+    /// connection (each holds a handle on the pool while it runs), and closes the pool's
+    /// connections: nothing of this window has the store open after. `false` when a thread is
+    /// still at work when the time is up.
+    pub fn shutdown(&mut self, within: Duration) -> bool {
+        self.stop_delivery();
+        let deadline = std::time::Instant::now() + within;
+        while Arc::strong_count(&self.connections.spare) > 1 {
+            if std::time::Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if let Ok(mut spare) = self.connections.spare.lock() {
+            spare.clear();
+        }
+        true
+    }
 }
 
 /// What the delivery loop works with.

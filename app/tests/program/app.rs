@@ -1624,3 +1624,104 @@ fn paths_are_chosen_with_the_file_dialog_and_a_pdf_is_saved_as() {
     );
     h.get_by_label_contains("PDF のコピーを保存しました");
 }
+
+/// The administrator restores a backup from 設定: the password again, a confirmation, and the
+/// window closes its store, restores with the library's checks, keeps the data as it was beside
+/// and opens again at the sign-in screen with the backup's data.
+#[test]
+fn a_backup_is_restored_from_the_window() {
+    use ikensho_app::app::lock::Root;
+    let dir = tempfile::tempdir().unwrap();
+    let ikensho_app::cli::demo::Demo {
+        sim: _sim,
+        mut store,
+        services,
+        ..
+    } = ikensho_app::cli::demo::prepare(dir.path()).unwrap();
+    let admin = store.sign_in("kanri", "ikensho-demo").unwrap();
+    let backup = dir.path().join("before.sqlite");
+    store.backup(&admin, &backup).unwrap();
+    let before = store.clinic_settings().unwrap();
+    let mut changed = before.clone();
+    changed.name = "名前を変えた医院".into();
+    store.set_clinic_settings(&admin, &changed).unwrap();
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 860.0))
+        .with_max_steps(40)
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |cc| {
+            Root::Open(Box::new(ikensho_app::app::IkenshoApp::new(
+                &cc.egui_ctx,
+                store,
+                Lang::Ja,
+                services,
+            )))
+        });
+    h.run();
+    let picker = std::sync::Arc::new(ScriptedPicker {
+        answers: std::sync::Mutex::new(vec![backup.clone()]),
+        ..ScriptedPicker::default()
+    });
+    h.state_mut().app_mut().unwrap().worker.services.picker = picker;
+    let focus_type =
+        |h: &mut egui_kittest::Harness<'_, Root>, role: Role, label: &str, text: &str| {
+            h.get_by_role_and_label(role, label).scroll_to_me();
+            h.run();
+            h.get_by_role_and_label(role, label).focus();
+            h.step();
+            h.get_by_role_and_label(role, label).type_text(text);
+            h.run();
+        };
+    let click = |h: &mut egui_kittest::Harness<'_, Root>, role: Role, label: &str| {
+        h.get_by_role_and_label(role, label).scroll_to_me();
+        h.run();
+        h.get_by_role_and_label(role, label).click();
+        h.run();
+    };
+    focus_type(&mut h, Role::TextInput, "ログインID", "kanri");
+    focus_type(&mut h, Role::PasswordInput, "パスワード", "ikensho-demo");
+    click(&mut h, Role::Button, "サインイン");
+    assert_eq!(h.state().app().unwrap().screen, Screen::Settings);
+    click(&mut h, Role::Button, "選ぶ… — 戻すバックアップのファイル");
+    for _ in 0..100 {
+        h.step();
+        if !h.state().app().unwrap().settings.restore.path.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run();
+    // Without the password again: said, nothing done.
+    click(&mut h, Role::Button, "このバックアップから戻す…");
+    h.get_by_label("あなたのパスワードをもう一度入力してください。");
+    focus_type(
+        &mut h,
+        Role::PasswordInput,
+        "あなたのパスワード（もう一度。バックアップでも管理者であること）",
+        "ikensho-demo",
+    );
+    click(&mut h, Role::Button, "このバックアップから戻す…");
+    h.get_by_label_contains("よろしいですか");
+    click(&mut h, Role::Button, "戻す");
+    h.run();
+    let app = h.state().app().expect("open again after the restore");
+    assert_eq!(app.screen, Screen::SignIn);
+    assert!(app.session.is_none());
+    h.get_by_label_contains("から戻しました");
+    let store = ikensho::store::Store::open(&dir.path().join("ikensho.sqlite")).unwrap();
+    assert_eq!(
+        store.clinic_settings().unwrap(),
+        before,
+        "the backup's data"
+    );
+    assert!(store.verify_audit().unwrap().is_intact());
+    let kept_beside = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("ikensho.sqlite.before-restore")
+        });
+    assert!(kept_beside, "the data as it was is kept beside");
+}
