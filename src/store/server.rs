@@ -207,6 +207,30 @@ fn password_entry(loc: &ServerLocation) -> Result<keyring::Entry> {
     })
 }
 
+/// The file in a terminal's data folder that names the clinic server its store is on (the
+/// address only, never a password), so that the window started from the desktop finds it.
+pub const LOCATION_FILE: &str = "store-location.txt";
+
+/// The server this terminal's data folder was pointed at, if any.
+pub fn kept_location(data_dir: &Path) -> Option<Result<Location>> {
+    let text = std::fs::read_to_string(data_dir.join(LOCATION_FILE)).ok()?;
+    let line = text.lines().next().unwrap_or("").trim().to_owned();
+    (!line.is_empty()).then(|| Location::parse(&line))
+}
+
+/// Points this terminal's data folder at the server `loc`.
+pub fn keep_location(data_dir: &Path, loc: &ServerLocation) -> Result<()> {
+    let io = |e: std::io::Error| StoreError::Io {
+        path: data_dir.join(LOCATION_FILE),
+        detail: e.to_string(),
+    };
+    crate::files::private_dir(data_dir).map_err(io)?;
+    let path = data_dir.join(LOCATION_FILE);
+    let part = crate::files::with_suffix(&path, ".part");
+    crate::files::write_private(&part, format!("{}\n", loc.url()).as_bytes()).map_err(io)?;
+    std::fs::rename(&part, &path).map_err(io)
+}
+
 /// The terminal's database password for `loc` kept in the OS credential store, if there is one.
 /// (On Linux without a desktop keyring the kernel's keyring keeps it until the next start of the
 /// computer; then it is asked for again. Nothing is lost by that: it is only the password.)
@@ -490,6 +514,26 @@ pub fn init(loc: &ServerLocation, password: &str, terminals: &str) -> Result<i64
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_terminal_remembers_which_server_its_store_is_on() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(kept_location(dir.path()).is_none());
+        let loc = ServerLocation {
+            host: "192.168.1.10".into(),
+            port: 5432,
+            dbname: "ikensho".into(),
+            user: "ikensho_terminal".into(),
+            ca: "/etc/ikensho/clinic ca.pem".into(),
+        };
+        keep_location(dir.path(), &loc).unwrap();
+        let text = std::fs::read_to_string(dir.path().join(LOCATION_FILE)).unwrap();
+        assert!(!text.contains("password"));
+        assert_eq!(
+            kept_location(dir.path()).unwrap().unwrap(),
+            Location::Server(loc)
+        );
+    }
 
     #[test]
     fn urls_are_read_and_anything_less_than_verify_full_is_refused() {

@@ -1,8 +1,10 @@
-//! The first start on a PC with no data: where the data lives (this PC; a clinic server is
-//! prepared by the administrator as the README says, so that choice is shown and not offered
-//! here) and the first administrator. The data file is made, encrypted, its recovery key shown
-//! once to be written down, and the set-up guide goes on signed in as that administrator. A
-//! set-up that fails leaves no file behind.
+//! The first start on a PC with no data: where the data lives and the first administrator.
+//! On this PC: the data file is made, encrypted, its recovery key shown once to be written
+//! down, and the set-up guide goes on signed in as that administrator; a set-up that fails
+//! leaves no file behind. On the clinic server (prepared by its administrator as the README
+//! says): its address and this terminal's password, the address kept in the data folder for the
+//! next starts; a server with people goes to the sign-in screen, an empty one asks for its first
+//! administrator and goes on with the guide.
 
 use std::path::PathBuf;
 
@@ -19,8 +21,32 @@ use super::{Services, theme, tr, widgets};
 /// What the window opens once the store is made.
 pub(crate) type Open = Box<dyn FnOnce(&Store) -> Services>;
 
+/// Where the data lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    ThisPc,
+    Server,
+}
+
+/// What the first start opened.
+pub enum Opened {
+    /// A new store and its first administrator: the set-up guide.
+    Guide(Store, Session),
+    /// A clinic server that has its people: the sign-in screen.
+    SignIn(Store),
+}
+
 /// The first start's screen.
 pub struct FirstRun {
+    pub place: Place,
+    /// The clinic server's address (`postgresql://…?sslrootcert=…`) and this terminal's
+    /// password for it.
+    pub server_url: String,
+    pub server_password: Zeroizing<String>,
+    /// Keep that password in the OS credential store.
+    pub remember: bool,
+    /// Connected to a server that has no people yet: its first administrator comes next.
+    on_server: Option<Store>,
     /// Where the data file goes.
     pub path: PathBuf,
     keeping: Keeping,
@@ -34,6 +60,8 @@ pub struct FirstRun {
     made: Option<(Store, Session, Zeroizing<String>)>,
     /// The recovery key was written down.
     pub written_down: bool,
+    /// Ready to open.
+    opened: Option<Opened>,
     /// Give ログインID the keyboard focus at the next frame.
     focus: bool,
     pub(crate) services: Option<Open>,
@@ -42,6 +70,11 @@ pub struct FirstRun {
 impl FirstRun {
     pub fn new(path: PathBuf, keeping: Keeping, lang: Lang, services: Open) -> FirstRun {
         FirstRun {
+            place: Place::ThisPc,
+            server_url: String::new(),
+            server_password: Zeroizing::new(String::new()),
+            remember: true,
+            on_server: None,
             path,
             keeping,
             lang,
@@ -52,6 +85,7 @@ impl FirstRun {
             problem: None,
             made: None,
             written_down: false,
+            opened: None,
             focus: true,
             services: Some(services),
         }
@@ -77,20 +111,73 @@ impl FirstRun {
             self.again = Zeroizing::new(String::new());
             return;
         }
-        match make_store(&self.path, &self.keeping, &login, &name, &self.password) {
-            Ok((store, session, key)) => self.made = Some((store, session, key)),
-            Err(e) => self.problem = Some(Problem::Store(e)),
+        if let Some(mut store) = self.on_server.take() {
+            let added = store
+                .add_first_admin(&NewUser {
+                    login: &login,
+                    name: &name,
+                    roles: &[Role::Admin],
+                    password: &self.password,
+                })
+                .and_then(|_| store.sign_in(&login, &self.password));
+            match added {
+                Ok(session) => self.opened = Some(Opened::Guide(store, session)),
+                Err(e) => {
+                    self.problem = Some(Problem::Store(e));
+                    self.on_server = Some(store);
+                }
+            }
+        } else {
+            match make_store(&self.path, &self.keeping, &login, &name, &self.password) {
+                Ok((store, session, key)) => self.made = Some((store, session, key)),
+                Err(e) => self.problem = Some(Problem::Store(e)),
+            }
         }
         self.password = Zeroizing::new(String::new());
         self.again = Zeroizing::new(String::new());
     }
 
-    /// Draws the screen; the store and the administrator's session once the recovery key was
-    /// written down.
-    pub(crate) fn ui(&mut self, ui: &mut Ui) -> Option<(Store, Session)> {
+    /// Connects to the clinic server typed, and points this data folder at it.
+    fn connect(&mut self) {
+        self.problem = None;
+        let loc = match crate::store::server::Location::parse(&self.server_url) {
+            Ok(crate::store::server::Location::Server(loc)) => loc,
+            Ok(crate::store::server::Location::File(_)) => {
+                self.problem = Some(Problem::Store(StoreError::BadLocation {
+                    reason: "not a server",
+                }));
+                return;
+            }
+            Err(e) => {
+                self.problem = Some(Problem::Store(e));
+                return;
+            }
+        };
+        let data_dir = self.path.parent().map(PathBuf::from).unwrap_or_default();
+        let password = std::mem::take(&mut self.server_password);
+        let opened = Store::open_server(&loc, &password, &data_dir).and_then(|store| {
+            crate::store::server::keep_location(&data_dir, &loc)?;
+            if self.remember
+                && let Err(e) = crate::store::server::keep_password(&loc, &password)
+            {
+                // Connected all the same: it is asked again at the next start.
+                tracing::warn!(error = %e, "the database password could not be kept");
+            }
+            Ok(store)
+        });
+        match opened.and_then(|store| Ok((store.has_users()?, store))) {
+            Ok((true, store)) => self.opened = Some(Opened::SignIn(store)),
+            Ok((false, store)) => self.on_server = Some(store),
+            Err(e) => self.problem = Some(Problem::Store(e)),
+        }
+    }
+
+    /// Draws the screen; what it opened once it is done.
+    pub(crate) fn ui(&mut self, ui: &mut Ui) -> Option<Opened> {
         let lang = self.lang;
         let mut make = false;
         let mut go_on = false;
+        let mut connect = false;
         egui::CentralPanel::default().show(ui, |ui| {
             widgets::scrolled(ui, "first-run", |ui| {
                 ui.heading(tr(lang, "app-first-title"));
@@ -121,13 +208,43 @@ impl FirstRun {
                 ui.label(tr(lang, "app-first-explain"));
                 ui.add_space(theme::GAP);
                 ui.strong(tr(lang, "app-first-where"));
-                let mut here = true;
-                ui.radio_value(&mut here, true, tr(lang, "app-first-this-pc"));
-                ui.label(RichText::new(self.path.display().to_string()).monospace());
-                ui.add_enabled_ui(false, |ui| {
-                    ui.radio_value(&mut here, false, tr(lang, "app-first-server"));
+                let connected = self.on_server.is_some();
+                ui.add_enabled_ui(!connected, |ui| {
+                    ui.radio_value(
+                        &mut self.place,
+                        Place::ThisPc,
+                        tr(lang, "app-first-this-pc"),
+                    );
                 });
-                ui.label(RichText::new(tr(lang, "app-first-server-note")).color(theme::MUTED));
+                if self.place == Place::ThisPc {
+                    ui.label(RichText::new(self.path.display().to_string()).monospace());
+                }
+                ui.add_enabled_ui(!connected, |ui| {
+                    ui.radio_value(&mut self.place, Place::Server, tr(lang, "app-first-server"));
+                });
+                if self.place == Place::Server && !connected {
+                    ui.label(RichText::new(tr(lang, "app-first-server-note")).color(theme::MUTED));
+                    widgets::labelled_field(
+                        ui,
+                        &tr(lang, "app-first-server-url"),
+                        &mut self.server_url,
+                    );
+                    widgets::labelled_secret(
+                        ui,
+                        &tr(lang, "app-server-password"),
+                        &mut self.server_password,
+                        egui::Id::unique("first-server-password"),
+                    );
+                    ui.checkbox(&mut self.remember, tr(lang, "app-server-password-remember"));
+                    if let Some(p) = &self.problem {
+                        ui.colored_label(theme::ERROR, p.text(lang));
+                    }
+                    connect = ui.button(tr(lang, "app-first-connect")).clicked();
+                    return;
+                }
+                if connected {
+                    ui.colored_label(theme::OK, tr(lang, "app-first-server-empty"));
+                }
                 ui.add_space(theme::GAP);
                 ui.strong(tr(lang, "app-first-admin"));
                 ui.label(RichText::new(tr(lang, "app-first-admin-explain")).color(theme::MUTED));
@@ -152,16 +269,27 @@ impl FirstRun {
                 if let Some(p) = &self.problem {
                     ui.colored_label(theme::ERROR, p.text(lang));
                 }
-                make = ui.button(tr(lang, "app-first-make")).clicked();
+                let make_key = if connected {
+                    "app-first-register"
+                } else {
+                    "app-first-make"
+                };
+                make = ui.button(tr(lang, make_key)).clicked();
             });
         });
         if make {
             self.make();
         }
-        if go_on && self.written_down {
-            return self.made.take().map(|(store, session, _)| (store, session));
+        if connect {
+            self.connect();
         }
-        None
+        if go_on && self.written_down {
+            return self
+                .made
+                .take()
+                .map(|(store, session, _)| Opened::Guide(store, session));
+        }
+        self.opened.take()
     }
 }
 

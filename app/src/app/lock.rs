@@ -263,12 +263,23 @@ impl eframe::App for Root {
             }
             Root::Locked(l) => l.ui(ui).map(|store| (store, l.lang, l.services.take())),
             Root::Setup(first) => {
-                if let Some((store, session)) = first.ui(ui)
+                if let Some(opened) = first.ui(ui)
                     && let Some(services) = first.services.take()
                 {
+                    use super::first_run::Opened;
+                    let (store, session) = match opened {
+                        Opened::Guide(store, session) => (store, Some(session)),
+                        Opened::SignIn(store) => (store, None),
+                    };
                     let services = services(&store);
                     let mut app = IkenshoApp::new(ui.ctx(), store, first.lang, services);
-                    app.start_guide(session);
+                    match session {
+                        Some(session) => app.start_guide(session),
+                        None => app.notify(
+                            super::problem::Said::new("app-first-server-connected"),
+                            super::Screen::SignIn,
+                        ),
+                    }
                     *self = Root::Open(Box::new(app));
                     ui.ctx().request_repaint();
                 }

@@ -237,7 +237,15 @@ impl Ctx<'_> {
     pub(crate) fn location(&self) -> Result<store::server::Location, CliError> {
         match self.store.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(text) => Ok(store::server::Location::parse(text)?),
-            None => Ok(store::server::Location::File(self.store_path()?)),
+            None => {
+                // A data folder pointed at the clinic server by the first start.
+                if let Ok(folder) = self.folder()
+                    && let Some(kept) = store::server::kept_location(&folder)
+                {
+                    return Ok(kept?);
+                }
+                Ok(store::server::Location::File(self.store_path()?))
+            }
         }
     }
 

@@ -123,12 +123,18 @@ fn the_set_up_guide_takes_an_empty_folder_to_the_physicians_first_opinion() {
         .build_eframe(move |cc| Root::setup(&cc.egui_ctx, first));
     h.run();
 
-    // The first start: this PC (the server shown, not offered), the first administrator.
+    // The first start: this PC (the clinic server offered beside it), the first administrator.
     h.get_by_label("ikensho の準備");
     assert!(
-        h.get_by_label("院内サーバー（複数の端末で使う）")
+        !h.get_by_label("院内サーバー（複数の端末で使う）")
             .accesskit_node()
             .is_disabled()
+    );
+    assert_eq!(
+        h.get_by_label("このパソコン（暗号化して保存します）")
+            .accesskit_node()
+            .toggled(),
+        Some(egui::accesskit::Toggled::True)
     );
     type_into(&mut h, Role::TextInput, "ログインID", "kanri");
     type_into(&mut h, Role::TextInput, "氏名", "管理 花子");
@@ -310,4 +316,88 @@ fn the_set_up_guide_takes_an_empty_folder_to_the_physicians_first_opinion() {
         3,
         "three paths, each chosen with the dialog"
     );
+}
+
+/// A terminal of a clinic whose data is on the clinic server: the first start connects to it
+/// (its address and this terminal's password), keeps the address in the data folder for the next
+/// starts and the command line, and goes to the sign-in screen; the people sign in there.
+#[test]
+fn the_first_start_connects_a_terminal_to_the_clinic_server() {
+    use ikensho_testkit::fixtures as f;
+    let Some(f::Backend::Server { loc, password, .. }) = f::Backend::server() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let db = f::fresh_store_database(&loc, &password, "first_start_server");
+    {
+        // The server as its administrator prepared it, with the clinic's people.
+        let store =
+            ikensho::store::Store::open_server(&db, &password, &tmp.path().join("admin")).unwrap();
+        f::people_in(store);
+    }
+    let data = tmp.path().join("data");
+    let services_data = data.clone();
+    let first = FirstRun::new(
+        data.join("ikensho.sqlite"),
+        Keeping::KeyFolder(tmp.path().join("keys")),
+        Lang::Ja,
+        Box::new(move |store| ikensho_app::app::Services::from_store(store, &services_data)),
+    );
+    let mut h: R = Harness::builder()
+        .with_size(egui::vec2(1280.0, 860.0))
+        .with_max_steps(40)
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |cc| Root::setup(&cc.egui_ctx, first));
+    h.run();
+    click(
+        &mut h,
+        Role::RadioButton,
+        "院内サーバー（複数の端末で使う）",
+    );
+    // A wrong password: said, nothing kept.
+    type_into(
+        &mut h,
+        Role::TextInput,
+        "院内サーバーのアドレス（postgresql://…）",
+        &db.url(),
+    );
+    type_into(
+        &mut h,
+        Role::PasswordInput,
+        "端末のデータベースパスワード",
+        "wrong",
+    );
+    click(
+        &mut h,
+        Role::CheckBox,
+        "この端末に記憶する（OS の資格情報ストア）",
+    );
+    click(&mut h, Role::Button, "サーバーにつなぐ");
+    assert!(h.state().app().is_none());
+    assert!(!data.join(ikensho::store::server::LOCATION_FILE).exists());
+    type_into(
+        &mut h,
+        Role::PasswordInput,
+        "端末のデータベースパスワード",
+        &password,
+    );
+    click(&mut h, Role::Button, "サーバーにつなぐ");
+    let app = h.state().app().expect("connected");
+    assert_eq!(app.screen, Screen::SignIn);
+    assert!(app.store.is_on_server());
+    h.get_by_label_contains("院内サーバーにつながりました");
+    assert_eq!(
+        ikensho::store::server::kept_location(&data)
+            .unwrap()
+            .unwrap(),
+        ikensho::store::server::Location::Server(db.clone())
+    );
+    assert!(
+        !data.join("ikensho.sqlite").exists(),
+        "no data file on the terminal"
+    );
+    type_into(&mut h, Role::TextInput, "ログインID", "sato");
+    type_into(&mut h, Role::PasswordInput, "パスワード", f::PASSWORD);
+    click(&mut h, Role::Button, "サインイン");
+    assert_eq!(h.state().app().unwrap().screen, Screen::List);
 }
