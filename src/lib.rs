@@ -6,6 +6,7 @@ pub mod files;
 pub mod form;
 pub mod hub;
 pub mod i18n;
+pub mod ikensyo;
 pub mod pdf;
 pub mod sign;
 pub mod store;

@@ -8,6 +8,7 @@ mod delivery;
 mod fhir;
 mod forms;
 mod fuzzed;
+mod ikensyo;
 mod locales;
 mod outbox;
 mod pdf;

@@ -1,0 +1,111 @@
+//! 医見書's CSV conventions: files written here by hand in code page 932 (with encoding_rs, not
+//! with our writer) are read back field for field, and what our writer writes is checked byte by
+//! byte against the conventions without our reader.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use encoding_rs::SHIFT_JIS;
+use ikensho::ikensyo::csv::{CsvError, Encoding, decode, from_vt, records, write};
+
+/// A file as 医見書 writes one: each field quoted with `"` doubled, CRLF after every record,
+/// in code page 932.
+fn ikensyo_file(rows: &[&[&str]]) -> Vec<u8> {
+    let mut text = String::new();
+    for row in rows {
+        let fields: Vec<String> = row
+            .iter()
+            .map(|f| format!("\"{}\"", f.replace('"', "\"\"")))
+            .collect();
+        text.push_str(&fields.join(","));
+        text.push_str("\r\n");
+    }
+    let (bytes, _, errors) = SHIFT_JIS.encode(&text);
+    assert!(!errors);
+    bytes.into_owned()
+}
+
+#[test]
+fn a_code_page_932_file_with_vt_and_quotes_is_read_field_for_field() {
+    let notes = "平成18年から通院。\u{b}髙橋医院より紹介\u{b}\"要注意\"";
+    let bytes = ikensyo_file(&[
+        &["1.2", "医見書", "0000012345", notes, ""],
+        &["1.2", "医見書", "H000000123", "①Ⅱ～", "﨑"],
+    ]);
+    assert!(std::str::from_utf8(&bytes).is_err(), "really code page 932");
+    let (text, enc) = decode(&bytes).unwrap();
+    assert_eq!(enc, Encoding::Cp932);
+    let rows: Vec<_> = records(&text).map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].row, 1);
+    assert_eq!(rows[1].row, 2);
+    assert_eq!(rows[0].fields.len(), 5);
+    assert_eq!(rows[0].fields[3], notes);
+    assert_eq!(
+        from_vt(&rows[0].fields[3]),
+        "平成18年から通院。\n髙橋医院より紹介\n\"要注意\""
+    );
+    assert_eq!(rows[1].fields[3], "①Ⅱ～");
+    assert_eq!(rows[1].fields[4], "﨑");
+}
+
+#[test]
+fn a_file_saved_again_as_utf8_is_read_too() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice("\"1.2\",\"山田 花子\"\n\"1.2\",\"鈴木 次郎\"\n".as_bytes());
+    let (text, enc) = decode(&bytes).unwrap();
+    assert_eq!(enc, Encoding::Utf8);
+    let rows: Vec<_> = records(&text).map(Result::unwrap).collect();
+    assert_eq!(rows[0].fields, vec!["1.2", "山田 花子"]);
+    assert_eq!(rows[1].fields, vec!["1.2", "鈴木 次郎"]);
+}
+
+#[test]
+fn bytes_that_are_no_text_are_refused_with_their_row() {
+    let mut bytes = ikensyo_file(&[&["1.2", "山田"], &["1.2", "鈴木"]]);
+    // A lead byte with nothing valid after it, in the second record.
+    let at = bytes.len() - 3;
+    bytes[at] = 0x81;
+    bytes[at + 1] = 0x20;
+    assert_eq!(decode(&bytes), Err(CsvError::Undecodable { row: 2 }));
+}
+
+#[test]
+fn what_we_write_keeps_the_conventions_byte_for_byte() {
+    let rows = vec![
+        vec!["1.2".to_owned(), "山田 \"花子\"".to_owned(), String::new()],
+        vec![
+            "1.2".to_owned(),
+            ikensho::ikensyo::csv::to_vt("一行目\n二行目"),
+            "髙".to_owned(),
+        ],
+    ];
+    let bytes = write(&rows).unwrap();
+    // No BOM, no header, CRLF after every record and nowhere else, every field quoted.
+    assert_eq!(bytes[0], b'"');
+    assert!(bytes.ends_with(b"\"\r\n"));
+    let (text, _, errors) = SHIFT_JIS.decode(&bytes);
+    assert!(!errors);
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[2], "");
+    assert!(!text.replace("\r\n", "").contains('\n'));
+    assert_eq!(lines[0], "\"1.2\",\"山田 \"\"花子\"\"\",\"\"");
+    assert_eq!(lines[1], "\"1.2\",\"一行目\u{b}二行目\",\"髙\"");
+    // The same bytes as code page 932 of that text: nothing replaced by `?`.
+    assert!(!text.contains('?'));
+}
+
+#[test]
+fn a_character_without_a_code_is_a_finding_before_anything_is_written() {
+    let rows = vec![
+        vec!["1.2".to_owned(), "山田".to_owned()],
+        vec!["1.2".to_owned(), "𠮷田".to_owned()],
+    ];
+    assert_eq!(
+        write(&rows),
+        Err(CsvError::Unencodable {
+            row: 2,
+            column: 2,
+            code: 0x20BB7
+        })
+    );
+}
