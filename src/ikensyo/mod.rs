@@ -5,3 +5,4 @@
 //! the format, column by column, is described in `docs/ikensyo-csv.md`.
 
 pub mod csv;
+pub mod mapping;

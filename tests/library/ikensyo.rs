@@ -109,3 +109,39 @@ fn a_character_without_a_code_is_a_finding_before_anything_is_written() {
         })
     );
 }
+
+/// The column ↔ item mapping of FormatVersion 1.2 is data checked against the R3 form: every
+/// column once, every item and choice it names there. What the format cannot carry is the list
+/// the import's summary and the round trip rely on.
+#[test]
+fn the_mapping_of_1_2_names_only_what_the_r3_form_has() {
+    use ikensho::form::{FormDef, FormVersion};
+    use ikensho::ikensyo::mapping::{Kind, Mapping, V1_2, not_carried};
+    let r3 = FormDef::builtin(FormVersion::R3).unwrap();
+    let m = Mapping::load(V1_2, r3).unwrap();
+    assert_eq!(m.format, "1.2");
+    assert_eq!(m.column.len(), 121);
+    assert_eq!(m.column(14).unwrap().to.as_deref(), Some("written-date"));
+    assert_eq!(m.column(121).unwrap().kind, Kind::Composite);
+    let carried = m
+        .column
+        .iter()
+        .filter(|c| !matches!(c.kind, Kind::Fixed | Kind::Timestamp | Kind::NotCarried))
+        .count();
+    assert!(carried > 100, "{carried}");
+    let missing = not_carried(&m, r3);
+    for id in ["application-kind", "due-date", "specified-disease"] {
+        assert!(missing.iter().any(|m| m == id), "{missing:?}");
+    }
+    assert!(!missing.iter().any(|m| m == "applicant-name"));
+    // A wrong choice or item is refused with its column.
+    let broken = V1_2.replacen("to = \"written-date\"", "to = \"no-such-item\"", 1);
+    let e = Mapping::load(&broken, r3).unwrap_err();
+    assert!(
+        e.0.iter().any(|p| p.contains("no item no-such-item")),
+        "{e:?}"
+    );
+    // Against the R8 form it is refused: it names R3's items.
+    let r8 = FormDef::builtin(FormVersion::R8).unwrap();
+    assert!(Mapping::load(V1_2, r8).is_err());
+}
