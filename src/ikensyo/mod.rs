@@ -5,4 +5,5 @@
 //! the format, column by column, is described in `docs/ikensyo-csv.md`.
 
 pub mod csv;
+pub mod import;
 pub mod mapping;

@@ -145,3 +145,124 @@ fn the_mapping_of_1_2_names_only_what_the_r3_form_has() {
     let r8 = FormDef::builtin(FormVersion::R8).unwrap();
     assert!(Mapping::load(V1_2, r8).is_err());
 }
+
+/// A record written by hand in code page 932 becomes an R3 opinion column by column; a damaged
+/// column is reported with its number and the rest of the record is taken; a record of the
+/// wrong length or of another format is refused whole.
+#[test]
+fn a_record_becomes_an_opinion_and_a_damaged_column_is_reported() {
+    use ikensho::form::opinion::{Answer, DateInput, Marked};
+    use ikensho::form::{FormDef, FormVersion};
+    use ikensho::ikensyo::import::{RecordError, Unread, convert};
+    use ikensho::ikensyo::mapping::{Mapping, V1_2};
+    let r3 = FormDef::builtin(FormVersion::R3).unwrap();
+    let m = Mapping::load(V1_2, r3).unwrap();
+    let mut row = vec![""; 121];
+    let set = |row: &mut Vec<&str>, n: usize, v: &'static str| row[n - 1] = v;
+    set(&mut row, 1, "1.2");
+    set(&mut row, 3, "000001234510093015");
+    set(&mut row, 4, "131011");
+    set(&mut row, 6, "0000012345");
+    set(&mut row, 14, "20250910");
+    set(&mut row, 15, "やまだ はなこ");
+    set(&mut row, 16, "山田 花子");
+    set(&mut row, 17, "19400312");
+    set(&mut row, 19, "2");
+    set(&mut row, 33, "1000000000001");
+    set(&mut row, 34, "漢方");
+    set(&mut row, 35, "アルツハイマー型認知症");
+    set(&mut row, 36, "平成17年05月");
+    set(&mut row, 41, "9"); // an unknown code
+    set(
+        &mut row,
+        43,
+        "平成17年頃より物忘れ。\u{b}アリセプト 5mg 1日1回 /   ",
+    );
+    set(&mut row, 30, "2025091"); // a damaged date
+    set(&mut row, 106, "21000000001");
+    let bytes = {
+        let text: String = row
+            .iter()
+            .map(|f| format!("\"{f}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+            + "\r\n";
+        encoding_rs::SHIFT_JIS.encode(&text).0.into_owned()
+    };
+    let (text, _) = decode(&bytes).unwrap();
+    let record = records(&text).next().unwrap().unwrap();
+    let c = convert(&record.fields, &m, r3).unwrap();
+    let op = &c.opinion;
+    assert_eq!(op.applicant.name, "山田 花子");
+    assert_eq!(op.applicant.kana, "やまだ はなこ");
+    assert_eq!(op.applicant.insurer_number, "131011");
+    assert_eq!(op.applicant.insured_number, "0000012345");
+    assert_eq!(op.applicant.sex, "female");
+    assert_eq!(
+        op.applicant.birth_date,
+        DateInput::new("showa", "15", "3", "12")
+    );
+    assert_eq!(
+        op.answers.get("written-date"),
+        Some(&Answer::Date(DateInput::new("reiwa", "7", "9", "10")))
+    );
+    assert_eq!(
+        op.answers.get("onset-1"),
+        Some(&Answer::Date(DateInput::new("heisei", "17", "5", "")))
+    );
+    assert_eq!(
+        op.answers.get("other-departments"),
+        Some(&Answer::List(vec!["internal".into(), "other".into()]))
+    );
+    match op.answers.get("course-treatment") {
+        Some(Answer::Text(t)) => assert!(t.contains("物忘れ。\nアリセプト"), "{t}"),
+        other => panic!("{other:?}"),
+    }
+    match op.answers.get("medical-services") {
+        Some(Answer::Marked(Marked {
+            selected,
+            emphasized,
+        })) => {
+            assert_eq!(
+                selected,
+                &vec!["home-medical".to_owned(), "home-nursing".to_owned()]
+            );
+            assert_eq!(emphasized, &vec!["home-medical".to_owned()]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        op.answers.get("stability").is_none(),
+        "an unknown code answers nothing"
+    );
+    let found: Vec<(usize, Unread)> = c
+        .findings
+        .iter()
+        .map(|f| (f.column, f.unread.clone()))
+        .collect();
+    assert!(found.contains(&(41, Unread::Code("9".into()))), "{found:?}");
+    assert!(
+        found.contains(&(30, Unread::Date("2025091".into()))),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(106, Unread::NoChoice { position: 11 })),
+        "{found:?}"
+    );
+    assert_eq!(found.len(), 3, "{found:?}");
+
+    // Wrong length, another format: refused whole.
+    assert_eq!(
+        convert(&record.fields[..120], &m, r3).unwrap_err(),
+        RecordError::Columns {
+            found: 120,
+            expected: 121
+        }
+    );
+    let mut other = record.fields.clone();
+    other[0] = "I1.2".into();
+    assert_eq!(
+        convert(&other, &m, r3).unwrap_err(),
+        RecordError::Format("I1.2".into())
+    );
+}
