@@ -980,7 +980,7 @@ fn without_a_kept_password_the_window_asks_for_the_terminals_at_sign_in() {
 /// password wrong; and the card test reads whom the card is for without a PIN.
 #[test]
 fn the_connection_test_and_the_card_test_say_what_they_found() {
-    use common::ui::{click_in_view, sign_in, wait_until, window};
+    use common::ui::{sign_in, wait_until, window};
     use egui::accesskit::Role;
     use egui_kittest::kittest::Queryable as _;
     use ikensho::i18n::Lang;
@@ -1021,7 +1021,12 @@ fn the_connection_test_and_the_card_test_say_what_they_found() {
             s.p12_password = Zeroizing::new(pw.to_owned());
         }
         h.run();
-        click_in_view(h, Role::Button, "接続テスト");
+        // The test runs on a thread with a spinner: a few frames, then wait for it.
+        h.get_by_role_and_label(Role::Button, "接続テスト")
+            .scroll_to_me();
+        h.run();
+        h.get_by_role_and_label(Role::Button, "接続テスト").click();
+        h.run_steps(3);
         wait_until(h, "the connection test", |a| {
             !a.settings.connection_testing && a.settings.connection_test.is_some()
         });
@@ -1046,7 +1051,12 @@ fn the_connection_test_and_the_card_test_say_what_they_found() {
     h.get_by_label_contains("ハブにつながりません");
 
     // The card test: the demo physician's card, read without a PIN.
-    click_in_view(&mut h, Role::Button, "カードを読む（PIN 不要）");
+    h.get_by_role_and_label(Role::Button, "カードを読む（PIN 不要）")
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "カードを読む（PIN 不要）")
+        .click();
+    h.run_steps(3);
     wait_until(&mut h, "the card test", |a| {
         !a.settings.card_testing && a.settings.card_test.is_some()
     });

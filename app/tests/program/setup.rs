@@ -44,6 +44,15 @@ fn click(h: &mut R, role: Role, label: &str) {
     h.run();
 }
 
+/// Clicks a button that starts work on a thread (a spinner turns while it runs): steps a few
+/// frames instead of running until the window is still.
+fn start(h: &mut R, label: &str) {
+    h.get_by_role_and_label(Role::Button, label).scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::Button, label).click();
+    h.run_steps(3);
+}
+
 /// Steps until `cond` holds of the open program, or fails after 20 s.
 fn wait(h: &mut R, what: &str, cond: impl Fn(&ikensho_app::app::IkenshoApp) -> bool) {
     let start = std::time::Instant::now();
@@ -234,7 +243,7 @@ fn the_set_up_guide_takes_an_empty_folder_to_the_physicians_first_opinion() {
         !a.settings.p12_path.is_empty()
     });
     type_into(&mut h, Role::PasswordInput, ".p12 のパスワード", "wrong");
-    click(&mut h, Role::Button, "接続テスト");
+    start(&mut h, "接続テスト");
     wait(&mut h, "the test", |a| a.settings.connection_test.is_some());
     h.get_by_label_contains("パスワードが違うか");
     h.get_by_role_and_label(Role::PasswordInput, ".p12 のパスワード")
@@ -250,7 +259,7 @@ fn the_set_up_guide_takes_an_empty_folder_to_the_physicians_first_opinion() {
         ".p12 のパスワード",
         "Tm-Pass-2291",
     );
-    click(&mut h, Role::Button, "接続テスト");
+    start(&mut h, "接続テスト");
     wait(&mut h, "the test", |a| {
         !a.settings.connection_testing && a.settings.connection_test.is_some()
     });
@@ -263,7 +272,7 @@ fn the_set_up_guide_takes_an_empty_folder_to_the_physicians_first_opinion() {
 
     // 5. The card: read without a PIN.
     h.get_by_label_contains("準備 5/6");
-    click(&mut h, Role::Button, "カードを読む（PIN 不要）");
+    start(&mut h, "カードを読む（PIN 不要）");
     wait(&mut h, "the card test", |a| {
         !a.settings.card_testing && a.settings.card_test.is_some()
     });
