@@ -394,7 +394,7 @@ impl Store {
     /// like a cut tail.
     pub fn verify_audit(&self) -> Result<AuditCheck> {
         let witness = &self.witness;
-        self.db.consistent(|tx| {
+        self.db.snapshot(|tx| {
             let mut check = verify_chain(tx)?;
             check.problems.extend(witness_problems(tx, witness)?);
             Ok(check)

@@ -670,34 +670,11 @@ impl Db {
     }
 
     /// Runs `f` on one consistent view of the store that nothing written meanwhile changes (a
-    /// copy of a store others keep working in): SQLite's read transaction, PostgreSQL's
-    /// `REPEATABLE READ`. `f` only reads.
-    pub fn snapshot<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        match self {
-            Db::Lite(conn) => {
-                let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)?;
-                let tx = Tx {
-                    inner: TxInner::Lite(tx),
-                    head: RefCell::new(None),
-                    known: RefCell::new(None),
-                };
-                let out = f(&tx)?;
-                if let TxInner::Lite(tx) = tx.inner {
-                    tx.rollback()?;
-                }
-                Ok(out)
-            }
-            Db::Pg(pg) => {
-                let Pg { client, stmts } = pg.get_mut();
-                let begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-                pg_transaction(client, stmts, begin, false, f).map(|(out, _)| out)
-            }
-        }
-    }
-
-    /// [`Db::snapshot`] through a shared reference, for reads that must see one moment (the
-    /// trail and its head, checked against each other) from a `&Store`.
-    pub fn consistent<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+    /// copy of a store others keep working in; the trail and its head checked against each
+    /// other): SQLite's deferred read transaction, PostgreSQL's `REPEATABLE READ`. `f` only
+    /// reads. On the server the connection is borrowed for the transaction (a row callback that
+    /// asks the same connection again is refused as busy).
+    pub fn snapshot<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         match self {
             Db::Lite(conn) => {
                 let tx = conn.unchecked_transaction()?;
