@@ -20,8 +20,8 @@ use crate::workflow::WorkflowError;
 pub struct BackupStatus {
     /// The folder set (none: not set yet).
     pub folder: Option<PathBuf>,
-    /// The day of the newest backup there.
-    pub last: Option<Date>,
+    /// The automatic backups there, newest first (what the restore offers).
+    pub found: Vec<(Date, PathBuf)>,
     /// The folder set is not there.
     pub missing: bool,
     /// No backup, or the last is older than two days.
@@ -31,26 +31,37 @@ pub struct BackupStatus {
 impl BackupStatus {
     /// The status of the backups in the folder `store`'s settings name, at `today`.
     pub fn of(store: &Store, today: Date) -> BackupStatus {
-        let folder = store.backup_settings().ok().and_then(|b| b.folder());
-        let Some(folder) = folder else {
+        let Some(folder) = auto_folder(store) else {
             return BackupStatus::default();
         };
         let missing = !folder.is_dir();
-        let last = daily::backups(&folder)
-            .ok()
-            .and_then(|all| all.first().map(|b| b.0));
+        let found = daily::backups(&folder).unwrap_or_default();
         BackupStatus {
-            overdue: daily::overdue(last, today),
+            overdue: daily::overdue(found.first().map(|b| b.0), today),
             folder: Some(folder),
-            last,
+            found,
             missing,
         }
+    }
+
+    /// The day of the newest backup.
+    pub fn last(&self) -> Option<Date> {
+        self.found.first().map(|b| b.0)
     }
 
     /// Whether 設定 should warn.
     pub fn warns(&self) -> bool {
         self.folder.is_none() || self.missing || self.overdue
     }
+}
+
+/// The folder of the automatic backups: set, and a data file to back up (a server store is
+/// backed up on the server).
+fn auto_folder(store: &Store) -> Option<PathBuf> {
+    if store.is_on_server() {
+        return None;
+    }
+    store.backup_settings().ok().and_then(|b| b.folder())
 }
 
 fn today() -> Date {
@@ -60,10 +71,7 @@ fn today() -> Date {
 impl IkenshoApp {
     /// At sign-in: the day's backup, on a thread, when a folder is set (a file store only).
     pub(crate) fn start_daily_backup(&mut self) {
-        if self.store.is_on_server() {
-            return;
-        }
-        let Some(folder) = self.store.backup_settings().ok().and_then(|b| b.folder()) else {
+        let Some(folder) = auto_folder(&self.store) else {
             return;
         };
         if let Some(s) = &self.session {
@@ -106,10 +114,7 @@ impl IkenshoApp {
     /// window is going: a failure is logged (no patient data in it) and said at the next start
     /// by the overdue warning.
     pub(crate) fn backup_at_exit(&mut self) {
-        if self.store.is_on_server() {
-            return;
-        }
-        let Some(folder) = self.store.backup_settings().ok().and_then(|b| b.folder()) else {
+        let Some(folder) = auto_folder(&self.store) else {
             return;
         };
         if let Err(e) = self

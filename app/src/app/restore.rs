@@ -117,10 +117,10 @@ impl IkenshoApp {
         ui.add_space(theme::GAP);
         ui.label(egui::RichText::new(self.t("app-restore-title")).strong());
         ui.label(egui::RichText::new(self.t("app-restore-explain")).color(theme::MUTED));
-        if !self.settings.recent_backups.is_empty() {
+        if !self.settings.backups.found.is_empty() {
             let mut chosen = None;
             ui.horizontal_wrapped(|ui| {
-                for (day, path) in self.settings.recent_backups.iter().take(5) {
+                for (day, path) in self.settings.backups.found.iter().take(5) {
                     if ui.button(day.to_string()).clicked() {
                         chosen = Some(path.display().to_string());
                     }

@@ -91,8 +91,6 @@ pub struct SettingsForm {
     pub backup_folder: String,
     /// What the automatic backups look like.
     pub backups: super::backups::BackupStatus,
-    /// The newest automatic backups (to restore from).
-    pub recent_backups: Vec<(jiff::civil::Date, PathBuf)>,
     /// Restoring a backup.
     pub restore: super::restore::RestoreForm,
     /// The data file's key is kept behind a passphrase (the restore asks for it).
@@ -157,12 +155,6 @@ impl IkenshoApp {
             &self.store,
             crate::form::Context::today_in_japan().today,
         );
-        form.recent_backups = form
-            .backups
-            .folder
-            .as_deref()
-            .and_then(|f| crate::store::daily::backups(f).ok())
-            .unwrap_or_default();
         form.needs_passphrase =
             !self.store.is_on_server() && crate::store::atrest::needs_passphrase(self.store.path());
         self.settings = form;
@@ -732,7 +724,7 @@ impl IkenshoApp {
                         intents.push(SettingsIntent::SaveBackupFolder);
                     }
                     let b = &self.settings.backups;
-                    let last = match b.last {
+                    let last = match b.last() {
                         Some(d) => {
                             super::tr_args(lang, "app-backup-last", &[("date", d.to_string())])
                         }
