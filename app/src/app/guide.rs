@@ -120,7 +120,6 @@ impl IkenshoApp {
     }
 
     pub(crate) fn guide_screen(&mut self, ui: &mut Ui) {
-        let lang = self.lang;
         let section = self.guide.section();
         let mut asked = None;
         // The way on, always in sight below the part (which scrolls).
@@ -157,15 +156,7 @@ impl IkenshoApp {
                 None => self.t("app-guide-done-title"),
             };
             ui.heading(heading);
-            match &self.settings.result {
-                Some(Ok(said)) => {
-                    ui.colored_label(theme::OK, said.text(lang));
-                }
-                Some(Err(p)) => {
-                    ui.colored_label(theme::ERROR, p.text(lang));
-                }
-                None => {}
-            }
+            self.settings_result(ui);
             let mut intents = Vec::new();
             let mut picks = Vec::new();
             super::widgets::scrolled(ui, "guide", |ui| match section {

@@ -364,15 +364,7 @@ impl IkenshoApp {
         let mut intents = Vec::new();
         let mut picks = Vec::new();
         ui.heading(self.t("app-settings-title"));
-        match &self.settings.result {
-            Some(Ok(said)) => {
-                ui.colored_label(theme::OK, said.text(self.lang));
-            }
-            Some(Err(p)) => {
-                ui.colored_label(theme::ERROR, p.text(self.lang));
-            }
-            None => {}
-        }
+        self.settings_result(ui);
         super::widgets::scrolled(ui, "settings", |ui| {
             ui.add_space(theme::GAP);
             for (i, section) in Section::ALL.into_iter().enumerate() {
@@ -635,15 +627,12 @@ impl IkenshoApp {
                     if ui.button(self.t("app-import")).clicked() {
                         intents.push(SettingsIntent::ImportTerminal);
                     }
-                    let testing = self.settings.connection_testing;
-                    if ui
-                        .add_enabled(!testing, egui::Button::new(self.t("app-conn-test")))
-                        .clicked()
-                    {
+                    if test_button(
+                        ui,
+                        &self.t("app-conn-test"),
+                        self.settings.connection_testing,
+                    ) {
                         intents.push(SettingsIntent::TestConnection);
-                    }
-                    if testing {
-                        ui.spinner();
                     }
                 });
                 match &self.settings.connection_test {
@@ -690,15 +679,8 @@ impl IkenshoApp {
                     if !guide && ui.button(self.t("app-save")).clicked() {
                         intents.push(SettingsIntent::SaveConnection);
                     }
-                    let testing = self.settings.card_testing;
-                    if ui
-                        .add_enabled(!testing, egui::Button::new(self.t("app-card-test")))
-                        .clicked()
-                    {
+                    if test_button(ui, &self.t("app-card-test"), self.settings.card_testing) {
                         intents.push(SettingsIntent::TestCard);
-                    }
-                    if testing {
-                        ui.spinner();
                     }
                 });
                 self.card_test_result(ui);
@@ -760,6 +742,19 @@ impl IkenshoApp {
                     self.restore_part(ui, picks);
                 }
             }
+        }
+    }
+
+    /// What the last action on 設定 (or a part of the guide) did: saved, or why not.
+    pub(crate) fn settings_result(&self, ui: &mut Ui) {
+        match &self.settings.result {
+            Some(Ok(said)) => {
+                ui.colored_label(theme::OK, said.text(self.lang));
+            }
+            Some(Err(p)) => {
+                ui.colored_label(theme::ERROR, p.text(self.lang));
+            }
+            None => {}
         }
     }
 
@@ -879,6 +874,16 @@ impl IkenshoApp {
             "app-terminal-imported-no-keyring"
         }))
     }
+}
+
+/// A button that starts a test on a thread: off, with a spinner beside it, while `testing`.
+/// Whether it was pressed.
+fn test_button(ui: &mut Ui, label: &str, testing: bool) -> bool {
+    let pressed = ui.add_enabled(!testing, egui::Button::new(label)).clicked();
+    if testing {
+        ui.spinner();
+    }
+    pressed
 }
 
 /// What the connection test says of `e`, in plain words.
