@@ -1663,26 +1663,11 @@ fn a_backup_is_restored_from_the_window() {
         ..ScriptedPicker::default()
     });
     h.state_mut().app_mut().unwrap().worker.services.picker = picker;
-    let focus_type =
-        |h: &mut egui_kittest::Harness<'_, Root>, role: Role, label: &str, text: &str| {
-            h.get_by_role_and_label(role, label).scroll_to_me();
-            h.run();
-            h.get_by_role_and_label(role, label).focus();
-            h.step();
-            h.get_by_role_and_label(role, label).type_text(text);
-            h.run();
-        };
-    let click = |h: &mut egui_kittest::Harness<'_, Root>, role: Role, label: &str| {
-        h.get_by_role_and_label(role, label).scroll_to_me();
-        h.run();
-        h.get_by_role_and_label(role, label).click();
-        h.run();
-    };
-    focus_type(&mut h, Role::TextInput, "ログインID", "kanri");
-    focus_type(&mut h, Role::PasswordInput, "パスワード", "ikensho-demo");
-    click(&mut h, Role::Button, "サインイン");
+    type_into(&mut h, Role::TextInput, "ログインID", "kanri");
+    type_into(&mut h, Role::PasswordInput, "パスワード", "ikensho-demo");
+    click_in_view(&mut h, Role::Button, "サインイン");
     assert_eq!(h.state().app().unwrap().screen, Screen::Settings);
-    click(&mut h, Role::Button, "選ぶ… — 戻すバックアップのファイル");
+    click_in_view(&mut h, Role::Button, "選ぶ… — 戻すバックアップのファイル");
     for _ in 0..100 {
         h.step();
         if !h.state().app().unwrap().settings.restore.path.is_empty() {
@@ -1692,17 +1677,17 @@ fn a_backup_is_restored_from_the_window() {
     }
     h.run();
     // Without the password again: said, nothing done.
-    click(&mut h, Role::Button, "このバックアップから戻す…");
+    click_in_view(&mut h, Role::Button, "このバックアップから戻す…");
     h.get_by_label("あなたのパスワードをもう一度入力してください。");
-    focus_type(
+    type_into(
         &mut h,
         Role::PasswordInput,
         "あなたのパスワード（もう一度。バックアップでも管理者であること）",
         "ikensho-demo",
     );
-    click(&mut h, Role::Button, "このバックアップから戻す…");
+    click_in_view(&mut h, Role::Button, "このバックアップから戻す…");
     h.get_by_label_contains("よろしいですか");
-    click(&mut h, Role::Button, "戻す");
+    click_in_view(&mut h, Role::Button, "戻す");
     h.run();
     let app = h.state().app().expect("open again after the restore");
     assert_eq!(app.screen, Screen::SignIn);

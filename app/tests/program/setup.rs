@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
 use crate::common;
+use common::ui::{click_in_view as click, type_into};
 
 use std::sync::Arc;
 
@@ -27,22 +28,6 @@ type R = Harness<'static, Root>;
 const INSTITUTION: &str = "1310123455";
 const ADMIN_PASSWORD: &str = "kanri-no-pass-2026";
 const DOCTOR_PASSWORD: &str = "yamada-no-pass-2026";
-
-fn type_into(h: &mut R, role: Role, label: &str, text: &str) {
-    h.get_by_role_and_label(role, label).scroll_to_me();
-    h.run();
-    h.get_by_role_and_label(role, label).focus();
-    h.step();
-    h.get_by_role_and_label(role, label).type_text(text);
-    h.run();
-}
-
-fn click(h: &mut R, role: Role, label: &str) {
-    h.get_by_role_and_label(role, label).scroll_to_me();
-    h.run();
-    h.get_by_role_and_label(role, label).click();
-    h.run();
-}
 
 /// Clicks a button that starts work on a thread (a spinner turns while it runs): steps a few
 /// frames instead of running until the window is still.

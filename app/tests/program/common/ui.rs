@@ -304,10 +304,20 @@ pub fn queue_one(dir: &Path) -> i64 {
 }
 
 /// Scrolls a widget into view, as a person would, then clicks it where it is drawn.
-pub fn click_in_view(h: &mut H, role: Role, label: &str) {
+pub fn click_in_view<S>(h: &mut Harness<'_, S>, role: Role, label: &str) {
     h.get_by_role_and_label(role, label).scroll_to_me();
     h.run();
     h.get_by_role_and_label(role, label).click();
+    h.run();
+}
+
+/// Scrolls a field into view, gives it the focus and types `text` into it, as a person would.
+pub fn type_into<S>(h: &mut Harness<'_, S>, role: Role, label: &str, text: &str) {
+    h.get_by_role_and_label(role, label).scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(role, label).focus();
+    h.step();
+    h.get_by_role_and_label(role, label).type_text(text);
     h.run();
 }
 
