@@ -89,7 +89,7 @@ impl Drop for Inserted {
 }
 
 fn reader() -> PcscReader {
-    PcscReader::open(Some(READER)).unwrap()
+    slot_reader(0)
 }
 
 /// vpcd's readers: slot 0 is "Virtual PCD 00 00" on port 35963, slot 1 "… 00 01" on 35964.
@@ -491,7 +491,7 @@ fn no_card_service_is_a_clear_error() {
     assert!(stderr.contains("動いていません"), "{stderr}");
 }
 
-const FIRST: &str = "Virtual PCD 00 00";
+const FIRST: &str = READER;
 const SECOND: &str = "Virtual PCD 00 01";
 
 fn source(remember_in: &Path) -> PcscSource {
