@@ -42,40 +42,89 @@ pub enum CsvError {
     },
 }
 
-/// The text of a file's bytes, and how it was read. UTF-8 is taken when the bytes are valid UTF-8
-/// (a BOM is dropped); otherwise code page 932, and bytes that are not valid there are refused
-/// with the row they are on.
-pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), CsvError> {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Ok(text) = std::str::from_utf8(body) {
-        return Ok((text.to_owned(), Encoding::Utf8));
-    }
-    let (text, had_errors) = SHIFT_JIS.decode_without_bom_handling(bytes);
-    if had_errors {
-        // Which line: decode line by line up to the first that fails.
-        let row = bytes
-            .split(|&b| b == b'\n')
-            .position(|line| SHIFT_JIS.decode_without_bom_handling(line).1)
-            .map_or(1, |i| i + 1);
-        return Err(CsvError::Undecodable { row });
-    }
-    Ok((text.into_owned(), Encoding::Cp932))
+/// A file's text, how it was read, and the rows that could not be (each left as an empty line,
+/// so that the rows after it keep their numbers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: Encoding,
+    /// Lines (from 1) whose bytes are not code page 932 text.
+    pub undecodable: Vec<usize>,
 }
 
-/// The records of a file's text, in order. A record that cannot be split is an error for that
-/// record only: the caller reports it and goes on with the next.
+/// The text of a file's bytes: UTF-8 when the bytes are valid UTF-8 (a BOM is dropped);
+/// otherwise code page 932, line by line, a line that is not valid there left out and named.
+/// (A line end never falls inside a code page 932 character: its second bytes are 0x40–0xFC.)
+pub fn decode_lines(bytes: &[u8]) -> Decoded {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(body) {
+        return Decoded {
+            text: text.to_owned(),
+            encoding: Encoding::Utf8,
+            undecodable: Vec::new(),
+        };
+    }
+    let mut text = String::with_capacity(bytes.len() * 3 / 2);
+    let mut undecodable = Vec::new();
+    for (i, line) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+        let (t, had_errors) = SHIFT_JIS.decode_without_bom_handling(line);
+        if had_errors {
+            undecodable.push(i + 1);
+            if line.ends_with(b"\n") {
+                text.push('\n');
+            }
+        } else {
+            text.push_str(&t);
+        }
+    }
+    Decoded {
+        text,
+        encoding: Encoding::Cp932,
+        undecodable,
+    }
+}
+
+/// The text of a file's bytes, and how it was read ([`decode_lines`]); a line that is not code
+/// page 932 text refuses the whole file, with the first such row.
+pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), CsvError> {
+    let d = decode_lines(bytes);
+    match d.undecodable.first() {
+        Some(&row) => Err(CsvError::Undecodable { row }),
+        None => Ok((d.text, d.encoding)),
+    }
+}
+
+/// The records of a file's text, in order, each numbered by the line it starts on (医見書 writes
+/// one record per line; an empty line is no record). A record that cannot be split is an error
+/// for that record only: the caller reports it and goes on with the next.
 pub fn records(text: &str) -> impl Iterator<Item = Result<Record, CsvError>> + '_ {
     let reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    reader.into_records().enumerate().map(|(i, r)| match r {
+    // The line a record starts on, from the byte it starts at (counted on from the last one).
+    let (mut counted, mut lines) = (0usize, 1usize);
+    let mut line = move |p: Option<&::csv::Position>| {
+        let at = p.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+        let mut at = at.min(text.len()).max(counted);
+        // The reader may stand on the line end of the record before (CR, then LF).
+        while at < text.len() && matches!(text.as_bytes()[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        lines += text.as_bytes()[counted..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted = at;
+        lines
+    };
+    reader.into_records().map(move |r| match r {
         Ok(rec) => Ok(Record {
-            row: i + 1,
+            row: line(rec.position()),
             fields: rec.iter().map(str::to_owned).collect(),
         }),
         Err(e) => Err(CsvError::Malformed {
-            row: i + 1,
+            row: line(e.position()),
             detail: e.to_string(),
         }),
     })
