@@ -116,6 +116,7 @@ store-bad-setting = A setting is not valid: { $setting }
 store-io = { $path }: { $detail }
 store-form = The form definition cannot be loaded: { $detail }
 store-unsigned = A signature is needed before sending.
+store-cancelled = Stopped. Nothing of it was kept.
 
 audit-col-seq = No.
 audit-col-at_jst = Time (JST)

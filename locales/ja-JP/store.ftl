@@ -107,6 +107,7 @@ store-bad-setting = 設定が正しくありません：{ $setting }
 store-io = { $path }：{ $detail }
 store-form = 様式の定義を読み込めません：{ $detail }
 store-unsigned = 送信の前に電子署名が必要です。
+store-cancelled = 中止しました。何も取り込まれていません。
 
 audit-col-seq = 連番
 audit-col-at_jst = 日時（日本時間）

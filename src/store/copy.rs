@@ -8,7 +8,7 @@ use super::db::{Param, Sql, Value, params};
 use super::{Result, Store, StoreError};
 
 /// The tables in the order their references allow, with the columns both schemas have.
-const TABLES: [(&str, &str); 12] = [
+const TABLES: [(&str, &str); 13] = [
     (
         "users",
         "id, login, display_name, roles, password_hash, active, created_at, hpki_cert_sha256, \
@@ -48,6 +48,10 @@ const TABLES: [(&str, &str); 12] = [
         "login_key, failures, last_at, locked_until",
     ),
     ("secrets", "name, value"),
+    (
+        "imported",
+        "fingerprint, opinion_id, source, source_row, imported_at",
+    ),
 ];
 
 /// The tables whose `id` the server numbers (its sequences move past the copied ids).

@@ -179,7 +179,8 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
         | StoreError::NoRole
         | StoreError::AlreadySetUp
         | StoreError::Hash
-        | StoreError::Unsigned => vec![],
+        | StoreError::Unsigned
+        | StoreError::Cancelled => vec![],
     };
     locales.text_with(lang, e.key(), &a)
 }

@@ -21,6 +21,7 @@ mod marks;
 mod model;
 mod opinions;
 pub mod outbox;
+mod past;
 mod renew;
 mod schema;
 pub mod schema_pg;
@@ -45,6 +46,7 @@ pub use keys::search_key;
 pub use model::{
     Draft, ItemMark, NewOpinion, OpenedOpinion, OpinionInfo, Origin, Saved, VersionInfo,
 };
+pub use past::{PastOpinion, PastOutcome};
 pub use search::Query;
 pub use settings::{
     BackupSettings, ClinicSettings, ConnectionSettings, DEFAULT_IDLE_MINUTES, DisplaySettings,
@@ -314,6 +316,9 @@ pub enum StoreError {
     Form(String),
     #[error("a signature is needed before sending")]
     Unsigned,
+    /// The person stopped an import: nothing of the file was kept.
+    #[error("cancelled; nothing of it was kept")]
+    Cancelled,
 }
 
 impl StoreError {
@@ -392,6 +397,7 @@ impl StoreError {
             StoreError::Io { .. } => "store-io",
             StoreError::Form(_) => "store-form",
             StoreError::Unsigned => "store-unsigned",
+            StoreError::Cancelled => "store-cancelled",
         }
     }
 }

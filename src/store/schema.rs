@@ -225,6 +225,7 @@ const LIST: &[M<'static>] = &[
     M::up(V5).comment("the physician's HPKI certificate"),
     M::up(V6).comment("changes told to other terminals (the server's; nothing in a file)"),
     M::up(V7).comment("who has an opinion open, and until when"),
+    M::up(V8).comment("opinions taken in from another program"),
 ];
 
 /// On a server, changes are told to the other terminals (see `schema_pg`); a file has one
@@ -243,6 +244,20 @@ CREATE TABLE editing (
     PRIMARY KEY (opinion_id, token)
 );
 CREATE INDEX editing_until ON editing (until_ms);
+"#;
+
+/// Opinions taken in from another program (日医's 医見書, its CSV): one row per record taken,
+/// by the SHA-256 of what the record says, so that a file imported again adds nothing twice;
+/// the file's name and the record's row, for the trail.
+const V8: &str = r#"
+CREATE TABLE imported (
+    fingerprint TEXT PRIMARY KEY,
+    opinion_id  INTEGER NOT NULL REFERENCES opinions (id),
+    source      TEXT NOT NULL,
+    source_row  INTEGER NOT NULL,
+    imported_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX imported_opinion ON imported (opinion_id);
 "#;
 
 /// Every migration, oldest first.

@@ -8,7 +8,7 @@
 //! `ikensho store init`.
 
 /// The migrations, oldest first; entry `n - 1` is SQLite's migration `n` in PostgreSQL's terms.
-pub const MIGRATIONS: [&str; 7] = [V1, V2, V3, V4, V5, V6, V7];
+pub const MIGRATIONS: [&str; 8] = [V1, V2, V3, V4, V5, V6, V7, V8];
 
 const V1: &str = r#"
 CREATE FUNCTION ikensho_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -243,6 +243,17 @@ BEGIN
 END $$;
 CREATE TRIGGER editing_notify AFTER INSERT OR DELETE ON editing
     FOR EACH ROW EXECUTE FUNCTION ikensho_notify_editing();
+"#;
+
+const V8: &str = r#"
+CREATE TABLE imported (
+    fingerprint TEXT PRIMARY KEY,
+    opinion_id  BIGINT NOT NULL REFERENCES opinions (id),
+    source      TEXT NOT NULL,
+    source_row  BIGINT NOT NULL,
+    imported_at TEXT NOT NULL
+);
+CREATE INDEX imported_opinion ON imported (opinion_id);
 "#;
 
 #[cfg(test)]
