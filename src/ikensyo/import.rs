@@ -1,8 +1,9 @@
 //! One record of 医見書's CSV as an opinion on the R3 form, column by column as the mapping
-//! says. A value that cannot be read leaves its item unanswered and is reported with its column
-//! (the rest of the record goes on); a record of the wrong length or another format is refused as
-//! a whole. What the format carries that the form has no place for is listed, not dropped in
-//! silence. Storing the opinions is the import's next step (issue 19).
+//! says. Every column that is not (wholly) taken is reported with why: a value 医見書 does not
+//! write ([`Unread::is_damage`]: the import refuses such a row), or what the form has no place
+//! for (listed, not dropped in silence). A record of the wrong length or another format is
+//! refused as a whole. The use case that reads a file and stores its opinions is
+//! `workflow::import_ikensyo_csv`.
 
 use crate::form::def::{Field, FormDef, Item, ItemKind};
 use crate::form::opinion::{Answer, DateInput, Marked, Opinion, Request};
@@ -34,6 +35,16 @@ pub enum Unread {
     UnknownOnset,
     /// A value in a column the form does not carry.
     NotCarried(String),
+    /// A date before 令和 in an item that holds 令和 dates only (記入日, 最終診察日 on R3).
+    BeforeReiwa(String),
+}
+
+impl Unread {
+    /// Whether the column is damaged (the row does not parse): a code, date or flag string that
+    /// 医見書 does not write. The others are what the form cannot hold of a sound row.
+    pub fn is_damage(&self) -> bool {
+        matches!(self, Unread::Code(_) | Unread::Date(_) | Unread::Flags(_))
+    }
 }
 
 /// A column that was not (wholly) taken.
@@ -126,6 +137,9 @@ fn take(op: &mut Opinion, item: &Item, c: &Column, value: &str) -> Result<(), Un
             let date = ymd(value).ok_or_else(|| Unread::Date(value.to_owned()))?;
             let answer = match item.kind {
                 ItemKind::GregorianDate => Answer::Text(date.to_string()),
+                ItemKind::ReiwaDate if date < REIWA => {
+                    return Err(Unread::BeforeReiwa(value.to_owned()));
+                }
                 _ => Answer::Date(
                     DateInput::from_date(date).ok_or_else(|| Unread::Date(value.to_owned()))?,
                 ),
@@ -195,8 +209,11 @@ fn take(op: &mut Opinion, item: &Item, c: &Column, value: &str) -> Result<(), Un
     }
 }
 
+/// The first day of 令和.
+const REIWA: jiff::civil::Date = jiff::civil::date(2019, 5, 1);
+
 /// A Gregorian `yyyyMMdd`.
-fn ymd(s: &str) -> Option<jiff::civil::Date> {
+pub fn ymd(s: &str) -> Option<jiff::civil::Date> {
     if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }

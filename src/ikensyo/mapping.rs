@@ -13,6 +13,29 @@ use crate::form::def::{FormDef, ItemKind};
 /// The mapping of FormatVersion 1.2, built into the program.
 pub const V1_2: &str = include_str!("../../forms/ikensyo-1.2.toml");
 
+/// The values of column 1 that a built-in mapping reads.
+pub const FORMATS: [&str; 2] = ["1.2", "1.1"];
+
+/// The built-in mapping that reads records whose column 1 is `format` (the mapping's `accept`),
+/// loaded and checked once; `None` for a format no built-in mapping reads.
+pub fn builtin(format: &str) -> Option<Result<&'static Mapping, MappingError>> {
+    use std::sync::OnceLock;
+    static V12: OnceLock<Result<Mapping, MappingError>> = OnceLock::new();
+    let (cell, text) = match format {
+        "1.2" | "1.1" => (&V12, V1_2),
+        _ => return None,
+    };
+    Some(
+        cell.get_or_init(|| {
+            let form = FormDef::builtin(crate::form::FormVersion::R3)
+                .map_err(|e| MappingError(vec![e.to_string()]))?;
+            Mapping::load(text, form)
+        })
+        .as_ref()
+        .map_err(Clone::clone),
+    )
+}
+
 /// How a column's field is written (see the file's header).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -9,12 +9,14 @@
 //! that moment ([`WorkflowError::message`]).
 
 mod delivery;
+mod import;
 mod print;
 mod sign;
 
 use std::path::PathBuf;
 
 pub use delivery::{DeliveryOptions, DeliveryPass, delivery_pass, take_in_requests};
+pub use import::{FileImport, Noted, Progress, Refusal, Refused, import_ikensyo_csv};
 pub use print::{
     Copy, PrintedFile, StoredCopy, StoredPrint, Target, continuation_items, print_draft,
     print_final, print_stored, prints_path, write_whole,

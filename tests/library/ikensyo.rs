@@ -266,3 +266,238 @@ fn a_record_becomes_an_opinion_and_a_damaged_column_is_reported() {
         RecordError::Format("I1.2".into())
     );
 }
+
+/// One record of FormatVersion 1.2, as 医見書 writes it for the applicant `insured` on the 記入日
+/// `written` (yyyyMMdd): each entry of `set` replaces one column (numbered from 1).
+fn record_1_2(insured: &str, written: &str, set: &[(usize, &str)]) -> Vec<String> {
+    let mut row = vec![String::new(); 121];
+    let mut put = |n: usize, v: &str| row[n - 1] = v.to_owned();
+    put(1, "1.2");
+    put(2, "医見書");
+    put(3, &format!("{insured}10093015"));
+    put(4, "131011");
+    put(5, "千代田区");
+    put(6, insured);
+    put(14, written);
+    put(15, "やまだ はなこ");
+    put(16, "山田 花子");
+    put(17, "19400312");
+    put(19, "2");
+    put(23, "佐藤 一郎");
+    put(24, "さくら内科クリニック");
+    put(35, "アルツハイマー型認知症");
+    put(36, "平成17年05月");
+    put(41, "1");
+    put(43, "平成17年頃より物忘れ。\u{b}アリセプト 5mg 1日1回 /   ");
+    put(47, "4");
+    put(48, "3");
+    for (n, v) in set {
+        put(*n, v);
+    }
+    row
+}
+
+/// Records as a file in code page 932, CRLF after each, every field quoted (by hand, not by our
+/// writer).
+fn file_of(rows: &[Vec<String>]) -> Vec<u8> {
+    let refs: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+    ikensyo_file(&slices)
+}
+
+ikensho_testkit::both!(an_ikensyo_file_is_imported_once_with_every_refusal_said);
+
+/// A file from 医見書 with sound and damaged rows: the sound ones become frozen 紙で提出 opinions
+/// of their applicants (the trail says which file and row), each damaged one is refused with
+/// its row and column and nothing of it is kept; the same file again adds nothing; the renewal
+/// copies forward from the newest imported opinion.
+fn an_ikensyo_file_is_imported_once_with_every_refusal_said(b: ikensho_testkit::fixtures::Backend) {
+    use ikensho::form::{Answer, FormVersion};
+    use ikensho::ikensyo::import::Unread;
+    use ikensho::store::{Query, State};
+    use ikensho::workflow::{Refusal, import_ikensyo_csv};
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _raw) = b.new_store(
+        dir.path(),
+        "an_ikensyo_file_is_imported_once_with_every_refusal_said",
+    );
+    let mut p = ikensho_testkit::fixtures::people_in(store);
+    let a = "0000012345";
+    let b2 = "0000067890";
+    let mut short = record_1_2(a, "20240105", &[]);
+    short.pop();
+    let mut ishi = record_1_2(a, "20240106", &[]);
+    ishi[0] = "I1.2".into();
+    ishi.extend((0..43).map(|_| String::new()));
+    let rows = vec![
+        record_1_2(a, "20250910", &[(106, "21000000001")]), // 1: sound, one box R3 lacks
+        record_1_2(b2, "20180301", &[(16, "鈴木 次郎"), (15, "すずき じろう")]), // 2: before 令和
+        short,                                              // 3: 120 columns
+        record_1_2(a, "20240101", &[(30, "2024011")]),      // 4: a damaged date
+        record_1_2(a, "20240102", &[(41, "9")]),            // 5: an unknown code
+        ishi,                                               // 6: a 医師意見書
+        record_1_2(a, "20250910", &[(35, "脳梗塞")]),       // 7: the same 記入日 again
+        record_1_2(a, "20230901", &[(35, "脳梗塞")]),       // 8: sound, older
+    ];
+    let mut bytes = file_of(&rows);
+    // A ninth line whose bytes are not code page 932.
+    bytes.extend_from_slice(b"\"1.2\",\"\x81\x20\"\r\n");
+    let mut seen = Vec::new();
+    let r = import_ikensyo_csv(
+        &mut p.store,
+        &p.admin,
+        "1310112345_2025091001.csv",
+        &bytes,
+        &mut |pr| {
+            seen.push(pr);
+            true
+        },
+    )
+    .unwrap();
+    assert_eq!(r.records, 9);
+    assert_eq!(r.imported, 3);
+    assert_eq!(r.already, 0);
+    assert_eq!((r.new_applicants, r.known_applicants), (2, 0));
+    let refused: Vec<(usize, Option<usize>, Refusal)> = r
+        .refused
+        .iter()
+        .map(|f| (f.row, f.column, f.why.clone()))
+        .collect();
+    assert_eq!(
+        refused,
+        vec![
+            (
+                3,
+                None,
+                Refusal::Columns {
+                    found: 120,
+                    expected: 121
+                }
+            ),
+            (
+                4,
+                Some(30),
+                Refusal::Damaged(Unread::Date("2024011".into()))
+            ),
+            (5, Some(41), Refusal::Damaged(Unread::Code("9".into()))),
+            (6, Some(1), Refusal::Format("I1.2".into())),
+            (7, None, Refusal::SameDay),
+            (9, None, Refusal::Undecodable),
+        ]
+    );
+    let notes: Vec<(usize, usize, Unread)> = r
+        .notes
+        .iter()
+        .map(|n| (n.row, n.finding.column, n.finding.unread.clone()))
+        .collect();
+    assert!(
+        notes.contains(&(1, 106, Unread::NoChoice { position: 11 })),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&(2, 14, Unread::BeforeReiwa("20180301".into()))),
+        "{notes:?}"
+    );
+    assert_eq!(seen.last().map(|s| (s.done, s.total)), Some((4, 4)));
+
+    // What was imported: frozen, 紙で提出, listed by 記入日, marked in the trail.
+    let all = p.store.search(&p.admin, &Query::default());
+    assert!(all.is_err(), "an administrator does not open opinions");
+    let list = p.store.search(&p.doctor, &Query::default()).unwrap();
+    assert_eq!(list.len(), 3);
+    assert!(list.iter().all(|o| o.state == State::Paper));
+    let mut days: Vec<&str> = list.iter().map(|o| o.day.as_str()).collect();
+    days.sort_unstable();
+    assert_eq!(days, vec!["2018-03-01", "2023-09-01", "2025-09-10"]);
+    let suzuki = list.iter().find(|o| o.insured_number == b2).unwrap();
+    assert_eq!(suzuki.name, "鈴木 次郎");
+    let opened = p.store.open_opinion(&p.doctor, suzuki.id).unwrap();
+    assert!(opened.version.frozen.is_some());
+    assert!(p.store.verify_audit().unwrap().problems.is_empty());
+    let mut trail = Vec::new();
+    p.store
+        .export_audit(
+            &p.admin,
+            &mut trail,
+            &std::array::from_fn(|i| i.to_string()),
+        )
+        .unwrap();
+    let trail = String::from_utf8(trail).unwrap();
+    for row in [1, 2, 8] {
+        assert!(
+            trail.contains(&format!("1310112345_2025091001.csv:{row}")),
+            "{trail}"
+        );
+    }
+
+    // The same file again: nothing twice, the same refusals.
+    let again =
+        import_ikensyo_csv(&mut p.store, &p.admin, "again.csv", &bytes, &mut |_| true).unwrap();
+    assert_eq!((again.imported, again.already), (0, 3));
+    assert_eq!(again.refused.len(), 6);
+    assert_eq!(
+        p.store.search(&p.doctor, &Query::default()).unwrap().len(),
+        3
+    );
+
+    // A new record of a known applicant is added to them.
+    let later = file_of(&[record_1_2(b2, "20260401", &[(16, "鈴木 次郎")])]);
+    let r = import_ikensyo_csv(&mut p.store, &p.admin, "later.csv", &later, &mut |_| true).unwrap();
+    assert_eq!(
+        (r.imported, r.new_applicants, r.known_applicants),
+        (1, 0, 1)
+    );
+
+    // The renewal starts from the newest imported opinion (row 1, not row 8), on today's form.
+    let draft = p
+        .store
+        .renew(&p.doctor, "131011", a, None, jiff::civil::date(2026, 12, 1))
+        .unwrap();
+    assert_eq!(draft.opinion.form_version, FormVersion::R8);
+    assert_eq!(
+        draft.opinion.answers.get("diagnosis-1"),
+        Some(&Answer::Text("アルツハイマー型認知症".into()))
+    );
+    assert_eq!(draft.opinion.applicant.name, "山田 花子");
+}
+
+/// Cancelled halfway, a file leaves nothing behind; the next try imports it whole.
+#[test]
+fn a_cancelled_import_keeps_nothing_of_its_file() {
+    use ikensho::store::{Query, StoreError};
+    use ikensho::workflow::{WorkflowError, import_ikensyo_csv};
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = ikensho_testkit::fixtures::people(
+        &dir.path().join("ikensho.sqlite"),
+        ikensho::store::Durability::Normal,
+    );
+    let rows: Vec<Vec<String>> = (0..20)
+        .map(|i| record_1_2(&format!("{:010}", 1000 + i), "20250910", &[]))
+        .collect();
+    let bytes = file_of(&rows);
+    let e = import_ikensyo_csv(&mut p.store, &p.admin, "a.csv", &bytes, &mut |pr| {
+        pr.done < 10
+    })
+    .unwrap_err();
+    assert!(
+        matches!(e, WorkflowError::Store(StoreError::Cancelled)),
+        "{e:?}"
+    );
+    assert!(
+        p.store
+            .search(&p.doctor, &Query::default())
+            .unwrap()
+            .is_empty()
+    );
+    let r = import_ikensyo_csv(&mut p.store, &p.admin, "a.csv", &bytes, &mut |_| true).unwrap();
+    assert_eq!(r.imported, 20);
+    assert_eq!(
+        p.store.search(&p.doctor, &Query::default()).unwrap().len(),
+        20
+    );
+    // A clerk may not import.
+    assert!(import_ikensyo_csv(&mut p.store, &p.clerk, "b.csv", &bytes, &mut |_| true).is_err());
+}
