@@ -5,22 +5,16 @@
 
 use encoding_rs::SHIFT_JIS;
 use ikensho::ikensyo::csv::{CsvError, Encoding, decode, from_vt, records, write};
+use ikensho_testkit::ikensyo::{file as file_of, record_1_2};
 
 /// A file as 医見書 writes one: each field quoted with `"` doubled, CRLF after every record,
 /// in code page 932.
 fn ikensyo_file(rows: &[&[&str]]) -> Vec<u8> {
-    let mut text = String::new();
-    for row in rows {
-        let fields: Vec<String> = row
-            .iter()
-            .map(|f| format!("\"{}\"", f.replace('"', "\"\"")))
-            .collect();
-        text.push_str(&fields.join(","));
-        text.push_str("\r\n");
-    }
-    let (bytes, _, errors) = SHIFT_JIS.encode(&text);
-    assert!(!errors);
-    bytes.into_owned()
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|f| (*f).to_owned()).collect())
+        .collect();
+    file_of(&rows)
 }
 
 #[test]
@@ -265,47 +259,6 @@ fn a_record_becomes_an_opinion_and_a_damaged_column_is_reported() {
         convert(&other, &m, r3).unwrap_err(),
         RecordError::Format("I1.2".into())
     );
-}
-
-/// One record of FormatVersion 1.2, as 医見書 writes it for the applicant `insured` on the 記入日
-/// `written` (yyyyMMdd): each entry of `set` replaces one column (numbered from 1).
-fn record_1_2(insured: &str, written: &str, set: &[(usize, &str)]) -> Vec<String> {
-    let mut row = vec![String::new(); 121];
-    let mut put = |n: usize, v: &str| row[n - 1] = v.to_owned();
-    put(1, "1.2");
-    put(2, "医見書");
-    put(3, &format!("{insured}10093015"));
-    put(4, "131011");
-    put(5, "千代田区");
-    put(6, insured);
-    put(14, written);
-    put(15, "やまだ はなこ");
-    put(16, "山田 花子");
-    put(17, "19400312");
-    put(19, "2");
-    put(23, "佐藤 一郎");
-    put(24, "さくら内科クリニック");
-    put(35, "アルツハイマー型認知症");
-    put(36, "平成17年05月");
-    put(41, "1");
-    put(43, "平成17年頃より物忘れ。\u{b}アリセプト 5mg 1日1回 /   ");
-    put(47, "4");
-    put(48, "3");
-    for (n, v) in set {
-        put(*n, v);
-    }
-    row
-}
-
-/// Records as a file in code page 932, CRLF after each, every field quoted (by hand, not by our
-/// writer).
-fn file_of(rows: &[Vec<String>]) -> Vec<u8> {
-    let refs: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|r| r.iter().map(String::as_str).collect())
-        .collect();
-    let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
-    ikensyo_file(&slices)
 }
 
 ikensho_testkit::both!(an_ikensyo_file_is_imported_once_with_every_refusal_said);
