@@ -44,7 +44,7 @@ impl Lang {
 }
 
 /// The Fluent source files of one language, as built into the program: (file name, text).
-pub fn sources(lang: Lang) -> [(&'static str, &'static str); 8] {
+pub fn sources(lang: Lang) -> [(&'static str, &'static str); 9] {
     match lang {
         Lang::Ja => [
             ("form.ftl", include_str!("../locales/ja-JP/form.ftl")),
@@ -58,6 +58,7 @@ pub fn sources(lang: Lang) -> [(&'static str, &'static str); 8] {
             ("card.ftl", include_str!("../locales/ja-JP/card.ftl")),
             ("hub.ftl", include_str!("../locales/ja-JP/hub.ftl")),
             ("app.ftl", include_str!("../locales/ja-JP/app.ftl")),
+            ("import.ftl", include_str!("../locales/ja-JP/import.ftl")),
         ],
         Lang::En => [
             ("form.ftl", include_str!("../locales/en-US/form.ftl")),
@@ -71,6 +72,7 @@ pub fn sources(lang: Lang) -> [(&'static str, &'static str); 8] {
             ("card.ftl", include_str!("../locales/en-US/card.ftl")),
             ("hub.ftl", include_str!("../locales/en-US/hub.ftl")),
             ("app.ftl", include_str!("../locales/en-US/app.ftl")),
+            ("import.ftl", include_str!("../locales/en-US/import.ftl")),
         ],
     }
 }

@@ -10,6 +10,7 @@ use super::WorkflowError;
 use crate::form::def::FormDef;
 use crate::form::normalize::identifier;
 use crate::form::{FormVersion, ReadError};
+use crate::i18n::{Lang, Locales};
 use crate::ikensyo::csv::{CsvError, decode_lines, records};
 use crate::ikensyo::import::{Finding, RecordError, Unread, convert, ymd};
 use crate::ikensyo::mapping::{self, Kind, Mapping};
@@ -41,6 +42,8 @@ pub enum Refusal {
 pub struct Refused {
     pub row: usize,
     pub column: Option<usize>,
+    /// The column's 項目, as 医見書's format names it (empty without a column).
+    pub name: String,
     pub why: Refusal,
 }
 
@@ -49,6 +52,8 @@ pub struct Refused {
 pub struct Noted {
     pub row: usize,
     pub finding: Finding,
+    /// The column's 項目, as 医見書's format names it.
+    pub name: String,
 }
 
 /// What one file's import did.
@@ -105,6 +110,7 @@ pub fn import_ikensyo_csv(
         .map(|&row| Refused {
             row,
             column: None,
+            name: String::new(),
             why: Refusal::Undecodable,
         })
         .collect();
@@ -118,6 +124,7 @@ pub fn import_ikensyo_csv(
                 refused.push(Refused {
                     row,
                     column: None,
+                    name: String::new(),
                     why: Refusal::Malformed,
                 });
                 continue;
@@ -125,9 +132,10 @@ pub fn import_ikensyo_csv(
             Err(_) => continue,
         };
         match take(&record.fields, form) {
-            Ok((p, found)) => {
+            Ok((p, found, m)) => {
                 notes.extend(found.into_iter().map(|finding| Noted {
                     row: record.row,
+                    name: column_name(m, Some(finding.column)),
                     finding,
                 }));
                 past.push(PastOpinion {
@@ -138,6 +146,10 @@ pub fn import_ikensyo_csv(
             Err((column, why)) => refused.push(Refused {
                 row: record.row,
                 column,
+                name: mapping::builtin(record.fields.first().map_or("", String::as_str))
+                    .and_then(Result::ok)
+                    .map(|m| column_name(m, column))
+                    .unwrap_or_default(),
                 why,
             }),
         }
@@ -168,6 +180,7 @@ pub fn import_ikensyo_csv(
             PastOutcome::SameDay { .. } => refused.push(Refused {
                 row: p.row,
                 column: None,
+                name: String::new(),
                 why: Refusal::SameDay,
             }),
         }
@@ -181,12 +194,12 @@ pub fn import_ikensyo_csv(
     Ok(report)
 }
 
+/// A record taken: the opinion to store, what was not taken, and the mapping that read it.
+type Taken = (PastOpinion, Vec<Finding>, &'static Mapping);
+
 /// One record as an opinion to store, with what was not taken; or why it is refused, and in
 /// which column.
-fn take(
-    fields: &[String],
-    form: &FormDef,
-) -> Result<(PastOpinion, Vec<Finding>), (Option<usize>, Refusal)> {
+fn take(fields: &[String], form: &FormDef) -> Result<Taken, (Option<usize>, Refusal)> {
     let format = fields.first().map(String::as_str).unwrap_or_default();
     let Some(Ok(m)) = mapping::builtin(format) else {
         return Err((Some(1), Refusal::Format(format.to_owned())));
@@ -216,7 +229,153 @@ fn take(
             written,
         },
         converted.findings,
+        m,
     ))
+}
+
+/// The 項目 of column `n` in `m`.
+fn column_name(m: &Mapping, n: Option<usize>) -> String {
+    n.and_then(|n| m.column(n))
+        .map(|c| c.name.clone())
+        .unwrap_or_default()
+}
+
+impl Refused {
+    /// What was refused, where and why, in `lang`; `file` names the file.
+    pub fn message(&self, locales: &Locales, lang: Lang, file: &str) -> String {
+        let at = place(locales, lang, file, self.row, self.column, &self.name);
+        let (key, mut a) = match &self.why {
+            Refusal::Undecodable => ("import-refused-undecodable", vec![]),
+            Refusal::Malformed => ("import-refused-malformed", vec![]),
+            Refusal::Columns { found, expected } => (
+                "import-refused-columns",
+                vec![
+                    ("found", found.to_string()),
+                    ("expected", expected.to_string()),
+                ],
+            ),
+            Refusal::Format(f) => ("import-refused-format", vec![("format", f.clone())]),
+            Refusal::Damaged(Unread::Date(v)) => {
+                ("import-refused-date", vec![("value", v.clone())])
+            }
+            Refusal::Damaged(Unread::Flags(v)) => {
+                ("import-refused-flags", vec![("value", v.clone())])
+            }
+            Refusal::Damaged(u) => ("import-refused-code", vec![("value", unread_value(u))]),
+            Refusal::Shape(e) => ("import-refused-shape", vec![("detail", e.to_string())]),
+            Refusal::SameDay => ("import-refused-same-day", vec![]),
+        };
+        a.push(("where", at));
+        locales.text_with(lang, key, &a)
+    }
+}
+
+impl Noted {
+    /// What the form could not hold of an imported row, in `lang`.
+    pub fn message(&self, locales: &Locales, lang: Lang, file: &str) -> String {
+        let at = place(
+            locales,
+            lang,
+            file,
+            self.row,
+            Some(self.finding.column),
+            &self.name,
+        );
+        let (key, mut a) = match &self.finding.unread {
+            Unread::NoChoice { position } => (
+                "import-note-no-choice",
+                vec![("position", position.to_string())],
+            ),
+            Unread::UnknownOnset => ("import-note-unknown-onset", vec![]),
+            Unread::BeforeReiwa(v) => ("import-note-before-reiwa", vec![("value", v.clone())]),
+            u => ("import-note-not-carried", vec![("value", unread_value(u))]),
+        };
+        a.push(("where", at));
+        locales.text_with(lang, key, &a)
+    }
+}
+
+impl FileImport {
+    /// What the form could not hold, one line per column and kind of finding (the first row it
+    /// was seen on, and how many more rows say the same), in `lang`.
+    pub fn notes_by_column(&self, locales: &Locales, lang: Lang) -> Vec<String> {
+        let mut seen: Vec<(&Noted, usize)> = Vec::new();
+        for n in &self.notes {
+            let alike = |m: &&Noted| {
+                m.finding.column == n.finding.column
+                    && std::mem::discriminant(&m.finding.unread)
+                        == std::mem::discriminant(&n.finding.unread)
+            };
+            match seen.iter_mut().find(|(m, _)| alike(m)) {
+                Some((_, more)) => *more += 1,
+                None => seen.push((n, 0)),
+            }
+        }
+        seen.into_iter()
+            .map(|(n, more)| {
+                let note = n.message(locales, lang, &self.source);
+                if more == 0 {
+                    note
+                } else {
+                    locales.text_with(
+                        lang,
+                        "import-note-more",
+                        &[("note", note), ("more", more.to_string())],
+                    )
+                }
+            })
+            .collect()
+    }
+
+    /// The file's summary line, in `lang`.
+    pub fn summary(&self, locales: &Locales, lang: Lang) -> String {
+        locales.text_with(
+            lang,
+            "import-summary",
+            &[
+                ("file", self.source.clone()),
+                ("records", self.records.to_string()),
+                ("imported", self.imported.to_string()),
+                ("new", self.new_applicants.to_string()),
+                ("known", self.known_applicants.to_string()),
+                ("already", self.already.to_string()),
+                ("refused", self.refused.len().to_string()),
+            ],
+        )
+    }
+}
+
+/// 「FILE の N 行目 M 列目（項目）」
+fn place(
+    locales: &Locales,
+    lang: Lang,
+    file: &str,
+    row: usize,
+    column: Option<usize>,
+    name: &str,
+) -> String {
+    let mut a = vec![("file", file.to_owned()), ("row", row.to_string())];
+    match column {
+        Some(c) => {
+            a.push(("column", c.to_string()));
+            a.push(("name", name.to_owned()));
+            locales.text_with(lang, "import-where-column", &a)
+        }
+        None => locales.text_with(lang, "import-where", &a),
+    }
+}
+
+/// The value an [`Unread`] is about, as read.
+fn unread_value(u: &Unread) -> String {
+    match u {
+        Unread::Code(v)
+        | Unread::Date(v)
+        | Unread::Flags(v)
+        | Unread::NotCarried(v)
+        | Unread::BeforeReiwa(v) => v.chars().take(40).collect(),
+        Unread::NoChoice { position } => position.to_string(),
+        Unread::UnknownOnset => "不詳".to_owned(),
+    }
 }
 
 /// What a record says, as a SHA-256: every field but those that change from one export of the

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod error;
 #[cfg(feature = "demo")]
 mod hub_cmds;
+mod ikensyo_cmds;
 #[cfg(feature = "demo")]
 mod kit_cmds;
 mod pdf_cmd;
@@ -154,6 +155,10 @@ enum Command {
     /// first run in DIR/pki), with demo requests; runs until stopped.
     #[cfg(feature = "demo")]
     HubSim(hub_cmds::HubSimArgs),
+    /// Take in what another program wrote: `ikensyo-csv`, the clinic's past opinions from 日医's
+    /// 医見書.
+    #[command(subcommand)]
+    Import(ikensyo_cmds::ImportCmd),
     /// FHIR exports: the form as a Questionnaire, or an opinion file as the document Bundle that
     /// would be sent to the hub.
     #[command(subcommand)]
@@ -253,6 +258,7 @@ pub fn run() -> ExitCode {
         #[cfg(feature = "demo")]
         Command::Vcard(a) => kit_cmds::vcard(&ctx(), a),
         Command::Export(e) => cmd_export(locales, e),
+        Command::Import(cmd) => ikensyo_cmds::import(&ctx(), cmd),
         #[cfg(feature = "demo")]
         Command::HubSim(a) => hub_cmds::hub_sim(&ctx(), a),
         #[cfg(feature = "demo")]

@@ -1356,3 +1356,80 @@ fn version_names_the_forms_and_the_build_date() {
         "{built}"
     );
 }
+
+/// `import ikensyo-csv`: an administrator takes in 医見書's files, each summed up with every
+/// refused row named by file, row and column; the same file again adds nothing; a clerk may not.
+#[test]
+fn ikensyo_csv_is_imported_from_the_command_line() {
+    use ikensho::store::Durability;
+    use ikensho_testkit::ikensyo::{file, record_1_2};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ikensho.sqlite");
+    drop(common::people(&db, Durability::Full));
+    let good = dir.path().join("1310112345_2025091001.csv");
+    std::fs::write(
+        &good,
+        file(&[
+            record_1_2("0000012345", "20250910", &[]),
+            record_1_2("0000067890", "20250911", &[(30, "2025091")]),
+            record_1_2("0000067891", "20250912", &[(5, "千代田区")]),
+        ]),
+    )
+    .unwrap();
+    let pw = format!("{}\n", common::PASSWORD);
+    let args = |login: &'static str| {
+        vec![
+            "import".to_owned(),
+            "ikensyo-csv".into(),
+            good.to_str().unwrap().into(),
+            dir.path().join("missing.csv").to_str().unwrap().into(),
+            "--as".into(),
+            login.into(),
+        ]
+    };
+    let run = |login| {
+        let a = args(login);
+        store_cmd(
+            dir.path(),
+            &a.iter().map(String::as_str).collect::<Vec<_>>(),
+            &pw,
+        )
+    };
+    let o = run("suzuki");
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let o = run("kanri");
+    // A file not there: said, the others imported, exit 2.
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("missing.csv"), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("1310112345_2025091001.csv: 3 行を読み、意見書 2 件を取り込みました"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1310112345_2025091001.csv の 2 行目 30 列目（最終診察日）"),
+        "{out}"
+    );
+    assert!(out.contains("2025091"), "{out}");
+    let o = run("kanri");
+    assert!(
+        stdout(&o).contains("意見書 0 件を取り込みました"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("飛ばした行 2"), "{}", stdout(&o));
+    // In English, and with every row sound: exit 0.
+    std::fs::write(&good, file(&[record_1_2("0000012345", "20250910", &[])])).unwrap();
+    let mut a = args("kanri");
+    a.remove(3);
+    a.splice(0..0, ["--lang".to_owned(), "en".into()]);
+    let o = store_cmd(
+        dir.path(),
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+        &pw,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("0 opinions imported"), "{}", stdout(&o));
+    let store = ikensho::store::Store::open(&db).unwrap();
+    assert!(store.verify_audit().unwrap().problems.is_empty());
+}
