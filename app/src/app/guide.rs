@@ -42,6 +42,7 @@ fn title_key(s: Section) -> &'static str {
         Section::Terminal => "app-settings-terminal",
         Section::Card => "app-settings-card",
         Section::Backup => "app-settings-backup",
+        Section::Import => "app-settings-import",
     }
 }
 
@@ -53,6 +54,7 @@ fn explain_key(s: Section) -> &'static str {
         Section::Terminal => "app-guide-terminal",
         Section::Card => "app-guide-card",
         Section::Backup => "app-guide-backup",
+        Section::Import => "app-guide-import",
     }
 }
 
@@ -93,6 +95,8 @@ impl IkenshoApp {
                         vec![SettingsIntent::SaveBackupFolder]
                     }
                     Section::Backup => Vec::new(),
+                    // Importing starts with its own button; 次へ leaves it running.
+                    Section::Import => Vec::new(),
                 };
                 for save in saves {
                     self.settings_intent(save);

@@ -11,6 +11,7 @@ pub mod first_run;
 pub mod form_ui;
 pub mod guide;
 pub mod ime;
+pub mod import;
 pub mod lock;
 pub mod offline;
 pub mod paper;
@@ -700,6 +701,7 @@ impl IkenshoApp {
                     self.settings.card_testing = false;
                     self.settings.card_test = Some(r);
                 }
+                Done::Imported(r) => self.imported(r),
             }
         }
     }

@@ -21,6 +21,8 @@ pub enum PickFor {
     SavePdf,
     /// The backup to restore.
     RestoreFile,
+    /// A CSV file that 医見書 wrote, to import.
+    IkensyoCsv,
 }
 
 /// The kind of dialog.
@@ -49,6 +51,9 @@ impl PickFor {
             PickFor::BackupFolder => PickKind::Folder,
             PickFor::RestoreFile => PickKind::Open {
                 filter: ("ikensho", &["sqlite"]),
+            },
+            PickFor::IkensyoCsv => PickKind::Open {
+                filter: ("CSV", &["csv", "CSV"]),
             },
             PickFor::BackupFile => PickKind::Save {
                 name: "ikensho-backup.sqlite".to_owned(),
@@ -95,6 +100,7 @@ impl super::IkenshoApp {
             PickFor::BackupFile => "app-backup-path",
             PickFor::SavePdf => "app-save-pdf-as",
             PickFor::RestoreFile => "app-restore-file",
+            PickFor::IkensyoCsv => "app-import-file",
         });
         if ON_MAIN_THREAD {
             let path = self.worker.services.picker.pick(&what.kind(), &title);
@@ -121,6 +127,7 @@ impl super::IkenshoApp {
             PickFor::BackupFile => s.backup_path = text,
             PickFor::SavePdf => self.save_pdf_as(path),
             PickFor::RestoreFile => s.restore.path = text,
+            PickFor::IkensyoCsv => s.import.path = text,
         }
     }
 

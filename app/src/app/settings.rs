@@ -41,6 +41,10 @@ pub enum SettingsIntent {
     Unlock,
     /// Set the password typed as the chosen person's new one.
     ResetPassword,
+    /// Import the 医見書 CSV file chosen, on a thread.
+    ImportIkensyo,
+    /// Stop the import running (nothing of its file is kept).
+    CancelImport,
 }
 
 /// The parts of 設定, in the order the set-up guide goes through them.
@@ -52,16 +56,19 @@ pub enum Section {
     Terminal,
     Card,
     Backup,
+    /// The clinic's past opinions from 日医's 医見書.
+    Import,
 }
 
 impl Section {
-    pub const ALL: [Section; 6] = [
+    pub const ALL: [Section; 7] = [
         Section::Clinic,
         Section::People,
         Section::Hub,
         Section::Terminal,
         Section::Card,
         Section::Backup,
+        Section::Import,
     ];
 }
 
@@ -93,6 +100,8 @@ pub struct SettingsForm {
     pub backups: super::backups::BackupStatus,
     /// Restoring a backup.
     pub restore: super::restore::RestoreForm,
+    /// Importing 医見書's CSV.
+    pub import: super::import::ImportForm,
     /// The data file's key is kept behind a passphrase (the restore asks for it).
     pub needs_passphrase: bool,
     /// The connection test running, and its answer.
@@ -202,6 +211,14 @@ impl IkenshoApp {
             }
             SettingsIntent::TestConnection => {
                 self.test_connection();
+                return;
+            }
+            SettingsIntent::ImportIkensyo => {
+                self.start_import();
+                return;
+            }
+            SettingsIntent::CancelImport => {
+                self.cancel_import();
                 return;
             }
             SettingsIntent::TestCard => {
@@ -742,6 +759,7 @@ impl IkenshoApp {
                     self.restore_part(ui, picks);
                 }
             }
+            Section::Import => self.import_part(ui, intents, picks),
         }
     }
 

@@ -163,6 +163,11 @@ pub enum Job {
         what: super::pick::PickFor,
         title: String,
     },
+    /// Import a CSV file of 医見書 (one transaction; `control` tells how far and stops it).
+    ImportIkensyo {
+        path: PathBuf,
+        control: std::sync::Arc<super::import::ImportControl>,
+    },
     /// Lay the opinion out on the form (the paper preview, and the review's check of what the
     /// paper would not show as typed): a megabyte in a field takes seconds, never the window's.
     Layout {
@@ -208,6 +213,8 @@ pub enum Done {
         folder: PathBuf,
         result: Result<crate::store::daily::Daily, WorkflowError>,
     },
+    /// What an import of 医見書's CSV did, or why not.
+    Imported(Result<crate::workflow::FileImport, Problem>),
     /// The opinion laid out ([`Job::Layout`] `seq`): the sheet and what it would not show.
     Laid {
         seq: u64,
@@ -584,10 +591,35 @@ fn run(services: &Services, connections: &Connections, session: &Session, job: J
                 }
             }))
         }
+        Job::ImportIkensyo { path, control } => {
+            Done::Imported(import_file(connections, session, path, &control))
+        }
         Job::OpenViewer(path) => {
             Done::Viewer(open_in_viewer(&path).map_err(|error| Problem::Viewer { path, error }))
         }
     }
+}
+
+/// Imports one file of 医見書's CSV, telling `control` how far it is and stopping when asked.
+fn import_file(
+    connections: &Connections,
+    session: &Session,
+    path: PathBuf,
+    control: &super::import::ImportControl,
+) -> Result<crate::workflow::FileImport, Problem> {
+    use std::sync::atomic::Ordering;
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    );
+    let bytes = std::fs::read(&path).map_err(|error| Problem::Io { path, error })?;
+    Ok(connections.with(|store| {
+        crate::workflow::import_ikensyo_csv(store, session, &file, &bytes, &mut |p| {
+            control.done.store(p.done, Ordering::Relaxed);
+            control.total.store(p.total, Ordering::Relaxed);
+            !control.cancel.load(Ordering::Relaxed)
+        })
+    })?)
 }
 
 fn card_status(services: &Services, reader: Option<&str>) -> Result<CardInfo, CardError> {

@@ -1710,3 +1710,68 @@ fn a_backup_is_restored_from_the_window() {
         });
     assert!(kept_beside, "the data as it was is kept beside");
 }
+
+/// 設定 → 医見書からの取り込み: the administrator chooses 医見書's CSV with the dialog and imports
+/// it on a thread; the summary and each refused row (row, column, why) are shown. A big file
+/// stopped with 中止 while the bar moves leaves nothing of it in the store.
+#[test]
+fn ikensyo_csv_is_imported_and_stopped_from_settings() {
+    use ikensho_testkit::ikensyo::{file, record_1_2};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    let small = dir.path().join("1310112345_2025091001.csv");
+    std::fs::write(
+        &small,
+        file(&[
+            record_1_2("0000012345", "20250910", &[]),
+            record_1_2("0000067890", "20250911", &[(30, "2025091")]),
+            record_1_2("0000067891", "20250912", &[]),
+        ]),
+    )
+    .unwrap();
+    let big = dir.path().join("big.csv");
+    let rows: Vec<Vec<String>> = (0..20_000)
+        .map(|i| record_1_2(&format!("{:010}", 100_000 + i), "20250910", &[]))
+        .collect();
+    std::fs::write(&big, file(&rows)).unwrap();
+    let count = |dir: &std::path::Path| {
+        let (store, s) = open_as_physician(dir);
+        store
+            .search(&s, &ikensho::store::Query::default())
+            .unwrap()
+            .len()
+    };
+    let before = count(dir.path());
+    let picker = script_picker(&mut h, vec![small.clone(), big.clone()]);
+    sign_in(&mut h, "kanri");
+    click_in_view(&mut h, Role::Button, "選ぶ… — 医見書の CSV ファイル");
+    wait_until(&mut h, "the file chosen", |a| !a.busy());
+    assert_eq!(h.state().settings.import.path, small.display().to_string());
+    assert!(matches!(
+        picker.asked.lock().unwrap()[0].0,
+        ikensho_app::app::pick::PickKind::Open { .. }
+    ));
+    click_in_view(&mut h, Role::Button, "CSV を取り込む");
+    wait_until(&mut h, "the import", |a| a.settings.import.last.is_some());
+    h.get_by_label_contains("3 行を読み、意見書 2 件を取り込みました");
+    h.get_by_label_contains("2 行目 30 列目（最終診察日）: 「2025091」は日付として読めない");
+    assert_eq!(count(dir.path()), before + 2);
+
+    // The big one, stopped while it runs.
+    click_in_view(&mut h, Role::Button, "選ぶ… — 医見書の CSV ファイル");
+    wait_until(&mut h, "the file chosen", |a| !a.busy());
+    // The bar asks to be drawn again while it moves: a few frames, not run().
+    h.get_by_role_and_label(Role::Button, "CSV を取り込む")
+        .click();
+    h.run_steps(3);
+    assert!(h.state().settings.import.running.is_some());
+    h.get_by_role(Role::ProgressIndicator);
+    h.get_by_role_and_label(Role::Button, "中止").click();
+    h.run_steps(3);
+    wait_until(&mut h, "the import stopped", |a| {
+        a.settings.import.last.is_some()
+    });
+    h.get_by_label_contains("中止しました。何も取り込まれていません。");
+    assert_eq!(count(dir.path()), before + 2);
+}

@@ -164,7 +164,7 @@ fn the_set_up_guide_takes_an_empty_folder_to_the_physicians_first_opinion() {
     assert_eq!(h.state().app().unwrap().screen, Screen::Guide);
 
     // 1. The clinic.
-    h.get_by_label("準備 1/6：医療機関");
+    h.get_by_label("準備 1/7：医療機関");
     for (label, text) in [
         ("医療機関名", "さくら内科クリニック"),
         ("所在地", "東京都千代田区千代田1-1"),
@@ -177,7 +177,7 @@ fn the_set_up_guide_takes_an_empty_folder_to_the_physicians_first_opinion() {
     next(&mut h);
 
     // 2. The people: a physician (the administrator's password once more) and a clerk.
-    h.get_by_label("準備 2/6：利用者");
+    h.get_by_label("準備 2/7：利用者");
     type_into(&mut h, Role::TextInput, "ログインID", "yamada");
     type_into(&mut h, Role::TextInput, "氏名", "山田 太郎");
     click(&mut h, Role::RadioButton, "医師");
@@ -203,7 +203,7 @@ fn the_set_up_guide_takes_an_empty_folder_to_the_physicians_first_opinion() {
     assert_eq!(users.len(), 3, "{users:?}");
 
     // 3. The hub: its address typed, its CA chosen with the file dialog.
-    h.get_by_label("準備 3/6：介護情報基盤（ハブ）と証明書");
+    h.get_by_label("準備 3/7：介護情報基盤（ハブ）と証明書");
     type_into(
         &mut h,
         Role::TextInput,
@@ -222,7 +222,7 @@ fn the_set_up_guide_takes_an_empty_folder_to_the_physicians_first_opinion() {
 
     // 4. The terminal certificate: a wrong password is said by the connection test; the right
     // one connects.
-    h.get_by_label_contains("準備 4/6");
+    h.get_by_label_contains("準備 4/7");
     click(&mut h, Role::Button, "選ぶ… — .p12 ファイル");
     wait(&mut h, "the .p12 chosen", |a| {
         !a.settings.p12_path.is_empty()
@@ -256,7 +256,7 @@ fn the_set_up_guide_takes_an_empty_folder_to_the_physicians_first_opinion() {
     );
 
     // 5. The card: read without a PIN.
-    h.get_by_label_contains("準備 5/6");
+    h.get_by_label_contains("準備 5/7");
     start(&mut h, "カードを読む（PIN 不要）");
     wait(&mut h, "the card test", |a| {
         !a.settings.card_testing && a.settings.card_test.is_some()
@@ -266,7 +266,7 @@ fn the_set_up_guide_takes_an_empty_folder_to_the_physicians_first_opinion() {
     next(&mut h);
 
     // 6. The backup folder, chosen with the file dialog; the first backup is made at once.
-    h.get_by_label_contains("準備 6/6");
+    h.get_by_label_contains("準備 6/7");
     click(
         &mut h,
         Role::Button,
@@ -279,6 +279,12 @@ fn the_set_up_guide_takes_an_empty_folder_to_the_physicians_first_opinion() {
     wait(&mut h, "the first backup", |a| !a.busy());
     let today = ikensho::form::Context::today_in_japan().today;
     assert!(usb.join(ikensho::store::daily::file_name(today)).exists());
+
+    // 7. The opinions of 医見書, if the clinic used it: offered, and left for later here.
+    h.get_by_label_contains("準備 7/7");
+    h.get_by_label_contains("過去の主治医意見書を取り込めます");
+    h.get_by_role_and_label(Role::Button, "CSV を取り込む");
+    next(&mut h);
 
     // Done: to the sign-in screen.
     h.get_by_label("準備ができました");
