@@ -86,7 +86,7 @@ pub fn convert(fields: &[String], m: &Mapping, form: &FormDef) -> Result<Convert
             }
             Kind::Timestamp | Kind::Derived => {}
             Kind::NotCarried => {
-                if !value.is_empty() && c.write.as_deref() != Some(value.as_str()) {
+                if !c.quiet && !value.is_empty() && c.write.as_deref() != Some(value.as_str()) {
                     note(Unread::NotCarried(value.clone()));
                 }
             }

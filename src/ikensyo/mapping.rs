@@ -79,6 +79,10 @@ pub struct Column {
     pub import_rule: Option<String>,
     pub export_rule: Option<String>,
     pub why: Option<String>,
+    /// (not-carried) what the column holds is not the opinion's (the writing program's name):
+    /// the import does not list it.
+    #[serde(default)]
+    pub quiet: bool,
     pub note: Option<String>,
     pub doubt: Option<String>,
 }

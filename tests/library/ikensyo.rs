@@ -354,6 +354,8 @@ fn an_ikensyo_file_is_imported_once_with_every_refusal_said(b: ikensho_testkit::
         notes.contains(&(2, 14, Unread::BeforeReiwa("20180301".into()))),
         "{notes:?}"
     );
+    // The writing program's name is not the opinion's: not listed.
+    assert!(!notes.iter().any(|n| n.1 == 2), "{notes:?}");
     assert_eq!(seen.last().map(|s| (s.done, s.total)), Some((4, 4)));
 
     // What was imported: frozen, 紙で提出, listed by 記入日, marked in the trail.
