@@ -36,6 +36,9 @@ pub struct ImportForm {
     pub running: Option<(String, Arc<ImportControl>)>,
     /// What the last import did, or why it did not.
     pub last: Option<Result<FileImport, Problem>>,
+    /// The bar or the answer just appeared: scrolled into view once (the button may sit at the
+    /// screen's lower edge, and what it did would be drawn out of sight).
+    pub reveal: bool,
 }
 
 impl IkenshoApp {
@@ -59,6 +62,7 @@ impl IkenshoApp {
         let control = Arc::new(ImportControl::default());
         self.settings.import.last = None;
         self.settings.import.running = Some((file, control.clone()));
+        self.settings.import.reveal = true;
         self.worker
             .start(&session, Job::ImportIkensyo { path, control });
     }
@@ -74,6 +78,7 @@ impl IkenshoApp {
     pub(crate) fn imported(&mut self, result: Result<FileImport, Problem>) {
         self.settings.import.running = None;
         self.settings.import.last = Some(result);
+        self.settings.import.reveal = true;
     }
 
     /// The part of 設定 (and of the set-up guide) that imports 医見書's CSV.
@@ -96,6 +101,7 @@ impl IkenshoApp {
             PickFor::IkensyoCsv,
             picks,
         );
+        let reveal = std::mem::take(&mut self.settings.import.reveal);
         match &self.settings.import.running {
             Some((file, c)) => {
                 let (done, total) = (
@@ -124,6 +130,9 @@ impl IkenshoApp {
                 bar.widget_info(|| {
                     egui::WidgetInfo::labeled(egui::Role::ProgressIndicator, true, &text)
                 });
+                if reveal {
+                    bar.scroll_to_me(None);
+                }
                 let stopping = c.cancel.load(Ordering::Relaxed);
                 if ui
                     .add_enabled(!stopping, egui::Button::new(self.t("app-import-cancel")))
@@ -141,28 +150,30 @@ impl IkenshoApp {
                 }
             }
         }
-        match &self.settings.import.last {
-            Some(Ok(r)) => self.import_report(ui, r),
-            Some(Err(p)) => {
-                ui.colored_label(theme::ERROR, p.text(lang));
-            }
-            None => {}
+        let answer = match &self.settings.import.last {
+            Some(Ok(r)) => Some(self.import_report(ui, r)),
+            Some(Err(p)) => Some(ui.colored_label(theme::ERROR, p.text(lang))),
+            None => None,
+        };
+        if let Some(answer) = answer.filter(|_| reveal) {
+            answer.scroll_to_me(Some(egui::Align::Min));
         }
     }
 
     /// A file's summary, its refused rows (the first [`SHOWN`], then how many more) and what the
     /// form could not hold.
-    fn import_report(&self, ui: &mut Ui, r: &FileImport) {
-        let Ok(locales) = crate::i18n::Locales::builtin() else {
-            return;
-        };
+    /// Returns the summary's line.
+    fn import_report(&self, ui: &mut Ui, r: &FileImport) -> egui::Response {
         let lang = self.lang;
+        let Ok(locales) = crate::i18n::Locales::builtin() else {
+            return ui.label(String::new());
+        };
         let color = if r.refused.is_empty() {
             theme::OK
         } else {
             theme::ERROR
         };
-        ui.colored_label(color, r.summary(locales, lang));
+        let summary = ui.colored_label(color, r.summary(locales, lang));
         for f in r.refused.iter().take(SHOWN) {
             ui.label(f.message(locales, lang, &r.source));
         }
@@ -176,5 +187,6 @@ impl IkenshoApp {
         for n in r.notes_by_column(locales, lang) {
             ui.label(RichText::new(n).color(theme::MUTED));
         }
+        summary
     }
 }
