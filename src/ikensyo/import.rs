@@ -108,6 +108,11 @@ pub fn convert(fields: &[String], m: &Mapping, form: &FormDef) -> Result<Convert
             && !op.value(item).is_answered()
         {
             match codes.get(value) {
+                Some(choice) if item.kind == ItemKind::Flag => {
+                    if choice == "true" {
+                        set(&mut op, item, Answer::Flag(true));
+                    }
+                }
                 Some(choice) if !choice.is_empty() => {
                     set(&mut op, item, Answer::Text(choice.clone()))
                 }
