@@ -204,3 +204,4 @@ cli-store-password-forgotten = This terminal no longer keeps a password for { $d
 cli-store-init-file = store init makes a store on a PostgreSQL server (postgresql://…). A data file on this PC is made by the set-up: ikensho user add.
 cli-restore-server = A server store is not overwritten in place. As the owner, copy the backup into a new, empty database: ikensho store copy --from BACKUP --to postgresql://OWNER@…/NEW-DATABASE --terminals ROLE; then point every terminal's --store at it.
 cli-store-terminals-needed = The target database is empty: to set it up on the way, name the role the terminals connect as with --terminals (e.g. --terminals ikensho_terminal).
+store-not-final = Opinion { $id } is not finalised yet: only a finalised opinion is written out.

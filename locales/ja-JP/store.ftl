@@ -191,3 +191,4 @@ cli-store-password-forgotten = { $database } へのこの端末のパスワー�
 cli-store-init-file = store init は PostgreSQL サーバー（postgresql://…）にデータを作ります。このPCのデータファイルは初期設定（ikensho user add）で作ります。
 cli-restore-server = サーバー上のデータは上書きで戻しません。所有者のロールで新しい空のデータベースへ移してください：ikensho store copy --from バックアップ --to postgresql://所有者@…/新しいデータベース --terminals 端末のロール。そのあと各端末の --store をそのデータベースにします。
 cli-store-terminals-needed = コピー先のデータベースは空です。先に設定するため、端末が接続するロールを --terminals で指定してください（例：--terminals ikensho_terminal）。
+store-not-final = 意見書 { $id } はまだ確定していません。確定した意見書だけを書き出せます。

@@ -5,5 +5,6 @@
 //! the format, column by column, is described in `docs/ikensyo-csv.md`.
 
 pub mod csv;
+pub mod export;
 pub mod import;
 pub mod mapping;

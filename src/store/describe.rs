@@ -181,6 +181,7 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
         | StoreError::Hash
         | StoreError::Unsigned
         | StoreError::Cancelled => vec![],
+        StoreError::NotFinal { opinion_id } => vec![("id", opinion_id.to_string())],
     };
     locales.text_with(lang, e.key(), &a)
 }

@@ -316,6 +316,9 @@ pub enum StoreError {
     Form(String),
     #[error("a signature is needed before sending")]
     Unsigned,
+    /// The opinion's current version is a draft: only a finalised one is written for others.
+    #[error("opinion {opinion_id} is not finalised")]
+    NotFinal { opinion_id: i64 },
     /// The person stopped an import: nothing of the file was kept.
     #[error("cancelled; nothing of it was kept")]
     Cancelled,
@@ -398,6 +401,7 @@ impl StoreError {
             StoreError::Form(_) => "store-form",
             StoreError::Unsigned => "store-unsigned",
             StoreError::Cancelled => "store-cancelled",
+            StoreError::NotFinal { .. } => "store-not-final",
         }
     }
 }

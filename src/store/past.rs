@@ -128,6 +128,13 @@ fn import_one(
     )?;
     let (version_id, hash) = insert_version(tx, opinion_id, 1, &p.opinion, session)?;
     index_opinion(tx, opinion_id, &p.opinion, true)?;
+    // The 依頼番号 of another program is the insurer's number on its paper request, not a hub
+    // 作成依頼: kept in the opinion as written, never taken as the hub's (nor refused for
+    // another opinion having the same).
+    tx.execute(
+        "UPDATE opinions SET request_id = NULL WHERE id = ?1",
+        params![opinion_id],
+    )?;
     tx.execute(
         "UPDATE versions SET frozen = 'printed', frozen_at = ?1 WHERE id = ?2",
         params![written_at, version_id],
@@ -158,4 +165,52 @@ fn import_one(
 fn same_name(a: &str, b: &str) -> bool {
     let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
     squeeze(a) == squeeze(b)
+}
+
+impl Store {
+    /// The current version of each opinion, frozen, to be written into a file for another
+    /// program (医見書's CSV for an insurer that takes it): physicians only, as for a final print.
+    /// Each is checked against the trail (nothing changed outside the program goes out).
+    pub fn frozen_for_export(
+        &self,
+        session: &Session,
+        opinion_ids: &[i64],
+    ) -> Result<Vec<super::model::OpenedOpinion>> {
+        self.check(session, Action::PrintFinal)?;
+        let mut out = Vec::with_capacity(opinion_ids.len());
+        for &id in opinion_ids {
+            let opened = self.read_current(session, id)?;
+            if opened.version.frozen.is_none() {
+                return Err(StoreError::NotFinal { opinion_id: id });
+            }
+            let row = super::versions::version_row(&self.db, opened.version.id)?;
+            audit::check_version(&self.db, opened.version.id, &row.body, &row.body_hash)?;
+            out.push(opened);
+        }
+        Ok(out)
+    }
+
+    /// Records in the trail that these versions were written into `target` (`export`).
+    pub fn record_export(
+        &mut self,
+        session: &Session,
+        versions: &[&super::model::VersionInfo],
+        target: &str,
+    ) -> Result<()> {
+        self.check(session, Action::PrintFinal)?;
+        self.write(|tx| {
+            for v in versions {
+                audit::append(
+                    tx,
+                    &session.actor(),
+                    &Event::new("export")
+                        .opinion(v.opinion_id)
+                        .version(v.id)
+                        .detail(target)
+                        .same(&v.body_hash),
+                )?;
+            }
+            Ok(())
+        })
+    }
 }

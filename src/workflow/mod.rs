@@ -9,6 +9,7 @@
 //! that moment ([`WorkflowError::message`]).
 
 mod delivery;
+mod export;
 mod import;
 mod print;
 mod sign;
@@ -16,6 +17,7 @@ mod sign;
 use std::path::PathBuf;
 
 pub use delivery::{DeliveryOptions, DeliveryPass, delivery_pass, take_in_requests};
+pub use export::{CsvFile, ExportError, OpinionFinding, export_ikensyo_csv};
 pub use import::{FileImport, Noted, Progress, Refusal, Refused, import_ikensyo_csv};
 pub use print::{
     Copy, PrintedFile, StoredCopy, StoredPrint, Target, continuation_items, print_draft,
@@ -48,6 +50,9 @@ pub enum WorkflowError {
     /// written outside the boxes, so the physician must accept it first.
     #[error("{} item(s) would go on to a continuation sheet", items.len())]
     Continuation { items: Vec<String> },
+    /// 医見書's CSV could not be written as the opinions say.
+    #[error(transparent)]
+    Export(#[from] ExportError),
     /// The PDF could not be written.
     #[error("{}: {source}", path.display())]
     Write {
@@ -107,6 +112,7 @@ impl WorkflowError {
                 };
                 crate::pdf::continuation_message(locales, lang, key, items)
             }
+            WorkflowError::Export(e) => e.message(locales, lang),
             WorkflowError::Write { path, source } => {
                 crate::i18n::io_message(locales, lang, "err-io", path, source)
             }
