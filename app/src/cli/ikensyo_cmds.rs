@@ -98,3 +98,38 @@ pub fn import(ctx: &Ctx<'_>, cmd: ImportCmd) -> Outcome {
     }
     Ok(code)
 }
+
+/// `export ikensyo-csv`: which opinions, where, by whom.
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    /// The opinions' numbers (as `ikensho pdf --opinion` takes them), in the file's order.
+    #[arg(long = "opinion", required = true, num_args = 1..)]
+    opinions: Vec<i64>,
+    /// Where to write, e.g. <事業所番号>_<yyyyMMdd>01.csv as 医見書 names it.
+    #[arg(short, long)]
+    output: PathBuf,
+    #[arg(long = "as")]
+    as_login: String,
+}
+
+pub fn export(ctx: &Ctx<'_>, a: ExportArgs) -> Outcome {
+    let mut store = ctx.open()?;
+    let who = ctx.sign_in(&mut store, &a.as_login)?;
+    let file = crate::workflow::export_ikensyo_csv(&mut store, &who, &a.opinions, &a.output)?;
+    let mut out = std::io::stdout().lock();
+    for f in &file.findings {
+        let _ = writeln!(out, "{}", f.message(ctx.locales, ctx.lang));
+    }
+    ctx.say(
+        "export-written",
+        &[
+            ("path", a.output.display().to_string()),
+            ("count", a.opinions.len().to_string()),
+        ],
+    );
+    Ok(if file.findings.is_empty() {
+        exit::CLEAN
+    } else {
+        exit::WARNINGS
+    })
+}

@@ -180,6 +180,10 @@ enum ExportCmd {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Finalised opinions of the store as 医見書's CSV (FormatVersion 1.2), for an insurer that
+    /// takes the file instead of paper (physicians). Exit 0 written, 1 written with what the
+    /// format cannot carry listed, 4 refused (nothing written).
+    IkensyoCsv(ikensyo_cmds::ExportArgs),
 }
 
 fn parse_lang(s: &str) -> Result<Lang, UnknownValue> {
@@ -257,6 +261,7 @@ pub fn run() -> ExitCode {
         Command::TestPki { dir, name } => kit_cmds::test_pki(&ctx(), &dir, &name),
         #[cfg(feature = "demo")]
         Command::Vcard(a) => kit_cmds::vcard(&ctx(), a),
+        Command::Export(ExportCmd::IkensyoCsv(a)) => ikensyo_cmds::export(&ctx(), a),
         Command::Export(e) => cmd_export(locales, e),
         Command::Import(cmd) => ikensyo_cmds::import(&ctx(), cmd),
         #[cfg(feature = "demo")]
@@ -379,6 +384,8 @@ fn cmd_export(locales: &Locales, e: ExportCmd) -> Outcome {
             let ids = crate::hub::fhir::DocumentIds::new_now();
             (crate::hub::fhir::document(form, &op, &ids, locales), output)
         }
+        // Handled with the store, in `run`.
+        ExportCmd::IkensyoCsv(_) => return Ok(exit::USAGE),
     };
     let text = serde_json::to_string_pretty(&value).unwrap_or_default();
     match output {

@@ -1430,6 +1430,39 @@ fn ikensyo_csv_is_imported_from_the_command_line() {
     );
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("0 opinions imported"), "{}", stdout(&o));
+
+    // Written out again for an insurer that takes the file: a physician may, a clerk may not.
+    let out = dir.path().join("1310123455_2026120201.csv");
+    let export = |login: &str| {
+        store_cmd(
+            dir.path(),
+            &[
+                "export",
+                "ikensyo-csv",
+                "--opinion",
+                "1",
+                "2",
+                "-o",
+                out.to_str().unwrap(),
+                "--as",
+                login,
+            ],
+            &pw,
+        )
+    };
+    let o = export("suzuki");
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(!out.exists());
+    let o = export("sato");
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("2 件の意見書を書き出しました"),
+        "{}",
+        stderr(&o)
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"\"1.2\","));
+    assert_eq!(bytes.windows(2).filter(|w| w == b"\r\n").count(), 2);
     let store = ikensho::store::Store::open(&db).unwrap();
     assert!(store.verify_audit().unwrap().problems.is_empty());
 }
