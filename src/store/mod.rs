@@ -50,7 +50,7 @@ pub use past::{PastOpinion, PastOutcome};
 pub use search::Query;
 pub use settings::{
     BackupSettings, ClinicSettings, ConnectionSettings, DEFAULT_IDLE_MINUTES, DisplaySettings,
-    MAX_IDLE_MINUTES,
+    MAX_IDLE_MINUTES, split_insurers,
 };
 pub use state::{HubEvent, State};
 pub use users::{

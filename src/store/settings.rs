@@ -29,6 +29,18 @@ pub struct ClinicSettings {
     /// Minutes without a key or a pointer moved after which the window signs the person out
     /// (the draft is saved first); `None` is [`DEFAULT_IDLE_MINUTES`].
     pub idle_sign_out_minutes: Option<u32>,
+    /// The 保険者番号 of the insurers that take 医見書's CSV file instead of paper (医見書's
+    /// 「CSVファイルでの提出」): their opinions are offered as that file beside paper and the hub.
+    pub csv_insurers: Vec<String>,
+}
+
+/// A list of 保険者番号 as typed (separated by spaces, commas or 、, full-width or not).
+pub fn split_insurers(text: &str) -> Vec<String> {
+    crate::form::normalize::nfkc_trim(text)
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '、'))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The window signs out after this many idle minutes unless the clinic set otherwise.
@@ -42,6 +54,12 @@ impl ClinicSettings {
         self.idle_sign_out_minutes
             .unwrap_or(DEFAULT_IDLE_MINUTES)
             .clamp(1, MAX_IDLE_MINUTES)
+    }
+
+    /// Whether the insurer `insurer_number` takes 医見書's CSV file.
+    pub fn takes_csv(&self, insurer_number: &str) -> bool {
+        let n = identifier(insurer_number);
+        !n.is_empty() && self.csv_insurers.iter().any(|i| identifier(i) == n)
     }
 
     /// The clinic part of an opinion written by `physician_name`.
@@ -86,6 +104,16 @@ impl ClinicSettings {
         {
             return Err(StoreError::BadSetting {
                 setting: "institution_code",
+            });
+        }
+        if self
+            .csv_insurers
+            .iter()
+            .map(|i| identifier(i))
+            .any(|i| i.len() != 6 || !i.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(StoreError::BadSetting {
+                setting: "csv_insurers",
             });
         }
         if self

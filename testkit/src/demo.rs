@@ -210,6 +210,7 @@ fn first_run(dir: &Path) -> Result<(), DemoError> {
             institution_code: INSTITUTION.into(),
             print_physician_name: false,
             idle_sign_out_minutes: None,
+            csv_insurers: Vec::new(),
         },
     )?;
     previous_opinion(&mut store)?;

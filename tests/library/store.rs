@@ -66,6 +66,7 @@ fn settings() -> ClinicSettings {
         institution_code: c.institution_code,
         print_physician_name: false,
         idle_sign_out_minutes: None,
+        csv_insurers: Vec::new(),
     }
 }
 

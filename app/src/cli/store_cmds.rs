@@ -191,6 +191,10 @@ pub struct ClinicArgs {
     /// Minutes without use after which the window signs out (1 to 240; default 15).
     #[arg(long)]
     idle_sign_out_minutes: Option<u32>,
+    /// The 保険者番号 of the insurers that take 医見書's CSV file instead of paper, separated by
+    /// spaces or commas ("" for none).
+    #[arg(long)]
+    csv_insurers: Option<String>,
     /// The administrator doing it (needed to change).
     #[arg(long = "as")]
     as_login: Option<String>,
@@ -904,6 +908,10 @@ pub fn clinic(ctx: &Ctx<'_>, c: ClinicArgs) -> Outcome {
     }
     if let Some(m) = c.idle_sign_out_minutes {
         s.idle_sign_out_minutes = Some(m);
+        changed = true;
+    }
+    if let Some(list) = &c.csv_insurers {
+        s.csv_insurers = crate::store::split_insurers(list);
         changed = true;
     }
     for (new, field) in changes {
