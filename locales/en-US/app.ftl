@@ -341,3 +341,7 @@ app-import-start = Import the CSV
 app-import-cancel = Stop
 app-import-no-file = Choose the file to import.
 app-import-more = { $more } more rows were not imported (the command ikensho import ikensyo-csv lists them all).
+app-clinic-csv-insurers = Insurers that take 医見書's CSV (保険者番号, separated by spaces)
+app-route-csv = This insurer also takes 医見書's CSV file ("Write 医見書 CSV…" on the paper screen).
+app-export-csv = Write 医見書 CSV…
+app-export-csv-done = 医見書's CSV written to { $path }.

@@ -305,3 +305,7 @@ app-import-start = CSV を取り込む
 app-import-cancel = 中止
 app-import-no-file = 取り込むファイルを選んでください。
 app-import-more = ほかに { $more } 行を取り込みませんでした（すべての行はコマンド ikensho import ikensyo-csv で表示できます）。
+app-clinic-csv-insurers = 医見書の CSV で提出する保険者（保険者番号。複数は空白で区切る）
+app-route-csv = この保険者には医見書の CSV ファイルでも提出できます（用紙の画面の「医見書 CSV を書き出す…」）。
+app-export-csv = 医見書 CSV を書き出す…
+app-export-csv-done = { $path } に医見書の CSV を書き出しました。

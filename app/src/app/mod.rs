@@ -702,6 +702,7 @@ impl IkenshoApp {
                     self.settings.card_test = Some(r);
                 }
                 Done::Imported(r) => self.imported(r),
+                Done::CsvExported(r) => self.paper.csv = Some(r),
             }
         }
     }

@@ -31,6 +31,11 @@ pub struct Paper {
     pub laying_out: Option<u64>,
     /// The preview could not be laid out: why.
     pub layout_error: Option<Problem>,
+    /// The opinion's insurer takes 医見書's CSV (設定), and the opinion is finalised: the file is
+    /// offered beside the print.
+    pub offers_csv: bool,
+    /// 医見書's CSV written (where, and what it could not carry), or why not.
+    pub csv: Option<Result<(std::path::PathBuf, Vec<crate::workflow::OpinionFinding>), Problem>>,
 }
 
 /// Which print is asked for.
@@ -51,11 +56,12 @@ impl IkenshoApp {
         let Some(ed) = &self.editor else {
             return;
         };
-        let print_physician_name = self
-            .store
-            .clinic_settings()
-            .map(|c| c.print_physician_name)
-            .unwrap_or(false);
+        let clinic = self.store.clinic_settings().unwrap_or_default();
+        let print_physician_name = clinic.print_physician_name;
+        self.paper.offers_csv = !ed.state.is_draft()
+            && ed.state != State::Returned
+            && clinic.takes_csv(&ed.opinion.applicant.insurer_number);
+        self.paper.csv = None;
         let opts = PrintOptions {
             print_physician_name,
             draft: ed.state.is_draft(),
@@ -184,6 +190,12 @@ impl IkenshoApp {
             {
                 self.push(Intent::Print(PrintKind::Reprint));
             }
+            if self.paper.offers_csv
+                && self.may(Action::PrintFinal)
+                && ui.button(self.t("app-export-csv")).clicked()
+            {
+                self.push(Intent::Pick(super::pick::PickFor::SaveCsv));
+            }
             if ui.button(self.t("app-back-to-editor")).clicked() {
                 self.push(Intent::Show(Screen::Editor));
             }
@@ -193,6 +205,26 @@ impl IkenshoApp {
                 ui.spinner();
                 ui.label(self.t("app-printing"));
             });
+        }
+        match &self.paper.csv {
+            Some(Ok((path, findings))) => {
+                ui.colored_label(
+                    theme::OK,
+                    self.t_args(
+                        "app-export-csv-done",
+                        &[("path", path.display().to_string())],
+                    ),
+                );
+                if let Ok(l) = Locales::builtin() {
+                    for f in findings {
+                        ui.colored_label(theme::WARNING, f.message(l, self.lang));
+                    }
+                }
+            }
+            Some(Err(e)) => {
+                ui.colored_label(theme::ERROR, e.text(self.lang));
+            }
+            None => {}
         }
         let mut open = None;
         let mut save_as = false;
@@ -368,5 +400,18 @@ fn draw_page(ui: &mut Ui, page: &crate::pdf::sheet::Page, width: f32) {
                 painter.add(shape);
             }
         }
+    }
+}
+
+impl IkenshoApp {
+    /// Writes 医見書's CSV of the opinion shown at `path` (chosen in the dialog), on a thread.
+    pub(crate) fn export_csv(&mut self, path: std::path::PathBuf) {
+        let (Some(session), Some(ed)) = (self.session.clone(), &self.editor) else {
+            return;
+        };
+        self.paper.csv = None;
+        let opinion_id = ed.opinion_id;
+        self.worker
+            .start(&session, super::work::Job::ExportCsv { opinion_id, path });
     }
 }

@@ -23,6 +23,8 @@ pub enum PickFor {
     RestoreFile,
     /// A CSV file that 医見書 wrote, to import.
     IkensyoCsv,
+    /// Where 医見書's CSV of the opinion shown is written.
+    SaveCsv,
 }
 
 /// The kind of dialog.
@@ -51,6 +53,9 @@ impl PickFor {
             PickFor::BackupFolder => PickKind::Folder,
             PickFor::RestoreFile => PickKind::Open {
                 filter: ("ikensho", &["sqlite"]),
+            },
+            PickFor::SaveCsv => PickKind::Save {
+                name: "ikensho.csv".to_owned(),
             },
             PickFor::IkensyoCsv => PickKind::Open {
                 filter: ("CSV", &["csv", "CSV"]),
@@ -101,6 +106,7 @@ impl super::IkenshoApp {
             PickFor::SavePdf => "app-save-pdf-as",
             PickFor::RestoreFile => "app-restore-file",
             PickFor::IkensyoCsv => "app-import-file",
+            PickFor::SaveCsv => "app-export-csv",
         });
         if ON_MAIN_THREAD {
             let path = self.worker.services.picker.pick(&what.kind(), &title);
@@ -128,6 +134,7 @@ impl super::IkenshoApp {
             PickFor::SavePdf => self.save_pdf_as(path),
             PickFor::RestoreFile => s.restore.path = text,
             PickFor::IkensyoCsv => s.import.path = text,
+            PickFor::SaveCsv => self.export_csv(path),
         }
     }
 

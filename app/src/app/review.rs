@@ -35,6 +35,8 @@ pub enum PinIntent {
 #[derive(Default)]
 pub struct Review {
     pub route: Option<Result<Route, Problem>>,
+    /// The insurer also takes 医見書's CSV file (設定).
+    pub takes_csv: bool,
     /// What the paper would not show as typed (before a final print).
     pub print_findings: Vec<Finding>,
     /// The layout asked for these findings is still being made (its request number).
@@ -114,7 +116,14 @@ impl IkenshoApp {
         let Some(session) = self.session.clone() else {
             return;
         };
-        self.review = Review::default();
+        let takes_csv = self
+            .store
+            .clinic_settings()
+            .is_ok_and(|c| c.takes_csv(&ed.opinion.applicant.insurer_number));
+        self.review = Review {
+            takes_csv,
+            ..Review::default()
+        };
         let opts = crate::pdf::PrintOptions {
             print_physician_name: false,
             draft: false,
@@ -325,6 +334,9 @@ impl IkenshoApp {
                     Some(Err(p)) => {
                         ui.colored_label(theme::WARNING, p.text(lang));
                     }
+                }
+                if self.review.takes_csv {
+                    ui.label(self.t("app-route-csv"));
                 }
                 ui.separator();
                 // What will be signed: every section's content, compactly.

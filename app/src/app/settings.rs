@@ -76,6 +76,8 @@ impl Section {
 #[derive(Default)]
 pub struct SettingsForm {
     pub clinic: ClinicSettings,
+    /// The insurers that take 医見書's CSV, as typed (saved with the clinic).
+    pub csv_insurers: String,
     pub connection: ConnectionSettings,
     pub users: Vec<UserInfo>,
     pub new_login: String,
@@ -155,6 +157,7 @@ impl IkenshoApp {
             Ok(u) => form.users = u,
             Err(e) => self.problem(e),
         }
+        form.csv_insurers = form.clinic.csv_insurers.join(" ");
         form.backup_folder = self
             .store
             .backup_settings()
@@ -273,6 +276,8 @@ impl IkenshoApp {
     }
 
     fn save_clinic(&mut self, session: &Session) -> Result<Said, Problem> {
+        self.settings.clinic.csv_insurers =
+            crate::store::split_insurers(&self.settings.csv_insurers);
         let doubtful = self.settings.clinic.institution_code_doubtful();
         self.store
             .set_clinic_settings(session, &self.settings.clinic)?;
@@ -430,6 +435,13 @@ impl IkenshoApp {
                 field(ui, texts[2].clone(), &mut c.phone, false);
                 field(ui, texts[3].clone(), &mut c.fax, false);
                 field(ui, texts[4].clone(), &mut c.institution_code, false);
+                field(
+                    ui,
+                    super::tr(lang, "app-clinic-csv-insurers"),
+                    &mut self.settings.csv_insurers,
+                    false,
+                );
+                let c = &mut self.settings.clinic;
                 ui.checkbox(
                     &mut c.print_physician_name,
                     super::tr(self.lang, "app-clinic-print-name"),

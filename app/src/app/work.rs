@@ -163,6 +163,8 @@ pub enum Job {
         what: super::pick::PickFor,
         title: String,
     },
+    /// Write 医見書's CSV of a finalised opinion at `path`.
+    ExportCsv { opinion_id: i64, path: PathBuf },
     /// Import a CSV file of 医見書 (one transaction; `control` tells how far and stops it).
     ImportIkensyo {
         path: PathBuf,
@@ -213,6 +215,8 @@ pub enum Done {
         folder: PathBuf,
         result: Result<crate::store::daily::Daily, WorkflowError>,
     },
+    /// 医見書's CSV written (where, and what it could not carry, said), or why not.
+    CsvExported(Result<(PathBuf, Vec<crate::workflow::OpinionFinding>), Problem>),
     /// What an import of 医見書's CSV did, or why not.
     Imported(Result<crate::workflow::FileImport, Problem>),
     /// The opinion laid out ([`Job::Layout`] `seq`): the sheet and what it would not show.
@@ -591,6 +595,14 @@ fn run(services: &Services, connections: &Connections, session: &Session, job: J
                 }
             }))
         }
+        Job::ExportCsv { opinion_id, path } => Done::CsvExported(
+            connections
+                .with(|store| {
+                    crate::workflow::export_ikensyo_csv(store, session, &[opinion_id], &path)
+                })
+                .map(|file| (path, file.findings))
+                .map_err(Problem::from),
+        ),
         Job::ImportIkensyo { path, control } => {
             Done::Imported(import_file(connections, session, path, &control))
         }

@@ -1775,3 +1775,58 @@ fn ikensyo_csv_is_imported_and_stopped_from_settings() {
     h.get_by_label_contains("中止しました。何も取り込まれていません。");
     assert_eq!(count(dir.path()), before + 2);
 }
+
+/// An insurer that takes 医見書's CSV (設定): the review says so, and the finalised opinion's
+/// paper screen writes the file where the physician says, with nothing the format lost unsaid.
+#[test]
+fn a_csv_insurer_gets_the_file_from_the_paper_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    let out = dir.path().join("1310123455_2026120201.csv");
+    script_picker(&mut h, vec![out.clone()]);
+    {
+        let store = &mut h.state_mut().store;
+        let admin = store.sign_in("kanri", "ikensho-demo").unwrap();
+        let mut c = store.clinic_settings().unwrap();
+        let sato = store.sign_in("sato", "ikensho-demo").unwrap();
+        let paper = store
+            .search(
+                &sato,
+                &ikensho::store::Query {
+                    states: vec![State::Paper],
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        // A 保険者番号 is six digits: anything else is refused, naming the setting.
+        c.csv_insurers = ikensho::store::split_insurers("131011、12345");
+        assert!(matches!(
+            store.set_clinic_settings(&admin, &c),
+            Err(ikensho::store::StoreError::BadSetting {
+                setting: "csv_insurers"
+            })
+        ));
+        c.csv_insurers = vec![paper[0].insurer_number.clone()];
+        store.set_clinic_settings(&admin, &c).unwrap();
+    }
+    sign_in(&mut h, "sato");
+    let i = h
+        .state()
+        .rows
+        .iter()
+        .position(|r| r.state == State::Paper)
+        .unwrap();
+    h.get_all_by_label("開く").nth(i).unwrap().click();
+    h.run();
+    h.get_by_label("用紙で見る・印刷").click();
+    h.run_steps(2);
+    wait_until(&mut h, "the preview", |a| a.paper.sheet.is_some());
+    click_in_view(&mut h, Role::Button, "医見書 CSV を書き出す…");
+    wait_until(&mut h, "the file written", |a| a.paper.csv.is_some());
+    h.get_by_label_contains("に医見書の CSV を書き出しました");
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"\"1.2\","));
+    assert!(bytes.ends_with(b"\"\r\n"));
+    assert_eq!(bytes.windows(2).filter(|w| w == b"\r\n").count(), 1);
+}
