@@ -26,3 +26,4 @@ export-not-carried = Opinion { $id }: "{ $item }" has no column in 医見書's C
 export-choice-not-carried = Opinion { $id }: the choice { $choice } of "{ $item }" has no column in 医見書's CSV and was not written.
 export-too-long = Opinion { $id }, column { $column }: { $found } characters, over 医見書's limit of { $max }. The receiver may cut it.
 export-written = { $count } opinion(s) written to { $path } (医見書 CSV 1.2).
+import-note-disagrees = { $where }: "{ $value }" does not agree with the columns it sums up (医見書 never writes that); imported as this column says.

@@ -26,3 +26,4 @@ export-not-carried = 意見書 { $id } の「{ $item }」は医見書の CSV に
 export-choice-not-carried = 意見書 { $id } の「{ $item }」の選択（{ $choice }）は医見書の CSV に書く欄がないため、書き出していません。
 export-too-long = 意見書 { $id } の { $column } 列目は { $found } 文字で、医見書の上限 { $max } 文字を超えています。受け取る側で切られることがあります。
 export-written = { $path } に { $count } 件の意見書を書き出しました（医見書 CSV 1.2）。
+import-note-disagrees = { $where }: 「{ $value }」は、この列がまとめる列の内容と合いません（医見書はそう書きません）。この列のとおりに取り込みました。

@@ -79,13 +79,7 @@ pub fn record(
     }
     // The derived yes/no, from the columns they sum up as written.
     for c in m.column.iter().filter(|c| c.kind == Kind::Derived) {
-        let any = c.from.iter().flatten().any(|n| {
-            fields.get(n - 1).is_some_and(|v| {
-                v.contains(['1', '2'])
-                    || m.column(*n)
-                        .is_some_and(|f| f.kind == Kind::Text && !v.is_empty())
-            })
-        });
+        let any = m.derived_any(c, &fields);
         fields[c.n - 1] = if any { c.yes.clone() } else { c.no.clone() }.unwrap_or_default();
     }
     // Column 003: the 被保険者番号 as written, then the moment of 確定 as ddHHmmss.

@@ -37,6 +37,9 @@ pub enum Unread {
     NotCarried(String),
     /// A date before 令和 in an item that holds 令和 dates only (記入日, 最終診察日 on R3).
     BeforeReiwa(String),
+    /// A yes/no that 医見書 computes from other columns says otherwise than they do (医見書
+    /// 3.2.6 never writes that): its own value is kept.
+    Disagrees(String),
 }
 
 impl Unread {
@@ -104,6 +107,13 @@ pub fn convert(fields: &[String], m: &Mapping, form: &FormDef) -> Result<Convert
     // The derived yes/no columns answer their own items when their flags say nothing more.
     for c in m.column.iter().filter(|c| c.kind == Kind::Derived) {
         let value = &fields[c.n - 1];
+        let any = m.derived_any(c, fields);
+        if (c.yes.as_ref() == Some(value) && !any) || (c.no.as_ref() == Some(value) && any) {
+            findings.push(Finding {
+                column: c.n,
+                unread: Unread::Disagrees(value.clone()),
+            });
+        }
         if let (Some(item), Some(codes)) = (c.to.as_deref().and_then(|to| form.item(to)), &c.codes)
             && !op.value(item).is_answered()
         {
@@ -123,6 +133,25 @@ pub fn convert(fields: &[String], m: &Mapping, form: &FormDef) -> Result<Convert
                     unread: Unread::Code(value.clone()),
                 }),
             }
+        }
+    }
+    // 「特になし」 in every one of the five 留意事項 and nothing else: R3's 特記すべき項目なし.
+    for r in m.rule.iter().filter(|r| r.id == CARE_NOTES_NONE) {
+        let Some((text, codes)) = r.columns.split_last() else {
+            continue;
+        };
+        let all_none = codes
+            .iter()
+            .all(|n| fields.get(n - 1).is_some_and(|v| v == "1"));
+        let no_text = fields.get(text - 1).is_some_and(String::is_empty);
+        if let (true, true, Some(item), Some(choice)) = (
+            all_none,
+            no_text,
+            r.to.as_deref().and_then(|to| form.item(to)),
+            &r.choice,
+        ) && !op.value(item).is_answered()
+        {
+            add_choices(&mut op, item, std::slice::from_ref(choice), &[]);
         }
     }
     Ok(Converted {
@@ -213,6 +242,9 @@ fn take(op: &mut Opinion, item: &Item, c: &Column, value: &str) -> Result<(), Un
         Kind::Fixed | Kind::Timestamp | Kind::Derived | Kind::NotCarried => Ok(()),
     }
 }
+
+/// The rule of the mapping that reads 「特になし」 ×5 as 特記すべき項目なし.
+const CARE_NOTES_NONE: &str = "care-notes-none";
 
 /// The first day of 令和.
 const REIWA: jiff::civil::Date = jiff::civil::date(2019, 5, 1);

@@ -129,6 +129,20 @@ impl Mapping {
         }
     }
 
+    /// Whether the columns a derived column sums up (`from`) say anything, as written in
+    /// `fields`: a flag string with a tick (1, or 2 underlined), or a text that is not empty.
+    pub fn derived_any(&self, c: &Column, fields: &[String]) -> bool {
+        c.from.iter().flatten().any(|n| {
+            let Some(v) = fields.get(n.saturating_sub(1)) else {
+                return false;
+            };
+            match self.column(*n).map(|f| f.kind) {
+                Some(Kind::Text | Kind::Composite) => !v.is_empty(),
+                _ => v.contains(['1', '2']),
+            }
+        })
+    }
+
     /// The column numbered `n` (from 1).
     pub fn column(&self, n: usize) -> Option<&Column> {
         self.column.get(n.checked_sub(1)?)

@@ -288,6 +288,7 @@ impl Noted {
             ),
             Unread::UnknownOnset => ("import-note-unknown-onset", vec![]),
             Unread::BeforeReiwa(v) => ("import-note-before-reiwa", vec![("value", v.clone())]),
+            Unread::Disagrees(v) => ("import-note-disagrees", vec![("value", v.clone())]),
             u => ("import-note-not-carried", vec![("value", unread_value(u))]),
         };
         a.push(("where", at));
@@ -372,7 +373,8 @@ fn unread_value(u: &Unread) -> String {
         | Unread::Date(v)
         | Unread::Flags(v)
         | Unread::NotCarried(v)
-        | Unread::BeforeReiwa(v) => v.chars().take(40).collect(),
+        | Unread::BeforeReiwa(v)
+        | Unread::Disagrees(v) => v.chars().take(40).collect(),
         Unread::NoChoice { position } => position.to_string(),
         Unread::UnknownOnset => "不詳".to_owned(),
     }

@@ -741,3 +741,44 @@ fn canonical(v: ikensho::form::opinion::ValueRef<'_>) -> String {
         other => format!("{other:?}"),
     }
 }
+
+/// The mapping's cross-column rules: 「特になし」 in all five 留意事項 is R3's 特記すべき項目なし
+/// (and is written back so), and a derived yes/no that disagrees with its columns is noted.
+#[test]
+fn the_cross_column_rules_are_read() {
+    use ikensho::form::opinion::Answer;
+    use ikensho::form::{FormDef, FormVersion};
+    use ikensho::ikensyo::import::{Unread, convert};
+    use ikensho::ikensyo::mapping::{Mapping, V1_2};
+    let r3 = FormDef::builtin(FormVersion::R3).unwrap();
+    let m = Mapping::load(V1_2, r3).unwrap();
+    let none = [
+        (108, "1"),
+        (110, "1"),
+        (112, "1"),
+        (114, "1"),
+        (116, "1"),
+        (52, "1"),
+    ];
+    let row = record_1_2("0000012345", "20250910", &none);
+    let c = convert(&row, &m, r3).unwrap();
+    assert_eq!(
+        c.opinion.answers.get("care-notes"),
+        Some(&Answer::List(vec!["none".into()]))
+    );
+    assert!(
+        c.findings
+            .iter()
+            .any(|f| f.column == 52 && f.unread == Unread::Disagrees("1".into())),
+        "{:?}",
+        c.findings
+    );
+    // One of them 「あり」: no 特記すべき項目なし.
+    let mut some = none;
+    some[0] = (108, "2");
+    let c = convert(&record_1_2("0000012345", "20250910", &some), &m, r3).unwrap();
+    assert_eq!(
+        c.opinion.answers.get("care-notes"),
+        Some(&Answer::List(vec!["blood-pressure".into()]))
+    );
+}
