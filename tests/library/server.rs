@@ -183,11 +183,11 @@ fn init_makes_the_schema_in_an_empty_database_only_and_migrations_catch_up() {
         Err(StoreError::ServerHasStore { version, .. }) => assert_eq!(version, latest),
         other => panic!("{other:?}"),
     }
-    // A store four migrations behind catches up; one from a newer ikensho is refused.
+    // A store five migrations behind catches up; one from a newer ikensho is refused.
     c.batch_execute(
         "UPDATE ikensho_schema SET version = 3;
          ALTER TABLE users DROP COLUMN hpki_cert_sha256, DROP COLUMN hpki_subject;
-         DROP TABLE sign_in_failures, secrets, editing;
+         DROP TABLE sign_in_failures, secrets, editing, imported;
          DROP FUNCTION ikensho_notify CASCADE;
          DROP FUNCTION ikensho_notify_editing;",
     )
@@ -196,7 +196,7 @@ fn init_makes_the_schema_in_an_empty_database_only_and_migrations_catch_up() {
     // A terminal may not bring the schema up to date; it is told the owner does.
     c.batch_execute(
         "UPDATE ikensho_schema SET version = 6;
-         DROP TABLE editing;
+         DROP TABLE editing, imported;
          DROP FUNCTION ikensho_notify_editing;",
     )
     .unwrap();

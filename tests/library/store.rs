@@ -160,9 +160,10 @@ fn a_new_store_is_a_wal_file_with_the_latest_schema() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 7,
+        version, 8,
         "V1 (people, opinions, audit), V2 (outbox), V3 (申請区分 in the list), V4 (sign-in throttle), \
-         V5 (the physician's HPKI certificate), V6 (the server's notifications), V7 (who has it open)"
+         V5 (the physician's HPKI certificate), V6 (the server's notifications), V7 (who has it open), \
+         V8 (opinions imported from another program)"
     );
     let app: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
@@ -232,7 +233,7 @@ fn other_files_are_refused_untouched() {
         .execute_batch("PRAGMA user_version = 99")
         .unwrap();
     match Store::open(&path) {
-        Err(StoreError::TooNew { found, known, .. }) => assert_eq!((found, known), (99, 7)),
+        Err(StoreError::TooNew { found, known, .. }) => assert_eq!((found, known), (99, 8)),
         other => panic!("expected TooNew, got {:?}", other.err()),
     }
 }
