@@ -1,5 +1,6 @@
 //! Which item of the form each column of 医見書's CSV carries, as data
-//! (`forms/ikensyo-1.2.toml`, its schema in the file's header), checked against the form when it
+//! (`forms/ikensyo-1.2.toml`, its schema in the file's header; `forms/ikensyo-1.0.toml` for the
+//! older layout, read only), checked against the form when it
 //! is loaded: every column once and in order, every item and choice it names there, every bound
 //! field as the form binds it, every column that carries nothing saying why. A later format
 //! version is one more file.
@@ -13,16 +14,21 @@ use crate::form::def::{FormDef, ItemKind};
 /// The mapping of FormatVersion 1.2, built into the program.
 pub const V1_2: &str = include_str!("../../forms/ikensyo-1.2.toml");
 
+/// The mapping of FormatVersion 1.0 (the older 104-column layout; read only).
+pub const V1_0: &str = include_str!("../../forms/ikensyo-1.0.toml");
+
 /// The values of column 1 that a built-in mapping reads.
-pub const FORMATS: [&str; 2] = ["1.2", "1.1"];
+pub const FORMATS: [&str; 3] = ["1.2", "1.1", "1.0"];
 
 /// The built-in mapping that reads records whose column 1 is `format` (the mapping's `accept`),
 /// loaded and checked once; `None` for a format no built-in mapping reads.
 pub fn builtin(format: &str) -> Option<Result<&'static Mapping, MappingError>> {
     use std::sync::OnceLock;
     static V12: OnceLock<Result<Mapping, MappingError>> = OnceLock::new();
+    static V10: OnceLock<Result<Mapping, MappingError>> = OnceLock::new();
     let (cell, text) = match format {
         "1.2" | "1.1" => (&V12, V1_2),
+        "1.0" => (&V10, V1_0),
         _ => return None,
     };
     Some(

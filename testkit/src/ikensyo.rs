@@ -50,3 +50,25 @@ pub fn record_1_2(insured: &str, written: &str, set: &[(usize, &str)]) -> Vec<St
     }
     row
 }
+
+/// One record of FormatVersion 1.0 (104 fields, 医見書's 平成17年度 layout) for the applicant
+/// `insured` on the 記入日 `written`: as [`record_1_2`] in the columns both share (1–41), 体重
+/// in 061 and 身長 in 062; each entry of `set` replaces one column.
+pub fn record_1_0(insured: &str, written: &str, set: &[(usize, &str)]) -> Vec<String> {
+    let mut row: Vec<String> = record_1_2(insured, written, &[])
+        .into_iter()
+        .take(41)
+        .collect();
+    row[0] = "1.0".to_owned();
+    row.resize(104, String::new());
+    let mut put = |n: usize, v: &str| row[n - 1] = v.to_owned();
+    put(43, "平成15年頃より物忘れ。");
+    put(47, "4");
+    put(48, "3");
+    put(61, "45");
+    put(62, "150");
+    for (n, v) in set {
+        put(*n, v);
+    }
+    row
+}

@@ -782,3 +782,66 @@ fn the_cross_column_rules_are_read() {
         Some(&Answer::List(vec!["blood-pressure".into()]))
     );
 }
+
+/// A file of FormatVersion 1.0 (the older 104-column layout) is read by its own mapping: the
+/// columns it shares, 体重 and 身長 in its order, and its damaged rows refused by row and column.
+#[test]
+fn a_1_0_file_is_imported_by_its_own_layout() {
+    use ikensho::form::opinion::Answer;
+    use ikensho::store::{Durability, Query};
+    use ikensho::workflow::{Refusal, import_ikensyo_csv};
+    use ikensho_testkit::ikensyo::record_1_0;
+    let dir = tempfile::tempdir().unwrap();
+    let mut p =
+        ikensho_testkit::fixtures::people(&dir.path().join("ikensho.sqlite"), Durability::Normal);
+    let mut short = record_1_0("0000012345", "20050910", &[]);
+    short.pop();
+    let rows = vec![
+        record_1_0("0000012345", "20050910", &[]),
+        short,
+        record_1_0("0000012346", "20050911", &[(30, "2005091")]),
+        record_1_0("0000012347", "20050912", &[(47, "X")]),
+    ];
+    let r = import_ikensyo_csv(
+        &mut p.store,
+        &p.admin,
+        "old.csv",
+        &file_of(&rows),
+        &mut |_| true,
+    )
+    .unwrap();
+    assert_eq!(r.imported, 1, "{:?}", r.refused);
+    let refused: Vec<(usize, Option<usize>)> =
+        r.refused.iter().map(|f| (f.row, f.column)).collect();
+    assert_eq!(refused, vec![(2, None), (3, Some(30)), (4, Some(47))]);
+    assert_eq!(r.refused[2].name, "障害高齢者の日常生活自立度(寝たきり度)");
+    assert!(matches!(
+        r.refused[0].why,
+        Refusal::Columns {
+            found: 103,
+            expected: 104
+        }
+    ));
+    let list = p.store.search(&p.doctor, &Query::default()).unwrap();
+    let op = p.store.open_opinion(&p.doctor, list[0].id).unwrap().opinion;
+    assert_eq!(op.applicant.name, "山田 花子");
+    assert_eq!(op.answers.get("weight"), Some(&Answer::Text("45".into())));
+    assert_eq!(op.answers.get("height"), Some(&Answer::Text("150".into())));
+    assert_eq!(
+        op.answers.get("diagnosis-1"),
+        Some(&Answer::Text("アルツハイマー型認知症".into()))
+    );
+}
+
+/// The 1.0 mapping is data checked against R3 like 1.2's.
+#[test]
+fn the_mapping_of_1_0_names_only_what_the_r3_form_has() {
+    use ikensho::form::{FormDef, FormVersion};
+    use ikensho::ikensyo::mapping::{Kind, Mapping, V1_0};
+    let r3 = FormDef::builtin(FormVersion::R3).unwrap();
+    let m = Mapping::load(V1_0, r3).unwrap();
+    assert_eq!((m.format.as_str(), m.column.len()), ("1.0", 104));
+    assert_eq!(m.column(61).unwrap().to.as_deref(), Some("weight"));
+    assert_eq!(m.column(62).unwrap().to.as_deref(), Some("height"));
+    assert_eq!(m.column(87).unwrap().kind, Kind::NotCarried);
+}
