@@ -8,6 +8,15 @@ use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
+/// A file's name as a person knows it (the last part of its path; the whole path when it has
+/// none): what the trail and the messages of an import or an export name it by.
+pub fn name_of(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
 /// Makes `dir` and its missing parents; the folders made are the owner's only. Folders that
 /// already exist are left as they are (they may be the user's own, e.g. where a backup goes).
 pub fn private_dir(dir: &Path) -> std::io::Result<()> {

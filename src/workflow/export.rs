@@ -106,9 +106,7 @@ pub fn export_ikensyo_csv(
         path: out.to_path_buf(),
         source,
     })?;
-    let target = out
-        .file_name()
-        .map_or_else(|| out.display().to_string(), |n| n.to_string_lossy().into());
+    let target = crate::files::name_of(out);
     let versions: Vec<_> = opened.iter().map(|o| &o.version).collect();
     if let Err(e) = store.record_export(session, &versions, &target) {
         // Not in the trail: not written either.

@@ -55,10 +55,7 @@ impl IkenshoApp {
             self.settings.import.last = Some(Err(Said::new("app-import-no-file").into()));
             return;
         }
-        let file = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into(),
-        );
+        let file = crate::files::name_of(&path);
         let control = Arc::new(ImportControl::default());
         self.settings.import.last = None;
         self.settings.import.running = Some((file, control.clone()));

@@ -620,10 +620,7 @@ fn import_file(
     control: &super::import::ImportControl,
 ) -> Result<crate::workflow::FileImport, Problem> {
     use std::sync::atomic::Ordering;
-    let file = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into(),
-    );
+    let file = crate::files::name_of(&path);
     let bytes = std::fs::read(&path).map_err(|error| Problem::Io { path, error })?;
     Ok(connections.with(|store| {
         crate::workflow::import_ikensyo_csv(store, session, &file, &bytes, &mut |p| {

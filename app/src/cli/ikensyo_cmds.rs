@@ -35,10 +35,7 @@ pub fn import(ctx: &Ctx<'_>, cmd: ImportCmd) -> Outcome {
     let counter = std::io::stderr().is_terminal();
     let mut code = exit::CLEAN;
     for path in &files {
-        let file = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
+        let file = crate::files::name_of(path);
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
