@@ -64,7 +64,17 @@ pub struct FirstRun {
     opened: Option<Opened>,
     /// Give ログインID the keyboard focus at the next frame.
     focus: bool,
+    /// What a button asked for, carried out by `logic` before the next frame is drawn.
+    asked: Option<Ask>,
     pub(crate) services: Option<Open>,
+}
+
+/// What the screen's buttons ask for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Ask {
+    Make,
+    Connect,
+    GoOn,
 }
 
 impl FirstRun {
@@ -87,6 +97,7 @@ impl FirstRun {
             written_down: false,
             opened: None,
             focus: true,
+            asked: None,
             services: Some(services),
         }
     }
@@ -172,8 +183,26 @@ impl FirstRun {
         }
     }
 
-    /// Draws the screen; what it opened once it is done.
-    pub(crate) fn ui(&mut self, ui: &mut Ui) -> Option<Opened> {
+    /// Carries out what a button asked for (making the data file, connecting to the server,
+    /// going on from the recovery key) outside drawing; what it opened once it is done.
+    pub(crate) fn logic(&mut self) -> Option<Opened> {
+        match self.asked.take() {
+            Some(Ask::Make) => self.make(),
+            Some(Ask::Connect) => self.connect(),
+            Some(Ask::GoOn) if self.written_down => {
+                return self
+                    .made
+                    .take()
+                    .map(|(store, session, _)| Opened::Guide(store, session));
+            }
+            Some(Ask::GoOn) | None => {}
+        }
+        self.opened.take()
+    }
+
+    /// Draws the screen; its buttons ask `logic` for what they do. True when something was
+    /// asked.
+    pub(crate) fn ui(&mut self, ui: &mut Ui) -> bool {
         let lang = self.lang;
         let mut make = false;
         let mut go_on = false;
@@ -277,19 +306,16 @@ impl FirstRun {
                 make = ui.button(tr(lang, make_key)).clicked();
             });
         });
-        if make {
-            self.make();
-        }
-        if connect {
-            self.connect();
-        }
-        if go_on && self.written_down {
-            return self
-                .made
-                .take()
-                .map(|(store, session, _)| Opened::Guide(store, session));
-        }
-        self.opened.take()
+        self.asked = if make {
+            Some(Ask::Make)
+        } else if connect {
+            Some(Ask::Connect)
+        } else if go_on {
+            Some(Ask::GoOn)
+        } else {
+            None
+        };
+        self.asked.is_some()
     }
 }
 

@@ -36,6 +36,8 @@ pub struct Locked {
     passphrase: Zeroizing<String>,
     problem: Option<Problem>,
     focus: bool,
+    /// The secret was submitted: `logic` tries it before the next frame is drawn.
+    submitted: bool,
     services: Option<Open>,
 }
 
@@ -68,6 +70,7 @@ impl Root {
             passphrase: Zeroizing::new(String::new()),
             problem: None,
             focus: true,
+            submitted: false,
             services: Some(Box::new(services)),
         }))
     }
@@ -137,8 +140,8 @@ impl Locked {
         self.remember = remember;
     }
 
-    /// Draws the screen; the store when the passphrase opened it.
-    fn ui(&mut self, ui: &mut Ui) -> Option<Store> {
+    /// Draws the screen; a submitted secret is tried by `logic`. True when one was submitted.
+    fn ui(&mut self, ui: &mut Ui) -> bool {
         let lang = self.lang;
         let mut submit = false;
         let server = match &self.behind {
@@ -204,7 +207,14 @@ impl Locked {
                 });
             });
         });
-        if !submit || self.passphrase.is_empty() {
+        self.submitted = submit && !self.passphrase.is_empty();
+        self.submitted
+    }
+
+    /// Tries the submitted secret, outside drawing: the store when it opened it. The secret is
+    /// wiped either way.
+    fn logic(&mut self) -> Option<Store> {
+        if !std::mem::take(&mut self.submitted) {
             return None;
         }
         let opened = match &self.behind {
@@ -237,33 +247,29 @@ impl Locked {
 }
 
 impl eframe::App for Root {
+    /// Before drawing: what the last frame asked for (a secret to try, the first start's data
+    /// file or server, a restore) is carried out here, and the window it opens takes over.
     fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
-        if let Root::Open(app) = self {
-            app.logic(ctx, frame);
-        }
-    }
-
-    fn ui(&mut self, ui: &mut Ui, frame: &mut eframe::Frame) {
-        let opened = match self {
+        match self {
             Root::Open(app) => {
-                app.ui(ui, frame);
+                app.logic(ctx, frame);
                 if let Some(req) = app.take_restore() {
-                    self.restore(ui.ctx(), &req);
+                    self.restore(ctx, &req);
                 }
-                return;
             }
-            Root::Failed(problem, lang) => {
-                let lang = *lang;
-                egui::CentralPanel::default().show(ui, |ui| {
-                    ui.heading(tr(lang, "app-title"));
-                    ui.colored_label(theme::ERROR, problem.text(lang));
-                    ui.label(tr(lang, "app-restart"));
-                });
-                return;
+            Root::Failed(..) => {}
+            Root::Locked(l) => {
+                if let Some(store) = l.logic()
+                    && let Some(services) = l.services.take()
+                {
+                    let lang = l.lang;
+                    let services = services(&store);
+                    *self = Root::Open(Box::new(IkenshoApp::new(ctx, store, lang, services)));
+                    ctx.request_repaint();
+                }
             }
-            Root::Locked(l) => l.ui(ui).map(|store| (store, l.lang, l.services.take())),
             Root::Setup(first) => {
-                if let Some(opened) = first.ui(ui)
+                if let Some(opened) = first.logic()
                     && let Some(services) = first.services.take()
                 {
                     use super::first_run::Opened;
@@ -272,7 +278,7 @@ impl eframe::App for Root {
                         Opened::SignIn(store) => (store, None),
                     };
                     let services = services(&store);
-                    let mut app = IkenshoApp::new(ui.ctx(), store, first.lang, services);
+                    let mut app = IkenshoApp::new(ctx, store, first.lang, services);
                     match session {
                         Some(session) => app.start_guide(session),
                         None => app.notify(
@@ -281,14 +287,32 @@ impl eframe::App for Root {
                         ),
                     }
                     *self = Root::Open(Box::new(app));
-                    ui.ctx().request_repaint();
+                    ctx.request_repaint();
                 }
-                return;
             }
+        }
+    }
+
+    fn ui(&mut self, ui: &mut Ui, frame: &mut eframe::Frame) {
+        let asked = match self {
+            Root::Open(app) => {
+                app.ui(ui, frame);
+                app.restore_asked()
+            }
+            Root::Failed(problem, lang) => {
+                let lang = *lang;
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.heading(tr(lang, "app-title"));
+                    ui.colored_label(theme::ERROR, problem.text(lang));
+                    ui.label(tr(lang, "app-restart"));
+                });
+                false
+            }
+            Root::Locked(l) => l.ui(ui),
+            Root::Setup(first) => first.ui(ui),
         };
-        if let Some((store, lang, Some(services))) = opened {
-            let services = services(&store);
-            *self = Root::Open(Box::new(IkenshoApp::new(ui.ctx(), store, lang, services)));
+        if asked {
+            // Carried out by `logic` at once, not at the next event.
             ui.ctx().request_repaint();
         }
     }

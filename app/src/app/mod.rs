@@ -758,6 +758,11 @@ impl eframe::App for IkenshoApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.take_work();
         let now = ctx.input(|i| i.time);
+        // Who has the draft on screen: taken, renewed or let go with the screen shown.
+        self.sync_hold(now);
+        if self.held.is_some() {
+            ctx.request_repaint_after(crate::store::editing::RENEW_EVERY);
+        }
         self.look_for_server(now);
         if self.lost.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_secs(1));
@@ -792,11 +797,6 @@ impl IkenshoApp {
             ctx.set_zoom_factor(self.zoom);
         }
         self.idle(ctx);
-        let now = ctx.input(|i| i.time);
-        self.sync_hold(now);
-        if self.held.is_some() {
-            ctx.request_repaint_after(crate::store::editing::RENEW_EVERY);
-        }
         self.filter_ime(ctx);
         if self.screen == Screen::Editor
             && ctx.input(|i| i.key_pressed(egui::Key::F8))

@@ -106,6 +106,11 @@ impl IkenshoApp {
         }
     }
 
+    /// Whether a confirmed restore waits for the root.
+    pub fn restore_asked(&self) -> bool {
+        self.restore_request.is_some()
+    }
+
     /// A restore asked for and confirmed, for the root to carry out.
     pub fn take_restore(&mut self) -> Option<RestoreRequest> {
         self.restore_request.take()
