@@ -703,6 +703,18 @@ impl IkenshoApp {
                 }
                 Done::Imported(r) => self.imported(r),
                 Done::CsvExported(r) => self.paper.csv = Some(r),
+                Done::BackedUp(r) => {
+                    self.settings.backing_up = false;
+                    self.settings.result = Some(
+                        r.map(|dest| {
+                            Said::with(
+                                "app-backup-done",
+                                vec![("path", dest.display().to_string())],
+                            )
+                        })
+                        .map_err(Problem::from),
+                    );
+                }
             }
         }
     }

@@ -114,6 +114,8 @@ pub struct SettingsForm {
     pub card_test: Option<Result<(String, crate::sign::cms::Holder), crate::card::CardError>>,
     /// The outcome of the last action on this screen.
     pub result: Option<Result<Said, Problem>>,
+    /// A backup asked for here is being written.
+    pub backing_up: bool,
 }
 
 fn field(ui: &mut Ui, label: String, value: &mut String, _: bool) -> egui::Response {
@@ -260,16 +262,11 @@ impl IkenshoApp {
                 Err(Said::new("app-backup-server").into())
             }
             SettingsIntent::Backup => {
+                // Written on a thread: a large store takes a while to copy and check.
                 let dest = PathBuf::from(self.settings.backup_path.trim());
-                self.store
-                    .backup(&session, &dest)
-                    .map(|()| {
-                        Said::with(
-                            "app-backup-done",
-                            vec![("path", dest.display().to_string())],
-                        )
-                    })
-                    .map_err(Problem::from)
+                self.settings.backing_up = true;
+                self.worker.start(&session, Job::Backup { dest });
+                return;
             }
         };
         self.settings.result = Some(result);
@@ -764,7 +761,7 @@ impl IkenshoApp {
                     PickFor::BackupFile,
                     picks,
                 );
-                if ui.button(self.t("app-backup")).clicked() {
+                if test_button(ui, &self.t("app-backup"), self.settings.backing_up) {
                     intents.push(SettingsIntent::Backup);
                 }
                 if !guide && !self.store.is_on_server() {

@@ -154,6 +154,8 @@ pub enum Job {
     OpenViewer(PathBuf),
     /// The day's automatic backup into `folder` (when there is none of `today` yet).
     DailyBackup { folder: PathBuf, today: Date },
+    /// A backup asked for in 設定, into the file `dest`.
+    Backup { dest: PathBuf },
     /// Call the hub's health check with this client (the connection test).
     TestConnection(Box<HubClient>),
     /// Read the certificate of the card in `reader` (else the one that holds a card).
@@ -215,6 +217,8 @@ pub enum Done {
         folder: PathBuf,
         result: Result<crate::store::daily::Daily, WorkflowError>,
     },
+    /// The backup asked for in 設定 written (where), or why not.
+    BackedUp(Result<PathBuf, WorkflowError>),
     /// 医見書's CSV written (where, and what it could not carry, said), or why not.
     CsvExported(Result<(PathBuf, Vec<crate::workflow::OpinionFinding>), Problem>),
     /// What an import of 医見書's CSV did, or why not.
@@ -580,6 +584,10 @@ fn run(services: &Services, connections: &Connections, session: &Session, job: J
             });
             Done::DailyBackup { folder, result }
         }
+        Job::Backup { dest } => Done::BackedUp(connections.with(|store| {
+            store.backup(session, &dest)?;
+            Ok(dest)
+        })),
         Job::Print { opinion_id, how } => {
             let dir = services.data_dir.join("prints");
             Done::Printed(connections.with(|store| match how.copy {

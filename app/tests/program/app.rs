@@ -1552,6 +1552,53 @@ fn the_days_backup_is_made_at_sign_in_and_settings_warn_when_it_is_missing_or_ol
     assert!(!made.exists());
 }
 
+/// A backup asked for in 設定 is written on a thread (the window draws on meanwhile) and said
+/// with where it went; one into a folder that is not there is refused in words.
+#[test]
+fn a_backup_asked_for_in_settings_is_made_off_the_windows_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _sim) = open(dir.path());
+    h.run();
+    sign_in(&mut h, "kanri");
+    assert_eq!(h.state().screen, Screen::Settings);
+    let dest = dir.path().join("copy.sqlite");
+    type_into(
+        &mut h,
+        Role::TextInput,
+        "保存先のファイル",
+        &dest.display().to_string(),
+    );
+    let backup = |h: &mut H| {
+        h.get_by_role_and_label(Role::Button, "バックアップを作る")
+            .scroll_to_me();
+        h.run();
+        h.get_by_role_and_label(Role::Button, "バックアップを作る")
+            .click();
+        h.run_steps(3);
+    };
+    backup(&mut h);
+    wait_until(&mut h, "the backup", |a| !a.settings.backing_up);
+    h.run();
+    h.get_by_label_contains("バックアップを作りました");
+    let bytes = std::fs::read(&dest).unwrap();
+    assert!(bytes.len() > 4096);
+    assert!(!bytes.starts_with(b"SQLite format 3"), "the copy is encrypted");
+
+    let nowhere = dir.path().join("not-there").join("copy.sqlite");
+    h.state_mut().settings.backup_path.clear();
+    type_into(
+        &mut h,
+        Role::TextInput,
+        "保存先のファイル",
+        &nowhere.display().to_string(),
+    );
+    backup(&mut h);
+    wait_until(&mut h, "the refused backup", |a| !a.settings.backing_up);
+    h.run();
+    assert!(matches!(h.state().settings.result, Some(Err(_))));
+    assert!(!nowhere.exists());
+}
+
 /// Every path in 設定 can be chosen with the platform's dialog ("選ぶ…", one per field, heard
 /// with its field's name), and a printed PDF saved where the person says.
 #[test]
