@@ -24,6 +24,9 @@ pub struct Lost {
     next_try: f64,
     /// A look under way: a new connection, or why there is none.
     probe: Option<Receiver<Result<Store, StoreError>>>,
+    /// How many drafts the journal keeps, for the banner: counted when the server went away
+    /// and when an edit is kept, not at every frame (the journal is read and decrypted whole).
+    kept: usize,
 }
 
 fn clock_now() -> String {
@@ -41,8 +44,17 @@ impl IkenshoApp {
                 since: clock_now(),
                 next_try: 0.0,
                 probe: None,
+                kept: self.kept_count(),
             });
         }
+    }
+
+    /// How many drafts the journal keeps.
+    fn kept_count(&self) -> usize {
+        self.journal
+            .as_ref()
+            .and_then(|j| j.pending().ok())
+            .map_or(0, |p| p.len())
     }
 
     /// Whether the server is away.
@@ -71,6 +83,10 @@ impl IkenshoApp {
                 ed.dirty = false;
                 ed.kept_locally = true;
                 ed.save_error = None;
+                let kept = self.kept_count();
+                if let Some(lost) = &mut self.lost {
+                    lost.kept = kept;
+                }
                 true
             }
             Err(e) => {
@@ -197,11 +213,7 @@ impl IkenshoApp {
         let Some(lost) = &self.lost else {
             return;
         };
-        let kept = self
-            .journal
-            .as_ref()
-            .and_then(|j| j.pending().ok())
-            .map_or(0, |p| p.len());
+        let kept = lost.kept;
         egui::Frame::group(ui.style())
             .stroke(egui::Stroke::new(1.5, theme::ERROR))
             .show(ui, |ui| {
