@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ikensho::hub::fhir::{DocumentIds, document_bytes};
-use ikensho::hub::outbox::{Answer, Backoff, deliver_due};
+use ikensho::hub::outbox::{Answer, Backoff, DeliveryOptions, deliver_due};
 use ikensho::hub::wire::{OpenRequest, Submission};
 use ikensho::i18n::Locales;
 use ikensho::store::outbox::Delivery;
@@ -129,16 +129,20 @@ fn bench(c: &mut Criterion) {
                 let sim = start_sim(&run_dir.join("sim"), &pki);
                 sim.add_requests(INSTITUTION, &requests).unwrap();
                 let mut store = Store::open_with(&db, Durability::Full).unwrap();
+                let doctor = store.sign_in("sato", common::PASSWORD).unwrap();
                 let mut hub = common::hub_client(&pki, &sim.url());
                 let start = Instant::now();
                 loop {
                     let pass = deliver_due(
                         &mut store,
+                        &doctor,
                         &mut hub,
                         jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1),
-                        Duration::from_secs(60),
-                        256,
-                        Backoff::default(),
+                        DeliveryOptions {
+                            lease: Duration::from_secs(60),
+                            limit: 256,
+                            backoff: Backoff::default(),
+                        },
                         &mut || 0.5,
                     )
                     .unwrap();

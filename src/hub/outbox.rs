@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use crate::store::outbox::OutboxRow;
-use crate::store::{Store, StoreError};
+use crate::store::{Session, Store, StoreError};
 
 /// What the hub answered to one submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +83,27 @@ impl Backoff {
     }
 }
 
+/// How a delivery pass sends.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DeliveryOptions {
+    /// How long a row is claimed while it is sent: a worker that dies mid-send leaves it to be
+    /// sent again (with the same idempotency key) once the lease ends.
+    pub lease: Duration,
+    /// At most this many rows per pass.
+    pub limit: usize,
+    pub backoff: Backoff,
+}
+
+impl Default for DeliveryOptions {
+    fn default() -> DeliveryOptions {
+        DeliveryOptions {
+            lease: Duration::from_secs(120),
+            limit: 20,
+            backoff: Backoff::default(),
+        }
+    }
+}
+
 /// What one pass over the outbox did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pass {
@@ -95,15 +116,19 @@ pub struct Pass {
 /// a worker that dies mid-send leaves the row to be sent again (same key) when the lease ends.
 pub fn deliver_due(
     store: &mut Store,
+    session: &Session,
     submit: &mut dyn Submit,
     now: jiff::Timestamp,
-    lease: Duration,
-    limit: usize,
-    backoff: Backoff,
+    options: DeliveryOptions,
     jitter: &mut dyn FnMut() -> f64,
 ) -> Result<Pass, StoreError> {
+    let DeliveryOptions {
+        lease,
+        limit,
+        backoff,
+    } = options;
     let mut pass = Pass::default();
-    for row in store.claim_due(now, lease, limit)? {
+    for row in store.claim_due(session, now, lease, limit)? {
         match submit.submit(&row) {
             Answer::Received {
                 receipt_id,

@@ -150,12 +150,15 @@ impl Store {
 
     /// Claims up to `limit` rows due at `now` for `lease`: waiting rows whose time has come, and
     /// sending rows whose lease has run out (a worker that died). Each claim counts an attempt.
+    /// The rows hold the signed bytes: read for someone signed in, like every other read.
     pub fn claim_due(
         &mut self,
+        session: &Session,
         now: jiff::Timestamp,
         lease: Duration,
         limit: usize,
     ) -> Result<Vec<OutboxRow>> {
+        self.check(session, Action::Open)?;
         let until = ts(now + jiff::SignedDuration::try_from(lease).unwrap_or_default());
         self.write(|tx| {
             let ids: Vec<i64> = tx.query_all(

@@ -1,37 +1,14 @@
 //! The hub's side of the day: one delivery pass (send what is due, then ask about what was
 //! received), and taking in the hub's 作成依頼 as drafts.
 
-use std::time::Duration;
-
 use jiff::civil::Date;
 
 use crate::hub::client::HubClient;
 use crate::hub::flow::{Intake, Polled, drafts_from_requests, poll_statuses};
-use crate::hub::outbox::{Backoff, Pass, deliver_due};
+use crate::hub::outbox::{DeliveryOptions, Pass, deliver_due};
 use crate::store::{Session, Store};
 
 use super::WorkflowError;
-
-/// How a delivery pass sends.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct DeliveryOptions {
-    /// How long a row is claimed while it is sent: a worker that dies mid-send leaves it to be
-    /// sent again (with the same idempotency key) once the lease ends.
-    pub lease: Duration,
-    /// At most this many rows per pass.
-    pub limit: usize,
-    pub backoff: Backoff,
-}
-
-impl Default for DeliveryOptions {
-    fn default() -> DeliveryOptions {
-        DeliveryOptions {
-            lease: Duration::from_secs(120),
-            limit: 20,
-            backoff: Backoff::default(),
-        }
-    }
-}
 
 /// What a delivery pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -63,15 +40,7 @@ pub fn delivery_pass(
     options: DeliveryOptions,
 ) -> Result<DeliveryPass, WorkflowError> {
     let mut jitter = || rand::random::<f64>();
-    let sent = deliver_due(
-        store,
-        hub,
-        now,
-        options.lease,
-        options.limit,
-        options.backoff,
-        &mut jitter,
-    )?;
+    let sent = deliver_due(store, session, hub, now, options, &mut jitter)?;
     let polled = poll_statuses(store, session, hub)?;
     Ok(DeliveryPass { sent, polled })
 }

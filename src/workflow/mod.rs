@@ -16,7 +16,8 @@ mod sign;
 
 use std::path::PathBuf;
 
-pub use delivery::{DeliveryOptions, DeliveryPass, delivery_pass, take_in_requests};
+pub use crate::hub::outbox::DeliveryOptions;
+pub use delivery::{DeliveryPass, delivery_pass, take_in_requests};
 pub use export::{CsvFile, ExportError, OpinionFinding, export_ikensyo_csv};
 pub use import::{FileImport, Noted, Progress, Refusal, Refused, import_ikensyo_csv};
 pub use print::{

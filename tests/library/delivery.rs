@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use ikensho::hub::client::{HubClient, Terminal};
-use ikensho::hub::outbox::{Backoff, deliver_due};
+use ikensho::hub::outbox::{Backoff, DeliveryOptions, deliver_due};
 use ikensho::store::outbox::Delivery;
 use ikensho::store::{Durability, Store};
 use ikensho_testkit::hub_pki::{HubPki, der_pair};
@@ -85,11 +85,14 @@ fn deliver_all(store: &mut Store, hub: &mut HubClient, limit: Duration) -> bool 
         );
         deliver_due(
             store,
+            &doctor,
             hub,
             jiff::Timestamp::now(),
-            Duration::from_secs(5),
-            64,
-            BACKOFF,
+            DeliveryOptions {
+                lease: Duration::from_secs(5),
+                limit: 64,
+                backoff: BACKOFF,
+            },
             &mut || rng.f64(),
         )
         .unwrap();

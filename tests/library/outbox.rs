@@ -9,7 +9,7 @@ use ikensho_testkit::fixtures as common;
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use ikensho::hub::outbox::{Answer, Backoff, Submit, deliver_due};
+use ikensho::hub::outbox::{Answer, Backoff, DeliveryOptions, Submit, deliver_due};
 use ikensho::store::outbox::{Delivery, OutboxRow};
 use ikensho::store::{Durability, State};
 
@@ -93,7 +93,19 @@ fn retries_wait_then_a_receipt_makes_it_sent() {
     };
     let t = t0();
     let mut half = || 0.5;
-    let pass = deliver_due(&mut p.store, &mut script, t, LEASE, 10, BACKOFF, &mut half).unwrap();
+    let pass = deliver_due(
+        &mut p.store,
+        &p.doctor,
+        &mut script,
+        t,
+        DeliveryOptions {
+            lease: LEASE,
+            limit: 10,
+            backoff: BACKOFF,
+        },
+        &mut half,
+    )
+    .unwrap();
     assert_eq!(pass.retrying, 1);
     let row = p.store.outbox_row(&p.doctor, id).unwrap();
     assert_eq!((row.state, row.attempts), (Delivery::Waiting, 1));
@@ -101,44 +113,56 @@ fn retries_wait_then_a_receipt_makes_it_sent() {
     // Not before Retry-After (30 s).
     let pass = deliver_due(
         &mut p.store,
+        &p.doctor,
         &mut script,
         at(t, 29),
-        LEASE,
-        10,
-        BACKOFF,
+        DeliveryOptions {
+            lease: LEASE,
+            limit: 10,
+            backoff: BACKOFF,
+        },
         &mut half,
     )
     .unwrap();
     assert_eq!(pass, Default::default());
     deliver_due(
         &mut p.store,
+        &p.doctor,
         &mut script,
         at(t, 31),
-        LEASE,
-        10,
-        BACKOFF,
+        DeliveryOptions {
+            lease: LEASE,
+            limit: 10,
+            backoff: BACKOFF,
+        },
         &mut half,
     )
     .unwrap();
     // Second failure: backoff of attempt 2 is 2–4 s (here 3 s).
     let pass = deliver_due(
         &mut p.store,
+        &p.doctor,
         &mut script,
         at(t, 33),
-        LEASE,
-        10,
-        BACKOFF,
+        DeliveryOptions {
+            lease: LEASE,
+            limit: 10,
+            backoff: BACKOFF,
+        },
         &mut half,
     )
     .unwrap();
     assert_eq!(pass, Default::default());
     let pass = deliver_due(
         &mut p.store,
+        &p.doctor,
         &mut script,
         at(t, 35),
-        LEASE,
-        10,
-        BACKOFF,
+        DeliveryOptions {
+            lease: LEASE,
+            limit: 10,
+            backoff: BACKOFF,
+        },
         &mut half,
     )
     .unwrap();
@@ -165,11 +189,14 @@ fn a_refusal_that_cannot_change_is_final_and_the_opinion_can_be_corrected() {
     };
     let pass = deliver_due(
         &mut p.store,
+        &p.doctor,
         &mut script,
         t0(),
-        LEASE,
-        10,
-        BACKOFF,
+        DeliveryOptions {
+            lease: LEASE,
+            limit: 10,
+            backoff: BACKOFF,
+        },
         &mut || 0.0,
     )
     .unwrap();
@@ -183,11 +210,14 @@ fn a_refusal_that_cannot_change_is_final_and_the_opinion_can_be_corrected() {
     // Never claimed again.
     let pass = deliver_due(
         &mut p.store,
+        &p.doctor,
         &mut script,
         at(t0(), 3600),
-        LEASE,
-        10,
-        BACKOFF,
+        DeliveryOptions {
+            lease: LEASE,
+            limit: 10,
+            backoff: BACKOFF,
+        },
         &mut || 0.0,
     )
     .unwrap();
@@ -201,18 +231,23 @@ fn a_worker_that_dies_mid_send_leaves_the_row_due_again_with_the_same_key() {
     let dir = tempfile::tempdir().unwrap();
     let (mut p, _, id) = queued(dir.path());
     let t = t0();
-    let claimed = p.store.claim_due(t, LEASE, 10).unwrap();
+    let claimed = p.store.claim_due(&p.doctor, t, LEASE, 10).unwrap();
     assert_eq!(claimed.len(), 1);
     let key = claimed[0].idempotency_key.clone();
     // The worker dies here. A reopened store sees the row claimed until the lease ends.
     drop(p);
     let mut store = ikensho::store::Store::open(&dir.path().join("ikensho.sqlite")).unwrap();
-    assert!(store.claim_due(at(t, 30), LEASE, 10).unwrap().is_empty());
-    let again = store.claim_due(at(t, 61), LEASE, 10).unwrap();
+    let doctor = store.sign_in("sato", common::PASSWORD).unwrap();
+    assert!(
+        store
+            .claim_due(&doctor, at(t, 30), LEASE, 10)
+            .unwrap()
+            .is_empty()
+    );
+    let again = store.claim_due(&doctor, at(t, 61), LEASE, 10).unwrap();
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].idempotency_key, key);
     assert_eq!(again[0].attempts, 2);
-    let doctor = store.sign_in("sato", common::PASSWORD).unwrap();
     assert_eq!(
         store.outbox_row(&doctor, id).unwrap().state,
         Delivery::Sending

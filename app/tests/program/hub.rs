@@ -422,11 +422,14 @@ fn requests_become_drafts_routes_follow_readiness_and_a_return_opens_a_new_versi
             .unwrap();
         let pass = deliver_due(
             &mut p.store,
+            &p.doctor,
             hub,
             jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1),
-            Duration::from_secs(60),
-            10,
-            Backoff::default(),
+            DeliveryOptions {
+                lease: Duration::from_secs(60),
+                limit: 10,
+                backoff: Backoff::default(),
+            },
             &mut || 0.5,
         )
         .unwrap();
