@@ -61,6 +61,19 @@ pub struct OutboxRow {
     pub receipt_id: Option<String>,
 }
 
+/// An outbox row with what the 送信状況 screen shows beside it: whose opinion, which version
+/// and where the opinion stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub row: OutboxRow,
+    /// The number of the version sent (v1, v2 after a 差し戻し…).
+    pub version_number: i64,
+    pub name: String,
+    pub opinion_state: State,
+    /// The opinion's note (the hub's reason for a 差し戻し).
+    pub note: Option<String>,
+}
+
 fn ts(t: jiff::Timestamp) -> String {
     t.to_string()
 }
@@ -137,6 +150,32 @@ impl Store {
         )
     }
 
+    /// Every outbox row with its opinion's name, state and note and its version's number,
+    /// newest first, in one read (the 送信状況 screen).
+    pub fn outbox_entries(&self, session: &Session) -> Result<Vec<OutboxEntry>> {
+        self.check(session, Action::Open)?;
+        self.db.query_all(
+            "SELECT b.id, b.opinion_id, b.version_id, b.idempotency_key, b.request_id,
+                    b.document, b.signature, b.state, b.attempts, b.next_attempt_at,
+                    b.last_error, b.receipt_id, v.number, o.name, o.state, o.note
+             FROM outbox b
+             JOIN opinions o ON o.id = b.opinion_id
+             JOIN versions v ON v.id = b.version_id
+             ORDER BY b.id DESC",
+            params![],
+            |r| {
+                Ok(OutboxEntry {
+                    row: row(r)?,
+                    version_number: r.get(12)?,
+                    name: r.get(13)?,
+                    opinion_state: r.get(14)?,
+                    note: r.get(15)?,
+                })
+            },
+        )
+    }
+
+    /// One outbox row.
     pub fn outbox_row(&self, session: &Session, id: i64) -> Result<OutboxRow> {
         self.check(session, Action::Open)?;
         self.db

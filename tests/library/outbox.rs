@@ -298,3 +298,37 @@ fn unsigned_needs_the_document_and_a_clerk_cannot_queue() {
     assert_eq!(row.signature, None);
     assert_eq!(row.request_id.as_deref(), Some("REQ-2026-000123"));
 }
+
+#[test]
+fn sending_status_names_every_row_however_many_opinions_came_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut p, opinion, id) = queued(dir.path());
+    // More opinions after it than a list shows at once (the screen once took the names from
+    // the list's first page, and older rows lost theirs).
+    let applicant = common::first_insured().applicant;
+    for _ in 0..205 {
+        p.store
+            .create_opinion(
+                &p.doctor,
+                ikensho::store::NewOpinion {
+                    applicant: applicant.clone(),
+                    request: None,
+                    physician: None,
+                },
+                jiff::civil::date(2026, 11, 21),
+            )
+            .unwrap();
+    }
+    let entries = p.store.outbox_entries(&p.doctor).unwrap();
+    assert_eq!(entries.len(), 1);
+    let e = &entries[0];
+    assert_eq!((e.row.id, e.row.opinion_id), (id, opinion));
+    let info = p.store.open_opinion(&p.doctor, opinion).unwrap().info;
+    assert!(!info.name.is_empty());
+    assert_eq!(e.name, info.name);
+    assert_eq!(e.opinion_state, State::Queued);
+    assert_eq!(e.version_number, 1);
+    assert_eq!(e.note, None);
+    // Read for someone signed in, like every read of the signed bytes.
+    assert_eq!(e.row, p.store.outbox_row(&p.doctor, id).unwrap());
+}

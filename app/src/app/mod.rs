@@ -31,7 +31,7 @@ use zeroize::Zeroizing;
 
 use crate::form::FormDef;
 use crate::i18n::{Lang, Locales};
-use crate::store::outbox::OutboxRow;
+use crate::store::outbox::OutboxEntry;
 use crate::store::{
     Action, DisplaySettings, OpinionInfo, Query, Session, State, Store, StoreError,
 };
@@ -104,17 +104,6 @@ pub enum Screen {
     Guide,
 }
 
-/// One line of 送信状況.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboxLine {
-    pub row: OutboxRow,
-    /// The number of the version sent (v1, v2 after a 差し戻し…).
-    pub version_number: i64,
-    pub name: String,
-    pub opinion_state: Option<State>,
-    pub note: Option<String>,
-}
-
 /// The whole state of the program.
 pub struct IkenshoApp {
     pub store: Store,
@@ -132,7 +121,7 @@ pub struct IkenshoApp {
     intents: Vec<Intent>,
     pub editor: Option<Editor>,
     pub review: review::Review,
-    pub outbox: Vec<OutboxLine>,
+    pub outbox: Vec<OutboxEntry>,
     pub paper: paper::Paper,
     pub settings: settings::SettingsForm,
     pub worker: Worker,
@@ -463,34 +452,8 @@ impl IkenshoApp {
         let Some(s) = &self.session else {
             return;
         };
-        let all = match self.store.search(s, &Query::default()) {
-            Ok(rows) => rows,
-            Err(e) => return self.problem(e),
-        };
-        let mut numbers = std::collections::HashMap::new();
-        match self.store.outbox(s) {
-            Ok(rows) => {
-                for row in &rows {
-                    if !numbers.contains_key(&row.version_id)
-                        && let Ok(versions) = self.store.versions(s, row.opinion_id)
-                    {
-                        numbers.extend(versions.iter().map(|v| (v.id, v.number)));
-                    }
-                }
-                self.outbox = rows
-                    .into_iter()
-                    .map(|row| {
-                        let info = all.iter().find(|o| o.id == row.opinion_id);
-                        OutboxLine {
-                            version_number: numbers.get(&row.version_id).copied().unwrap_or(0),
-                            name: info.map(|o| o.name.clone()).unwrap_or_default(),
-                            opinion_state: info.map(|o| o.state),
-                            note: info.and_then(|o| o.note.clone()),
-                            row,
-                        }
-                    })
-                    .collect();
-            }
+        match self.store.outbox_entries(s) {
+            Ok(lines) => self.outbox = lines,
             Err(e) => self.problem(e),
         }
     }

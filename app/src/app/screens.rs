@@ -586,7 +586,9 @@ impl IkenshoApp {
         let mut intents = Vec::new();
         let lines = &self.outbox;
         widgets::scrolled(ui, "outbox", |ui| {
-            let mut row_ui = |ui: &mut Ui, line: &super::OutboxLine, cells: bool| {
+            let mut row_ui = |ui: &mut Ui,
+                              line: &crate::store::outbox::OutboxEntry,
+                              cells: bool| {
                 let row = &line.row;
                 ui.label(RichText::new(&line.name).strong());
                 ui.label(format!("v{}", line.version_number));
@@ -625,14 +627,11 @@ impl IkenshoApp {
                         ui.label("—");
                     }
                 }
-                let state = line
-                    .opinion_state
-                    .map(|s| t(&format!("state-{}", s.id())))
-                    .unwrap_or_default();
+                let state = t(&format!("state-{}", line.opinion_state.id()));
                 let state_ui = |ui: &mut Ui| {
                     ui.label(state.as_str());
                     if let Some(note) = &line.note
-                        && line.opinion_state != Some(State::Accepted)
+                        && line.opinion_state != State::Accepted
                     {
                         ui.colored_label(theme::ERROR, note);
                     }
@@ -650,7 +649,7 @@ impl IkenshoApp {
                         intents.push(Intent::Open(row.opinion_id));
                     }
                     if row.state == Delivery::Failed
-                        && line.opinion_state == Some(State::Finalised)
+                        && line.opinion_state == State::Finalised
                         && may_edit
                         && ui.button(t("app-reopen")).clicked()
                     {
