@@ -1,6 +1,6 @@
 //! The Opinion value: what the user typed, kept as typed (full-width digits, 和暦 parts, choice ids),
-//! and its JSON file format (`docs/opinion-format.md`). Normalised values are derived from it by
-//! the validator; nothing here rewrites what was typed.
+//! and its JSON file format (described in README.md, "The opinion file format"). Normalised
+//! values are derived from it by the validator; nothing here rewrites what was typed.
 
 use std::fmt;
 

@@ -1,7 +1,9 @@
-//! The draft store: one SQLite file holding opinions and their versions, people and roles, the
-//! hash-chained audit trail and the clinic settings.
+//! The store: opinions and their versions, people and roles, the hash-chained audit trail and
+//! the clinic settings, in one encrypted SQLite file on this PC or in a PostgreSQL database on
+//! the clinic's server that several terminals share (the same statements, through `db`).
 //!
-//! Every write is one `IMMEDIATE` transaction in WAL mode with `synchronous = FULL`: a save either
+//! Every write is one transaction with its audit entry (`IMMEDIATE` in WAL mode with
+//! `synchronous = FULL` in a file; behind one advisory lock on the server): a save either
 //! happened completely, with its audit entry, or not at all, even across a power cut. Roles are
 //! enforced here, not only by the screens: each call takes the [`Session`] of the person signed in.
 //! Nothing here logs; errors name items and ids, never what was typed about an applicant.

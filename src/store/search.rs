@@ -27,10 +27,10 @@ pub struct Query {
     pub limit: usize,
 }
 
-/// The smallest string greater than every string that starts with `prefix`.
 /// How many opinions sharing a search key make it "many" (see [`Store::search`]).
 const MANY_MATCHES: i64 = 1000;
 
+/// The smallest string greater than every string that starts with `prefix`.
 fn prefix_end(prefix: &str) -> String {
     let mut s = prefix.to_owned();
     s.push(char::MAX);

@@ -1,4 +1,5 @@
-//! 日医's 医見書 and its CSV: `import ikensyo-csv` takes a clinic's past opinions in.
+//! 日医's 医見書 and its CSV: `import ikensyo-csv` takes a clinic's past opinions in, `export
+//! ikensyo-csv` writes finalised opinions for the insurers that take that file.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

@@ -118,7 +118,8 @@ enum Command {
         #[arg(long)]
         recovery_key: bool,
     },
-    /// The data file's encryption: where its key is kept, a new key, the recovery key.
+    /// The store itself: where a data file's key is kept, a new key, the recovery key; a store
+    /// on the clinic server made, copied to or from, and this terminal's password for it.
     #[command(subcommand)]
     Store(store_cmds::StoreCmd),
     /// Show the clinic settings, or change them (administrators).
