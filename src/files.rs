@@ -46,6 +46,14 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.sync_all()
 }
 
+/// Copies `from` to `to`, the copy the owner's only (a printed opinion saved elsewhere).
+pub fn copy_private(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut src = File::open(from)?;
+    let mut dest = create_private(to)?;
+    std::io::copy(&mut src, &mut dest)?;
+    dest.sync_all()
+}
+
 /// Sets an existing file to the owner's only (0600 on Unix; nothing to do elsewhere).
 pub fn make_private(path: &Path) -> std::io::Result<()> {
     #[cfg(unix)]

@@ -144,8 +144,8 @@ impl super::IkenshoApp {
             return;
         };
         self.paper.saved_as = Some(
-            std::fs::copy(&printed.path, &dest)
-                .map(|_| dest.clone())
+            crate::files::copy_private(&printed.path, &dest)
+                .map(|()| dest.clone())
                 .map_err(|error| super::problem::Problem::Io { path: dest, error }),
         );
     }

@@ -1582,7 +1582,10 @@ fn a_backup_asked_for_in_settings_is_made_off_the_windows_thread() {
     h.get_by_label_contains("バックアップを作りました");
     let bytes = std::fs::read(&dest).unwrap();
     assert!(bytes.len() > 4096);
-    assert!(!bytes.starts_with(b"SQLite format 3"), "the copy is encrypted");
+    assert!(
+        !bytes.starts_with(b"SQLite format 3"),
+        "the copy is encrypted"
+    );
 
     let nowhere = dir.path().join("not-there").join("copy.sqlite");
     h.state_mut().settings.backup_path.clear();
@@ -1668,6 +1671,12 @@ fn paths_are_chosen_with_the_file_dialog_and_a_pdf_is_saved_as() {
     assert_eq!(
         std::fs::read(&copy).unwrap(),
         std::fs::read(&printed).unwrap()
+    );
+    // The copy holds the opinion: the clinic's account only, like the one in the data folder.
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777,
+        0o600
     );
     h.get_by_label_contains("PDF のコピーを保存しました");
 }
