@@ -8,6 +8,7 @@ mod delivery;
 mod fhir;
 mod forms;
 mod fuzzed;
+mod house;
 mod ikensyo;
 mod locales;
 mod outbox;
