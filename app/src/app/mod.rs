@@ -821,7 +821,6 @@ impl IkenshoApp {
         self.recovery_key_dialog(ctx);
     }
 
-    /// Asks before signing out loses an edit that could not be saved.
     /// Which ikensho this is: its version, the forms it writes, when it was built.
     fn about_dialog(&mut self, ctx: &egui::Context) {
         if !self.about {
@@ -842,6 +841,7 @@ impl IkenshoApp {
         }
     }
 
+    /// Asks before signing out loses an edit that could not be saved.
     fn sign_out_dialog(&mut self, ctx: &egui::Context) {
         if !self.confirm_sign_out {
             return;

@@ -760,11 +760,11 @@ pub struct Panels {
     pub worklist: Option<bool>,
 }
 
-/// A row's buttons: in a table cell side by side, their words never broken; stacked, they flow
-/// and wrap to the next line instead of leaving the panel.
 /// How wide the municipality's reason may be in a row of the list (points).
 const REASON_WIDTH: f32 = 260.0;
 
+/// A row's buttons: in a table cell side by side, their words never broken; stacked, they flow
+/// and wrap to the next line instead of leaving the panel.
 fn action_cell(ui: &mut Ui, cells: bool, actions: impl FnOnce(&mut Ui)) {
     if cells {
         ui.horizontal(|ui| {
