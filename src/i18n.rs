@@ -164,15 +164,26 @@ pub fn args<'a>(pairs: &[(&'a str, String)]) -> FluentArgs<'a> {
 /// What went wrong with a file, in `lang`: the common cases in words, the system's own text
 /// (which is English) only for the rest.
 pub fn io_detail(locales: &Locales, lang: Lang, e: &std::io::Error) -> String {
+    io_kind_detail(locales, lang, e.kind(), &e.to_string())
+}
+
+/// What went wrong with a file of kind `kind`, in `lang`; `system` (the system's own words) for
+/// a kind without words of ours.
+pub fn io_kind_detail(
+    locales: &Locales,
+    lang: Lang,
+    kind: std::io::ErrorKind,
+    system: &str,
+) -> String {
     use std::io::ErrorKind;
-    let key = match e.kind() {
+    let key = match kind {
         ErrorKind::NotFound => "io-not-found",
         ErrorKind::PermissionDenied => "io-permission-denied",
         ErrorKind::AlreadyExists => "io-already-exists",
         ErrorKind::StorageFull => "io-storage-full",
         ErrorKind::IsADirectory => "io-is-a-directory",
         ErrorKind::InvalidData => "io-invalid-data",
-        _ => return e.to_string(),
+        _ => return system.to_owned(),
     };
     locales.text(lang, key, None)
 }

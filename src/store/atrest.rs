@@ -219,10 +219,7 @@ fn pending_path(store: &Path) -> PathBuf {
 }
 
 fn io(path: &Path, e: &std::io::Error) -> StoreError {
-    StoreError::Io {
-        path: path.to_path_buf(),
-        detail: e.to_string(),
-    }
+    StoreError::io(path, e)
 }
 
 const CREDENTIAL_SERVICE: &str = "ikensho-store-key";
@@ -357,10 +354,7 @@ fn put(key: &DataKey, keeping: &Keeping, passphrase: Option<&str>) -> Result<Des
 }
 
 fn write_description(path: &Path, d: &Description) -> Result<()> {
-    let text = serde_json::to_string_pretty(d).map_err(|e| StoreError::Io {
-        path: path.to_path_buf(),
-        detail: e.to_string(),
-    })?;
+    let text = serde_json::to_string_pretty(d).map_err(|e| StoreError::io(path, &e.into()))?;
     let part = crate::files::with_suffix(path, ".part");
     crate::files::write_private(&part, text.as_bytes()).map_err(|e| io(&part, &e))?;
     std::fs::rename(&part, path).map_err(|e| io(path, &e))
@@ -370,10 +364,7 @@ fn read_description(path: &Path) -> Result<Option<Description>> {
     match std::fs::read(path) {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map(Some)
-            .map_err(|e| StoreError::Io {
-                path: path.to_path_buf(),
-                detail: e.to_string(),
-            }),
+            .map_err(|e| StoreError::io(path, &e.into())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(io(path, &e)),
     }

@@ -411,16 +411,10 @@ impl Store {
         header: &[String; 14],
     ) -> Result<usize> {
         self.check(session, Action::Administer)?;
-        let io = |e: std::io::Error| StoreError::Io {
-            path: "-".into(),
-            detail: e.to_string(),
-        };
+        let io = |e: std::io::Error| StoreError::io(std::path::Path::new("-"), &e);
         out.write_all("\u{feff}".as_bytes()).map_err(io)?;
         let mut w = csv::Writer::from_writer(out);
-        let csv_err = |e: csv::Error| StoreError::Io {
-            path: "-".into(),
-            detail: e.to_string(),
-        };
+        let csv_err = |e: csv::Error| StoreError::io(std::path::Path::new("-"), &e.into());
         w.write_record(header).map_err(csv_err)?;
         let jst = crate::form::wareki::japan();
         // The 被保険者番号 says whose opinion it was: only for someone who may open opinions.

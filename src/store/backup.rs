@@ -14,10 +14,7 @@ use super::{
 };
 
 fn io(path: &Path, e: &std::io::Error) -> StoreError {
-    StoreError::Io {
-        path: path.to_path_buf(),
-        detail: e.to_string(),
-    }
+    StoreError::io(path, e)
 }
 
 /// Copies all of `src` into `dst` in one step: the destination sees the whole copy or nothing.
@@ -99,10 +96,7 @@ impl Manifest {
 
     fn write(&self, backup: &Path) -> Result<()> {
         let p = manifest_path(backup);
-        let text = serde_json::to_string_pretty(self).map_err(|e| StoreError::Io {
-            path: p.clone(),
-            detail: e.to_string(),
-        })?;
+        let text = serde_json::to_string_pretty(self).map_err(|e| StoreError::io(&p, &e.into()))?;
         crate::files::write_private(&p, text.as_bytes()).map_err(|e| io(&p, &e))
     }
 

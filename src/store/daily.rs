@@ -47,10 +47,7 @@ fn day_of(name: &str) -> Option<Date> {
 
 /// The automatic backups in `folder`, newest first.
 pub fn backups(folder: &Path) -> Result<Vec<(Date, PathBuf)>> {
-    let entries = std::fs::read_dir(folder).map_err(|e| StoreError::Io {
-        path: folder.to_path_buf(),
-        detail: e.to_string(),
-    })?;
+    let entries = std::fs::read_dir(folder).map_err(|e| StoreError::io(folder, &e))?;
     let mut out: Vec<(Date, PathBuf)> = entries
         .filter_map(|e| e.ok())
         .filter_map(|e| {

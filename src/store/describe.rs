@@ -34,9 +34,20 @@ pub fn error(locales: &Locales, lang: Lang, e: &StoreError) -> String {
     let t = |key: &str| locales.text(lang, key, None);
     let path = |p: &std::path::Path| p.display().to_string();
     let a: Vec<(&str, String)> = match e {
-        StoreError::Open { path: p, detail }
-        | StoreError::Damaged { path: p, detail }
-        | StoreError::Io { path: p, detail } => vec![("path", path(p)), ("detail", detail.clone())],
+        StoreError::Open { path: p, detail } | StoreError::Damaged { path: p, detail } => {
+            vec![("path", path(p)), ("detail", detail.clone())]
+        }
+        StoreError::Io {
+            path: p,
+            kind,
+            detail,
+        } => vec![
+            ("path", path(p)),
+            (
+                "detail",
+                crate::i18n::io_kind_detail(locales, lang, *kind, detail),
+            ),
+        ],
         StoreError::BackupNotIntact { path: p, problems } => {
             vec![("path", path(p)), ("problems", problems.to_string())]
         }

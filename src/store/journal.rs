@@ -56,10 +56,7 @@ impl std::fmt::Debug for Journal {
 }
 
 fn io(path: &Path, e: &std::io::Error) -> StoreError {
-    StoreError::Io {
-        path: path.to_path_buf(),
-        detail: e.to_string(),
-    }
+    StoreError::io(path, e)
 }
 
 fn unreadable(path: &Path) -> StoreError {
@@ -72,9 +69,11 @@ fn derive(password: &str, salt: &[u8; SALT_LEN]) -> Result<Zeroizing<[u8; 32]>> 
     let mut key = Zeroizing::new([0u8; 32]);
     argon2::Argon2::default()
         .hash_password_into(password.as_bytes(), salt, &mut *key)
-        .map_err(|e| StoreError::Io {
-            path: PathBuf::from("journal key"),
-            detail: e.to_string(),
+        .map_err(|e| {
+            StoreError::io(
+                Path::new("journal key"),
+                &std::io::Error::other(e.to_string()),
+            )
         })?;
     Ok(key)
 }
@@ -163,10 +162,9 @@ impl Journal {
                 Err(e) => Err(io(&self.path, &e)),
             };
         }
-        let mut plain = Zeroizing::new(serde_json::to_vec(all).map_err(|e| StoreError::Io {
-            path: self.path.clone(),
-            detail: e.to_string(),
-        })?);
+        let mut plain = Zeroizing::new(
+            serde_json::to_vec(all).map_err(|e| StoreError::io(&self.path, &e.into()))?,
+        );
         let mut nonce = [0u8; NONCE_LEN];
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut nonce);
         let tag = self

@@ -312,8 +312,14 @@ pub enum StoreError {
     Hash,
     #[error("{setting} is not valid")]
     BadSetting { setting: &'static str },
+    /// A file could not be read or written: its kind is said in the reader's language, the
+    /// system's own words (`detail`) only for a kind without words of ours.
     #[error("{path}: {detail}")]
-    Io { path: PathBuf, detail: String },
+    Io {
+        path: PathBuf,
+        kind: std::io::ErrorKind,
+        detail: String,
+    },
     #[error("the form definition cannot be loaded: {0}")]
     Form(String),
     #[error("a signature is needed before sending")]
@@ -327,6 +333,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A file problem at `path`.
+    pub fn io(path: &std::path::Path, e: &std::io::Error) -> StoreError {
+        StoreError::Io {
+            path: path.to_path_buf(),
+            kind: e.kind(),
+            detail: e.to_string(),
+        }
+    }
+
     /// Whether the server could not be reached or went away (not a refusal): the same call may
     /// work once it is back.
     pub fn is_server_lost(&self) -> bool {

@@ -112,10 +112,7 @@ impl Location {
 
 /// The TLS settings: TLS 1.3, the clinic's CA as the only trust anchor, the host name checked.
 fn tls(ca: &Path) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
-    let io = |e: std::io::Error| StoreError::Io {
-        path: ca.to_path_buf(),
-        detail: e.to_string(),
-    };
+    let io = |e: std::io::Error| StoreError::io(ca, &e);
     let pem = std::fs::read(ca).map_err(io)?;
     let certs = crate::sign::cms::pem_certificates(&pem).ok_or(StoreError::ServerTls {
         detail: format!("{}: no certificate", ca.display()),
@@ -220,10 +217,8 @@ pub fn kept_location(data_dir: &Path) -> Option<Result<Location>> {
 
 /// Points this terminal's data folder at the server `loc`.
 pub fn keep_location(data_dir: &Path, loc: &ServerLocation) -> Result<()> {
-    let io = |e: std::io::Error| StoreError::Io {
-        path: data_dir.join(LOCATION_FILE),
-        detail: e.to_string(),
-    };
+    let file = data_dir.join(LOCATION_FILE);
+    let io = |e: std::io::Error| StoreError::io(&file, &e);
     crate::files::private_dir(data_dir).map_err(io)?;
     let path = data_dir.join(LOCATION_FILE);
     let part = crate::files::with_suffix(&path, ".part");

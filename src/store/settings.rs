@@ -284,10 +284,7 @@ impl Store {
     pub fn set_backup_settings(&mut self, session: &Session, s: &BackupSettings) -> Result<()> {
         self.check(session, Action::Settings)?;
         if let Some(folder) = s.folder() {
-            crate::files::private_dir(&folder).map_err(|e| StoreError::Io {
-                path: folder.clone(),
-                detail: e.to_string(),
-            })?;
+            crate::files::private_dir(&folder).map_err(|e| StoreError::io(&folder, &e))?;
         }
         self.put_setting(session, BACKUP, s)
     }

@@ -2104,3 +2104,23 @@ fn the_backup_at_the_end_of_the_day_holds_the_days_work() {
     assert!(elsewhere.is_dir());
     assert_eq!(c.store.backup_settings().unwrap(), setting);
 }
+
+/// A file problem is said in the reader's language at the moment it is shown, not in the
+/// system's English frozen when it happened.
+#[test]
+fn a_file_problem_is_said_in_the_language_shown() {
+    use ikensho::i18n::{Lang, Locales};
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("usb").join("ikensho-backups");
+    let e = ikensho::store::daily::backups(&missing).unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Io { kind, .. } if *kind == std::io::ErrorKind::NotFound),
+        "{e:?}"
+    );
+    let locales = Locales::builtin().unwrap();
+    let ja = ikensho::store::describe::error(locales, Lang::Ja, &e);
+    let en = ikensho::store::describe::error(locales, Lang::En, &e);
+    assert!(ja.contains("ファイルまたはフォルダがありません"), "{ja}");
+    assert!(en.contains("no such file or folder"), "{en}");
+    assert!(ja.contains("ikensho-backups") && en.contains("ikensho-backups"));
+}

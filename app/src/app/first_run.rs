@@ -330,10 +330,7 @@ pub fn make_store(
     password: &str,
 ) -> Result<(Store, Session, Zeroizing<String>), StoreError> {
     if let Some(dir) = path.parent() {
-        crate::files::private_dir(dir).map_err(|e| StoreError::Io {
-            path: dir.to_path_buf(),
-            detail: e.to_string(),
-        })?;
+        crate::files::private_dir(dir).map_err(|e| StoreError::io(dir, &e))?;
     }
     let (mut store, key) = Store::create(path, keeping, None)?;
     let made = store

@@ -1001,8 +1001,5 @@ pub fn gui(ctx: &Ctx<'_>) -> Outcome {
 
 /// A file of the store's that could not be written, as the store says it.
 fn store_io(path: &Path, e: &std::io::Error) -> StoreError {
-    StoreError::Io {
-        path: path.to_path_buf(),
-        detail: e.to_string(),
-    }
+    StoreError::io(path, e)
 }
