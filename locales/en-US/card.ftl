@@ -6,6 +6,7 @@ card-unknown-reader = There is no card reader named "{ $reader }". Check the nam
 card-no-card = There is no card in the reader. Insert the physician's HPKI card.
 card-several = More than one reader holds an HPKI card ({ $readers }). Choose the reader to use.
 card-removed = The card was removed during signing. Nothing was signed. Insert the card and sign again.
+card-still-inserted = The card is still in the reader. Take it out, then try again.
 card-reader-gone = The card reader was disconnected during signing. Nothing was signed.
 card-not-hpki = This card is not an HPKI card (it has no signing application).
 card-deactivated = This card has been invalidated. Contact the issuer.

@@ -28,6 +28,8 @@ pub enum CardError {
     SeveralCards(Vec<String>),
     #[error("the card was removed")]
     Removed,
+    #[error("the card is still in the reader")]
+    StillInserted,
     #[error("the card reader was disconnected")]
     ReaderGone,
     #[error("the card is not an HPKI card (no signing application)")]
@@ -62,6 +64,7 @@ impl CardError {
             CardError::NoCard => "card-no-card",
             CardError::SeveralCards(_) => "card-several",
             CardError::Removed => "card-removed",
+            CardError::StillInserted => "card-still-inserted",
             CardError::ReaderGone => "card-reader-gone",
             CardError::NotHpki => "card-not-hpki",
             CardError::Deactivated => "card-deactivated",

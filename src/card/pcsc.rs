@@ -88,8 +88,7 @@ impl PcscReader {
 
     /// Waits up to `timeout` for the reader to be empty (after a card was taken out).
     pub fn wait_for_empty(&self, timeout: Duration) -> Result<()> {
-        let still = CardError::Transport("the card is still in the reader".into());
-        self.wait_until(timeout, still, |state| {
+        self.wait_until(timeout, CardError::StillInserted, |state| {
             state.contains(State::EMPTY).then_some(Ok(()))
         })
     }
