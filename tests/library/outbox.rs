@@ -9,7 +9,7 @@ use ikensho_testkit::fixtures as common;
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use ikensho::hub::outbox::{Answer, Backoff, DeliveryOptions, Submit, deliver_due};
+use ikensho::hub::outbox::{Answer, Backoff, DeliveryOptions, Pass, Submit, deliver_due};
 use ikensho::store::outbox::{Delivery, OutboxRow};
 use ikensho::store::{Durability, State};
 
@@ -68,6 +68,21 @@ fn queued(dir: &std::path::Path) -> (common::People, i64, i64) {
     (p, opinion, q.outbox_id)
 }
 
+/// One delivery pass at `now` for the physician signed in, with the tests' lease and backoff.
+fn deliver(
+    p: &mut common::People,
+    script: &mut Script,
+    now: jiff::Timestamp,
+    jitter: &mut dyn FnMut() -> f64,
+) -> Pass {
+    let options = DeliveryOptions {
+        lease: LEASE,
+        limit: 10,
+        backoff: BACKOFF,
+    };
+    deliver_due(&mut p.store, &p.doctor, script, now, options, jitter).unwrap()
+}
+
 fn state(p: &mut common::People, opinion: i64) -> State {
     p.store.open_opinion(&p.doctor, opinion).unwrap().info.state
 }
@@ -93,79 +108,19 @@ fn retries_wait_then_a_receipt_makes_it_sent() {
     };
     let t = t0();
     let mut half = || 0.5;
-    let pass = deliver_due(
-        &mut p.store,
-        &p.doctor,
-        &mut script,
-        t,
-        DeliveryOptions {
-            lease: LEASE,
-            limit: 10,
-            backoff: BACKOFF,
-        },
-        &mut half,
-    )
-    .unwrap();
+    let pass = deliver(&mut p, &mut script, t, &mut half);
     assert_eq!(pass.retrying, 1);
     let row = p.store.outbox_row(&p.doctor, id).unwrap();
     assert_eq!((row.state, row.attempts), (Delivery::Waiting, 1));
     assert_eq!(row.last_error.as_deref(), Some("503"));
     // Not before Retry-After (30 s).
-    let pass = deliver_due(
-        &mut p.store,
-        &p.doctor,
-        &mut script,
-        at(t, 29),
-        DeliveryOptions {
-            lease: LEASE,
-            limit: 10,
-            backoff: BACKOFF,
-        },
-        &mut half,
-    )
-    .unwrap();
+    let pass = deliver(&mut p, &mut script, at(t, 29), &mut half);
     assert_eq!(pass, Default::default());
-    deliver_due(
-        &mut p.store,
-        &p.doctor,
-        &mut script,
-        at(t, 31),
-        DeliveryOptions {
-            lease: LEASE,
-            limit: 10,
-            backoff: BACKOFF,
-        },
-        &mut half,
-    )
-    .unwrap();
+    deliver(&mut p, &mut script, at(t, 31), &mut half);
     // Second failure: backoff of attempt 2 is 2–4 s (here 3 s).
-    let pass = deliver_due(
-        &mut p.store,
-        &p.doctor,
-        &mut script,
-        at(t, 33),
-        DeliveryOptions {
-            lease: LEASE,
-            limit: 10,
-            backoff: BACKOFF,
-        },
-        &mut half,
-    )
-    .unwrap();
+    let pass = deliver(&mut p, &mut script, at(t, 33), &mut half);
     assert_eq!(pass, Default::default());
-    let pass = deliver_due(
-        &mut p.store,
-        &p.doctor,
-        &mut script,
-        at(t, 35),
-        DeliveryOptions {
-            lease: LEASE,
-            limit: 10,
-            backoff: BACKOFF,
-        },
-        &mut half,
-    )
-    .unwrap();
+    let pass = deliver(&mut p, &mut script, at(t, 35), &mut half);
     assert_eq!(pass.delivered, 1);
     let row = p.store.outbox_row(&p.doctor, id).unwrap();
     assert_eq!(
@@ -187,19 +142,7 @@ fn a_refusal_that_cannot_change_is_final_and_the_opinion_can_be_corrected() {
         answers: VecDeque::from([Answer::Refused { code: "422".into() }]),
         seen: Vec::new(),
     };
-    let pass = deliver_due(
-        &mut p.store,
-        &p.doctor,
-        &mut script,
-        t0(),
-        DeliveryOptions {
-            lease: LEASE,
-            limit: 10,
-            backoff: BACKOFF,
-        },
-        &mut || 0.0,
-    )
-    .unwrap();
+    let pass = deliver(&mut p, &mut script, t0(), &mut || 0.0);
     assert_eq!(pass.failed, 1);
     let row = p.store.outbox_row(&p.doctor, id).unwrap();
     assert_eq!(
@@ -208,19 +151,7 @@ fn a_refusal_that_cannot_change_is_final_and_the_opinion_can_be_corrected() {
     );
     assert_eq!(state(&mut p, opinion), State::Finalised);
     // Never claimed again.
-    let pass = deliver_due(
-        &mut p.store,
-        &p.doctor,
-        &mut script,
-        at(t0(), 3600),
-        DeliveryOptions {
-            lease: LEASE,
-            limit: 10,
-            backoff: BACKOFF,
-        },
-        &mut || 0.0,
-    )
-    .unwrap();
+    let pass = deliver(&mut p, &mut script, at(t0(), 3600), &mut || 0.0);
     assert_eq!(pass, Default::default());
     // The physician makes a new version.
     p.store.reopen(&p.doctor, opinion).unwrap();
