@@ -88,6 +88,16 @@ pub enum Intent {
     Guide(guide::GuideIntent),
     /// Restoring a backup (administrators).
     Restore(restore::RestoreIntent),
+    /// Stay signed in (the question before signing out with an unsaved edit is put away).
+    StaySignedIn,
+    /// The new recovery key was written down: it is wiped and no longer shown.
+    RecoveryKeyWrittenDown,
+    /// Show or fold the editor's section list (`true`) or its worklist (`false`), whatever the
+    /// width would choose (given: what is shown now).
+    TogglePanel {
+        sections: bool,
+        shown: bool,
+    },
 }
 
 /// Which screen is shown.
@@ -361,6 +371,16 @@ impl IkenshoApp {
             Intent::Pin(p) => self.pin_intent(p),
             Intent::Settings(i) => self.settings_intent(i),
             Intent::About(open) => self.about = open,
+            Intent::StaySignedIn => self.confirm_sign_out = false,
+            // Zeroizing wipes it as it drops.
+            Intent::RecoveryKeyWrittenDown => self.recovery_key = None,
+            Intent::TogglePanel { sections, shown } => {
+                if sections {
+                    self.panels.sections = Some(!shown);
+                } else {
+                    self.panels.worklist = Some(!shown);
+                }
+            }
             Intent::TerminalPassword(i) => self.terminal_pw_intent(i),
             Intent::Pick(what) => self.pick(what),
             Intent::Guide(i) => self.guide_intent(i),
@@ -857,7 +877,7 @@ impl IkenshoApp {
             });
         });
         if stay {
-            self.confirm_sign_out = false;
+            self.push(Intent::StaySignedIn);
         }
         if go {
             self.push(Intent::SignOut);

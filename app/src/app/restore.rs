@@ -228,7 +228,7 @@ impl IkenshoApp {
             done = ui.button(self.t("app-first-written-down")).clicked();
         });
         if done {
-            self.recovery_key = None;
+            self.push(super::Intent::RecoveryKeyWrittenDown);
         }
     }
 }

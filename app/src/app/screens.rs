@@ -515,10 +515,16 @@ impl IkenshoApp {
             });
         });
         if toggle.0 {
-            self.panels.sections = Some(!show_sections);
+            intents.push(Intent::TogglePanel {
+                sections: true,
+                shown: show_sections,
+            });
         }
         if toggle.1 {
-            self.panels.worklist = Some(!show_worklist);
+            intents.push(Intent::TogglePanel {
+                sections: false,
+                shown: show_worklist,
+            });
         }
         intents.extend(editor_intents.into_iter().map(Intent::Editor));
         for i in intents {
