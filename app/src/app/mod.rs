@@ -685,7 +685,12 @@ impl IkenshoApp {
                     self.settings.card_test = Some(r);
                 }
                 Done::Imported(r) => self.imported(r),
-                Done::CsvExported(r) => self.paper.csv = Some(r),
+                Done::CsvExported(r) => {
+                    if r.is_ok() {
+                        self.csv_written();
+                    }
+                    self.paper.csv = Some(r);
+                }
                 Done::BackedUp(r) => {
                     self.settings.backing_up = false;
                     self.settings.result = Some(

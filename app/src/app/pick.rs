@@ -54,6 +54,7 @@ impl PickFor {
             PickFor::RestoreFile => PickKind::Open {
                 filter: ("ikensho", &["sqlite"]),
             },
+            // The window proposes 医見書's name for it (`IkenshoApp::csv_file_name`).
             PickFor::SaveCsv => PickKind::Save {
                 name: "ikensho.csv".to_owned(),
             },
@@ -108,12 +109,19 @@ impl super::IkenshoApp {
             PickFor::IkensyoCsv => "app-import-file",
             PickFor::SaveCsv => "app-export-csv",
         });
+        let kind = match what {
+            PickFor::SaveCsv => PickKind::Save {
+                name: self.csv_file_name(),
+            },
+            _ => what.kind(),
+        };
         if ON_MAIN_THREAD {
-            let path = self.worker.services.picker.pick(&what.kind(), &title);
+            let path = self.worker.services.picker.pick(&kind, &title);
             return self.picked(what, path);
         }
         if let Some(s) = &self.session {
-            self.worker.start(s, super::work::Job::Pick { what, title });
+            self.worker
+                .start(s, super::work::Job::Pick { what, kind, title });
         }
     }
 

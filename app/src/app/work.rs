@@ -163,6 +163,7 @@ pub enum Job {
     /// A file or folder dialog (it waits for the person).
     Pick {
         what: super::pick::PickFor,
+        kind: super::pick::PickKind,
         title: String,
     },
     /// Write 医見書's CSV of a finalised opinion at `path`.
@@ -574,9 +575,9 @@ fn run(services: &Services, connections: &Connections, session: &Session, job: J
         },
         Job::TestConnection(client) => Done::ConnectionTested(client.health()),
         Job::CardTest { reader } => Done::CardTested(card_test(services, reader.as_deref())),
-        Job::Pick { what, title } => Done::Picked {
+        Job::Pick { what, kind, title } => Done::Picked {
             what,
-            path: services.picker.pick(&what.kind(), &title),
+            path: services.picker.pick(&kind, &title),
         },
         Job::DailyBackup { folder, today } => {
             let result = connections.with(|store| {

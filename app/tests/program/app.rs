@@ -1840,7 +1840,8 @@ fn a_csv_insurer_gets_the_file_from_the_paper_screen() {
     let (mut h, _sim) = open(dir.path());
     h.run();
     let out = dir.path().join("1310123455_2026120201.csv");
-    script_picker(&mut h, vec![out.clone()]);
+    let second = dir.path().join("again.csv");
+    let picker = script_picker(&mut h, vec![out.clone(), second.clone()]);
     {
         let store = &mut h.state_mut().store;
         let admin = store.sign_in("kanri", "ikensho-demo").unwrap();
@@ -1885,4 +1886,19 @@ fn a_csv_insurer_gets_the_file_from_the_paper_screen() {
     assert!(bytes.starts_with(b"\"1.2\","));
     assert!(bytes.ends_with(b"\"\r\n"));
     assert_eq!(bytes.windows(2).filter(|w| w == b"\r\n").count(), 1);
+
+    // The dialog proposed 医見書's name: the 事業所番号 written in the file, today, 01; the
+    // next file of the day counts on.
+    let today = ikensho::form::Context::today_in_japan()
+        .today
+        .strftime("%Y%m%d")
+        .to_string();
+    let proposed = |n: usize| match &picker.asked.lock().unwrap()[n].0 {
+        ikensho_app::app::pick::PickKind::Save { name } => name.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(proposed(0), format!("1310123455_{today}01.csv"));
+    click_in_view(&mut h, Role::Button, "医見書 CSV を書き出す…");
+    wait_until(&mut h, "the second file", |_| second.exists());
+    assert_eq!(proposed(1), format!("1310123455_{today}02.csv"));
 }
