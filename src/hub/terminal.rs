@@ -70,9 +70,14 @@ pub fn load_terminal(
     account: &str,
     ask: impl FnOnce() -> Option<Zeroizing<String>>,
 ) -> Result<Terminal, HubError> {
-    let p12 = std::fs::read(data_dir.join(P12_FILE)).map_err(|_| HubError::Terminal)?;
     let password = load_password(account)
         .or_else(ask)
         .ok_or(HubError::Terminal)?;
-    Terminal::from_p12(&p12, &password)
+    open_terminal(data_dir, &password)
+}
+
+/// The terminal kept in `data_dir`, opened with `password` (found by the caller).
+pub fn open_terminal(data_dir: &Path, password: &Zeroizing<String>) -> Result<Terminal, HubError> {
+    let p12 = std::fs::read(data_dir.join(P12_FILE)).map_err(|_| HubError::Terminal)?;
+    Terminal::from_p12(&p12, password)
 }

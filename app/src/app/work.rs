@@ -68,18 +68,26 @@ impl Services {
         let (hub, hub_problem) = if c.hub_url.trim().is_empty() || c.hub_ca_pem.trim().is_empty() {
             (None, Some(HubUnavailable::NotSet))
         } else {
+            // The OS credential store is asked once: what it keeps, else what was typed.
             let account = store.path().display().to_string();
-            let kept = crate::hub::terminal::load_password(&account);
+            let password = crate::hub::terminal::load_password(&account).or_else(|| typed.cloned());
             let has_p12 = data_dir.join(crate::hub::terminal::P12_FILE).exists();
-            if has_p12 && kept.is_none() && typed.is_none() {
+            match password {
                 // The window asks for it (once per sign-in) rather than failing in silence.
-                (None, Some(HubUnavailable::NeedsPassword))
-            } else {
-                match crate::hub::terminal::load_terminal(data_dir, &account, || typed.cloned())
-                    .and_then(|t| HubClient::new(c.hub_url.trim(), c.hub_ca_pem.as_bytes(), t))
-                {
-                    Ok(h) => (Some(h), None),
-                    Err(e) => (None, Some(HubUnavailable::Failed(e))),
+                None if has_p12 => (None, Some(HubUnavailable::NeedsPassword)),
+                None => (
+                    None,
+                    Some(HubUnavailable::Failed(
+                        crate::hub::client::HubError::Terminal,
+                    )),
+                ),
+                Some(password) => {
+                    match crate::hub::terminal::open_terminal(data_dir, &password)
+                        .and_then(|t| HubClient::new(c.hub_url.trim(), c.hub_ca_pem.as_bytes(), t))
+                    {
+                        Ok(h) => (Some(h), None),
+                        Err(e) => (None, Some(HubUnavailable::Failed(e))),
+                    }
                 }
             }
         };
