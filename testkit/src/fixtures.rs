@@ -258,7 +258,8 @@ impl Raw {
         }
     }
 
-    /// The rows of `sql`, each cell as text (integers in decimal, booleans as 1 and 0).
+    /// The rows of `sql`, each cell as text (integers in decimal, booleans as 1 and 0, bytes as
+    /// UTF-8 where they are).
     pub fn rows(&self, sql: &str) -> Vec<Vec<Option<String>>> {
         match self {
             Raw::File(path) => {
@@ -287,24 +288,31 @@ impl Raw {
                 .unwrap()
             }
             Raw::Server(loc, password) => {
+                use postgres::types::Type;
                 let mut client = ikensho::store::server::connect(loc, password).unwrap();
+                // The extended protocol, so that each cell comes with its type: a boolean is
+                // not taken for the text "t" or "f".
                 client
-                    .simple_query(sql)
+                    .query(sql, &[])
                     .unwrap()
-                    .into_iter()
-                    .filter_map(|m| match m {
-                        postgres::SimpleQueryMessage::Row(r) => Some(
-                            (0..r.len())
-                                .map(|i| {
-                                    r.get(i).map(|v| match v {
-                                        "t" => "1".to_owned(),
-                                        "f" => "0".to_owned(),
-                                        v => v.to_owned(),
-                                    })
-                                })
-                                .collect(),
-                        ),
-                        _ => None,
+                    .iter()
+                    .map(|r| {
+                        r.columns()
+                            .iter()
+                            .enumerate()
+                            .map(|(i, c)| match *c.type_() {
+                                Type::BOOL => r
+                                    .get::<_, Option<bool>>(i)
+                                    .map(|b| if b { "1" } else { "0" }.to_owned()),
+                                Type::INT2 => r.get::<_, Option<i16>>(i).map(|v| v.to_string()),
+                                Type::INT4 => r.get::<_, Option<i32>>(i).map(|v| v.to_string()),
+                                Type::INT8 => r.get::<_, Option<i64>>(i).map(|v| v.to_string()),
+                                Type::BYTEA => r
+                                    .get::<_, Option<Vec<u8>>>(i)
+                                    .map(|b| String::from_utf8_lossy(&b).into_owned()),
+                                _ => r.get::<_, Option<String>>(i),
+                            })
+                            .collect()
                     })
                     .collect()
             }
