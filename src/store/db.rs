@@ -586,19 +586,44 @@ pub(crate) enum Db {
 /// The key of the advisory lock that writers on the server take in turn ("ikensho" in ASCII).
 const WRITER_LOCK: i64 = 0x0069_6b65_6e73_686f;
 
-/// Runs `f` in a transaction on the server begun with `begin` (which may take a lock and read
-/// the audit head in the same round trip: a last statement of two columns is taken as the
-/// head), then `COMMIT`s (`commit`) or rolls back; on an error, always rolls back.
+/// How a transaction on the server begins.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Begin {
+    /// A write: writers take turns from the start, and the trail's head is read once the turn
+    /// is this one's (each statement sees what was committed before it began), for the audit
+    /// entry to chain on — all three in one round trip. Committed at the end.
+    Write,
+    /// A consistent read-only view, rolled back at the end.
+    Snapshot,
+}
+
+impl Begin {
+    fn sql(self) -> String {
+        match self {
+            Begin::Write => format!(
+                "BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK});
+                 SELECT seq, hash FROM audit_head WHERE one = 1"
+            ),
+            Begin::Snapshot => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY".to_owned(),
+        }
+    }
+}
+
+/// Runs `f` in a transaction on the server begun as `begin` says, then `COMMIT`s a write or
+/// rolls a snapshot back; on an error, always rolls back.
 fn pg_transaction<T>(
     client: &mut postgres::Client,
     stmts: &mut HashMap<String, postgres::Statement>,
-    begin: &str,
-    commit: bool,
+    begin: Begin,
     f: impl FnOnce(&Tx<'_>) -> Result<T>,
 ) -> Result<(T, Option<Head>)> {
-    let answers = client.simple_query(begin).map_err(|e| server_error(&e))?;
+    let answers = client
+        .simple_query(&begin.sql())
+        .map_err(|e| server_error(&e))?;
     let mut known = None;
-    if begin.contains("audit_head") {
+    if begin == Begin::Write {
+        // The head's row (seq, hash) is the last statement's answer; none when the trail is
+        // empty.
         known = Some(None);
         for m in &answers {
             if let postgres::SimpleQueryMessage::Row(r) = m
@@ -620,7 +645,10 @@ fn pg_transaction<T>(
     };
     match result {
         Ok(out) => {
-            let end = if commit { "COMMIT" } else { "ROLLBACK" };
+            let end = match begin {
+                Begin::Write => "COMMIT",
+                Begin::Snapshot => "ROLLBACK",
+            };
             client.batch_execute(end).map_err(|e| server_error(&e))?;
             Ok(out)
         }
@@ -657,14 +685,7 @@ impl Db {
             }
             Db::Pg(pg) => {
                 let Pg { client, stmts } = pg.get_mut();
-                // One round trip for all three: writers on the server take turns from the start,
-                // and the trail's head is read once the turn is this one's (each statement sees
-                // what was committed before it began), for the audit entry to chain on.
-                let begin = format!(
-                    "BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK});
-                     SELECT seq, hash FROM audit_head WHERE one = 1"
-                );
-                pg_transaction(client, stmts, &begin, true, f)
+                pg_transaction(client, stmts, Begin::Write, f)
             }
         }
     }
@@ -692,8 +713,7 @@ impl Db {
             Db::Pg(pg) => {
                 let mut pg = pg.try_borrow_mut().map_err(|_| busy())?;
                 let Pg { client, stmts } = &mut *pg;
-                let begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-                pg_transaction(client, stmts, begin, false, f).map(|(out, _)| out)
+                pg_transaction(client, stmts, Begin::Snapshot, f).map(|(out, _)| out)
             }
         }
     }
