@@ -335,6 +335,23 @@ pub enum Holds {
     Other,
 }
 
+/// The server address `url` with `ca` as its CA certificate (`sslrootcert`, encoded; one named
+/// in `url` already is replaced): what the first start makes of the address and the file chosen
+/// beside it, so that nobody types a path inside a URL.
+pub fn with_ca(url: &str, ca: &Path) -> String {
+    let url = url.trim();
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let ca = ca.to_string_lossy();
+    let ca = percent_encoding::utf8_percent_encode(&ca, percent_encoding::NON_ALPHANUMERIC);
+    let mut pairs: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && p.split('=').next() != Some("sslrootcert"))
+        .map(str::to_owned)
+        .collect();
+    pairs.push(format!("sslrootcert={ca}"));
+    format!("{base}?{}", pairs.join("&"))
+}
+
 impl ServerLocation {
     /// The location as `--store` takes it back (`Location::parse`), with its CA.
     pub fn url(&self) -> String {
@@ -509,6 +526,24 @@ pub fn init(loc: &ServerLocation, password: &str, terminals: &str) -> Result<i64
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn the_ca_chosen_beside_the_address_goes_into_it() {
+        let ca = Path::new("/home/clinic/院内 CA&1.pem");
+        for typed in [
+            "postgresql://term@192.168.1.10:5432/ikensho",
+            "postgresql://term@192.168.1.10:5432/ikensho?sslrootcert=/old.pem",
+            " postgresql://term@192.168.1.10:5432/ikensho?sslmode=verify-full ",
+        ] {
+            let url = with_ca(typed, ca);
+            let Location::Server(loc) = Location::parse(&url).unwrap() else {
+                panic!("{url}")
+            };
+            assert_eq!(loc.ca, ca, "{url}");
+            assert_eq!(loc.host, "192.168.1.10");
+            assert_eq!(loc.dbname, "ikensho");
+        }
+    }
 
     #[test]
     fn a_terminal_remembers_which_server_its_store_is_on() {

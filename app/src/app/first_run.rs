@@ -64,6 +64,12 @@ pub struct FirstRun {
     opened: Option<Opened>,
     /// Give ログインID the keyboard focus at the next frame.
     focus: bool,
+    /// The clinic server's CA certificate (a path; chosen with the dialog or typed).
+    pub server_ca: String,
+    /// The platform's file dialog (a test's scripted one in tests).
+    pub picker: std::sync::Arc<dyn super::pick::Picker>,
+    /// The dialog open on its thread: the file chosen, or none.
+    picking: Option<std::sync::mpsc::Receiver<Option<PathBuf>>>,
     /// What a button asked for, carried out by `logic` before the next frame is drawn.
     asked: Option<Ask>,
     pub(crate) services: Option<Open>,
@@ -75,6 +81,7 @@ enum Ask {
     Make,
     Connect,
     GoOn,
+    PickCa,
 }
 
 impl FirstRun {
@@ -97,6 +104,9 @@ impl FirstRun {
             written_down: false,
             opened: None,
             focus: true,
+            server_ca: String::new(),
+            picker: std::sync::Arc::new(super::pick::NativePicker),
+            picking: None,
             asked: None,
             services: Some(services),
         }
@@ -148,10 +158,31 @@ impl FirstRun {
         self.again = Zeroizing::new(String::new());
     }
 
+    /// Opens the file dialog for the server's CA on a thread of its own (it waits for the
+    /// person); `logic` takes the answer.
+    fn pick_ca(&mut self, ctx: &egui::Context) {
+        use super::pick::PickFor;
+        let (tx, rx) = std::sync::mpsc::channel();
+        let picker = self.picker.clone();
+        let title = super::tr(self.lang, "app-first-server-ca");
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(picker.pick(&PickFor::ServerCa.kind(), &title));
+            ctx.request_repaint();
+        });
+        self.picking = Some(rx);
+    }
+
     /// Connects to the clinic server typed, and points this data folder at it.
     fn connect(&mut self) {
         self.problem = None;
-        let loc = match crate::store::server::Location::parse(&self.server_url) {
+        let ca = self.server_ca.trim();
+        let url = if ca.is_empty() {
+            self.server_url.clone()
+        } else {
+            crate::store::server::with_ca(&self.server_url, std::path::Path::new(ca))
+        };
+        let loc = match crate::store::server::Location::parse(&url) {
             Ok(crate::store::server::Location::Server(loc)) => loc,
             Ok(crate::store::server::Location::File(_)) => {
                 self.problem = Some(Problem::Store(StoreError::BadLocation {
@@ -185,10 +216,24 @@ impl FirstRun {
 
     /// Carries out what a button asked for (making the data file, connecting to the server,
     /// going on from the recovery key) outside drawing; what it opened once it is done.
-    pub(crate) fn logic(&mut self) -> Option<Opened> {
+    pub(crate) fn logic(&mut self, ctx: &egui::Context) -> Option<Opened> {
+        if let Some(rx) = &self.picking {
+            match rx.try_recv() {
+                Ok(chosen) => {
+                    if let Some(path) = chosen {
+                        self.server_ca = path.display().to_string();
+                    }
+                    self.picking = None;
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => self.picking = None,
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            }
+        }
         match self.asked.take() {
             Some(Ask::Make) => self.make(),
             Some(Ask::Connect) => self.connect(),
+            Some(Ask::PickCa) if self.picking.is_none() => self.pick_ca(ctx),
+            Some(Ask::PickCa) => {}
             Some(Ask::GoOn) if self.written_down => {
                 return self
                     .made
@@ -207,6 +252,7 @@ impl FirstRun {
         let mut make = false;
         let mut go_on = false;
         let mut connect = false;
+        let mut pick_ca = false;
         egui::CentralPanel::default().show(ui, |ui| {
             widgets::scrolled(ui, "first-run", |ui| {
                 ui.heading(tr(lang, "app-first-title"));
@@ -258,6 +304,16 @@ impl FirstRun {
                         &tr(lang, "app-first-server-url"),
                         &mut self.server_url,
                     );
+                    let mut picks = Vec::new();
+                    super::settings::path_field(
+                        ui,
+                        lang,
+                        "app-first-server-ca",
+                        &mut self.server_ca,
+                        super::pick::PickFor::ServerCa,
+                        &mut picks,
+                    );
+                    pick_ca = !picks.is_empty();
                     widgets::labelled_secret(
                         ui,
                         &tr(lang, "app-server-password"),
@@ -312,6 +368,8 @@ impl FirstRun {
             Some(Ask::Connect)
         } else if go_on {
             Some(Ask::GoOn)
+        } else if pick_ca {
+            Some(Ask::PickCa)
         } else {
             None
         };

@@ -269,7 +269,7 @@ impl eframe::App for Root {
                 }
             }
             Root::Setup(first) => {
-                if let Some(opened) = first.logic()
+                if let Some(opened) = first.logic(ctx)
                     && let Some(services) = first.services.take()
                 {
                     use super::first_run::Opened;

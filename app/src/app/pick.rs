@@ -25,6 +25,8 @@ pub enum PickFor {
     IkensyoCsv,
     /// Where 医見書's CSV of the opinion shown is written.
     SaveCsv,
+    /// The clinic server's CA certificate, at the first start (before anyone signs in).
+    ServerCa,
 }
 
 /// The kind of dialog.
@@ -44,9 +46,11 @@ impl PickFor {
     /// The dialog that chooses it.
     pub fn kind(self) -> PickKind {
         match self {
-            PickFor::HubCa | PickFor::SigningChain | PickFor::TrustAnchors => PickKind::Open {
-                filter: ("PEM", &["pem", "crt", "cer"]),
-            },
+            PickFor::HubCa | PickFor::SigningChain | PickFor::TrustAnchors | PickFor::ServerCa => {
+                PickKind::Open {
+                    filter: ("PEM", &["pem", "crt", "cer"]),
+                }
+            }
             PickFor::TerminalP12 => PickKind::Open {
                 filter: ("PKCS#12", &["p12", "pfx"]),
             },
@@ -108,6 +112,7 @@ impl super::IkenshoApp {
             PickFor::RestoreFile => "app-restore-file",
             PickFor::IkensyoCsv => "app-import-file",
             PickFor::SaveCsv => "app-export-csv",
+            PickFor::ServerCa => "app-first-server-ca",
         });
         let kind = match what {
             PickFor::SaveCsv => PickKind::Save {
@@ -143,6 +148,8 @@ impl super::IkenshoApp {
             PickFor::RestoreFile => s.restore.path = text,
             PickFor::IkensyoCsv => s.import.path = text,
             PickFor::SaveCsv => self.export_csv(path),
+            // Chosen on the first start's screen, which picks for itself.
+            PickFor::ServerCa => {}
         }
     }
 

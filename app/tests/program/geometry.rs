@@ -351,35 +351,59 @@ fn every_screen_fits(view: View) {
 
 /// The first start's screen at `view`'s size (in points, as the zoom would make it).
 fn first_start_fits(view: &View) -> Vec<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let first = ikensho_app::app::first_run::FirstRun::new(
-        dir.path().join("ikensho.sqlite"),
-        ikensho::store::atrest::Keeping::KeyFolder(dir.path().join("keys")),
-        view.lang,
-        Box::new(|_| unreachable!("nothing is made here")),
-    );
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(view.w / view.zoom, view.h / view.zoom))
-        .with_max_steps(40)
-        .with_theme(egui::Theme::Light)
-        .build_eframe(move |cc| ikensho_app::app::lock::Root::setup(&cc.egui_ctx, first));
-    h.run();
-    let visits = tab_round(&mut h, 60);
-    let mut problems = hidden(&visits, view.screen(), "first start");
-    problems.extend(missing(
-        &visits,
-        &[
-            (Role::TextInput, text(view.lang, "app-login")),
-            (Role::TextInput, text(view.lang, "app-person-name")),
-            (Role::PasswordInput, text(view.lang, "app-password")),
-            (
-                Role::PasswordInput,
-                text(view.lang, "app-first-password-again"),
+    use ikensho_app::app::first_run::{FirstRun, Place};
+    let mut problems = Vec::new();
+    for place in [Place::ThisPc, Place::Server] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut first = FirstRun::new(
+            dir.path().join("ikensho.sqlite"),
+            ikensho::store::atrest::Keeping::KeyFolder(dir.path().join("keys")),
+            view.lang,
+            Box::new(|_| unreachable!("nothing is made here")),
+        );
+        first.place = place;
+        let mut h = egui_kittest::Harness::builder()
+            .with_size(egui::vec2(view.w / view.zoom, view.h / view.zoom))
+            .with_max_steps(40)
+            .with_theme(egui::Theme::Light)
+            .build_eframe(move |cc| ikensho_app::app::lock::Root::setup(&cc.egui_ctx, first));
+        h.run();
+        let visits = tab_round(&mut h, 60);
+        let (what, expected) = match place {
+            Place::ThisPc => (
+                "first start",
+                vec![
+                    (Role::TextInput, text(view.lang, "app-login")),
+                    (Role::TextInput, text(view.lang, "app-person-name")),
+                    (Role::PasswordInput, text(view.lang, "app-password")),
+                    (
+                        Role::PasswordInput,
+                        text(view.lang, "app-first-password-again"),
+                    ),
+                    (Role::Button, text(view.lang, "app-first-make")),
+                ],
             ),
-            (Role::Button, text(view.lang, "app-first-make")),
-        ],
-        "first start",
-    ));
+            Place::Server => (
+                "first start on the clinic server",
+                vec![
+                    (Role::TextInput, text(view.lang, "app-first-server-url")),
+                    (Role::TextInput, text(view.lang, "app-first-server-ca")),
+                    (
+                        Role::Button,
+                        format!(
+                            "{} — {}",
+                            text(view.lang, "app-choose"),
+                            text(view.lang, "app-first-server-ca")
+                        ),
+                    ),
+                    (Role::PasswordInput, text(view.lang, "app-server-password")),
+                    (Role::Button, text(view.lang, "app-first-connect")),
+                ],
+            ),
+        };
+        problems.extend(hidden(&visits, view.screen(), what));
+        problems.extend(missing(&visits, &expected, what));
+    }
     problems
 }
 

@@ -337,12 +337,18 @@ fn the_first_start_connects_a_terminal_to_the_clinic_server() {
     }
     let data = tmp.path().join("data");
     let services_data = data.clone();
-    let first = FirstRun::new(
+    let mut first = FirstRun::new(
         data.join("ikensho.sqlite"),
         Keeping::KeyFolder(tmp.path().join("keys")),
         Lang::Ja,
         Box::new(move |store| ikensho_app::app::Services::from_store(store, &services_data)),
     );
+    // The CA certificate is chosen with the file dialog beside the address, not typed into it.
+    let picker = Arc::new(common::ui::ScriptedPicker {
+        answers: std::sync::Mutex::new(vec![db.ca.clone()]),
+        ..Default::default()
+    });
+    first.picker = picker.clone();
     let mut h: R = Harness::builder()
         .with_size(egui::vec2(1280.0, 860.0))
         .with_max_steps(40)
@@ -359,8 +365,28 @@ fn the_first_start_connects_a_terminal_to_the_clinic_server() {
         &mut h,
         Role::TextInput,
         "院内サーバーのアドレス（postgresql://…）",
-        &db.url(),
+        &db.display(),
     );
+    click(
+        &mut h,
+        Role::Button,
+        "選ぶ… — 院内サーバーの CA 証明書（.pem）",
+    );
+    for _ in 0..100 {
+        if matches!(h.state(), Root::Setup(f) if !f.server_ca.is_empty()) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.step();
+    }
+    match h.state() {
+        Root::Setup(f) => assert_eq!(f.server_ca, db.ca.display().to_string()),
+        _ => panic!("still the first start"),
+    }
+    assert!(matches!(
+        &picker.asked.lock().unwrap()[0].0,
+        ikensho_app::app::pick::PickKind::Open { .. }
+    ));
     type_into(
         &mut h,
         Role::PasswordInput,
