@@ -152,19 +152,44 @@ fn uses(code: &str, name: &str) -> bool {
     false
 }
 
-/// The library's own modules a file uses (`crate::name`, or `super::` from the part's root to
-/// another part).
+/// The library's own modules a file uses: `crate::name`, also in a group (`crate::{a, b::c}`).
 fn own_modules(code: &str) -> Vec<String> {
-    let mut out = Vec::new();
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |name: String| {
+        if !name.is_empty() && name != "self" && !out.contains(&name) {
+            out.push(name);
+        }
+    };
     let mut rest = code;
     while let Some(at) = rest.find("crate::") {
         let tail = &rest[at + "crate::".len()..];
-        let name: String = tail
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        if !name.is_empty() && !out.contains(&name) {
-            out.push(name);
+        if let Some(group) = tail.strip_prefix('{') {
+            // The top-level parts of the group, up to its closing brace.
+            let mut depth = 0;
+            let mut part = String::new();
+            for c in group.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        add(ident(&part));
+                        part.clear();
+                        continue;
+                    }
+                    _ => {}
+                }
+                part.push(c);
+            }
+            add(ident(&part));
+        } else {
+            add(ident(tail));
         }
         rest = tail;
     }
@@ -237,6 +262,10 @@ fn the_rule_reader_sees_a_use_where_there_is_one() {
     assert_eq!(
         own_modules("use crate::store::{Store};\nlet x = crate::pdf::sheet(f);"),
         ["store", "pdf"]
+    );
+    assert_eq!(
+        own_modules("use crate::{\n    form::{Answer, Opinion},\n    hub::client,\n    i18n,\n};"),
+        ["form", "hub", "i18n"]
     );
     assert_eq!(code_of_str("let a = 1; // rusqlite::x"), "let a = 1; ");
 }
