@@ -171,6 +171,15 @@ impl IkenshoApp {
         );
         form.needs_passphrase =
             !self.store.is_on_server() && crate::store::atrest::needs_passphrase(self.store.path());
+        // Work still running on its threads stays shown as running (and its button disabled)
+        // when 設定 is shown again: a second backup or import must not start beside it.
+        let old = &mut self.settings;
+        form.backing_up = old.backing_up;
+        form.connection_testing = old.connection_testing;
+        form.card_testing = old.card_testing;
+        if old.import.running.is_some() {
+            form.import = std::mem::take(&mut old.import);
+        }
         self.settings = form;
         self.worker.start(&s, Job::Readers);
     }

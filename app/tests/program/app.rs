@@ -1600,6 +1600,19 @@ fn a_backup_asked_for_in_settings_is_made_off_the_windows_thread() {
     h.run();
     assert!(matches!(h.state().settings.result, Some(Err(_))));
     assert!(!nowhere.exists());
+
+    // A backup still being written is shown as such when 設定 is shown again: its button stays
+    // disabled, so that no second backup starts beside it.
+    h.state_mut().settings.backing_up = true;
+    h.state_mut()
+        .request(ikensho_app::app::Intent::Show(Screen::List));
+    h.run();
+    h.state_mut()
+        .request(ikensho_app::app::Intent::Show(Screen::Settings));
+    h.run_steps(3);
+    assert!(h.state().settings.backing_up);
+    let button = h.get_by_role_and_label(Role::Button, "バックアップを作る");
+    assert!(button.accesskit_node().is_disabled());
 }
 
 /// Every path in 設定 can be chosen with the platform's dialog ("選ぶ…", one per field, heard
