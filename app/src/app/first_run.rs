@@ -162,9 +162,16 @@ impl FirstRun {
     /// person); `logic` takes the answer.
     fn pick_ca(&mut self, ctx: &egui::Context) {
         use super::pick::PickFor;
+        let title = super::tr(self.lang, "app-first-server-ca");
+        if super::pick::ON_MAIN_THREAD {
+            // macOS opens dialogs on the main thread only.
+            if let Some(path) = self.picker.pick(&PickFor::ServerCa.kind(), &title) {
+                self.server_ca = path.display().to_string();
+            }
+            return;
+        }
         let (tx, rx) = std::sync::mpsc::channel();
         let picker = self.picker.clone();
-        let title = super::tr(self.lang, "app-first-server-ca");
         let ctx = ctx.clone();
         std::thread::spawn(move || {
             let _ = tx.send(picker.pick(&PickFor::ServerCa.kind(), &title));
