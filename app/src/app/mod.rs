@@ -141,6 +141,9 @@ pub struct IkenshoApp {
     pub composing: bool,
     /// The editor's side panels as the person chose them.
     pub panels: screens::Panels,
+    /// How many of 医見書's CSV files this window wrote on which day: the next file's proposed
+    /// name counts on (through sign-outs; the dialog asks before replacing a file).
+    pub csv_written: Option<(jiff::civil::Date, u32)>,
     /// Give ログインID the keyboard focus at the next frame.
     focus_login: bool,
     /// Signing out was asked for while an edit could not be saved: ask first.
@@ -221,6 +224,7 @@ impl IkenshoApp {
             zoom_changed: true,
             composing: false,
             panels: screens::Panels::default(),
+            csv_written: None,
             focus_login: true,
             confirm_sign_out: false,
             notice_on: Screen::SignIn,
@@ -687,7 +691,7 @@ impl IkenshoApp {
                 Done::Imported(r) => self.imported(r),
                 Done::CsvExported(r) => {
                     if r.is_ok() {
-                        self.csv_written();
+                        self.count_csv_written();
                     }
                     self.paper.csv = Some(r);
                 }

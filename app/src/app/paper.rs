@@ -36,8 +36,6 @@ pub struct Paper {
     pub offers_csv: bool,
     /// 医見書's CSV written (where, and what it could not carry), or why not.
     pub csv: Option<Result<(std::path::PathBuf, Vec<crate::workflow::OpinionFinding>), Problem>>,
-    /// How many CSV files were written on which day (the next file's proposed name counts on).
-    pub csv_written: Option<(jiff::civil::Date, u32)>,
 }
 
 /// Which print is asked for.
@@ -406,31 +404,30 @@ fn draw_page(ui: &mut Ui, page: &crate::pdf::sheet::Page, width: f32) {
 }
 
 impl IkenshoApp {
-    /// Writes 医見書's CSV of the opinion shown at `path` (chosen in the dialog), on a thread.
     /// The name proposed for the next CSV file: 医見書's (`<事業所番号>_<yyyyMMdd><NN>.csv`), the
     /// office number of the opinion shown, its count going on from the files written today.
     pub(crate) fn csv_file_name(&self) -> String {
         let today = crate::form::Context::today_in_japan().today;
-        let office = self
-            .editor
-            .as_ref()
-            .map_or("", |ed| ed.opinion.clinic.institution_code.as_str());
-        let written = match self.paper.csv_written {
+        let office = self.editor.as_ref().map_or(String::new(), |ed| {
+            crate::form::normalize::identifier(&ed.opinion.clinic.institution_code)
+        });
+        let written = match self.csv_written {
             Some((day, n)) if day == today => n,
             _ => 0,
         };
-        crate::ikensyo::file_name(office, today, written + 1)
+        crate::ikensyo::file_name(&office, today, written + 1)
     }
 
     /// A CSV file was written: the next one's proposed name counts on.
-    pub(crate) fn csv_written(&mut self) {
+    pub(crate) fn count_csv_written(&mut self) {
         let today = crate::form::Context::today_in_japan().today;
-        self.paper.csv_written = Some(match self.paper.csv_written {
+        self.csv_written = Some(match self.csv_written {
             Some((day, n)) if day == today => (day, n + 1),
             _ => (today, 1),
         });
     }
 
+    /// Writes 医見書's CSV of the opinion shown at `path` (chosen in the dialog), on a thread.
     pub(crate) fn export_csv(&mut self, path: std::path::PathBuf) {
         let (Some(session), Some(ed)) = (self.session.clone(), &self.editor) else {
             return;
