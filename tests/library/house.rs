@@ -120,14 +120,68 @@ fn rust_files(path: &Path, out: &mut Vec<PathBuf>) {
 /// The code of a file without its comments (line comments and doc comments), so that prose may
 /// name any crate.
 fn code_of(path: &Path) -> String {
-    code_of_str(&std::fs::read_to_string(path).unwrap())
+    with_groups_written_out(&code_of_str(&std::fs::read_to_string(path).unwrap()))
 }
 
 fn code_of_str(s: &str) -> String {
     s.lines()
-        .map(|l| l.split_once("//").map_or(l, |(code, _)| code))
+        .map(|l| &l[..comment_start(l).unwrap_or(l.len())])
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Where a line's `//` comment begins, outside string and character literals (a URL such as
+/// "postgresql://…" in a string is code).
+fn comment_start(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    let mut in_str = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if in_str => i += 1,
+            b'"' => in_str = !in_str,
+            b'/' if !in_str && b.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `code` with each group of a path written out: `std::{io, net::TcpStream}` also as
+/// `std::io; std::net::TcpStream;`, so that a rule on `std::net` sees it.
+fn with_groups_written_out(code: &str) -> String {
+    let mut out = code.to_owned();
+    let mut from = 0;
+    while let Some(at) = code[from..].find("::{") {
+        let open = from + at;
+        let head_start = code[..open]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+            .map_or(0, |i| i + 1);
+        let head = &code[head_start..open];
+        let mut depth = 0;
+        let mut part = String::new();
+        let mut parts = Vec::new();
+        for c in code[open + 3..].chars() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => break,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    parts.push(std::mem::take(&mut part));
+                    continue;
+                }
+                _ => {}
+            }
+            part.push(c);
+        }
+        parts.push(part);
+        for p in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+            out.push_str(&format!("\n{head}::{p};"));
+        }
+        from = open + 3;
+    }
+    out
 }
 
 /// Whether `code` uses the path `name` (`name::…`, or `use name;`), as a whole word.
@@ -137,10 +191,17 @@ fn uses(code: &str, name: &str) -> bool {
     while let Some(at) = code[from..].find(name) {
         let start = from + at;
         let end = start + name.len();
-        let before_ok = start == 0
-            || !(bytes[start - 1].is_ascii_alphanumeric()
-                || bytes[start - 1] == b'_'
-                || bytes[start - 1] == b':');
+        // Not the tail of another name or path (`my_rusqlite`, `crate::x::rustls_y`); a
+        // leading `::` (`::rusqlite::…`) is the crate itself.
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let before_ok = match start {
+            0 => true,
+            1 => !ident(bytes[0]) && bytes[0] != b':',
+            _ if bytes[start - 1] == b':' => {
+                bytes[start - 2] == b':' && (start == 2 || !ident(bytes[start - 3]))
+            }
+            _ => !ident(bytes[start - 1]),
+        };
         let after = &code[end..];
         if before_ok
             && (after.starts_with("::") || after.starts_with(';') || after.starts_with(" as "))
@@ -268,4 +329,14 @@ fn the_rule_reader_sees_a_use_where_there_is_one() {
         ["form", "hub", "i18n"]
     );
     assert_eq!(code_of_str("let a = 1; // rusqlite::x"), "let a = 1; ");
+    assert_eq!(
+        code_of_str(r#"let u = "postgresql://h/db"; // note"#),
+        r#"let u = "postgresql://h/db"; "#
+    );
+    assert!(uses(
+        &with_groups_written_out("use std::{io, net::TcpStream};"),
+        "std::net"
+    ));
+    assert!(uses("let c = ::rusqlite::Connection::open(p);", "rusqlite"));
+    assert!(!uses("use crate::a::rusqlite_like;", "rusqlite"));
 }
