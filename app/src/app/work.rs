@@ -463,6 +463,9 @@ impl Worker {
     }
 }
 
+/// How soon the delivery loop tries again after the server went away.
+const RETRY_AFTER_LOST: Duration = Duration::from_secs(3);
+
 /// What the delivery loop works with.
 struct DeliveryLane {
     connections: Connections,
@@ -484,6 +487,7 @@ impl DeliveryLane {
             }
         };
         loop {
+            let mut wait = self.poll;
             // A pass that panics (a fault of ours) must not end sending for the session: the
             // loop goes on with a fresh connection (the half-done transaction rolled back) and
             // the window says so.
@@ -500,9 +504,11 @@ impl DeliveryLane {
             match pass {
                 Ok(Ok(false)) => {}
                 Ok(result) => {
-                    // The server went away: the next pass tries a new connection.
+                    // The server went away: a new connection, and the next pass within seconds
+                    // (not at the next poll), so that sending goes on soon after it is back.
                     if result.as_ref().is_err_and(server_lost) {
                         let _ = store.reconnect();
+                        wait = self.poll.min(RETRY_AFTER_LOST);
                     }
                     let _ = self.tx.send(Done::Delivery(result));
                     self.repaint.request_repaint();
@@ -519,7 +525,7 @@ impl DeliveryLane {
                     }
                 }
             }
-            match wake.recv_timeout(self.poll) {
+            match wake.recv_timeout(wait) {
                 Ok(()) | Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break,
             }
