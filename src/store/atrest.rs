@@ -218,10 +218,6 @@ fn pending_path(store: &Path) -> PathBuf {
     crate::files::with_suffix(store, ".keys.next")
 }
 
-fn io(path: &Path, e: &std::io::Error) -> StoreError {
-    StoreError::io(path, e)
-}
-
 const CREDENTIAL_SERVICE: &str = "ikensho-store-key";
 
 fn credential(key_id: &str) -> Result<keyring::Entry> {
@@ -330,14 +326,15 @@ fn put(key: &DataKey, keeping: &Keeping, passphrase: Option<&str>) -> Result<Des
             })?;
         }
         Keeping::KeyFolder(dir) => {
-            crate::files::private_dir(dir).map_err(|e| io(dir, &e))?;
+            crate::files::private_dir(dir).map_err(|e| StoreError::io(dir, &e))?;
             let file = dir.join(format!("ikensho-{}.key", d.key_id));
             let text = Zeroizing::new(format!(
                 "ikensho data key 1\n{}\n{}\n",
                 d.key_id,
                 hex(&*key.0)
             ));
-            crate::files::write_private(&file, text.as_bytes()).map_err(|e| io(&file, &e))?;
+            crate::files::write_private(&file, text.as_bytes())
+                .map_err(|e| StoreError::io(&file, &e))?;
             d.key_file = Some(std::path::absolute(&file).unwrap_or(file));
         }
         Keeping::Passphrase => {
@@ -356,8 +353,8 @@ fn put(key: &DataKey, keeping: &Keeping, passphrase: Option<&str>) -> Result<Des
 fn write_description(path: &Path, d: &Description) -> Result<()> {
     let text = serde_json::to_string_pretty(d).map_err(|e| StoreError::io(path, &e.into()))?;
     let part = crate::files::with_suffix(path, ".part");
-    crate::files::write_private(&part, text.as_bytes()).map_err(|e| io(&part, &e))?;
-    std::fs::rename(&part, path).map_err(|e| io(path, &e))
+    crate::files::write_private(&part, text.as_bytes()).map_err(|e| StoreError::io(&part, &e))?;
+    std::fs::rename(&part, path).map_err(|e| StoreError::io(path, &e))
 }
 
 fn read_description(path: &Path) -> Result<Option<Description>> {
@@ -366,7 +363,7 @@ fn read_description(path: &Path) -> Result<Option<Description>> {
             .map(Some)
             .map_err(|e| StoreError::io(path, &e.into())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(io(path, &e)),
+        Err(e) => Err(StoreError::io(path, &e)),
     }
 }
 
@@ -406,7 +403,7 @@ pub(crate) fn commit(store: &Path) -> Result<()> {
     };
     let before = read_description(&description_path(store))?;
     std::fs::rename(pending_path(store), description_path(store))
-        .map_err(|e| io(&description_path(store), &e))?;
+        .map_err(|e| StoreError::io(&description_path(store), &e))?;
     if let Some(old) = before.filter(|o| o.key_id != next.key_id) {
         forget_kept(&old, next.key_file.as_deref());
     }

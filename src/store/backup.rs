@@ -13,10 +13,6 @@ use super::{
     Action, Result, Session, Store, StoreError, Unlock, apply_key, check_file, check_writer, db,
 };
 
-fn io(path: &Path, e: &std::io::Error) -> StoreError {
-    StoreError::io(path, e)
-}
-
 /// Copies all of `src` into `dst` in one step: the destination sees the whole copy or nothing.
 fn copy(src: &Connection, dst: &mut Connection) -> Result<()> {
     let b = rusqlite::backup::Backup::new(src, dst)?;
@@ -68,9 +64,9 @@ fn manifest_path(backup: &Path) -> PathBuf {
 
 fn file_sha256(path: &Path) -> Result<String> {
     use sha2::Digest;
-    let mut f = std::fs::File::open(path).map_err(|e| io(path, &e))?;
+    let mut f = std::fs::File::open(path).map_err(|e| StoreError::io(path, &e))?;
     let mut h = sha2::Sha256::new();
-    std::io::copy(&mut f, &mut h).map_err(|e| io(path, &e))?;
+    std::io::copy(&mut f, &mut h).map_err(|e| StoreError::io(path, &e))?;
     Ok(format!("{:x}", h.finalize()))
 }
 
@@ -97,7 +93,7 @@ impl Manifest {
     fn write(&self, backup: &Path) -> Result<()> {
         let p = manifest_path(backup);
         let text = serde_json::to_string_pretty(self).map_err(|e| StoreError::io(&p, &e.into()))?;
-        crate::files::write_private(&p, text.as_bytes()).map_err(|e| io(&p, &e))
+        crate::files::write_private(&p, text.as_bytes()).map_err(|e| StoreError::io(&p, &e))
     }
 
     fn read(backup: &Path) -> Result<Option<Manifest>> {
@@ -111,7 +107,7 @@ impl Manifest {
                     })
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io(&p, &e)),
+            Err(e) => Err(StoreError::io(&p, &e)),
         }
     }
 }
@@ -146,7 +142,7 @@ fn open_keyed(path: &Path, key: Option<&DataKey>) -> Result<Connection> {
 /// way SQLCipher changes a file's key (its online backup copies pages as they are).
 fn export(from: &Path, from_key: Option<&DataKey>, to: &Path, to_key: &DataKey) -> Result<()> {
     let _ = std::fs::remove_file(to);
-    crate::files::create_private(to).map_err(|e| io(to, &e))?;
+    crate::files::create_private(to).map_err(|e| StoreError::io(to, &e))?;
     let conn = open_keyed(to, Some(to_key))?;
     let from_text = from.to_string_lossy().into_owned();
     let attach_key = match from_key {
@@ -182,7 +178,7 @@ impl Store {
         let tmp = sibling(dest, ".part");
         let _ = std::fs::remove_file(&tmp);
         // The copy holds everything the store does: the owner's only from the first byte.
-        crate::files::create_private(&tmp).map_err(|e| io(&tmp, &e))?;
+        crate::files::create_private(&tmp).map_err(|e| StoreError::io(&tmp, &e))?;
         {
             let mut dst = open_keyed(&tmp, self.key.as_ref())?;
             copy(self.file_conn("file backup")?, &mut dst)?;
@@ -192,7 +188,7 @@ impl Store {
         check_file(&tmp, self.key.as_ref())?;
         let manifest = Manifest::of(&tmp, self.key.as_ref())?;
         manifest.write(dest)?;
-        std::fs::rename(&tmp, dest).map_err(|e| io(dest, &e))?;
+        std::fs::rename(&tmp, dest).map_err(|e| StoreError::io(dest, &e))?;
         self.write(|tx| audit::append(tx, actor, &Event::new("backup")))
     }
 
@@ -330,7 +326,7 @@ impl Store {
                     k
                 });
                 if let Some(dir) = live.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    crate::files::private_dir(dir).map_err(|e| io(dir, &e))?;
+                    crate::files::private_dir(dir).map_err(|e| StoreError::io(dir, &e))?;
                 }
                 atrest::keep(live, &k, keeping, None)?;
                 k
@@ -354,7 +350,7 @@ impl Store {
                     what: "file restore",
                 });
             };
-            crate::files::create_private(&previous).map_err(|e| io(&previous, &e))?;
+            crate::files::create_private(&previous).map_err(|e| StoreError::io(&previous, &e))?;
             let mut keep = open_keyed(&previous, Some(&target))?;
             copy(&conn, &mut keep)?;
             keep.pragma_update(None, "journal_mode", "DELETE")?;
@@ -363,7 +359,7 @@ impl Store {
         } else {
             if live_exists {
                 // Damaged or unreadable: move it (and its WAL files) aside untouched.
-                std::fs::rename(live, &previous).map_err(|e| io(live, &e))?;
+                std::fs::rename(live, &previous).map_err(|e| StoreError::io(live, &e))?;
                 for ext in crate::files::SIDE_SUFFIXES {
                     let side = sibling(live, ext);
                     if side.exists() {
@@ -371,7 +367,7 @@ impl Store {
                     }
                 }
             }
-            crate::files::create_private(live).map_err(|e| io(live, &e))?;
+            crate::files::create_private(live).map_err(|e| StoreError::io(live, &e))?;
             let mut fresh = open_keyed(live, Some(&target))?;
             copy(&source, &mut fresh)?;
             live_exists.then_some(previous)
@@ -393,7 +389,8 @@ impl Store {
             db::params![],
             |r| r.get(0),
         )?;
-        super::witness::reset(live, seq, &head).map_err(|e| io(&super::witness::path(live), &e))?;
+        super::witness::reset(live, seq, &head)
+            .map_err(|e| StoreError::io(&super::witness::path(live), &e))?;
         Ok(Restored {
             previous: kept,
             new_key,
@@ -451,7 +448,7 @@ impl Store {
         for suffix in crate::files::SIDE_SUFFIXES {
             let _ = std::fs::remove_file(sibling(&self.path, suffix));
         }
-        std::fs::rename(&part, &self.path).map_err(|e| io(&self.path, &e))?;
+        std::fs::rename(&part, &self.path).map_err(|e| StoreError::io(&self.path, &e))?;
         let conn = open_keyed(&self.path, Some(new))?;
         super::configure(&conn, super::Durability::Full).map_err(StoreError::Sqlite)?;
         self.db = db::Db::Lite(conn);

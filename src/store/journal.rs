@@ -55,10 +55,6 @@ impl std::fmt::Debug for Journal {
     }
 }
 
-fn io(path: &Path, e: &std::io::Error) -> StoreError {
-    StoreError::io(path, e)
-}
-
 fn unreadable(path: &Path) -> StoreError {
     StoreError::JournalUnreadable {
         path: path.to_path_buf(),
@@ -107,7 +103,7 @@ impl Journal {
                 rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut salt);
                 salt
             }
-            Err(e) => return Err(io(path, &e)),
+            Err(e) => return Err(StoreError::io(path, &e)),
         };
         let journal = Journal {
             path: path.to_path_buf(),
@@ -135,7 +131,7 @@ impl Journal {
         let bytes = match std::fs::read(&self.path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(io(&self.path, &e)),
+            Err(e) => return Err(StoreError::io(&self.path, &e)),
         };
         let head = MAGIC.len() + SALT_LEN;
         if bytes.len() < head + NONCE_LEN {
@@ -159,7 +155,7 @@ impl Journal {
             return match std::fs::remove_file(&self.path) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                Err(e) => Err(io(&self.path, &e)),
+                Err(e) => Err(StoreError::io(&self.path, &e)),
             };
         }
         let mut plain = Zeroizing::new(
@@ -183,8 +179,8 @@ impl Journal {
         out.extend_from_slice(tag.as_ref());
         // Whole or not at all: written beside it, then put in its place.
         let tmp = crate::files::with_suffix(&self.path, ".part");
-        crate::files::write_private(&tmp, &out).map_err(|e| io(&tmp, &e))?;
-        std::fs::rename(&tmp, &self.path).map_err(|e| io(&self.path, &e))
+        crate::files::write_private(&tmp, &out).map_err(|e| StoreError::io(&tmp, &e))?;
+        std::fs::rename(&tmp, &self.path).map_err(|e| StoreError::io(&self.path, &e))
     }
 
     /// Keeps `edit`: a draft's latest content. A draft already waiting keeps its `base` and

@@ -649,9 +649,10 @@ pub fn audit(ctx: &Ctx<'_>, cmd: AuditCmd) -> Outcome {
                 .map(|c| ctx.locales.text(ctx.lang, &format!("audit-col-{c}"), None));
             let (n, path) = match &output {
                 Some(p) => {
-                    let mut file = crate::files::create_private(p).map_err(|e| store_io(p, &e))?;
+                    let mut file =
+                        crate::files::create_private(p).map_err(|e| StoreError::io(p, &e))?;
                     let n = store.export_audit(&admin, &mut file, &header)?;
-                    file.sync_all().map_err(|e| store_io(p, &e))?;
+                    file.sync_all().map_err(|e| StoreError::io(p, &e))?;
                     (n, p.display().to_string())
                 }
                 None => {
@@ -997,9 +998,4 @@ pub fn gui(ctx: &Ctx<'_>) -> Outcome {
     let services = crate::app::Services::from_store(&store, &data_dir);
     crate::app::run(store, ctx.lang, services)?;
     Ok(exit::CLEAN)
-}
-
-/// A file of the store's that could not be written, as the store says it.
-fn store_io(path: &Path, e: &std::io::Error) -> StoreError {
-    StoreError::io(path, e)
 }
