@@ -217,10 +217,9 @@ pub fn kept_location(data_dir: &Path) -> Option<Result<Location>> {
 
 /// Points this terminal's data folder at the server `loc`.
 pub fn keep_location(data_dir: &Path, loc: &ServerLocation) -> Result<()> {
-    let file = data_dir.join(LOCATION_FILE);
-    let io = |e: std::io::Error| StoreError::io(&file, &e);
-    crate::files::private_dir(data_dir).map_err(io)?;
     let path = data_dir.join(LOCATION_FILE);
+    let io = |e: std::io::Error| StoreError::io(&path, &e);
+    crate::files::private_dir(data_dir).map_err(io)?;
     let part = crate::files::with_suffix(&path, ".part");
     crate::files::write_private(&part, format!("{}\n", loc.url()).as_bytes()).map_err(io)?;
     std::fs::rename(&part, &path).map_err(io)
@@ -355,9 +354,7 @@ pub fn with_ca(url: &str, ca: &Path) -> String {
 impl ServerLocation {
     /// The location as `--store` takes it back (`Location::parse`), with its CA.
     pub fn url(&self) -> String {
-        let ca = self.ca.to_string_lossy();
-        let ca = percent_encoding::utf8_percent_encode(&ca, percent_encoding::NON_ALPHANUMERIC);
-        format!("{}?sslrootcert={ca}", self.display())
+        with_ca(&self.display(), &self.ca)
     }
 
     /// The location as shown to people (no password is ever part of it).
