@@ -154,14 +154,18 @@ impl Store {
     /// newest first, in one read (the 送信状況 screen).
     pub fn outbox_entries(&self, session: &Session) -> Result<Vec<OutboxEntry>> {
         self.check(session, Action::Open)?;
+        // The version and its opinion come as a derived table whose column names are none of
+        // the outbox's, so that the outbox's columns are read by the same list as elsewhere.
         self.db.query_all(
-            "SELECT b.id, b.opinion_id, b.version_id, b.idempotency_key, b.request_id,
-                    b.document, b.signature, b.state, b.attempts, b.next_attempt_at,
-                    b.last_error, b.receipt_id, v.number, o.name, o.state, o.note
-             FROM outbox b
-             JOIN opinions o ON o.id = b.opinion_id
-             JOIN versions v ON v.id = b.version_id
-             ORDER BY b.id DESC",
+            &format!(
+                "SELECT {COLUMNS}, number, name, opinion_state, note
+                 FROM outbox
+                 JOIN (SELECT v.id AS sent_version, v.number, o.name, o.state AS opinion_state,
+                              o.note
+                       FROM versions v JOIN opinions o ON o.id = v.opinion_id) AS sent
+                   ON sent.sent_version = outbox.version_id
+                 ORDER BY outbox.id DESC"
+            ),
             params![],
             |r| {
                 Ok(OutboxEntry {
