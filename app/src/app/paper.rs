@@ -411,20 +411,21 @@ impl IkenshoApp {
         let office = self.editor.as_ref().map_or(String::new(), |ed| {
             crate::form::normalize::identifier(&ed.opinion.clinic.institution_code)
         });
-        let written = match self.csv_written {
-            Some((day, n)) if day == today => n,
+        crate::ikensyo::file_name(&office, today, self.csv_written_on(today) + 1)
+    }
+
+    /// How many CSV files this window wrote on `day`.
+    fn csv_written_on(&self, day: jiff::civil::Date) -> u32 {
+        match self.csv_written {
+            Some((d, n)) if d == day => n,
             _ => 0,
-        };
-        crate::ikensyo::file_name(&office, today, written + 1)
+        }
     }
 
     /// A CSV file was written: the next one's proposed name counts on.
     pub(crate) fn count_csv_written(&mut self) {
         let today = crate::form::Context::today_in_japan().today;
-        self.csv_written = Some(match self.csv_written {
-            Some((day, n)) if day == today => (day, n + 1),
-            _ => (today, 1),
-        });
+        self.csv_written = Some((today, self.csv_written_on(today) + 1));
     }
 
     /// Writes 医見書's CSV of the opinion shown at `path` (chosen in the dialog), on a thread.
