@@ -1087,7 +1087,9 @@ fn a_megabyte_of_notes_is_laid_out_off_the_windows_thread() {
             started.elapsed() < std::time::Duration::from_secs(300),
             "the layout never came back"
         );
-        std::thread::sleep(std::time::Duration::from_millis(20));
+        // Frames come as often as a person's input would bring them; a long pause between
+        // them would let the layout (a tenth of a second here) finish between two frames.
+        std::thread::sleep(std::time::Duration::from_millis(2));
     }
     assert!(frames > 1, "frames were drawn while it was laid out");
     // Far over its box: the R8 form asks to accept the continuation sheet.
